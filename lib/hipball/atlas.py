@@ -1,0 +1,155 @@
+"""The anatomy atlas: 2D hip geometry precomputed from the MyoLeg model.
+
+``load_atlas()`` reads ``data/atlas.json`` (built by ``tools/build_atlas.py``; the runtime never
+imports mujoco or myo-sim). The atlas stores the right side; the left side is its mirror image
+(x -> -x), which keeps left and right anatomically correct: in a posterior view the left hip is
+drawn on the viewer's left, in a left lateral view the front of the body faces the viewer's left.
+
+Coordinates are centimetres; y is the height above the floor. See docs/CONVENTIONS.md.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from hipball._choices import check_choice
+
+VIEWS = ("posterior", "lateral", "anterolateral")
+SIDES = ("right", "left")
+LAYERS = ("skin", "superficial", "deep", "bones")
+MUSCLE_IDS = (
+    "gluteus_maximus", "gluteus_medius", "gluteus_minimus", "piriformis", "tensor_fasciae_latae",
+    "quadratus_lumborum", "biceps_femoris", "semitendinosus", "semimembranosus", "vastus_lateralis",
+)
+LANDMARK_IDS = (
+    "iliac_crest", "asis", "psis", "greater_trochanter", "ischial_tuberosity", "sacrum", "coccyx",
+    "lateral_knee_joint_line",
+)
+
+
+@dataclass(frozen=True)
+class MuscleShape:
+    """One muscle as drawn in one view: outline (N, 2), optional parts, model fibres."""
+
+    id: str
+    name: str
+    layer: str  # "superficial" | "deep"
+    depth: float  # larger = nearer the viewer
+    outline: np.ndarray
+    parts: dict[str, np.ndarray] = field(default_factory=dict)
+    fibres: tuple[np.ndarray, ...] = ()
+
+
+@dataclass(frozen=True)
+class Bones:
+    """All bones of a view as one painter's list of shaded triangles (far to near), plus each
+    bone's visible outline rings."""
+
+    vertices: np.ndarray  # (V, 2)
+    triangles: np.ndarray  # (T, 3) indices into vertices, far to near
+    shade: np.ndarray  # (T,) 0..1 Lambert shade
+    bone: np.ndarray  # (T,) index into names
+    names: tuple[str, ...]
+    outlines: dict[str, tuple[np.ndarray, ...]]
+
+
+@dataclass(frozen=True)
+class View:
+    name: str
+    side: str
+    title: str
+    landmarks: dict[str, np.ndarray]
+    muscles: dict[str, MuscleShape]
+    bones: Bones
+    crest: np.ndarray
+
+    def landmark(self, landmark_id: str) -> np.ndarray:
+        check_choice("landmark", landmark_id, sorted(self.landmarks))
+        return self.landmarks[landmark_id]
+
+    def muscle(self, muscle_id: str) -> MuscleShape:
+        check_choice("muscle", muscle_id, MUSCLE_IDS)
+        return self.muscles[muscle_id]
+
+
+class Atlas:
+    """What the atlas holds: ``views``, ``muscles``, ``landmarks(view, side)``, ``view(view, side)``."""
+
+    def __init__(self, raw: dict):
+        self._raw = raw
+        self.views: tuple[str, ...] = tuple(v for v in VIEWS if v in raw["views"])
+        self.muscles: tuple[str, ...] = tuple(m for m in MUSCLE_IDS if m in raw["views"]["posterior"]["muscles"])
+        self.display_names: dict[str, str] = dict(raw["display_names"])
+        self.landmark_names: dict[str, str] = dict(raw["landmark_names"])
+        self.source: dict = dict(raw["source"])
+        self.corrections_applied: tuple[str, ...] = tuple(raw["corrections_applied"])
+        self._cache: dict[tuple[str, str], View] = {}
+
+    def landmarks(self, view: str = "posterior", side: str = "right") -> dict[str, np.ndarray]:
+        return self.view(view, side).landmarks
+
+    def landmarks_3d(self, side: str = "right") -> dict[str, np.ndarray]:
+        """Landmarks in the subject frame (cm; x right, y anterior, z up), mirrored for the left."""
+        check_choice("side", side, SIDES)
+        sx = 1.0 if side == "right" else -1.0
+        return {k: np.array(v) * [sx, 1.0, 1.0] for k, v in self._raw["landmarks_3d"].items()}
+
+    def view(self, view: str = "posterior", side: str = "right") -> View:
+        check_choice("view", view, VIEWS)
+        check_choice("side", side, SIDES)
+        key = (view, side)
+        if key not in self._cache:
+            self._cache[key] = _make_view(self._raw["views"][view], view, side, self.display_names)
+        return self._cache[key]
+
+
+def _arr(coords, sx: float) -> np.ndarray:
+    a = np.asarray(coords, dtype=float)
+    if sx < 0:
+        a = a * [-1.0, 1.0]
+    return a
+
+
+def _make_view(raw: dict, view: str, side: str, names: dict[str, str]) -> View:
+    sx = 1.0 if side == "right" else -1.0
+    muscles = {}
+    for mid, m in raw["muscles"].items():
+        muscles[mid] = MuscleShape(
+            id=mid,
+            name=names[mid],
+            layer=m["layer"],
+            depth=float(m["depth"]),
+            outline=_arr(m["outline"], sx),
+            parts={p: _arr(c, sx) for p, c in m.get("parts", {}).items()},
+            fibres=tuple(_arr(f, sx) for f in m["fibres"]),
+        )
+    b = raw["bones"]
+    bones = Bones(
+        vertices=_arr(b["vertices"], sx),
+        triangles=np.asarray(b["triangles"], dtype=np.int32),
+        shade=np.asarray(b["shade"], dtype=float) / 100.0,
+        bone=np.asarray(b["bone"], dtype=np.int16),
+        names=tuple(b["names"]),
+        outlines={k: tuple(_arr(r, sx) for r in rings) for k, rings in b["outlines"].items()},
+    )
+    return View(
+        name=view,
+        side=side,
+        title=raw["title"],
+        landmarks={k: _arr(v, sx) for k, v in raw["landmarks"].items()},
+        muscles=muscles,
+        bones=bones,
+        crest=_arr(raw["crest"], sx),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_atlas() -> Atlas:
+    """The shipped atlas (cached: later calls are free)."""
+    text = (resources.files("hipball") / "data" / "atlas.json").read_text(encoding="utf-8")
+    return Atlas(json.loads(text))

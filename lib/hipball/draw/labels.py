@@ -1,0 +1,108 @@
+"""Margin labels with leader lines, the way anatomy atlases label a plate.
+
+Each label has an anchor (a point on the drawing) and goes to the left or right margin. On each
+side the labels are sorted by the anchor's height and spread apart so that no two overlap (a 1D
+spacing pass in display units), then joined to their anchors by thin leader lines. The text
+never sits on the drawing: the margins lie outside the drawing's x-limits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.text import Annotation
+
+
+@dataclass(frozen=True)
+class Label:
+    key: str
+    text: str
+    anchor: tuple[float, float]
+    color: str = "#222222"
+    weight: str = "normal"
+    side: str | None = None  # force "left" or "right"
+
+
+def spread(desired: np.ndarray, gap: float, lo: float, hi: float) -> np.ndarray:
+    """Positions as close as possible to ``desired`` (sorted ascending), at least ``gap`` apart,
+    inside [lo, hi] when they fit."""
+    y = np.asarray(desired, dtype=float).copy()
+    n = len(y)
+    if n == 0:
+        return y
+    for _ in range(200):
+        moved = False
+        for i in range(1, n):
+            if y[i] - y[i - 1] < gap - 1e-9:
+                push = (gap - (y[i] - y[i - 1])) / 2
+                y[i - 1] -= push
+                y[i] += push
+                moved = True
+        if y[0] < lo:
+            y += lo - y[0]
+            moved = True
+        if y[-1] > hi and (hi - lo) >= gap * (n - 1):
+            y -= y[-1] - hi
+            moved = True
+        if not moved:
+            break
+    # a final forward pass guarantees the gap even when the bounds cannot all be met
+    for i in range(1, n):
+        y[i] = max(y[i], y[i - 1] + gap)
+    return y
+
+
+def place_labels(ax: Axes, labels: list[Label], *, margin_x: tuple[float, float],
+                 y_range: tuple[float, float], fontsize: float, balance: int = 3) -> list[Annotation]:
+    """Draw ``labels`` in the two margins. ``margin_x`` = (x of the left column's right edge,
+    x of the right column's left edge), in data units."""
+    if not labels:
+        return []
+    xl, xr = margin_x
+    centre = (xl + xr) / 2
+    sides = {"left": [], "right": []}
+    for lab in labels:
+        side = lab.side or ("left" if lab.anchor[0] < centre else "right")
+        sides[side].append(lab)
+    # balance the columns: move the innermost labels of a crowded side to the other side
+    for _ in range(len(labels)):
+        L, R = sides["left"], sides["right"]
+        if len(R) > len(L) + balance:
+            mv = min((l for l in R if l.side is None), key=lambda l: l.anchor[0], default=None)
+            if mv is None:
+                break
+            R.remove(mv)
+            L.append(mv)
+        elif len(L) > len(R) + balance:
+            mv = max((l for l in L if l.side is None), key=lambda l: l.anchor[0], default=None)
+            if mv is None:
+                break
+            L.remove(mv)
+            R.append(mv)
+        else:
+            break
+    # vertical gap: 1.45 line heights, converted from points to data units
+    fig = ax.figure
+    bbox = ax.get_window_extent() if fig.get_size_inches().all() else None
+    ylo, yhi = ax.get_ylim()
+    px_per_data = (bbox.height / (yhi - ylo)) if bbox is not None else 10.0
+    gap = fontsize * 1.45 * fig.dpi / 72.0 / px_per_data
+    out = []
+    for side, labs in sides.items():
+        labs.sort(key=lambda l: (l.anchor[1], l.key))
+        ys = spread(np.array([l.anchor[1] for l in labs]), gap, *y_range)
+        x_text = xl if side == "left" else xr
+        ha = "right" if side == "left" else "left"
+        for lab, y in zip(labs, ys):
+            ann = ax.annotate(
+                lab.text, xy=lab.anchor, xytext=(x_text, y), ha=ha, va="center",
+                fontsize=fontsize, color=lab.color, fontweight=lab.weight,
+                arrowprops=dict(arrowstyle="-", color=lab.color, lw=0.7, shrinkA=2, shrinkB=0,
+                                connectionstyle="arc,angleA=0,angleB=0,armA=0,armB=0,rad=0"),
+                annotation_clip=False, zorder=20,
+            )
+            ann.set_gid(f"label:{lab.key}")
+            out.append(ann)
+    return out

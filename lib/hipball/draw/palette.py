@@ -1,0 +1,39 @@
+"""Colours and hatches: Paul Tol's colour-blind-safe 'muted' scheme (plus one colour of his
+'light' scheme), and a hatch per muscle so that plates still read when printed in grayscale."""
+
+from __future__ import annotations
+
+from matplotlib.colors import to_rgb
+
+MUSCLE_STYLE: dict[str, dict] = {
+    # id: edge colour, hatch
+    "gluteus_maximus": {"color": "#CC6677", "hatch": "//"},
+    "gluteus_medius": {"color": "#DDCC77", "hatch": "\\\\"},
+    "gluteus_minimus": {"color": "#999933", "hatch": ".."},
+    "piriformis": {"color": "#AA4499", "hatch": "xx"},
+    "tensor_fasciae_latae": {"color": "#117733", "hatch": "||"},
+    "quadratus_lumborum": {"color": "#882255", "hatch": "++"},
+    "biceps_femoris": {"color": "#44AA99", "hatch": "--"},
+    "semitendinosus": {"color": "#88CCEE", "hatch": "oo"},
+    "semimembranosus": {"color": "#332288", "hatch": "\\\\\\"},
+    "vastus_lateralis": {"color": "#EE8866", "hatch": "///"},
+}
+PART_HATCH = {"anterior": "..", "posterior": "OO", "iliotibial_band": ""}
+ITB_FACE = "#EFE6CF"
+BONE_BASE = (0.93, 0.89, 0.80)
+BONE_EDGE = "#6B5A44"
+SKIN_FACE = "#F6EBE2"
+SKIN_EDGE = "#B89B8A"
+INK = "#222222"
+SPOKE_RED = "#D0021B"
+
+
+def lighten(color, amount: float = 0.55):
+    """Mix a colour with white (amount 0 = unchanged, 1 = white)."""
+    r, g, b = to_rgb(color)
+    return (r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)
+
+
+def darken(color, amount: float = 0.35):
+    r, g, b = to_rgb(color)
+    return (r * (1 - amount), g * (1 - amount), b * (1 - amount))
