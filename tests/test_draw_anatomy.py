@@ -1,0 +1,162 @@
+"""draw_hip through its artists, plus image baselines for the main plates (run with --mpl)."""
+
+from __future__ import annotations
+
+import itertools
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgb
+from matplotlib.text import Text
+
+from hipball import draw_hip, theme
+from hipball.atlas import MUSCLE_IDS, VIEWS
+from hipball.draw.anatomy import EXTENTS
+from hipball.draw.palette import MUSCLE_STYLE
+
+
+def _plate(view="posterior", side="right", **kw):
+    fig, ax = plt.subplots(figsize=(9, 8))
+    art = draw_hip(view, side, ax=ax, **kw)
+    fig.canvas.draw()
+    return fig, ax, art
+
+
+def test_layers_switch_what_is_drawn():
+    _, _, sup = _plate(layers=("bones", "superficial"))
+    assert sup.bones is not None and sup.bone_outlines
+    assert "gluteus_maximus" in sup.muscles and "piriformis" not in sup.muscles
+    _, _, deep = _plate(layers=("bones", "deep"))
+    assert "piriformis" in deep.muscles and "gluteus_maximus" not in deep.muscles
+    assert any(g.get_gid() == "ghost:gluteus_maximus" for g in deep.ghosts), "deep plate shows superficial ghosts"
+    _, _, nobones = _plate(layers=("superficial",))
+    assert nobones.bones is None
+
+
+def test_superficial_muscles_paint_over_deep_ones():
+    _, _, art = _plate(layers=("bones", "deep", "superficial"))
+    z = {m: art.muscles[m][0].get_zorder() for m in art.muscles}
+    assert z["gluteus_maximus"] > z["piriformis"]
+    assert z["gluteus_medius"] > z["gluteus_minimus"]
+    assert art.bones.get_zorder() < min(z.values())
+
+
+def test_muscles_are_opaque_and_hatched_distinctly():
+    _, _, art = _plate(layers=("bones", "deep", "superficial"))
+    hatches = {m: art.muscles[m][0].get_hatch() for m in art.muscles}
+    assert all(h for h in hatches.values()), "every muscle has a hatch for grayscale print"
+    assert len(set(hatches.values())) == len(hatches)
+    for m, patches in art.muscles.items():
+        assert patches[0].get_facecolor()[3] == 1.0, f"{m} must be opaque (no X-ray look)"
+
+
+def test_grayscale_still_tells_muscles_apart():
+    """Edge colours differ in luminance or in hatch: checked on the palette itself."""
+    lum = {m: np.dot(to_rgb(s["color"]), [0.299, 0.587, 0.114]) for m, s in MUSCLE_STYLE.items()}
+    for a, b in itertools.combinations(MUSCLE_STYLE, 2):
+        assert abs(lum[a] - lum[b]) > 0.02 or MUSCLE_STYLE[a]["hatch"] != MUSCLE_STYLE[b]["hatch"]
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_labels_do_not_overlap_each_other_or_the_drawing(view, side):
+    fig, ax, art = _plate(view, side, layers=("skin", "bones", "superficial"))
+    renderer = fig.canvas.get_renderer()
+    boxes = [Text.get_window_extent(a, renderer) for a in art.labels]  # the text, not its leader line
+    assert len(boxes) >= 6
+    for b1, b2 in itertools.combinations(boxes, 2):
+        assert not b1.overlaps(b2), "two labels overlap"
+    (x0, x1), _ = EXTENTS[(view, "hip")]
+    if side == "left":
+        x0, x1 = -x1, -x0
+    lo = ax.transData.transform((x0, 0))[0]
+    hi = ax.transData.transform((x1, 0))[0]
+    for b in boxes:
+        assert b.x1 <= lo + 1 or b.x0 >= hi - 1, "label text sits on the drawing"
+
+
+def test_landmark_markers_sit_on_atlas_landmarks():
+    _, _, art = _plate("lateral", "right")
+    v = art.view
+    for lid, marker in art.landmarks.items():
+        np.testing.assert_allclose(np.c_[marker.get_data()].ravel(), v.landmarks[lid])
+    assert "asis" in art.landmarks and "sacrum" not in art.landmarks  # hidden from the side
+
+
+def test_highlight_emphasises_one_muscle():
+    _, _, art = _plate("lateral", layers=("bones", "superficial"), highlight="tensor_fasciae_latae")
+    tfl = art.muscles["tensor_fasciae_latae"][0]
+    other = art.muscles["gluteus_maximus"][0]
+    assert tfl.get_zorder() > other.get_zorder()
+    assert tfl.get_linewidth() > other.get_linewidth()
+    assert other.get_alpha() < 1
+
+
+def test_left_side_plate_is_mirrored():
+    _, _, r = _plate("posterior", "right")
+    _, _, l = _plate("posterior", "left")
+    rx = r.muscles["gluteus_maximus"][0].get_xy()[:, 0].mean()
+    lx = l.muscles["gluteus_maximus"][0].get_xy()[:, 0].mean()
+    assert rx > 5 and lx < -5
+    assert r.title.get_text().startswith("Right hip") and l.title.get_text().startswith("Left hip")
+
+
+@pytest.mark.parametrize("kw, field, hint", [
+    (dict(view="lateal"), "view", "lateral"),
+    (dict(side="rigth"), "side", "right"),
+    (dict(layers=("bones", "superficail")), "layer", "superficial"),
+    (dict(muscles=("gluteus_minimis",)), "muscle", "gluteus_minimus"),
+    (dict(highlight="piriformus"), "highlight", "piriformis"),
+])
+def test_bad_input_names_field_allowed_values_and_closest_match(kw, field, hint):
+    with pytest.raises(ValueError) as err:
+        draw_hip(**kw)
+    msg = str(err.value)
+    assert msg.startswith(f"{field}:") and f"did you mean '{hint}'" in msg
+
+
+def test_draw_hip_uses_the_given_axes_and_leaves_rcparams_alone():
+    import matplotlib as mpl
+
+    before = dict(mpl.rcParams)
+    fig, (a1, a2) = plt.subplots(1, 2)
+    art = draw_hip("posterior", ax=a2, labels=False)
+    assert art.bones.axes is a2 and not a1.collections
+    assert len(plt.get_fignums()) == 1
+    assert dict(mpl.rcParams) == before
+
+
+def test_theme_scales_text():
+    sizes = {}
+    for name in ("handout", "screen", "slide"):
+        with theme(name):
+            _, _, art = _plate("lateral")
+            sizes[name] = art.labels[0].get_fontsize()
+    assert sizes["handout"] < sizes["screen"] < sizes["slide"]
+    with pytest.raises(ValueError, match="theme: 'poster'"):
+        with theme("poster"):
+            pass
+
+
+def _baseline(view, depth):
+    with theme("screen"):
+        fig = plt.figure(figsize=(9, 8))
+        ax = fig.add_axes((0.0, 0.03, 1.0, 0.92))
+        draw_hip(view, "right", layers=("skin", "bones", depth), ax=ax)
+    return fig
+
+
+@pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2, savefig_kwargs={"dpi": 60})
+def test_plate_posterior_superficial():
+    return _baseline("posterior", "superficial")
+
+
+@pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2, savefig_kwargs={"dpi": 60})
+def test_plate_lateral_superficial():
+    return _baseline("lateral", "superficial")
+
+
+@pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2, savefig_kwargs={"dpi": 60})
+def test_plate_anterolateral_deep():
+    return _baseline("anterolateral", "deep")
