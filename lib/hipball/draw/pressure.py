@@ -1,0 +1,129 @@
+"""Chart: every ball on every surface against published pressure-pain thresholds.
+
+Numbers come from ``hipball.pressure`` (the model and its assumptions live there); this module
+only draws. Bars are coloured (Okabe-Ito) AND hatched per ball, so the chart reads in
+grayscale and for colour-blind viewers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Text
+
+from hipball._choices import check_choice
+from hipball.pressure import (BALLS, KPA_PER_KG_CM2, SURFACES, ContactPressure, balls,
+                              contact_pressure, pain_threshold_band_kpa, surfaces)
+
+# Okabe-Ito colours, one hatch per ball (never colour alone)
+BALL_STYLE = {
+    "tennis": ("#E69F00", ".."),
+    "racquetball": ("#56B4E9", "//"),
+    "lacrosse": ("#009E73", "oo"),
+    "baseball": ("#0072B2", "xx"),
+    "golf": ("#D55E00", "\\\\"),
+}
+_SURFACE_X = {"bed": 0.0, "carpet": 1.0, "hardwood": 2.0, "wall": 3.35}
+_BAR_WIDTH = 0.16
+
+
+@dataclass
+class BallSurfaceArtists:
+    bars: dict[tuple[str, str], Rectangle]
+    depth_markers: dict[tuple[str, str], Line2D]
+    value_labels: dict[tuple[str, str], Text]
+    band: Rectangle
+    band_label: Text
+    legend: Legend
+    title: Text
+    caption: Text
+    results: dict[tuple[str, str], ContactPressure] = field(repr=False)
+
+
+def _surface_label(surface: str) -> str:
+    s = surfaces()[surface]
+    label = s.name.replace(" (", "\n(").replace(" on a ", "\non a ")
+    if s.posture == "standing":
+        label = f"Wall\n(standing, {s.default_load_fraction:.0%} load)"
+    return label
+
+
+def draw_ball_surface_chart(body_mass_kg: float = 70, *, ax: Axes | None = None,
+                            highlight: tuple[str, str] | None = None,
+                            depth_markers: bool = True) -> BallSurfaceArtists:
+    """Grouped bars of the modelled mean skin pressure, ball x surface, for one body mass.
+
+    ``highlight=(ball, surface)`` outlines one bar and fades the others (for the widgets).
+    """
+    if highlight is not None:
+        check_choice("highlight ball", highlight[0], BALLS)
+        check_choice("highlight surface", highlight[1], SURFACES)
+    results = {(b, s): contact_pressure(b, s, body_mass_kg) for b in BALLS for s in SURFACES}
+    ax = plt.gca() if ax is None else ax
+
+    lo, hi = pain_threshold_band_kpa()
+    band = ax.axhspan(lo, hi, facecolor="#DDDDDD", edgecolor="#777777", linewidth=0.8,
+                      zorder=0)
+    band_label = ax.text(
+        0.99, (lo + hi) / 2, "Published pressure-pain thresholds\n"
+        f"(trigger points, other muscles): {lo:.0f} to {hi:.0f} kPa",
+        transform=ax.get_yaxis_transform(), ha="right", va="center", fontsize="small",
+        color="#333333", zorder=1)
+
+    bars, markers, labels = {}, {}, {}
+    for i, ball in enumerate(BALLS):
+        colour, hatch = BALL_STYLE[ball]
+        for surface in SURFACES:
+            r = results[ball, surface]
+            x = _SURFACE_X[surface] + (i - (len(BALLS) - 1) / 2) * _BAR_WIDTH
+            faded = highlight is not None and highlight != (ball, surface)
+            (bar,) = ax.bar(x, r.mean_pressure_kpa, _BAR_WIDTH * 0.92, color=colour,
+                            hatch=hatch, edgecolor="black", alpha=0.35 if faded else 1.0,
+                            linewidth=2.5 if highlight == (ball, surface) else 0.6, zorder=2)
+            bars[ball, surface] = bar
+            labels[ball, surface] = ax.text(x, r.mean_pressure_kpa + 3, f"{r.mean_pressure_kpa:.0f}",
+                                            ha="center", va="bottom", fontsize="x-small",
+                                            rotation=90, zorder=3)
+            if depth_markers:
+                (markers[ball, surface],) = ax.plot(
+                    x, r.depth_pressure_kpa, marker="D", markersize=6, color="black",
+                    markeredgecolor="white", linestyle="none", zorder=4)
+
+    ax.axvline((_SURFACE_X["hardwood"] + _SURFACE_X["wall"]) / 2, color="#555555",
+               linestyle="--", linewidth=0.8)
+    ax.set_xticks([_SURFACE_X[s] for s in SURFACES], [_surface_label(s) for s in SURFACES])
+    top = max(hi, max(r.mean_pressure_kpa for r in results.values()))
+    ax.set_ylim(0, top * 1.3)
+    ax.set_xlim(-0.6, _SURFACE_X["wall"] + 0.6)
+    ax.set_ylabel("Mean pressure at the skin (kPa)")
+    secondary = ax.secondary_yaxis("right", functions=(lambda k: k / KPA_PER_KG_CM2,
+                                                       lambda g: g * KPA_PER_KG_CM2))
+    secondary.set_ylabel("kg/cm² (algometer units)")
+
+    handles = [Patch(facecolor=BALL_STYLE[b][0], hatch=BALL_STYLE[b][1], edgecolor="black",
+                     label=balls()[b].name + (" (point tool)" if b == "golf" else ""))
+               for b in BALLS]
+    if depth_markers:
+        depth_cm = results["tennis", "bed"].depth_mm / 10
+        handles.append(Line2D([], [], marker="D", color="black", markeredgecolor="white",
+                              linestyle="none", label=f"pressure {depth_cm:g} cm deep"))
+    legend = ax.legend(handles=handles, loc="upper left", ncols=3, fontsize="small",
+                       frameon=True)
+    title = ax.set_title(f"Ball and surface under the hip, {body_mass_kg:g} kg client: "
+                         "an indication, not a prescription")
+    lying = surfaces()["bed"].default_load_fraction
+    caption = ax.annotate(
+        f"Model (hipball.pressure): lying, {lying:.0%} of body weight on the hip; a soft bed "
+        "takes part of it, a floor none. Hertz contact with gluteal muscle (E = 440 kPa).\n"
+        "Bars: mean pressure at the skin, to compare with the thresholds band. Diamonds: "
+        "pressure at depth, which the surface (the force) sets.",
+        xy=(0, 0), xycoords="axes fraction", xytext=(0, -48), textcoords="offset points",
+        fontsize="small", color="#333333", va="top", annotation_clip=False)
+    return BallSurfaceArtists(bars=bars, depth_markers=markers, value_labels=labels,
+                              band=band, band_label=band_label, legend=legend, title=title,
+                              caption=caption, results=results)
