@@ -150,3 +150,14 @@ def test_rebuild_reproduces_the_shipped_atlas(repo):
     shipped = (repo / "lib" / "hipball" / "data" / "atlas.json").read_text()
     assert rebuilt == shipped, "run: python tools/build_atlas.py (and commit the result)"
     assert json.loads(shipped)["source"]["myo_sim"] == "0.2.4"
+
+
+def test_projection_matches_the_stored_views(atlas):
+    from hipball.atlas import project
+
+    for side in SIDES:
+        l3 = atlas.landmarks_3d(side)
+        for view in VIEWS:
+            lm = atlas.landmarks(view, side)
+            for k in ("asis", "greater_trochanter", "psis"):
+                np.testing.assert_allclose(project(l3[k], view, side)[0], lm[k], atol=0.02)

@@ -170,7 +170,9 @@ def find_landmarks(m, d, meshes):
     lm["iliac_crest"] = pel[np.argmax(pel[:, 2])]
     lm["asis"] = nearest(pel, site(m, d, "ASI_r"))
     lm["psis"] = nearest(pel, site(m, d, "PSI_r"))
-    lm["ischial_tuberosity"] = pel[np.argmin(pel[:, 2])]
+    # the hamstrings arise from the tuberosity: the bone vertex nearest their common origin
+    # (the lowest pelvis vertex would be the ischiopubic ramus, in front of the tuberosity)
+    lm["ischial_tuberosity"] = nearest(pel, muscle_path(m, d, "bflh_r")[0])
     upper = fem[fem[:, 2] > hjc[2] - 8.0]
     lm["greater_trochanter"] = upper[np.argmax(upper[:, 0])]          # most lateral: palpable
     lateral = fem[fem[:, 0] > hjc[0] + 3.5]

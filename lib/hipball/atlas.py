@@ -32,6 +32,32 @@ LANDMARK_IDS = (
 )
 
 
+# unit vectors (subject frame) from the subject toward the viewer, right side; must match
+# tools/build_atlas.py (a test checks landmarks project onto the stored 2D positions)
+VIEW_DIRECTIONS = {
+    "posterior": (0.0, -1.0, 0.0),
+    "lateral": (1.0, 0.0, 0.0),
+    "anterolateral": (0.7071067811865476, 0.7071067811865476, 0.0),
+}
+
+
+def project(points3d, view: str, side: str = "right") -> np.ndarray:
+    """Subject-frame points (cm; x right, y anterior, z up; already on ``side``) to a view's
+    2D coordinates. For the left side the view is the mirror image of the right one."""
+    check_choice("view", view, VIEWS)
+    check_choice("side", side, SIDES)
+    p = np.atleast_2d(np.asarray(points3d, dtype=float))
+    if side == "left":
+        p = p * [-1.0, 1.0, 1.0]
+    v = np.asarray(VIEW_DIRECTIONS[view])
+    right = np.cross([0.0, 0.0, 1.0], v)
+    right /= np.linalg.norm(right)
+    xy = np.c_[p @ right, p[:, 2]]
+    if side == "left":
+        xy[:, 0] *= -1
+    return xy
+
+
 @dataclass(frozen=True)
 class MuscleShape:
     """One muscle as drawn in one view: outline (N, 2), optional parts, model fibres."""

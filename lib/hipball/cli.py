@@ -15,6 +15,7 @@ import sys
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "figures": ("hipball.draw.plates", "write every plate to figures/ (SVG, PDF, 300 dpi PNG)"),
+    "lookup": ("hipball.referral_cli", "rank the trigger points that could refer pain to the given regions"),
 }
 
 

@@ -1,0 +1,234 @@
+"""The body chart: a skin outline of the lower back, buttocks and legs, in the shared frame.
+
+Referral zones are drawn on it (posterior and lateral views), and a click on it is what the
+reverse lookup receives. Coordinates are the atlas's (docs/CONVENTIONS.md): centimetres, y the
+height above the floor; posterior x toward the subject's right, lateral x anterior.
+
+How the outline is built (the card ``data/bodychart.md`` lists every number and its origin):
+widths and depths are tabulated at heights; the heights of the trochanter, knee and ankle and
+the hip width are fractions of stature from Drillis & Contini (1966, via Winter), H = 169 cm
+(the model's stature); the widths that table lacks are labelled estimates sized so that the
+outline encloses the model's skeleton. The tabulated points are smoothed with Chaikin's
+corner cutting. The posterior chart is symmetric and shows both legs; the lateral chart shows
+one leg seen from the right, and the left is its mirror (x -> -x).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from shapely.geometry import LineString, Polygon, box
+from shapely.ops import unary_union
+
+from hipball._choices import check_choice
+
+VIEWS = ("posterior", "lateral")
+SIDES = ("right", "left")
+
+STATURE_CM = 169.0  # the model's stature (MyoLeg / Rajagopal 2016)
+TOP_CM = 115.0  # the chart is cut across the lower back here
+
+# Drillis & Contini (1966), reproduced in Winter (2009) Fig. 4.1: fractions of stature H.
+PROPORTIONS = {
+    "hip_width": 0.191,
+    "greater_trochanter_height": 0.530,
+    "knee_height": 0.285,
+    "ankle_height": 0.039,
+    "foot_length": 0.152,
+    "foot_width": 0.055,
+}
+
+
+def _h(name: str) -> float:
+    return PROPORTIONS[name] * STATURE_CM
+
+
+# Landmarks of the model skeleton (right side, cm), as the atlas reports them. Used where the
+# atlas is not installed and by tests that check the outline encloses the skeleton.
+REFERENCE_LANDMARKS: dict[str, dict[str, tuple[float, float]]] = {
+    "posterior": {
+        "iliac_crest": (7.65, 104.14), "asis": (12.93, 97.19), "psis": (4.25, 98.75),
+        "greater_trochanter": (13.92, 86.39), "ischial_tuberosity": (6.15, 84.27),
+        "sacrum": (0.03, 97.16), "coccyx": (0.0, 89.41),
+        "lateral_knee_joint_line": (11.43, 44.92), "hip_joint_centre": (7.73, 88.2),
+        "knee_joint_centre": (6.75, 47.51), "lateral_malleolus": (12.9, 8.87),
+    },
+    "lateral": {
+        "iliac_crest": (-7.58, 104.14), "asis": (-0.37, 97.19), "psis": (-13.68, 98.75),
+        "greater_trochanter": (-7.05, 86.39), "ischial_tuberosity": (-9.75, 84.27),
+        "sacrum": (-14.71, 97.16), "coccyx": (-12.8, 89.41),
+        "lateral_knee_joint_line": (-5.65, 44.92), "hip_joint_centre": (-5.62, 88.2),
+        "knee_joint_centre": (-5.41, 47.51), "lateral_malleolus": (-6.05, 8.87),
+    },
+    "anterolateral": {
+        "iliac_crest": (-10.77, 104.14), "asis": (-9.4, 97.19), "psis": (-12.68, 98.75),
+        "greater_trochanter": (-14.82, 86.39), "ischial_tuberosity": (-11.24, 84.27),
+        "sacrum": (-10.42, 97.16), "coccyx": (-9.05, 89.41),
+        "lateral_knee_joint_line": (-12.08, 44.92), "hip_joint_centre": (-9.44, 88.2),
+        "knee_joint_centre": (-8.6, 47.51), "lateral_malleolus": (-13.4, 8.87),
+    },
+}
+
+# --- posterior view, right half: (height, x of the skin) --------------------------------
+# Lateral edge, top to bottom. Rows marked DC use Drillis & Contini; the rest are estimates.
+_GT = _h("greater_trochanter_height")  # 89.6 cm
+_KNEE = _h("knee_height")  # 48.2 cm
+_ANKLE = _h("ankle_height")  # 6.6 cm
+_HIP_HALF = _h("hip_width") / 2  # 16.1 cm (DC)
+_POSTERIOR_LATERAL = [
+    (TOP_CM, 14.0), (108.0, 14.6), (103.0, 15.4), (97.0, 16.0),
+    (_GT, _HIP_HALF),  # DC: hip width at trochanter height
+    (84.0, 16.0), (78.0, 15.4), (70.0, 14.5), (60.0, 13.6), (52.0, 13.0),
+    (_KNEE, 12.8),  # DC height; width an estimate enclosing the knee joint line (11.4 cm)
+    (44.0, 12.7), (38.0, 13.1), (30.0, 12.8), (22.0, 12.0), (16.0, 11.4),
+    (12.0, 13.8), (10.0, 14.4), (_ANKLE, 14.4), (4.0, 14.3), (1.5, 14.0),
+]
+# Foot sole, lateral to medial, then the medial edge bottom to top (ends at the crotch).
+_POSTERIOR_SOLE = [(13.2, 0.0), (4.0, 0.0)]
+_POSTERIOR_MEDIAL = [
+    (1.5, 3.1), (5.0, 2.8), (8.0, 2.6), (11.0, 2.8), (15.0, 4.4), (22.0, 3.8),
+    (30.0, 2.2), (38.0, 1.4), (44.0, 1.6), (_KNEE, 1.4), (55.0, 1.2), (65.0, 0.6),
+    (75.0, 0.3), (80.0, 0.25),
+]
+CROTCH_CM = 81.0
+
+# --- lateral view, right leg seen from the right: (height, posterior x, anterior x) -------
+_LATERAL_ROWS = [
+    (TOP_CM, -16.8, 6.0), (110.0, -16.3, 5.5), (105.0, -16.8, 4.5), (100.0, -18.5, 3.2),
+    (95.0, -20.8, 2.6), (_GT, -22.0, 2.7), (86.0, -22.0, 3.0), (82.0, -20.5, 3.2),
+    (79.0, -17.0, 3.2), (77.0, -14.8, 3.1), (70.0, -13.6, 2.8), (60.0, -12.6, 1.8),
+    (52.0, -11.6, 1.4), (_KNEE, -11.0, 1.4), (44.0, -11.3, 0.2), (38.0, -13.6, -1.0),
+    (32.0, -13.8, -1.4), (25.0, -12.5, -2.0), (18.0, -10.8, -2.4), (13.0, -10.6, -2.4),
+]
+# The foot, from behind the heel round the sole to the toes and back up the dorsum.
+_LATERAL_HEEL = [(-12.9, 10.0), (-14.0, 6.0), (-13.8, 2.5), (-12.5, 0.3), (-10.0, 0.0)]
+_LATERAL_TOES = [(12.0, 0.0), (15.6, 1.0), (15.8, 3.2), (10.0, 5.2), (5.0, 7.5), (1.0, 9.8),
+                 (-1.2, 11.2)]
+
+
+def chaikin(points, iterations: int = 3, closed: bool = False) -> np.ndarray:
+    """Chaikin corner cutting: each pass replaces every edge by its 1/4 and 3/4 points.
+    Open curves keep their end points."""
+    p = np.asarray(points, dtype=float)
+    for _ in range(iterations):
+        q = np.roll(p, -1, axis=0) if closed else p[1:]
+        a = p if closed else p[:-1]
+        cut = np.empty((2 * len(a), 2))
+        cut[0::2] = 0.75 * a + 0.25 * q
+        cut[1::2] = 0.25 * a + 0.75 * q
+        p = cut if closed else np.vstack([p[:1], cut, p[-1:]])
+    return p
+
+
+@lru_cache(maxsize=None)
+def _posterior_right_path() -> np.ndarray:
+    pts = [(x, y) for y, x in _POSTERIOR_LATERAL] + _POSTERIOR_SOLE
+    pts += [(x, y) for y, x in _POSTERIOR_MEDIAL] + [(0.0, CROTCH_CM)]
+    return chaikin(pts, 3)
+
+
+@lru_cache(maxsize=None)
+def _outline(view: str) -> np.ndarray:
+    if view == "posterior":
+        right = _posterior_right_path()
+        left = right[::-1].copy()
+        left[:, 0] *= -1
+        ring = np.vstack([right, left[1:]])
+    else:
+        back = [(xp, y) for y, xp, _ in _LATERAL_ROWS] + _LATERAL_HEEL
+        front = _LATERAL_TOES + [(xa, y) for y, _, xa in reversed(_LATERAL_ROWS)]
+        ring = chaikin(back + front, 3)
+    return ring
+
+
+def skin_outline(view: str = "posterior", side: str = "right") -> np.ndarray:
+    """The skin outline as an (N, 2) array in cm (a closed ring, first point not repeated).
+
+    The posterior chart shows both legs and is the same for either side; the lateral chart
+    shows one leg, the left being the mirror of the right.
+    """
+    check_choice("view", view, VIEWS)
+    check_choice("side", side, SIDES)
+    ring = _outline(view).copy()
+    if view == "lateral" and side == "left":
+        ring[:, 0] *= -1
+    return ring
+
+
+@lru_cache(maxsize=None)
+def _body(view: str, side: str) -> Polygon:
+    poly = Polygon(skin_outline(view, side))
+    return poly if poly.is_valid else poly.buffer(0)
+
+
+def body_outline(view: str = "posterior", side: str = "right") -> Polygon:
+    """The body chart as a shapely Polygon (see :func:`skin_outline`)."""
+    check_choice("view", view, VIEWS)
+    check_choice("side", side, SIDES)
+    return _body(view, side)
+
+
+def half_body(view: str, side: str = "right") -> Polygon:
+    """The part of the chart that belongs to one side: on the posterior chart, the half on
+    that side of the midline; on the lateral chart, the whole (one-legged) chart."""
+    body = body_outline(view, side)
+    if view == "lateral":
+        return body
+    minx, miny, maxx, maxy = body.bounds
+    half = box(0.0, miny - 1, maxx + 1, maxy + 1) if side == "right" else box(minx - 1, miny - 1, 0.0, maxy + 1)
+    return body.intersection(half)
+
+
+def span_at(view: str, y: float, side: str = "right") -> tuple[float, float] | None:
+    """The skin's extent (x0, x1) at height ``y`` on one side's half, from medial (posterior
+    view: midline or inner thigh) or posterior (lateral view) to the other edge; for the left
+    side x0 and x1 are mirrored so that x0 stays the medial / posterior edge. None if the
+    height is outside the chart."""
+    part = half_body(view, "right")
+    minx, _, maxx, _ = part.bounds
+    cut = part.intersection(LineString([(minx - 1, y), (maxx + 1, y)]))
+    if cut.is_empty:
+        return None
+    segs = getattr(cut, "geoms", [cut])
+    longest = max(segs, key=lambda g: g.length)
+    xs = [c[0] for c in longest.coords]
+    x0, x1 = min(xs), max(xs)
+    if side == "left" and view in ("posterior", "lateral"):
+        return -x0, -x1
+    return x0, x1
+
+
+def detail_lines(view: str = "posterior", side: str = "right") -> list[np.ndarray]:
+    """Thin lines that make the chart read as a body: the gluteal cleft and folds
+    (posterior), the gluteal fold and the knee crease (lateral)."""
+    check_choice("view", view, VIEWS)
+    check_choice("side", side, SIDES)
+    lines: list[np.ndarray] = []
+    if view == "posterior":
+        lines.append(np.array([[0.0, CROTCH_CM + 0.5], [0.0, 92.0]]))
+        fold = chaikin([(0.6, 80.6), (4.0, 78.6), (8.5, 78.4), (12.5, 79.6)], 3)
+        lines.append(fold)
+        mirrored = fold.copy()
+        mirrored[:, 0] *= -1
+        lines.append(mirrored)
+    else:
+        lines.append(chaikin([(-17.2, 79.0), (-14.0, 78.2), (-11.0, 78.6)], 3))
+        lines.append(chaikin([(-11.1, 48.0), (-9.3, 47.6)], 1))
+        if side == "left":
+            for line in lines:
+                line[:, 0] *= -1
+    return lines
+
+
+def encloses(view: str, points, side: str = "right") -> np.ndarray:
+    """Boolean per point: is it inside the chart's outline?"""
+    from shapely import contains_xy
+
+    pts = np.atleast_2d(np.asarray(points, dtype=float))
+    return contains_xy(body_outline(view, side), pts[:, 0], pts[:, 1])
+
+
+def union_all(geoms):
+    """shapely's unary_union, re-exported so callers need not import shapely.ops."""
+    return unary_union([g for g in geoms if g is not None and not g.is_empty])

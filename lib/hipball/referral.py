@@ -1,0 +1,493 @@
+"""Trigger points, named body regions and pain-referral zones, and the reverse lookup.
+
+The knowledge lives in ``data/`` (each table has a card): ``muscles.csv``,
+``trigger_points.csv``, ``regions.csv``, ``referral_zones.csv``. This module turns it into
+geometry in the shared chart frame (docs/CONVENTIONS.md):
+
+- A **region** is a named patch of the body chart ("lateral_thigh", "sacrum"), defined per
+  view by a height band (cm) and a band across the limb (0 = midline or inner edge on the
+  posterior chart, 0 = back edge on the lateral chart; 1 = the other edge). The polygon follows
+  the skin outline at every height, so it is inside the chart by construction.
+- A **referral zone** row names a region (optionally a part of it: a fraction of its height
+  from the top, and a fraction across it), the zone kind (essential or spillover, Travell &
+  Simons's solid vs stippled) and the view. Essential and spillover areas of one trigger point
+  are unions of such parts; spillover excludes what is already essential.
+- A **trigger point** is anchored to the atlas: weights over atlas landmarks plus an offset
+  in cm, per view, so it moves with the drawing and mirrors to the left side.
+
+Reverse lookup, :func:`candidates`: given the client's pain (region ids, or points or a
+polygon drawn on a chart) it ranks trigger points. The score of a trigger point is::
+
+    explained   = (E + 0.5 * S) / A
+    specificity = E / Z
+    score       = 0.85 * explained + 0.15 * specificity        (0..1, rounded to 4 places)
+
+where, summed over the views the pain is drawn in, A is the pain area, E the part of it
+inside the trigger point's essential zone, S the part inside its spillover zone only, and Z
+the area of the essential zone. So essential overlap counts twice as much as spillover, and
+pain the trigger point does not explain lowers its score (it stays in A but not in E or S).
+The small specificity term prefers, among trigger points that explain the pain equally, the
+one whose essential zone matches it most closely (vastus lateralis over gluteus minimus for
+pain only on the outer thigh and knee). Ties are broken by trigger point id. A clicked point
+counts as a disc of radius ``POINT_RADIUS_CM``; trigger points that explain less than
+``MIN_EXPLAINED`` of the pain are left out.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+from shapely import affinity
+from shapely.geometry import MultiPoint, Point, Polygon, box
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import unary_union
+
+from hipball import bodychart
+from hipball._choices import check_choice
+
+VIEWS = bodychart.VIEWS  # the body-chart views: posterior, lateral
+TRP_VIEWS = ("posterior", "lateral", "anterolateral")  # views a trigger point may be placed in
+SIDES = ("right", "left")
+ZONE_KINDS = ("essential", "spillover")
+POSITIONS = ("supine", "side_lying", "three_quarter_prone", "seated")
+SPILLOVER_WEIGHT = 0.5
+SPECIFICITY_WEIGHT = 0.15
+POINT_RADIUS_CM = 2.0
+ZONE_ROUNDING_CM = 1.2
+MIN_EXPLAINED = 0.02  # trigger points explaining less of the pain are left out
+_STEP_CM = 0.25
+
+
+# --------------------------------------------------------------------------- tables
+def _read(name: str) -> list[dict[str, str]]:
+    path = resources.files("hipball") / "data" / name
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [dict(r) for r in csv.DictReader(fh)]
+
+
+@dataclass(frozen=True)
+class Muscle:
+    muscle_id: str
+    name: str
+    display_name: str
+    action: str
+    feels_like: str
+    source_id: str
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A point as weights over atlas landmarks plus an offset (cm, right side)."""
+
+    weights: tuple[tuple[str, float], ...]
+    offset: tuple[float, float]
+
+    @classmethod
+    def parse(cls, text: str) -> "Anchor":
+        """``"0.5 asis + 0.5 greater_trochanter; -0.5 0.0"``."""
+        terms, _, off = text.partition(";")
+        weights = []
+        for term in terms.split("+"):
+            w, name = term.split()
+            weights.append((name, float(w)))
+        dx, dy = (float(v) for v in off.split()) if off.strip() else (0.0, 0.0)
+        return cls(tuple(weights), (dx, dy))
+
+    def resolve(self, landmarks: dict, side: str = "right") -> tuple[float, float]:
+        x = sum(w * float(landmarks[n][0]) for n, w in self.weights)
+        y = sum(w * float(landmarks[n][1]) for n, w in self.weights)
+        dx, dy = self.offset
+        return (x + (dx if side == "right" else -dx), y + dy)
+
+
+@dataclass(frozen=True)
+class TriggerPoint:
+    trp_id: str
+    muscle_id: str
+    name: str
+    label: str
+    depth: str
+    anchors: dict  # view -> Anchor
+    position: str
+    roll_deg: float | None
+    description: str
+    source_id: str
+    position_source_id: str
+
+
+@lru_cache(maxsize=1)
+def _muscles() -> dict[str, Muscle]:
+    return {r["muscle_id"]: Muscle(**r) for r in _read("muscles.csv")}
+
+
+@lru_cache(maxsize=1)
+def _trigger_points() -> dict[str, TriggerPoint]:
+    out = {}
+    for r in _read("trigger_points.csv"):
+        anchors = {v: Anchor.parse(r[f"{v}_anchor"]) for v in TRP_VIEWS if r[f"{v}_anchor"].strip()}
+        roll = float(r["roll_deg"]) if r["roll_deg"].strip() else None
+        out[r["trp_id"]] = TriggerPoint(
+            trp_id=r["trp_id"], muscle_id=r["muscle_id"], name=r["name"], label=r["label"],
+            depth=r["depth"], anchors=anchors, position=r["position"], roll_deg=roll,
+            description=r["description"], source_id=r["source_id"],
+            position_source_id=r["position_source_id"],
+        )
+    return out
+
+
+@lru_cache(maxsize=1)
+def _region_rows() -> tuple[dict, ...]:
+    return tuple(_read("regions.csv"))
+
+
+@lru_cache(maxsize=1)
+def _zone_rows() -> tuple[dict, ...]:
+    return tuple(_read("referral_zones.csv"))
+
+
+def muscles() -> dict[str, Muscle]:
+    """The muscles, by ``muscle_id`` (plain-language name, action, how it feels)."""
+    return dict(_muscles())
+
+
+def muscle_ids() -> tuple[str, ...]:
+    return tuple(_muscles())
+
+
+def trp_ids() -> tuple[str, ...]:
+    return tuple(_trigger_points())
+
+
+def region_ids(view: str | None = None) -> tuple[str, ...]:
+    """Region ids in table order (only those drawn in ``view`` if given)."""
+    out: dict[str, None] = {}
+    for r in _region_rows():
+        if view is None or r["view"] == view:
+            out[r["region_id"]] = None
+    return tuple(out)
+
+
+def region_names() -> dict[str, str]:
+    return {r["region_id"]: r["display_name"] for r in _region_rows()}
+
+
+def trigger_points(muscles: str | list[str] | None = None) -> list[TriggerPoint]:
+    """Trigger points in table order, optionally only those of the given muscle(s)."""
+    tps = list(_trigger_points().values())
+    if muscles is None:
+        return tps
+    wanted = [muscles] if isinstance(muscles, str) else list(muscles)
+    for m in wanted:
+        check_choice("muscle", m, muscle_ids())
+    return [t for t in tps if t.muscle_id in wanted]
+
+
+def trigger_point(trp_id: str) -> TriggerPoint:
+    return _trigger_points()[check_choice("trigger point", trp_id, trp_ids())]
+
+
+# ---------------------------------------------------------------------- landmarks
+def landmarks(view: str, side: str = "right") -> dict[str, tuple[float, float]]:
+    """Atlas landmarks of a view, from ``hipball.atlas`` when installed, else the model's
+    reference values stored in :mod:`hipball.bodychart` (same frame, same numbers)."""
+    check_choice("view", view, TRP_VIEWS)
+    check_choice("side", side, SIDES)
+    try:
+        from hipball.atlas import load_atlas
+    except ImportError:
+        load_atlas = None
+    if load_atlas is not None:
+        return dict(load_atlas().view(view, side).landmarks)
+    ref = bodychart.REFERENCE_LANDMARKS[view]
+    sign = 1.0 if side == "right" else -1.0
+    return {k: (sign * x, y) for k, (x, y) in ref.items()}
+
+
+def trigger_point_xy(trp_id: str, view: str = "posterior", side: str = "right") -> tuple[float, float] | None:
+    """Where a trigger point lies in a view (cm), or None where the view does not show it
+    (e.g. the tensor fasciae latae on the posterior chart)."""
+    tp = trigger_point(trp_id)
+    check_choice("view", view, TRP_VIEWS)
+    check_choice("side", side, SIDES)
+    anchor = tp.anchors.get(view)
+    if anchor is None:
+        return None
+    return anchor.resolve(landmarks(view, side), side)
+
+
+# ------------------------------------------------------------------------ regions
+def _mirror(geom: BaseGeometry) -> BaseGeometry:
+    return affinity.scale(geom, xfact=-1.0, yfact=1.0, origin=(0, 0))
+
+
+def _band(view: str, y_lo: float, y_hi: float, u_lo: float, u_hi: float) -> Polygon:
+    ys = np.arange(y_lo, y_hi + 1e-9, _STEP_CM)
+    if ys[-1] < y_hi:
+        ys = np.append(ys, y_hi)
+    left, right = [], []
+    for y in ys:
+        span = bodychart.span_at(view, float(y), "right")
+        if span is None:
+            continue
+        x0, x1 = span
+        left.append((x0 + u_lo * (x1 - x0), y))
+        right.append((x0 + u_hi * (x1 - x0), y))
+    poly = Polygon(left + right[::-1]).buffer(0)
+    return poly.intersection(bodychart.body_outline(view, "right"))
+
+
+@lru_cache(maxsize=None)
+def _region_right(region_id: str, view: str) -> BaseGeometry:
+    parts = [
+        _band(view, float(r["y_lo_cm"]), float(r["y_hi_cm"]), float(r["across_lo"]), float(r["across_hi"]))
+        for r in _region_rows() if r["region_id"] == region_id and r["view"] == view
+    ]
+    return unary_union(parts)
+
+
+@dataclass(frozen=True)
+class Region:
+    region_id: str
+    display_name: str
+    geometry: BaseGeometry
+
+
+def region_geometry(region_id: str, view: str, side: str = "right") -> BaseGeometry:
+    """The region's polygon on one side of a chart (empty if the view does not show it)."""
+    check_choice("region", region_id, region_ids())
+    check_choice("view", view, VIEWS)
+    check_choice("side", side, SIDES)
+    geom = _region_right(region_id, view)
+    return geom if side == "right" else _mirror(geom)
+
+
+def regions(view: str = "posterior", side: str = "right") -> dict[str, Region]:
+    """The named regions drawn on a chart, by id (polygons in cm)."""
+    check_choice("view", view, VIEWS)
+    names = region_names()
+    return {rid: Region(rid, names[rid], region_geometry(rid, view, side)) for rid in region_ids(view)}
+
+
+# -------------------------------------------------------------------------- zones
+def _row_views(row: dict) -> tuple[str, ...]:
+    return VIEWS if row["view"] == "both" else (row["view"],)
+
+
+def _zone_part(row: dict, view: str) -> BaseGeometry:
+    region = _region_right(row["region_id"], view)
+    if region.is_empty:
+        return region
+    minx, miny, maxx, maxy = region.bounds
+    t0, t1 = float(row["top_lo"]), float(row["top_hi"])
+    a0, a1 = float(row["across_lo"]), float(row["across_hi"])
+    if (t0, t1, a0, a1) == (0.0, 1.0, 0.0, 1.0):
+        return region
+    h, w = maxy - miny, maxx - minx
+    cut = box(minx + a0 * w, maxy - t1 * h, minx + a1 * w, maxy - t0 * h)
+    return region.intersection(cut)
+
+
+@lru_cache(maxsize=None)
+def _zones_right(trp_id: str, view: str) -> tuple[BaseGeometry, BaseGeometry]:
+    ess, spill = [], []
+    for row in _zone_rows():
+        if row["trp_id"] != trp_id or view not in _row_views(row):
+            continue
+        (ess if row["kind"] == "essential" else spill).append(_zone_part(row, view))
+    body = bodychart.body_outline(view, "right")
+    e = _soften(unary_union(ess), body) if ess else Polygon()
+    s = _soften(unary_union(spill), body).difference(e) if spill else Polygon()
+    return e, s
+
+
+def _soften(geom: BaseGeometry, body: Polygon, r: float = ZONE_ROUNDING_CM) -> BaseGeometry:
+    """Round the corners of a union of region parts (a closing, then an opening; radius
+    r, then r/2), so a zone reads as a patch of pain rather than a stack of boxes; kept inside the body."""
+    if geom.is_empty:
+        return geom
+    soft = geom.buffer(r).buffer(-1.5 * r).buffer(0.5 * r)
+    return (soft if not soft.is_empty else geom).intersection(body)
+
+
+@dataclass(frozen=True)
+class ReferralZones:
+    """Essential (solid) and spillover (stippled) zones of one trigger point on one chart."""
+
+    trp_id: str
+    view: str
+    side: str
+    essential: BaseGeometry
+    spillover: BaseGeometry
+    regions: dict = field(default_factory=dict)  # kind -> tuple of region ids
+
+
+def referral_zones(trp_id: str, view: str = "posterior", side: str = "right") -> ReferralZones:
+    """The referral zones of a trigger point as shapely geometry on a body chart."""
+    trigger_point(trp_id)
+    check_choice("view", view, VIEWS)
+    check_choice("side", side, SIDES)
+    e, s = _zones_right(trp_id, view)
+    if side == "left":
+        e, s = _mirror(e), _mirror(s)
+    names = {k: tuple(dict.fromkeys(r["region_id"] for r in _zone_rows()
+                                    if r["trp_id"] == trp_id and r["kind"] == k and view in _row_views(r)))
+             for k in ZONE_KINDS}
+    return ReferralZones(trp_id, view, side, e, s, names)
+
+
+# ------------------------------------------------------------------ reverse lookup
+@dataclass(frozen=True)
+class Why:
+    """One piece of the explanation: this much of the pain lies in this zone."""
+
+    pain: str  # a region id, or "drawn area"
+    kind: str  # essential | spillover
+    view: str
+    area_cm2: float
+    fraction: float  # of that pain piece
+
+    def __str__(self) -> str:
+        return f"{self.pain} ({self.view}): {self.fraction:.0%} in the {self.kind} zone"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    muscle_id: str
+    trp_id: str
+    score: float
+    explained: float
+    specificity: float
+    why: tuple[Why, ...]
+
+
+class Candidates(list):
+    """The ranked candidates (a list), plus ``message`` and ``outside`` (the points, in cm,
+    that fell outside the body outline and were left out)."""
+
+    def __init__(self, items=(), *, message: str = "", outside=(), views=()):
+        super().__init__(items)
+        self.message = message
+        self.outside = [tuple(map(float, p)) for p in outside]
+        self.views = tuple(views)
+
+    def table(self, limit: int | None = None) -> str:
+        """A plain-text table, best first."""
+        if not self:
+            return self.message
+        rows = [f"{'rank':>4}  {'score':>5}  {'trigger point':<32} muscle"]
+        for i, c in enumerate(self[:limit] if limit else self, 1):
+            rows.append(f"{i:>4}  {c.score:5.2f}  {c.trp_id:<32} {_muscles()[c.muscle_id].display_name}")
+        if self.message:
+            rows.append(self.message)
+        return "\n".join(rows)
+
+
+def _pain_pieces(pain, side: str, view: str | None):
+    """Return ({view: [(label, geometry)]}, outside points, note)."""
+    if isinstance(pain, str):
+        pain = [pain]
+    if isinstance(pain, BaseGeometry):
+        if view is None:
+            raise ValueError("view: give the chart the drawing was made on (posterior or lateral)")
+        check_choice("view", view, VIEWS)
+        body = bodychart.body_outline(view, side)
+        parts = getattr(pain, "geoms", [pain])
+        pts = np.asarray([c for g in parts for c in (g.exterior.coords if g.geom_type == "Polygon" else g.coords)])
+        out = [p for p, ok in zip(pts, bodychart.encloses(view, pts, side)) if not ok]
+        if isinstance(pain, (Point, MultiPoint)):
+            pain = pain.buffer(POINT_RADIUS_CM)
+        return {view: [("drawn area", pain.intersection(body))]}, out
+    items = list(pain)
+    if not items:
+        return {}, []
+    if all(isinstance(p, str) for p in items):
+        for p in items:
+            check_choice("region", p, region_ids())
+        views = VIEWS if view is None else (check_choice("view", view, VIEWS),)
+        pieces = {v: [(r, region_geometry(r, v, side)) for r in dict.fromkeys(items)] for v in views}
+        return {v: [(r, g) for r, g in ps if not g.is_empty] for v, ps in pieces.items()}, []
+    pts = np.atleast_2d(np.asarray(items, dtype=float))
+    if pts.shape[1] != 2:
+        raise ValueError("pain: give region ids, (x, y) points in cm, or a shapely polygon")
+    if view is None:
+        raise ValueError("view: give the chart the points were clicked on (posterior or lateral)")
+    check_choice("view", view, VIEWS)
+    body = bodychart.body_outline(view, side)
+    inside = bodychart.encloses(view, pts, side)
+    discs = [Point(p).buffer(POINT_RADIUS_CM) for p in pts[inside]]
+    geom = unary_union(discs).intersection(body) if discs else Polygon()
+    return {view: [("clicked points", geom)]}, [p for p, ok in zip(pts, inside) if not ok]
+
+
+def candidates(pain, side: str = "right", view: str | None = None) -> Candidates:
+    """Rank the trigger points that could explain ``pain`` (see the module docstring).
+
+    ``pain``: a list of region ids (looked up on every chart that shows them, or only on
+    ``view``), or (x, y) points / a shapely polygon in the coordinates of chart ``view``.
+    An unknown region id raises ValueError naming the closest valid ids; points outside the
+    body are reported in ``result.outside``; no pain gives an empty result with a message.
+    """
+    check_choice("side", side, SIDES)
+    if view is not None:
+        check_choice("view", view, VIEWS)
+    if pain is None:
+        pieces, outside = {}, []
+    else:
+        pieces, outside = _pain_pieces(pain, side, view)
+    pieces = {v: [(lab, g) for lab, g in ps if g.area > 0] for v, ps in pieces.items()}
+    pieces = {v: ps for v, ps in pieces.items() if ps}
+    note = f"{len(outside)} point(s) outside the body outline were left out. " if outside else ""
+    if not pieces:
+        msg = note + "No pain given: mark regions or click on the chart to see candidate trigger points."
+        return Candidates([], message=msg.strip(), outside=outside)
+    views = tuple(pieces)
+    pain_geom = {v: unary_union([g for _, g in ps]) for v, ps in pieces.items()}
+    total = sum(g.area for g in pain_geom.values())
+    items = []
+    for tp in _trigger_points().values():
+        e_area = s_area = z_area = 0.0
+        why = []
+        for v in views:
+            ess, spill = _zones_right(tp.trp_id, v)
+            if side == "left":
+                ess, spill = _mirror(ess), _mirror(spill)
+            z_area += ess.area
+            e_area += pain_geom[v].intersection(ess).area
+            s_area += pain_geom[v].intersection(spill).area
+            for label, g in pieces[v]:
+                for kind, zone in (("essential", ess), ("spillover", spill)):
+                    a = g.intersection(zone).area
+                    if a > 1e-6:
+                        why.append(Why(label, kind, v, round(a, 2), round(a / g.area, 3)))
+        explained = (e_area + SPILLOVER_WEIGHT * s_area) / total
+        if explained < MIN_EXPLAINED:
+            continue
+        specificity = e_area / z_area if z_area > 0 else 0.0
+        score = (1 - SPECIFICITY_WEIGHT) * explained + SPECIFICITY_WEIGHT * specificity
+        items.append(Candidate(tp.muscle_id, tp.trp_id, round(min(score, 1.0), 4),
+                               round(explained, 4), round(specificity, 4), tuple(why)))
+    items.sort(key=lambda c: (-c.score, -c.explained, c.trp_id))
+    msg = note
+    if not items:
+        msg += "No trigger point in hipball's tables refers pain to that area."
+    return Candidates(items, message=msg.strip(), outside=outside, views=views)
+
+
+def zone_signature(trp_id: str) -> tuple:
+    """The zone rows of a trigger point without ids and sources: equal for trigger points
+    that share one referral pattern."""
+    keys = ("kind", "view", "region_id", "top_lo", "top_hi", "across_lo", "across_hi")
+    return tuple(sorted(tuple(r[k] for k in keys) for r in _zone_rows() if r["trp_id"] == trp_id))
+
+
+def sources_for(trp_id: str) -> list[str]:
+    """The source ids behind a trigger point and its zones."""
+    tp = trigger_point(trp_id)
+    ids = [tp.source_id, tp.position_source_id]
+    ids += [r["source_id"] for r in _zone_rows() if r["trp_id"] == trp_id]
+    return list(dict.fromkeys(i for i in ids if i))
+
