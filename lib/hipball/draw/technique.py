@@ -1,0 +1,331 @@
+"""Drawings of the technique: the spoke pattern, the rolling cross-section and the path the
+ball's contact traces over the hip. Geometry comes from hipball.spokes and hipball.roll; this
+module only draws it (Axes in, artists out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from matplotlib import patheffects
+from matplotlib.axes import Axes
+from matplotlib.patches import Circle, FancyArrowPatch, PathPatch
+from matplotlib.patches import Polygon as PolygonPatch
+from matplotlib.path import Path
+from matplotlib.transforms import Affine2D
+
+from hipball.draw import palette
+from hipball.spokes import SpokePattern
+
+_CASING = [patheffects.Stroke(linewidth=5.2, foreground="white"), patheffects.Normal()]
+
+
+@dataclass
+class SpokeArtists:
+    spokes: list = field(default_factory=list)  # FancyArrowPatch per spoke, in working order
+    hubs: list = field(default_factory=list)
+    numbers: list = field(default_factory=list)
+
+
+def _gca(ax):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        ax = plt.gca()
+    return ax
+
+
+def draw_spokes(pattern: SpokePattern, *, ax: Axes | None = None, color: str = palette.SPOKE_RED,
+                numbers: bool = True, zorder: float = 30, **arrow_kws) -> SpokeArtists:
+    """Red spokes with arrowheads (work out along each, then back), a ringed hub, and the
+    working order as numbers at the spoke ends. A white casing keeps them readable over any
+    plate and in grayscale."""
+    ax = _gca(ax)
+    art = SpokeArtists()
+    lw = arrow_kws.pop("lw", arrow_kws.pop("linewidth", 2.6))
+    for s in pattern.spokes:
+        arrow = FancyArrowPatch(s.start, s.end, arrowstyle="-|>,head_length=5,head_width=3", mutation_scale=1.6,
+                                color=color, lw=lw, shrinkA=0, shrinkB=0, zorder=zorder,
+                                path_effects=_CASING, **arrow_kws)
+        arrow.set_gid(f"spoke:{s.number}")
+        ax.add_patch(arrow)
+        art.spokes.append(arrow)
+        if numbers:
+            d = np.subtract(s.end, s.start)
+            d = d / (np.hypot(*d) or 1.0)
+            pos = np.add(s.end, d * 1.1)
+            t = ax.text(pos[0], pos[1], str(s.number), ha="center", va="center", fontsize=7.5, color="white",
+                        fontweight="bold", zorder=zorder + 1,
+                        bbox=dict(boxstyle="circle,pad=0.18", fc=palette.INK, ec="white", lw=0.8))
+            t.set_gid(f"spoke-number:{s.number}")
+            art.numbers.append(t)
+    for h in pattern.hubs:
+        (hub,) = ax.plot([h.xy[0]], [h.xy[1]], "o", ms=9, mfc="white", mec=color, mew=2.6, zorder=zorder + 2)
+        hub.set_gid(f"hub:{h.label}")
+        art.hubs.append(hub)
+    return art
+
+
+# --------------------------------------------------------------------------- rolling
+
+@dataclass
+class RollArtists:
+    """Everything of the cross-section lives under ``rotation`` (an Affine2D), so a new angle
+    is one transform change plus the ball and the texts (see ``update_roll_section``)."""
+
+    rotation: Affine2D
+    skin: object
+    muscles: dict
+    bones: list
+    ball: Circle
+    floor: object
+    trigger_points: list
+    title: object
+    under: object
+    front_back: list
+    angle_deg: float
+    height_cm: float | None
+    side: str
+
+
+def _rot_for(contact) -> Affine2D:
+    """Rotation about the contact point that turns the outward skin normal straight down and
+    moves the contact point to the origin."""
+    nx, ny = contact.normal
+    phi = np.arctan2(-1.0, 0.0) - np.arctan2(ny, nx)
+    px, py = contact.section_xy
+    return Affine2D().translate(-px, -py).rotate(phi)
+
+
+BALL_RADIUS_CM = 3.3
+
+
+def draw_roll_section(angle_deg: float, height: float | None = None, side: str = "right", *,
+                      ax: Axes | None = None, ball_radius_cm: float = BALL_RADIUS_CM, labels: bool = True) -> RollArtists:
+    """The hip's cross-section at the ball's height, turned so the floor is at the bottom, with
+    the ball under the contact point and the muscles and trigger points under it named."""
+    from hipball.referral import trigger_point
+    from hipball.roll import cross_section, roll_contact, skin_point, trigger_points_3d
+
+    ax = _gca(ax)
+    sec = cross_section(height, side)
+    c = roll_contact(angle_deg, sec.height_cm, side)
+    rot = _rot_for(c)
+    tr = rot + ax.transData
+    skin = PolygonPatch(sec.outline, closed=True, fc=palette.SKIN_FACE, ec=palette.SKIN_EDGE, lw=1.4,
+                        transform=tr, zorder=1)
+    ax.add_patch(skin)
+    muscles = {}
+    for mid, geom in sorted(sec.muscles.items(), key=lambda kv: (sec.layers[kv[0]] == "superficial", kv[0])):
+        st = palette.MUSCLE_STYLE[mid]
+        patches = []
+        for g in getattr(geom, "geoms", [geom]):
+            p = PathPatch(_poly_path(g), fc=palette.lighten(st["color"], 0.5), ec=palette.darken(st["color"], 0.25),
+                          hatch=st["hatch"], lw=0.8, transform=tr, zorder=2)
+            p.set_gid(f"section:{mid}")
+            ax.add_patch(p)
+            patches.append(p)
+        muscles[mid] = patches
+    bones = []
+    l3 = _landmarks3(side)
+    gt = l3["greater_trochanter"]
+    if abs(sec.height_cm - gt[2]) < 7:
+        b = Circle((gt[0] - (1.6 if side == "right" else -1.6), gt[1]), 2.4, fc=palette.BONE_BASE, ec=palette.BONE_EDGE,
+                   lw=1.0, transform=tr, zorder=3)
+        ax.add_patch(b)
+        bones.append(b)
+    trps = []
+    pos3 = trigger_points_3d(side)
+    for tid in sorted(pos3):
+        q = pos3[tid]
+        if abs(q[2] - sec.height_cm) <= 5.0:
+            hit = tid in c.trigger_points
+            sp = skin_point(tid, sec)  # drawn 1.5 cm under the skin, on its ray from the core
+            inward = np.asarray(sec.centre) - sp
+            q = sp + 1.5 * inward / np.hypot(*inward)
+            (m,) = ax.plot([q[0]], [q[1]], "X", ms=9 if hit else 6, mfc=palette.SPOKE_RED if hit else "white",
+                           mec=palette.INK, mew=0.9, transform=tr, zorder=6)
+            m.set_gid(f"trp:{tid}")
+            trps.append(m)
+    ball = Circle((0.0, -ball_radius_cm), ball_radius_cm, fc="#F2D94E", ec=palette.INK, lw=1.2, zorder=5)
+    ball.set_gid("ball")
+    ax.add_patch(ball)
+    floor = ax.axhline(-2 * ball_radius_cm, color=palette.INK, lw=2.0, zorder=4)
+    floor.set_gid("floor")
+    ax.axhspan(-2 * ball_radius_cm - 3, -2 * ball_radius_cm, color="#D9D2C5", zorder=0, lw=0)
+    front_back = []
+    if labels:
+        a, b_ = sec.semi_axes
+        # inside the skin, so they never collide with the ball or the floor
+        for name, xy in (("front", (sec.centre[0], sec.centre[1] + 0.55 * b_)),
+                         ("back", (sec.centre[0], sec.centre[1] - 0.55 * b_)),
+                         ("side", (sec.centre[0] + 0.55 * a * (1 if side == "right" else -1), sec.centre[1] + 0.35 * b_))):
+            t = ax.text(*xy, name, ha="center", va="center", fontsize=8, color="#555555", transform=tr, zorder=7)
+            front_back.append(t)
+    title = ax.set_title("", fontsize=_rc("axes.titlesize") * 0.85)
+    under = ax.text(0.5, -0.02, "", transform=ax.transAxes, ha="center", va="top", fontsize=_rc("font.size") * 0.8)
+    art = RollArtists(rot, skin, muscles, bones, ball, floor, trps, title, under, front_back, c.angle_deg,
+                      height, side)
+    _set_texts(art, c, trigger_point)
+    ax.set_aspect("equal")
+    ax.set_xlim(-22, 22)
+    ax.set_ylim(-2 * ball_radius_cm - 3, 30)
+    ax.set_axis_off()
+    return art
+
+
+def update_roll_section(art: RollArtists, angle_deg: float) -> RollArtists:
+    """Turn the drawn section to a new roll angle, in place."""
+    from hipball.referral import trigger_point
+    from hipball.roll import roll_contact
+
+    c = roll_contact(angle_deg, art.height_cm, art.side)
+    art.rotation.set_matrix(_rot_for(c).get_matrix())
+    for m in art.trigger_points:
+        tid = m.get_gid().split(":", 1)[1]
+        hit = tid in c.trigger_points
+        m.set_markerfacecolor(palette.SPOKE_RED if hit else "white")
+        m.set_markersize(9 if hit else 6)
+    art.angle_deg = c.angle_deg
+    _set_texts(art, c, trigger_point)
+    return art
+
+
+def _set_texts(art: RollArtists, c, trigger_point) -> None:
+    from hipball.atlas import load_atlas
+
+    names = load_atlas().display_names
+    import textwrap
+
+    art.title.set_text(f"{c.angle_deg:.0f}\N{DEGREE SIGN}: {c.position}")
+    mus = ", ".join(names[m].split(" (")[0] for m in c.muscles) or "skin and fat only"
+    trp = ", ".join(trigger_point(t).label for t in c.trigger_points) or "none"
+    art.under.set_text("\n".join(textwrap.wrap(f"Under the ball: {mus}.", 34)
+                                 + textwrap.wrap(f"Trigger points: {trp}.", 34)))
+
+
+def _rc(key: str) -> float:
+    """An rc font size in points (rcParams may hold names such as 'large')."""
+    import matplotlib as mpl
+    from matplotlib.font_manager import FontProperties
+
+    return float(FontProperties(size=mpl.rcParams[key]).get_size_in_points())
+
+
+def _poly_path(g) -> Path:
+    verts, codes = [], []
+    for ring in [g.exterior, *g.interiors]:
+        xy = np.asarray(ring.coords)
+        verts.extend(xy)
+        codes.extend([Path.MOVETO] + [Path.LINETO] * (len(xy) - 2) + [Path.CLOSEPOLY])
+    return Path(np.asarray(verts), codes)
+
+
+def _landmarks3(side):
+    from hipball.atlas import load_atlas
+
+    return load_atlas().landmarks_3d(side)
+
+
+@dataclass
+class RollPathArtists:
+    path: object
+    stops: list
+    stop_labels: list
+    trigger_points: list
+
+
+def draw_roll_path(view: str = "lateral", side: str = "right", height: float | None = None, *,
+                   ax: Axes | None = None, stops=(0, 45, 90, 120, 135), color: str = palette.SPOKE_RED) -> RollPathArtists:
+    """The path the ball's contact traces over a plate as the body rolls from 0 to 150
+    degrees, with the named stops and the trigger points it passes."""
+    from hipball.referral import trigger_point, trigger_point_xy
+    from hipball.roll import contact_path, roll_contact
+
+    ax = _gca(ax)
+    pts = np.array([c.plates[view] for c in contact_path(height=height, side=side)])
+    (line,) = ax.plot(pts[:, 0], pts[:, 1], color=color, lw=2.4, ls=(0, (5, 2)), zorder=31,
+                      path_effects=[patheffects.Stroke(linewidth=4.6, foreground="white"), patheffects.Normal()])
+    line.set_gid("roll-path")
+    stops_art, labels, trps = [], [], []
+    passed = set()
+    for a in stops:
+        c = roll_contact(a, height, side)
+        x, y = c.plates[view]
+        (m,) = ax.plot([x], [y], "o", ms=6, mfc="white", mec=color, mew=1.8, zorder=32)
+        stops_art.append(m)
+        t = ax.annotate(f"{a}\N{DEGREE SIGN}", (x, y), xytext=(0, 9), textcoords="offset points", ha="center",
+                        fontsize=7.5, color=palette.darken(color, 0.3), fontweight="bold", zorder=33,
+                        path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
+        labels.append(t)
+        passed.update(c.trigger_points)
+    for c in contact_path(height=height, side=side):
+        passed.update(c.trigger_points)
+    for tid in sorted(passed):
+        xy = trigger_point_xy(tid, view, side)
+        if xy is None:
+            continue
+        (m,) = ax.plot([xy[0]], [xy[1]], "X", ms=8, mfc=palette.SPOKE_RED, mec=palette.INK, mew=0.9, zorder=34)
+        m.set_gid(f"trp:{tid}")
+        trps.append(m)
+    return RollPathArtists(line, stops_art, labels, trps)
+
+
+def roll_legend(fig, *, loc="lower center", ncol=6):
+    """A legend of the muscles a cross-section can show, and the trigger-point markers."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from hipball.atlas import load_atlas
+    from hipball.roll import cross_section
+
+    names = load_atlas().display_names
+    handles = [Patch(fc=palette.lighten(palette.MUSCLE_STYLE[m]["color"], 0.5),
+                     ec=palette.darken(palette.MUSCLE_STYLE[m]["color"], 0.25),
+                     hatch=palette.MUSCLE_STYLE[m]["hatch"], label=names[m].split(" (")[0])
+               for m in sorted(cross_section().muscles)]
+    handles += [Line2D([], [], marker="X", ls="", mfc=palette.SPOKE_RED, mec=palette.INK, ms=8,
+                       label="trigger point under the ball"),
+                Line2D([], [], marker="X", ls="", mfc="white", mec=palette.INK, ms=6, label="other trigger points")]
+    return fig.legend(handles=handles, loc=loc, ncol=ncol, frameon=False, fontsize="small")
+
+
+def technique_plates():
+    """Plates for ``hipball figures``: spokes on the posterior and lateral plates, the rolling
+    cross-sections at 0, 45, 90 and 120 degrees, the contact path, the ball-and-surface chart."""
+    from hipball.draw.anatomy import draw_hip
+    from hipball.spokes import spoke_pattern
+
+    for side in ("right", "left"):
+        for view in ("posterior", "lateral"):
+            def spokes(fig, view=view, side=side):
+                ax = fig.add_axes((0.0, 0.03, 1.0, 0.92))
+                draw_hip(view, side, layers=("skin", "bones", "superficial"), ax=ax,
+                         title=f"{side.capitalize()} hip, {'from behind' if view == 'posterior' else 'from the side'}: "
+                               "the spoke pattern")
+                draw_spokes(spoke_pattern(view=view, side=side), ax=ax)
+            yield f"spokes_{view}_{side}", (9.0, 8.0), spokes
+
+        def rolling(fig, side=side):
+            axs = fig.subplots(1, 4)
+            for ax, a in zip(axs, (0, 45, 90, 120)):
+                draw_roll_section(a, side=side, ax=ax)
+            fig.suptitle(f"Rolling onto the {side} hip: where the ball touches (slice just above the trochanter)",
+                         fontweight="bold")
+            roll_legend(fig)
+            fig.subplots_adjust(left=0.01, right=0.99, top=0.8, bottom=0.3, wspace=0.05)
+        yield f"rolling_sections_{side}", (14.0, 5.4), rolling
+
+        def path(fig, side=side):
+            ax = fig.add_axes((0.0, 0.03, 1.0, 0.92))
+            draw_hip("lateral", side, layers=("skin", "bones", "deep"), ax=ax,
+                     title=f"{side.capitalize()} hip from the side: the ball's path as you roll (0 to 150\N{DEGREE SIGN})")
+            draw_roll_path("lateral", side, ax=ax)
+        yield f"rolling_path_lateral_{side}", (9.0, 8.0), path
+
+    def chart(fig):
+        from hipball.draw.pressure import draw_ball_surface_chart
+
+        ax = fig.add_axes((0.08, 0.2, 0.84, 0.72))
+        draw_ball_surface_chart(70, ax=ax)
+    yield "ball_surface_chart_70kg", (12.0, 6.5), chart

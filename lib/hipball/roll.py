@@ -1,0 +1,304 @@
+"""Rolling to the front corner: where the ball touches the hip as the body rolls over it.
+
+Model, in full (a teaching model, not a measurement):
+
+* The cross-section: a horizontal slice of the right hip at the ball's height ``height`` (cm
+  above the floor when standing; default 3 cm above the greater trochanter). Its skin is an
+  ellipse spanning, across, from the midline to the side of the hip (the posterior body chart's
+  width at that height) and, front to back, the lateral body chart's depth at that height. Both
+  come from the cited body proportions (hipball.bodychart).
+* Muscles in the slice: each muscle's extent across (from the posterior plate) and front to
+  back (from the lateral plate) at that height, both from the atlas, gives a box. Seen from
+  the hip's core (the hip joint centre in the slice) the box covers a range of directions; the
+  muscle occupies that sector of a band under the skin, 0 to 2.5 cm deep for superficial
+  muscles and 2.5 to 5.5 cm for deep ones. (The atlas draws muscles on the skeleton; the
+  radial mapping carries them out to where they lie under the skin, past the fat and bulk
+  the model does not have.)
+* Rolling: the body turns about its long axis on the floor. At roll angle theta (0 = lying on
+  the back, 90 = on the side, 120 to 135 = three-quarters toward lying face down) the floor's
+  direction, seen from the body, is d = (sin theta, -cos theta) (x to the right, y to the front).
+  The ball touches the section at its support point in that direction: the point of the
+  ellipse farthest along d.
+* Under the ball: the muscles whose slice patch lies within ``REACH_CM`` of the contact point
+  (nearest first), and the trigger points (positions from their plate anchors, combined into
+  3D) within ``TRP_HEIGHT_TOL_CM`` of the height whose ray from the core leaves the skin
+  within ``TRP_REACH_CM`` of the contact point.
+
+``angle_to_reach(trp_id)``: at the trigger point's own height, follow the ray from the hip's
+core (the hip joint centre, seen in the slice) through the trigger point out to the skin; the
+answer is the roll angle whose contact point comes nearest to where that ray leaves the skin:
+"how far do I roll for this one?". (Aiming along the ray rather than at the nearest skin point
+keeps deep trigger points near the middle of the slice from giving arbitrary angles.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from hipball._choices import check_choice, check_range
+from hipball.atlas import SIDES, load_atlas, project
+
+ANGLE_RANGE = (0.0, 150.0)
+SUPERFICIAL_DEPTH_CM = 2.5
+DEEP_DEPTH_CM = 5.5
+REACH_CM = 3.0
+TRP_REACH_CM = 4.5
+TRP_HEIGHT_TOL_CM = 5.0
+SWEEP_STEP_DEG = 0.5
+POSITIONS = (  # roll angle ranges and their names, as the handouts and apps word them
+    (0.0, 30.0, "on your back"),
+    (30.0, 75.0, "half turned onto your side"),
+    (75.0, 105.0, "on your side"),
+    (105.0, 150.0, "three-quarters toward face down"),
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    height_cm: float
+    side: str
+    centre: tuple[float, float]
+    semi_axes: tuple[float, float]  # across, front to back
+    outline: np.ndarray  # (N, 2): x to the right (mirrored on the left side), y to the front
+    muscles: dict  # muscle id -> shapely geometry of its patch in the slice
+    layers: dict  # muscle id -> "superficial" | "deep"
+
+
+@dataclass(frozen=True)
+class Contact:
+    angle_deg: float
+    height_cm: float
+    side: str
+    section_xy: tuple[float, float]  # on the cross-section
+    normal: tuple[float, float]  # outward skin normal at the contact (unit)
+    point_3d: tuple[float, float, float]  # subject frame, cm
+    plates: dict  # view -> (x, y) on the anatomy plates
+    muscles: tuple[str, ...]  # under the ball, nearest first
+    trigger_points: tuple[str, ...]
+    position: str  # "on your back", ...
+
+
+def _height_range(side: str = "right") -> tuple[float, float]:
+    """From just above the knee to the top of the iliac crest (cm), rounded outward."""
+    l3 = load_atlas().landmarks_3d(side)
+    return float(np.floor(l3["knee_joint_centre"][2] + 5.0)), float(np.ceil(l3["iliac_crest"][2]))
+
+
+def default_height() -> float:
+    return round(float(load_atlas().landmarks_3d()["greater_trochanter"][2]) + 3.0, 1)
+
+
+def _check_height(height, side="right") -> float:
+    if height is None:
+        return default_height()
+    lo, hi = _height_range(side)
+    return check_range("height", height, lo, hi, " cm")
+
+
+@lru_cache(maxsize=64)
+def _section_right(height: float) -> Section:
+    from shapely.geometry import Polygon
+
+    from hipball.bodychart import span_at
+
+    across = span_at("posterior", height, "right")
+    depth = span_at("lateral", height, "right")
+    if across is None or depth is None:  # pragma: no cover - guarded by the height range
+        raise ValueError(f"height: {height} cm is outside the body chart")
+    x0, x1 = across
+    y0, y1 = depth
+    c = ((x0 + x1) / 2.0, (y0 + y1) / 2.0)
+    a, b = (x1 - x0) / 2.0, (y1 - y0) / 2.0
+    t = np.linspace(0, 2 * np.pi, 181)[:-1]
+    outline = np.c_[c[0] + a * np.cos(t), c[1] + b * np.sin(t)]
+    skin = Polygon(outline)
+
+    def inset(dcm):
+        return Polygon(np.c_[c[0] + (a - dcm) * np.cos(t), c[1] + (b - dcm) * np.sin(t)])
+
+    bands = {"superficial": skin.difference(inset(SUPERFICIAL_DEPTH_CM)),
+             "deep": inset(SUPERFICIAL_DEPTH_CM).difference(inset(DEEP_DEPTH_CM))}
+    atlas = load_atlas()
+    post, lat = atlas.view("posterior", "right"), atlas.view("lateral", "right")
+    core = np.asarray(atlas.landmarks_3d("right")["hip_joint_centre"][:2])
+    patches, layers = {}, {}
+    for mid in atlas.muscles:
+        xs = _span(post.muscles[mid].outline, height)
+        ys = _span(lat.muscles[mid].outline, height)
+        if xs is None or ys is None:
+            continue
+        layer = post.muscles[mid].layer
+        corners = np.array([(x, y) for x in xs for y in ys]) - core
+        ang = np.unwrap(np.sort(np.arctan2(corners[:, 1], corners[:, 0])))
+        lo_a, hi_a = _arc(ang)
+        r = 4 * max(a, b)
+        fan = np.linspace(lo_a, hi_a, 24)
+        sector = Polygon(np.vstack([core, core + r * np.c_[np.cos(fan), np.sin(fan)]]))
+        patch = bands[layer].intersection(sector)
+        if patch.area > 0.5:
+            patches[mid] = patch
+            layers[mid] = layer
+    return Section(height, "right", c, (a, b), outline, patches, layers)
+
+
+def _arc(angles: np.ndarray) -> tuple[float, float]:
+    """The smallest arc (lo, hi) containing the given directions (radians)."""
+    a = np.sort(np.mod(angles, 2 * np.pi))
+    gaps = np.diff(np.r_[a, a[0] + 2 * np.pi])
+    k = int(np.argmax(gaps))  # the arc starts after the biggest gap
+    lo = a[(k + 1) % len(a)]
+    hi = lo + (2 * np.pi - gaps[k])
+    return float(lo), float(hi)
+
+
+def _span(outline: np.ndarray, z: float):
+    """x-extent of a closed outline at height z (None if it does not reach that height)."""
+    pts = np.asarray(outline)
+    nxt = np.roll(pts, -1, axis=0)
+    xs = []
+    for (xa, ya), (xb, yb) in zip(pts, nxt):
+        if (ya - z) * (yb - z) <= 0 and ya != yb:
+            xs.append(xa + (z - ya) * (xb - xa) / (yb - ya))
+    return (min(xs), max(xs)) if xs else None
+
+
+def cross_section(height: float | None = None, side: str = "right") -> Section:
+    """The slice of the hip at ``height`` (see the module docstring)."""
+    check_choice("side", side, SIDES)
+    h = _check_height(height, side)
+    sec = _section_right(round(h, 2))
+    if side == "right":
+        return sec
+    from shapely import affinity
+
+    return Section(sec.height_cm, "left", (-sec.centre[0], sec.centre[1]), sec.semi_axes,
+                   sec.outline * [-1.0, 1.0],
+                   {k: affinity.scale(g, xfact=-1.0, origin=(0, 0)) for k, g in sec.muscles.items()},
+                   dict(sec.layers))
+
+
+def _support(sec: Section, angle_deg: float) -> tuple[np.ndarray, np.ndarray]:
+    th = np.radians(angle_deg)
+    sx = 1.0 if sec.side == "right" else -1.0
+    d = np.array([sx * np.sin(th), -np.cos(th)])
+    a, b = sec.semi_axes
+    q = np.array([a * a * d[0], b * b * d[1]])
+    p = np.array(sec.centre) + q / np.sqrt(a * a * d[0] ** 2 + b * b * d[1] ** 2)
+    n = np.array([(p[0] - sec.centre[0]) / a ** 2, (p[1] - sec.centre[1]) / b ** 2])
+    return p, n / np.linalg.norm(n)
+
+
+def position_name(angle_deg: float) -> str:
+    for lo, hi, name in POSITIONS:
+        if lo <= angle_deg <= hi:
+            return name
+    return POSITIONS[-1][2]
+
+
+@lru_cache(maxsize=4)
+def trigger_points_3d(side: str = "right") -> dict[str, np.ndarray]:
+    """Each trigger point in the subject frame, from its anchors in two plate views."""
+    from hipball.referral import trigger_point_xy, trp_ids
+
+    s = 1.0 if side == "right" else -1.0
+    out = {}
+    for tid in trp_ids():
+        post = trigger_point_xy(tid, "posterior", side)
+        lat = trigger_point_xy(tid, "lateral", side)
+        antl = trigger_point_xy(tid, "anterolateral", side)
+        if lat is not None:
+            y = -lat[0] if side == "left" else lat[0]  # lateral x is "anterior" (mirrored on the left)
+            z = lat[1]
+            if post is not None:
+                x = post[0]
+                z = (post[1] + lat[1]) / 2.0
+            elif antl is not None:  # anterolateral x = (y - x)/sqrt(2) on the right
+                u = -antl[0] if side == "left" else antl[0]
+                x = s * (y - np.sqrt(2.0) * u)
+            else:
+                continue
+            out[tid] = np.array([x, y, z])
+        elif post is not None and antl is not None:
+            u = -antl[0] if side == "left" else antl[0]
+            x = post[0]
+            y = np.sqrt(2.0) * u + s * x
+            out[tid] = np.array([x, y, (post[1] + antl[1]) / 2.0])
+        elif post is not None:  # seen only from behind: it lies under the back of the limb
+            from hipball.bodychart import span_at
+
+            span = span_at("lateral", post[1], "right")
+            if span is not None:
+                out[tid] = np.array([post[0], span[0] + SUPERFICIAL_DEPTH_CM, post[1]])
+    return out
+
+
+def roll_contact(angle_deg: float, height: float | None = None, side: str = "right") -> Contact:
+    """Where the ball touches at roll angle ``angle_deg`` (0 back, 90 side, ~120-135 front corner)."""
+    check_choice("side", side, SIDES)
+    angle = check_range("angle_deg", angle_deg, *ANGLE_RANGE, " degrees")
+    sec = cross_section(height, side)
+    p, n = _support(sec, angle)
+    from shapely.geometry import Point
+
+    pt = Point(p)
+    near = sorted((pt.distance(g), k) for k, g in sec.muscles.items() if pt.distance(g) <= REACH_CM)
+    muscles = tuple(k for _, k in near)
+    p3 = np.array([p[0], p[1], sec.height_cm])
+    trps = []
+    for tid, q in sorted(trigger_points_3d(side).items()):
+        if abs(q[2] - sec.height_cm) <= TRP_HEIGHT_TOL_CM:
+            dist = float(np.hypot(*(skin_point(tid, sec) - p)))
+            if dist <= TRP_REACH_CM:
+                trps.append((dist, tid))
+    plates = {v: tuple(float(c) for c in project(p3, v, side)[0]) for v in ("posterior", "lateral", "anterolateral")}
+    return Contact(angle, sec.height_cm, side, (float(p[0]), float(p[1])), (float(n[0]), float(n[1])),
+                   tuple(float(c) for c in p3), plates, muscles, tuple(t for _, t in sorted(trps)),
+                   position_name(angle))
+
+
+def contact_path(angles=None, height: float | None = None, side: str = "right") -> list[Contact]:
+    angles = np.arange(0.0, 150.0 + 1e-9, 5.0) if angles is None else angles
+    return [roll_contact(float(a), height, side) for a in angles]
+
+
+def angle_to_reach(trp_id: str, side: str = "right") -> float:
+    """The roll angle (degrees, 0 = on the back, 90 = on the side) whose contact point comes
+    nearest to a trigger point, with the ball at the trigger point's height."""
+    from hipball.referral import trp_ids
+
+    check_choice("trigger point", trp_id, trp_ids())
+    check_choice("side", side, SIDES)
+    pos = trigger_points_3d(side).get(trp_id)
+    if pos is None:
+        raise ValueError(f"trigger point: {trp_id!r} has no position in both plate views")
+    lo, hi = _height_range(side)
+    h = float(np.clip(pos[2], lo, hi))
+    sec = cross_section(h, side)
+    target = skin_point(trp_id, sec)
+    best = min((float(np.hypot(*(_support(sec, a)[0] - target))), a)
+               for a in np.arange(ANGLE_RANGE[0], ANGLE_RANGE[1] + 1e-9, SWEEP_STEP_DEG))
+    return float(round(best[1]))
+
+
+def skin_point(trp_id: str, sec: Section) -> np.ndarray:
+    """Where the ray from the hip's core through a trigger point meets the skin of ``sec``."""
+    core = load_atlas().landmarks_3d(sec.side)["hip_joint_centre"][:2]
+    return _exit_point(sec, core, trigger_points_3d(sec.side)[trp_id][:2])
+
+
+def _exit_point(sec: Section, core, point) -> np.ndarray:
+    """Where the ray from ``core`` through ``point`` leaves the slice's skin ellipse."""
+    c, (a, b) = np.array(sec.centre), sec.semi_axes
+    o = np.asarray(core, dtype=float) - c
+    d = np.asarray(point, dtype=float) - np.asarray(core, dtype=float)
+    if np.hypot(*d) < 1e-6:
+        d = np.array([1.0 if sec.side == "right" else -1.0, 0.0])
+    # solve |(o + t d) / (a, b)| = 1 for the larger t
+    A = (d[0] / a) ** 2 + (d[1] / b) ** 2
+    B = 2 * (o[0] * d[0] / a ** 2 + o[1] * d[1] / b ** 2)
+    C = (o[0] / a) ** 2 + (o[1] / b) ** 2 - 1
+    t = (-B + np.sqrt(max(B * B - 4 * A * C, 0.0))) / (2 * A)
+    return c + o + t * d

@@ -1,0 +1,208 @@
+"""Spoke pattern and rolling models, and their drawings (through artists; a few baselines)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from shapely.geometry import LineString, Point
+
+from hipball.atlas import load_atlas
+from hipball.draw.technique import draw_roll_path, draw_roll_section, draw_spokes, update_roll_section
+from hipball.roll import angle_to_reach, cross_section, roll_contact
+from hipball.spokes import CLEARANCE_CM, bony_zones, default_hub, spoke_pattern
+
+
+# ----------------------------------------------------------------- spokes
+def test_default_hub_is_above_and_behind_the_trochanter():
+    lat = load_atlas().view("lateral", "right").landmarks
+    x, y = default_hub("lateral", "right")
+    gt = lat["greater_trochanter"]
+    assert y > gt[1] + 2, "above"
+    assert x < gt[0] - 2, "behind (lateral view: x is anterior)"
+    xp, yp = default_hub("posterior", "right")
+    assert 0 < xp < load_atlas().view("posterior").landmarks["greater_trochanter"][0]
+
+
+def test_spokes_radiate_evenly_in_working_order():
+    p = spoke_pattern(spokes=8, length_cm=5)
+    assert [s.number for s in p.spokes] == list(range(1, len(p.spokes) + 1))
+    angles = [s.angle_deg for s in p.spokes]
+    assert angles[0] == pytest.approx(90.0), "the first spoke points toward the head"
+    assert np.allclose(np.diff(angles) % 360, 315.0), "clockwise, 45 degrees apart"
+    for s in p.spokes:
+        assert s.length_cm <= 5 + 1e-9
+        assert np.hypot(*np.subtract(s.end, s.start)) == pytest.approx(s.length_cm, abs=1e-6)
+
+
+@pytest.mark.parametrize("view", ["posterior", "lateral", "anterolateral"])
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_spokes_stop_short_of_bony_prominences(view, side):
+    for hub in (None, "gluteus_medius.posterior", "gluteus_minimus.anterior"):
+        try:
+            p = spoke_pattern(hub, spokes=12, length_cm=12, view=view, side=side)
+        except ValueError as e:  # a trigger point hidden in that view
+            assert "not visible" in str(e)
+            continue
+        zones = bony_zones(view, side)
+        for s in p.spokes:
+            line = LineString([s.start, s.end])
+            for name, z in zones.items():
+                if z.contains(Point(s.start)):
+                    continue
+                clear = min(CLEARANCE_CM, 0.5 * Point(s.start).distance(z))
+                assert line.distance(z) >= clear - 0.01, (hub, name, s.number)
+
+
+def test_long_spokes_are_clipped_and_say_by_what():
+    p = spoke_pattern(length_cm=15, view="posterior")
+    stopped = {s.stopped_by for s in p.spokes}
+    assert "greater trochanter" in stopped
+    assert all(s.length_cm < 15 for s in p.spokes if s.stopped_by)
+
+
+def test_several_hubs_in_one_call():
+    p = spoke_pattern(["gluteus_medius.middle", "gluteus_maximus.middle", (9.0, 92.0)], spokes=6, view="posterior")
+    assert [h.label for h in p.hubs] == ["gluteus_medius.middle", "gluteus_maximus.middle", "point"]
+    assert {s.hub_index for s in p.spokes} == {0, 1, 2}
+    nums = [s.number for s in p.spokes]
+    assert nums == sorted(nums) and len(set(nums)) == len(nums)
+
+
+def test_hub_on_left_side_mirrors():
+    r = spoke_pattern(view="posterior", side="right")
+    l = spoke_pattern(view="posterior", side="left")
+    assert l.hubs[0].xy[0] == pytest.approx(-r.hubs[0].xy[0], abs=1e-6)
+
+
+@pytest.mark.parametrize("kw, field", [
+    (dict(spokes=0), "spokes"), (dict(spokes=2.5), "spokes"), (dict(length_cm=-3), "length_cm"),
+    (dict(sweep_deg=0), "sweep_deg"), (dict(view="front"), "view"), (dict(side="middle"), "side"),
+    (dict(hub="gluteus_minimis.anterior"), "hub"), (dict(hub="banana"), "hub"),
+])
+def test_spoke_bad_input(kw, field):
+    with pytest.raises(ValueError) as e:
+        spoke_pattern(**kw)
+    assert str(e.value).startswith(f"{field}:") or str(e.value).startswith("trigger point:")
+
+
+def test_zero_spokes_names_the_range():
+    with pytest.raises(ValueError, match=r"spokes: 0 is outside the allowed range 1 to 24"):
+        spoke_pattern(spokes=0)
+
+
+# ----------------------------------------------------------------- rolling
+def test_contact_moves_from_buttock_to_trochanter_to_front_corner():
+    lm = load_atlas().landmarks_3d("right")
+    c0, c90, c125 = roll_contact(0), roll_contact(90), roll_contact(125)
+    assert c0.point_3d[1] < lm["greater_trochanter"][1] - 8, "on the back: under the buttock"
+    assert c90.point_3d[0] > lm["greater_trochanter"][0], "on the side: at the trochanter"
+    assert abs(c90.point_3d[1] - lm["greater_trochanter"][1]) < 4
+    assert c125.point_3d[1] > lm["greater_trochanter"][1] + 3, "front corner: in front of the trochanter"
+    assert c0.muscles == ("gluteus_maximus",)
+    assert "tensor_fasciae_latae" in c125.muscles and "gluteus_minimus" in c125.muscles
+    assert "gluteus_minimus.anterior" in c125.trigger_points
+    assert c0.position == "on your back" and c90.position == "on your side"
+
+
+def test_angle_to_reach_orders_the_routine():
+    a = {t: angle_to_reach(t) for t in ("gluteus_maximus.middle", "piriformis.lateral",
+                                        "gluteus_minimus.anterior", "tensor_fasciae_latae.belly")}
+    assert a["gluteus_maximus.middle"] <= 15
+    assert 20 <= a["piriformis.lateral"] <= 75
+    assert a["gluteus_minimus.anterior"] >= 100, "the front corner needs more than side-lying"
+    assert a["tensor_fasciae_latae.belly"] >= 110
+    assert angle_to_reach("gluteus_minimus.anterior", "left") == a["gluteus_minimus.anterior"]
+
+
+def test_roll_contact_plates_and_left_side():
+    r, l = roll_contact(120, side="right"), roll_contact(120, side="left")
+    assert l.point_3d[0] == pytest.approx(-r.point_3d[0])
+    assert l.plates["posterior"][0] == pytest.approx(-r.plates["posterior"][0], abs=1e-6)
+    assert r.muscles == l.muscles
+
+
+def test_cross_section_has_skin_and_muscle_layers():
+    sec = cross_section()
+    assert sec.layers["gluteus_maximus"] == "superficial" and sec.layers["gluteus_minimus"] == "deep"
+    for g in sec.muscles.values():
+        assert g.within(LineString(np.r_[sec.outline, sec.outline[:1]]).convex_hull.buffer(0.01))
+
+
+@pytest.mark.parametrize("kw, msg", [
+    (dict(angle_deg=-5), r"angle_deg: -5 is outside the allowed range 0 to 150 degrees"),
+    (dict(angle_deg=200), r"angle_deg: 200 is outside"),
+    (dict(angle_deg=90, height=150), r"height: 150 is outside the allowed range"),
+    (dict(angle_deg=90, side="up"), r"side: 'up' is not one of: right, left"),
+])
+def test_roll_bad_input(kw, msg):
+    with pytest.raises(ValueError, match=msg):
+        roll_contact(**kw)
+    with pytest.raises(ValueError, match="trigger point: 'gluteus_minimus.front'.*did you mean"):
+        angle_to_reach("gluteus_minimus.front")
+
+
+# ----------------------------------------------------------------- drawing
+def test_draw_spokes_artists():
+    fig, ax = plt.subplots()
+    p = spoke_pattern(spokes=6, view="posterior")
+    art = draw_spokes(p, ax=ax)
+    assert len(art.spokes) == len(p.spokes) and len(art.numbers) == len(p.spokes)
+    assert [t.get_text() for t in art.numbers] == [str(s.number) for s in p.spokes]
+    for a, s in zip(art.spokes, p.spokes):
+        assert np.allclose(a._posA_posB, [s.start, s.end])
+        assert a.get_edgecolor()[0] > 0.7 and a.get_edgecolor()[1] < 0.2, "red"
+        assert a.get_path_effects(), "white casing for grayscale and busy plates"
+    assert art.hubs[0].get_markerfacecolor() == "white"
+
+
+def test_roll_section_rotates_in_place_and_names_what_is_under():
+    fig, ax = plt.subplots()
+    art = draw_roll_section(0, ax=ax)
+    n_patches = len(ax.patches)
+    m0 = art.rotation.get_matrix().copy()
+    def under():
+        return " ".join(art.under.get_text().split())
+
+    assert "Gluteus maximus" in under()
+    update_roll_section(art, 120)
+    assert len(ax.patches) == n_patches, "no new artists per update"
+    assert not np.allclose(m0, art.rotation.get_matrix())
+    assert "Tensor fasciae latae" in under() and "120" in art.title.get_text()
+    # the contact point sits on top of the ball after the rotation
+    c = roll_contact(120)
+    x, y = art.rotation.transform(c.section_xy)
+    assert (x, y) == pytest.approx((0.0, 0.0), abs=1e-9)
+    assert art.ball.center == pytest.approx((0.0, -art.ball.radius))
+
+
+def test_roll_path_marks_stops_and_trigger_points():
+    fig, ax = plt.subplots()
+    art = draw_roll_path("lateral", "right", ax=ax)
+    assert [t.get_text() for t in art.stop_labels] == ["0°", "45°", "90°", "120°", "135°"]
+    gids = {m.get_gid() for m in art.trigger_points}
+    assert "trp:gluteus_minimus.anterior" in gids
+
+
+@pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2, savefig_kwargs={"dpi": 60})
+def test_plate_rolling_sections():
+    from hipball.draw.technique import technique_plates
+    from hipball.draw.theme import theme
+
+    stem, size, draw = next(p for p in technique_plates() if p[0] == "rolling_sections_right")
+    with theme("screen"):
+        fig = plt.figure(figsize=size)
+        draw(fig)
+    return fig
+
+
+@pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2, savefig_kwargs={"dpi": 60})
+def test_plate_spokes_posterior():
+    from hipball.draw.technique import technique_plates
+    from hipball.draw.theme import theme
+
+    stem, size, draw = next(p for p in technique_plates() if p[0] == "spokes_posterior_right")
+    with theme("screen"):
+        fig = plt.figure(figsize=size)
+        draw(fig)
+    return fig
