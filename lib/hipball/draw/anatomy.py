@@ -34,6 +34,16 @@ EXTENTS = {
 }
 EXTENT_NAMES = ("hip", "leg")
 MIN_LABEL_AREA_CM2 = 4.0
+# muscles that can be seen from each view (the others lie behind bone or the far side of the
+# limb; drawing them on top would be wrong, not just cluttered). A highlighted muscle is drawn
+# whatever the view.
+VIEW_MUSCLES = {
+    "posterior": MUSCLE_IDS,
+    "lateral": ("gluteus_maximus", "gluteus_medius", "gluteus_minimus", "piriformis", "tensor_fasciae_latae",
+                "biceps_femoris", "semitendinosus", "vastus_lateralis"),
+    "anterolateral": ("gluteus_maximus", "gluteus_medius", "gluteus_minimus", "tensor_fasciae_latae",
+                      "vastus_lateralis"),
+}
 # landmarks that can be seen (or felt) from each view; hidden ones would only confuse
 VIEW_LANDMARKS = {
     "posterior": ("iliac_crest", "psis", "sacrum", "coccyx", "greater_trochanter", "ischial_tuberosity",
@@ -191,7 +201,9 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
     """Draw one hip plate and return its artists.
 
     view: posterior | lateral | anterolateral; side: right | left;
-    layers: any of skin, superficial, deep, bones; muscles: ids to draw (default all ten);
+    layers: any of skin, superficial, deep, bones (skin: the body-chart outline, drawn in the
+    posterior and lateral views; the anterolateral view has none); muscles: ids to draw
+    (default all ten; each view draws only those it can show, see VIEW_MUSCLES);
     highlight: a muscle id drawn emphasised (others dimmed); extent: hip | leg.
     """
     check_choice("view", view, VIEWS)
@@ -221,13 +233,13 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
         art.skin = _draw_skin(v, ax, ylim)
     if "bones" in layers:
         art.bones, art.bone_outlines = draw_bones(v, ax, ylim=ylim)
-    order = muscle_order(v, layers, muscles)
+    order = muscle_order(v, layers, tuple(m for m in muscles if m in VIEW_MUSCLES[view]))
     if highlight is not None and highlight not in order:
         order.append(highlight)
     if "deep" in layers and "superficial" not in layers:
         # a deep plate: superficial muscles as dashed ghosts, for orientation
         for mid in muscles:
-            if v.muscles[mid].layer == "superficial" and mid not in order:
+            if v.muscles[mid].layer == "superficial" and mid not in order and mid in VIEW_MUSCLES[view]:
                 art.ghosts.append(_ghost(v.muscles[mid], ax))
     for i, mid in enumerate(order):
         z = 5 + i * 0.2 + (3 if mid == highlight else 0)

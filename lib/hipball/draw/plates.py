@@ -19,6 +19,8 @@ PNG_DPI = 300
 # every module listed here provides plates() -> iterator of (stem, figsize, draw(fig))
 PLATE_SOURCES = [
     "hipball.draw.plates:anatomy_plates",
+    "hipball.draw.technique:technique_plates",
+    "hipball.draw.plates:referral_figure_plates",
 ]
 METADATA = {
     "svg": {"Date": None, "Creator": "hipball"},
@@ -38,6 +40,20 @@ def anatomy_plates() -> Iterator[tuple[str, tuple[float, float], Callable]]:
                     ax = fig.add_axes((0.0, 0.03, 1.0, 0.92))
                     draw_hip(view, side, layers=("skin", "bones", depth), ax=ax)
                 yield f"hip_{view}_{side}_{depth}", (9.0, 8.0), draw
+
+
+def referral_figure_plates():
+    """The referral charts (hipball.draw.referral yields (stem, draw(ax)); the figure size is
+    chosen here: tall body charts)."""
+    from hipball.draw.referral import referral_plates
+
+    for stem, draw_ax in referral_plates():
+        size = (9.0, 11.0) if stem.startswith("bodychart") else (6.5, 9.0)
+
+        def draw(fig, draw_ax=draw_ax):
+            ax = fig.add_axes((0.02, 0.12, 0.96, 0.83))  # room below for the legend
+            draw_ax(ax=ax)
+        yield stem, size, draw
 
 
 def iter_plates(only: str | None = None):
