@@ -170,6 +170,10 @@ def test_evidence_caveat_is_plain_and_honest():
 
 
 def test_public_names_are_exported():
-    for name in ("contact_pressure", "dosage", "red_flags", "aftercare", "BALLS", "SURFACES",
+    for name in ("contact_pressure", "red_flags", "aftercare", "BALLS", "SURFACES",
                  "balls", "surfaces", "draw_ball_surface_chart", "evidence_caveat"):
         assert name in hipball.__all__ and getattr(hipball, name) is not None
+    # dosage() lives at hipball.dosage.dosage: a lazy top-level "dosage" would shadow the module
+    from hipball.dosage import dosage as dosage_function
+
+    assert callable(dosage_function)

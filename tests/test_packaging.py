@@ -54,3 +54,12 @@ def test_cli_bad_input_is_one_line_without_traceback(tmp_path):
                          capture_output=True, text=True)
     assert out.returncode == 2
     assert "Traceback" not in out.stderr and "matches no plate" in out.stderr
+
+
+def test_public_names_do_not_shadow_submodules(repo):
+    import hipball
+
+    modules = {p.stem for p in (repo / "lib" / "hipball").glob("*.py")} | {
+        p.name for p in (repo / "lib" / "hipball").iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    clash = sorted(set(hipball._EXPORTS) & modules)
+    assert not clash, f"lazy exports named like submodules resolve by import order: {clash}"

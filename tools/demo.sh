@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up hipball on a fresh machine and run its main job.
+# Set up hipball on a fresh machine and run its main job: render the demo class's handouts
+# (embedded, fictional sample roster) into handouts_out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-python3}"
@@ -7,4 +8,4 @@ PY="${PYTHON:-python3}"
 . .venv/bin/activate
 python -m pip install --quiet --upgrade pip
 python -m pip install --quiet -e .
-exec hipball figures --out figures "$@"
+exec hipball handouts --demo "$@"

@@ -25,7 +25,6 @@ _EXPORTS = {
     "balls": "hipball.pressure",
     "surfaces": "hipball.pressure",
     "pressure_pain_thresholds": "hipball.pressure",
-    "dosage": "hipball.dosage",
     "aftercare": "hipball.dosage",
     "red_flags": "hipball.dosage",
     "evidence_caveat": "hipball.dosage",
@@ -43,6 +42,10 @@ _EXPORTS = {
     "draw_body_chart": "hipball.draw.referral",
     "referral_plates": "hipball.draw.referral",
 }
+
+
+# A public name must never equal a submodule's name (e.g. hipball.dosage is the module; its
+# function is hipball.dosage.dosage): tests/test_packaging.py checks this.
 
 
 def __getattr__(name: str):

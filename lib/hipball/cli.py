@@ -15,6 +15,7 @@ import sys
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "figures": ("hipball.draw.plates", "write every plate to figures/ (SVG, PDF, 300 dpi PNG)"),
+    "handouts": ("hipball.handouts.command", "render printable handouts for a client or a class"),
     "lookup": ("hipball.referral_cli", "rank the trigger points that could refer pain to the given regions"),
 }
 

@@ -287,3 +287,32 @@ def contact_pressure(ball: str, surface: str, body_mass_kg: float,
 def pressure_table(body_mass_kg: float = 70.0) -> dict[tuple[str, str], ContactPressure]:
     """Every ball on every surface (default load fractions), keyed by (ball, surface)."""
     return {(b, s): contact_pressure(b, s, body_mass_kg) for b in BALLS for s in SURFACES}
+
+
+GENTLE_BELOW_KPA = 80.0  # at or below: the gentle end (tennis ball on a bed, about 60 kPa at 70 kg)
+
+
+def advice(ball: str, surface: str, body_mass_kg: float = 70.0) -> tuple[str, ...]:
+    """The routine's advice in plain words for one set-up, from the model's mean skin pressure
+    against the published pressure-pain threshold band. An indication, not a prescription."""
+    r = contact_pressure(ball, surface, body_mass_kg)
+    band = [t.kpa for t in pressure_pain_thresholds()]
+    lo = min(band)
+    b, s = balls()[ball], surfaces()[surface]
+    where = "against a wall, standing and leaning in" if s.posture == "standing" else f"on a {s.name.lower()}"
+    lines = [f"Your set-up: a {b.name.lower()} {where}: about {r.mean_pressure_kpa:.0f} kPa at the skin "
+             f"for {body_mass_kg:g} kg (a model's estimate)."]
+    if r.mean_pressure_kpa <= GENTLE_BELOW_KPA:
+        lines.append("This is the gentle end: good for starting out and for tender days.")
+    elif r.mean_pressure_kpa < lo:
+        lines.append("This is firm pressure: use it once a softer set-up no longer reaches the spot.")
+    else:
+        lines.append("This is very firm: it reaches the range where pressure starts to hurt for many people. "
+                     "Use it briefly, on one spot, or choose a softer set-up.")
+    lines += [
+        "Gentlest to firmest: tennis ball on a bed; racquetball, or a tennis ball on the floor; "
+        "a baseball on a hardwood floor.",
+        "Too much pressure defeats the purpose: you should be able to breathe slowly and let the hip "
+        "sink onto the ball.",
+    ]
+    return tuple(lines)

@@ -186,6 +186,19 @@ def trigger_points(muscles: str | list[str] | None = None) -> list[TriggerPoint]
     return [t for t in tps if t.muscle_id in wanted]
 
 
+# The set a handout marks when the therapist names none: the spots the routine itself aims at
+# (DOMAIN.md section 1): the front corner (anterior gluteus minimus, TFL), the spokes' area
+# above and behind the trochanter (posterior minimus, middle medius) and piriformis.
+STANDARD_SET = (
+    "gluteus_minimus.anterior", "gluteus_minimus.posterior", "gluteus_medius.middle",
+    "piriformis.lateral", "tensor_fasciae_latae.belly",
+)
+
+
+def standard_set() -> tuple[str, ...]:
+    return STANDARD_SET
+
+
 def trigger_point(trp_id: str) -> TriggerPoint:
     return _trigger_points()[check_choice("trigger point", trp_id, trp_ids())]
 

@@ -1,0 +1,288 @@
+"""Render a class: every valid roster row through the handout notebook, in ONE kernel.
+
+How one kernel serves the class: we start a Jupyter kernel once, then for each client call
+``papermill.execute_notebook`` with that kernel's manager and client (``km=``, ``kc=`` go
+through papermill's engine to nbclient, which then neither starts nor shuts a kernel). So
+papermill still parameterises and records every run (an executed notebook per client, for
+audit), but the kernel start (~0.5 s), the imports (matplotlib, typst, ~1.5 s) and the figure
+cache (``figures``) are paid once for the class.
+
+Every cell has a timeout. A stuck cell (timeout) or a crashed kernel fails that client with a
+clear message; the kernel is then restarted and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hipball.handouts import paths
+from hipball.handouts.roster import Checked
+
+DEFAULT_TIMEOUT_S = 120
+STARTUP_TIMEOUT_S = 60
+PACKET = "class-packet.pdf"
+SUMMARY_TXT = "summary.txt"
+SUMMARY_JSON = "summary.json"
+
+
+def notebook_path() -> Path:
+    """notebooks/handout.ipynb in a source checkout; the packaged copy otherwise."""
+    repo = Path(__file__).resolve().parents[3] / "notebooks" / "handout.ipynb"
+    if repo.is_file():
+        return repo
+    from importlib import resources
+
+    return Path(str(resources.files("hipball.handouts") / "handout.ipynb"))
+
+
+@dataclass
+class Job:
+    row: int
+    name: str            # file stem
+    client: str
+    values: dict[str, Any]
+    pdf: Path
+    notebook: Path
+
+
+@dataclass
+class Outcome:
+    row: int
+    client: str
+    status: str          # rendered | failed | skipped
+    reason: str = ""
+    file: str = ""
+    seconds: float = 0.0
+    errors: list[dict] = field(default_factory=list)
+
+
+class WarmKernel:
+    """One Jupyter kernel reused for many notebook runs."""
+
+    def __init__(self, cwd: Path, kernel_name: str = "python3", startup_timeout: float = STARTUP_TIMEOUT_S):
+        self.cwd, self.kernel_name, self.startup_timeout = Path(cwd), kernel_name, startup_timeout
+        self.km = self.kc = None
+        self.starts = 0
+
+    def start(self) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
+        self.km = AsyncKernelManager(kernel_name=self.kernel_name)
+        run_sync(self.km.start_kernel)(cwd=str(self.cwd), env=env)
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        try:
+            run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
+        except RuntimeError as exc:
+            self.shutdown()
+            raise RuntimeError(f"the Jupyter kernel did not start within {self.startup_timeout:g} s: {exc}") from None
+        self.starts += 1
+
+    def shutdown(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        if self.kc is not None:
+            try:
+                self.kc.stop_channels()
+            except Exception:
+                pass
+        if self.km is not None:
+            try:
+                run_sync(self.km.shutdown_kernel)(now=True)
+            except Exception:
+                pass
+        self.km = self.kc = None
+
+    def restart(self) -> None:
+        self.shutdown()
+        self.start()
+
+
+def plan(checked: list[Checked], out_dir: Path, *, anonymize: bool = False, force: bool = False,
+         paper: str | None = None) -> tuple[list[Job], list[Outcome], list[Path]]:
+    """Decide what to render: jobs for valid rows whose PDF is missing (or --force), outcomes
+    for bad, empty and already-done rows, and every PDF that belongs in the class packet."""
+    jobs: list[Job] = []
+    outcomes: list[Outcome] = []
+    packet: list[Path] = []
+    for c in checked:
+        n = c.row.number
+        client = c.values.get("client", "") if c.values else str(c.row.raw.get("client", ""))
+        if c.row.empty:
+            outcomes.append(Outcome(n, "", "skipped", "empty row"))
+            continue
+        if c.errors:
+            outcomes.append(Outcome(n, client, "failed", "; ".join(e.message for e in c.errors),
+                                    errors=[{"column": e.column, "value": _jsonable(e.value), "allowed": e.allowed,
+                                             "message": e.message} for e in c.errors]))
+            continue
+        if anonymize:
+            stem = paths.anonymous_id(n)
+        elif client:
+            stem = paths.slug(client)
+        else:
+            stem = f"{paths.GENERIC}-row{n:03d}"
+        pdf = paths.inside(out_dir, stem + ".pdf")
+        nb = paths.inside(out_dir, stem + ".ipynb")
+        values = dict(c.values, output_pdf=str(pdf))
+        packet.append(pdf)
+        if pdf.exists() and not force:
+            outcomes.append(Outcome(n, client, "skipped", "already rendered (use --force to overwrite)", pdf.name))
+            continue
+        jobs.append(Job(n, stem, client, values, pdf, nb))
+    return jobs, outcomes, packet
+
+
+def _jsonable(v: Any) -> Any:
+    try:
+        json.dumps(v)
+        return v
+    except TypeError:
+        return repr(v)
+
+
+_ENGINE = "hipball-warm-kernel"
+
+
+def _register_engine() -> None:
+    """A papermill engine that runs the notebook in an already started kernel (its manager
+    AND its client), so nbclient neither starts a kernel nor opens new channels per client."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class WarmKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            kernel = kwargs["warm_kernel"]
+            client = PapermillNotebookClient(
+                nb_man, km=kernel.km, timeout=execution_timeout, startup_timeout=start_timeout,
+                kernel_name=kernel_name, log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
+            client.kc = kernel.kc
+            return client.execute()
+
+    papermill_engines.register(_ENGINE, WarmKernelEngine)
+
+
+def _papermill_parameters(values: dict[str, Any]) -> dict[str, Any]:
+    out = dict(values)
+    out["trigger_points"] = list(values["trigger_points"])
+    return out
+
+
+def run_jobs(jobs: list[Job], out_dir: Path, *, notebook: Path | None = None, timeout: float = DEFAULT_TIMEOUT_S,
+             progress: bool = True) -> list[Outcome]:
+    """Execute the handout notebook once per job in one warm kernel."""
+    if not jobs:
+        return []
+    from hipball.handouts import jupyter_patch
+
+    jupyter_patch.apply()
+    import nbformat
+    import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+    from tqdm.auto import tqdm
+
+    _register_engine()
+    source = nbformat.read(str(notebook or notebook_path()), as_version=4)
+    kernel = WarmKernel(out_dir)
+    try:
+        kernel.start()
+    except Exception as exc:  # no kernel: every job fails with the reason, nothing hangs
+        reason = str(exc) if isinstance(exc, RuntimeError) else f"could not start a Jupyter kernel: {exc}"
+        return [Outcome(j.row, j.client, "failed", reason) for j in jobs]
+    outcomes: list[Outcome] = []
+    bar = tqdm(total=len(jobs), unit="handout", desc="handouts", disable=not progress, file=sys.stderr,
+               dynamic_ncols=True)
+    try:
+        for job in jobs:
+            t0 = time.perf_counter()
+            tmp_nb = out_dir / f".{job.name}.part.ipynb"
+            try:
+                papermill.execute_notebook(
+                    nbformat.from_dict(source), str(tmp_nb), parameters=_papermill_parameters(job.values),
+                    kernel_name=kernel.kernel_name, progress_bar=False, request_save_on_cell_execute=False,
+                    log_output=False, execution_timeout=timeout, start_timeout=STARTUP_TIMEOUT_S,
+                    engine_name=_ENGINE, warm_kernel=kernel,
+                )
+                os.replace(tmp_nb, job.notebook)
+                if not job.pdf.exists():
+                    raise RuntimeError("the notebook ran but wrote no PDF")
+                outcomes.append(Outcome(job.row, job.client, "rendered", "", job.pdf.name, time.perf_counter() - t0))
+            except PapermillExecutionError as exc:
+                reason = f"{exc.ename}: {exc.evalue}".strip()
+                outcomes.append(_failed(job, reason, tmp_nb, t0))
+            except (CellTimeoutError, TimeoutError) as exc:
+                outcomes.append(_failed(job, f"no result within {timeout:g} s (stuck kernel?): the kernel was "
+                                        f"restarted and the batch went on [{type(exc).__name__}]", tmp_nb, t0))
+                kernel.restart()
+            except DeadKernelError:
+                outcomes.append(_failed(job, "the kernel died while rendering this handout (crash): it was "
+                                        "restarted and the batch went on", tmp_nb, t0))
+                kernel.restart()
+            except RuntimeError as exc:
+                outcomes.append(_failed(job, f"{type(exc).__name__}: {exc}", tmp_nb, t0))
+                kernel.restart()
+            bar.update(1)
+    finally:
+        bar.close()
+        kernel.shutdown()
+        paths.clean_partials(out_dir)
+    return outcomes
+
+
+def _failed(job: Job, reason: str, tmp_nb: Path, t0: float) -> Outcome:
+    if tmp_nb.exists():  # keep the executed notebook of a failure for audit
+        os.replace(tmp_nb, job.notebook.with_suffix(".failed.ipynb"))
+    return Outcome(job.row, job.client, "failed", reason, "", time.perf_counter() - t0)
+
+
+def summary_text(outcomes: list[Outcome], *, anonymize: bool = False, packet: str = "", seconds: float = 0.0,
+                 warnings: list[str] | None = None) -> str:
+    by = {s: [o for o in outcomes if o.status == s] for s in ("rendered", "failed", "skipped")}
+    rendered = by["rendered"]
+    lines = [f"hipball handouts: {len(rendered)} rendered, {len(by['failed'])} failed, {len(by['skipped'])} skipped"
+             + (f" in {seconds:.1f} s" if seconds else "")]
+    if rendered:
+        per = sum(o.seconds for o in rendered) / len(rendered)
+        lines.append(f"  {per:.2f} s per handout (after one kernel start for the class)")
+    if packet:
+        lines.append(f"  class packet: {packet}")
+    for w in warnings or []:
+        lines.append(f"  warning: {w}")
+    for status in ("rendered", "failed", "skipped"):
+        if not by[status]:
+            continue
+        lines.append(f"{status}:")
+        for o in sorted(by[status], key=lambda o: o.row):
+            who = "" if anonymize or not o.client else f" {o.client}"
+            what = f" -> {o.file}" if o.file and status == "rendered" else ""
+            lines.append(f"  row {o.row}{who}{what}{': ' + o.reason if o.reason and status != 'failed' else ''}")
+            if status == "failed":
+                if o.errors:
+                    for e in o.errors:
+                        value = "" if anonymize and e["column"] in ("client", "notes") else f" (given {e['value']!r})"
+                        lines.append(f"      column {e['column']}{value}: {e['message']}")
+                else:
+                    lines.append(f"      {o.reason}")
+    return "\n".join(lines) + "\n"
+
+
+def write_summary(out_dir: Path, outcomes: list[Outcome], text: str, *, anonymize: bool = False) -> None:
+    paths.atomic_write_text(out_dir / SUMMARY_TXT, text)
+    rows = []
+    for o in sorted(outcomes, key=lambda o: o.row):
+        d = {"row": o.row, "status": o.status, "reason": o.reason, "file": o.file, "errors": o.errors}
+        if not anonymize:
+            d["client"] = o.client
+        rows.append(d)
+    paths.atomic_write_text(out_dir / SUMMARY_JSON, json.dumps({"rows": rows}, ensure_ascii=False, indent=1) + "\n")

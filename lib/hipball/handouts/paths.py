@@ -1,0 +1,83 @@
+"""Where handouts are written: safe file names, nothing outside the output folder, and
+atomic writes (an interrupted run leaves no half-written file)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+MAX_SLUG = 60
+GENERIC = "class-handout"
+
+
+def slug(name: str) -> str:
+    """A file-name-safe, lowercase ASCII slug of a client's name.
+
+    'Ann O'Neil' -> 'ann-oneil'; '../../etc/passwd' -> 'etc-passwd'. Names with no Latin
+    letters get a stable short id from their text ('client-3f2a9c1b') rather than nothing.
+    An empty name is the generic class handout."""
+    name = (name or "").strip()
+    if not name:
+        return GENERIC
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    s = re.sub(r"['\u2019`]", "", ascii_.lower())
+    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")[:MAX_SLUG].strip("-")
+    if not s:
+        s = "client-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    return s
+
+
+def anonymous_id(row: int) -> str:
+    """The file name used with --anonymize: the roster row, no part of the name."""
+    return f"client-{row:03d}"
+
+
+def inside(out_dir: Path, name: str) -> Path:
+    """``out_dir / name``, refusing anything that would land outside ``out_dir``."""
+    base = Path(out_dir).resolve()
+    if not name or name in (".", "..") or "/" in name or "\\" in name or "\x00" in name:
+        raise ValueError(f"unsafe file name {name!r}")
+    target = (base / name).resolve()
+    if target.parent != base:
+        raise ValueError(f"{name!r} would be written outside {base}")
+    return target
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder + os.replace: readers see the old file
+    or the new one, never half of one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def clean_partials(out_dir: Path) -> int:
+    """Remove leftovers of an interrupted run (``.*.part``, ``.*.part.ipynb``). Returns how many."""
+    n = 0
+    for p in [*Path(out_dir).glob(".*.part"), *Path(out_dir).glob(".*.part.ipynb")]:
+        try:
+            p.unlink()
+            n += 1
+        except OSError:
+            pass
+    return n
