@@ -184,25 +184,22 @@ def test_roll_path_marks_stops_and_trigger_points():
     assert "trp:gluteus_minimus.anterior" in gids
 
 
-@pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2, savefig_kwargs={"dpi": 60})
-def test_plate_rolling_sections():
+def _technique_plate(stem: str):
     from hipball.draw.technique import technique_plates
     from hipball.draw.theme import theme
 
-    stem, size, draw = next(p for p in technique_plates() if p[0] == "rolling_sections_right")
+    _, size, draw = next(p for p in technique_plates() if p[0] == stem)
     with theme("screen"):
         fig = plt.figure(figsize=size)
         draw(fig)
     return fig
+
+
+@pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2, savefig_kwargs={"dpi": 60})
+def test_plate_rolling_sections():
+    return _technique_plate("rolling_sections_right")
 
 
 @pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2, savefig_kwargs={"dpi": 60})
 def test_plate_spokes_posterior():
-    from hipball.draw.technique import technique_plates
-    from hipball.draw.theme import theme
-
-    stem, size, draw = next(p for p in technique_plates() if p[0] == "spokes_posterior_right")
-    with theme("screen"):
-        fig = plt.figure(figsize=size)
-        draw(fig)
-    return fig
+    return _technique_plate("spokes_posterior_right")
