@@ -47,13 +47,40 @@ def referral_figure_plates():
     chosen here: tall body charts)."""
     from hipball.draw.referral import referral_plates
 
+    from hipball.bodychart import VIEWS as CHART_VIEWS
+
+    for view in CHART_VIEWS:
+        yield f"bodychart_{view}", (8.5, 9.0), lambda fig, view=view: numbered_body_chart(fig, view)
     for stem, draw_ax in referral_plates():
-        size = (9.0, 11.0) if stem.startswith("bodychart") else (6.5, 9.0)
+        if stem.startswith("bodychart"):
+            continue  # drawn above, numbered with a key (names in place overlap)
+        size = (6.5, 9.0)
 
         def draw(fig, draw_ax=draw_ax):
             ax = fig.add_axes((0.02, 0.12, 0.96, 0.83))  # room below for the legend
             draw_ax(ax=ax)
         yield stem, size, draw
+
+
+def numbered_body_chart(fig, view: str, side: str = "right"):
+    """The body chart with its named regions numbered in place and a key beside it."""
+    from hipball import referral
+    from hipball.draw.referral import draw_body_chart
+
+    ax = fig.add_axes((0.0, 0.02, 0.5, 0.9))
+    draw_body_chart(view=view, side=side, regions=True, names=False, ax=ax)
+    ax.set_axis_off()
+    names = referral.region_names()
+    key = []
+    for i, rid in enumerate(referral.region_ids(view), start=1):
+        p = referral.region_geometry(rid, view, side).representative_point()
+        ax.text(p.x, p.y, str(i), ha="center", va="center", fontsize=7, fontweight="bold", color="#222222",
+                bbox=dict(boxstyle="circle,pad=0.15", fc="white", ec="#777777", lw=0.6), zorder=5)
+        key.append(f"{i:>2}  {names[rid]}  ({rid})")
+    fig.text(0.52, 0.88, "\n".join(key), ha="left", va="top", fontsize=9, family="DejaVu Sans Mono",
+             linespacing=1.5)
+    fig.suptitle(f"Body chart regions, {'from behind' if view == 'posterior' else 'from the side'} "
+                 f"({side} side): the words for where it hurts", fontweight="bold")
 
 
 def iter_plates(only: str | None = None):
