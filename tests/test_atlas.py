@@ -161,3 +161,9 @@ def test_projection_matches_the_stored_views(atlas):
             lm = atlas.landmarks(view, side)
             for k in ("asis", "greater_trochanter", "psis"):
                 np.testing.assert_allclose(project(l3[k], view, side)[0], lm[k], atol=0.02)
+
+
+def test_quadratus_lumborum_lies_beside_the_spine(atlas):
+    ql = atlas.view("posterior", "right").muscles["quadratus_lumborum"].outline
+    assert ql[:, 0].min() > 2.0, "from behind, QL lies lateral to the transverse-process tips"
+    assert ql[:, 0].max() > 7.0

@@ -160,3 +160,31 @@ def test_plate_lateral_superficial():
 @pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2, savefig_kwargs={"dpi": 60})
 def test_plate_anterolateral_deep():
     return _baseline("anterolateral", "deep")
+
+
+def test_muscles_never_drawn_past_the_skin():
+    _, _, art = _plate("posterior", layers=("skin", "bones", "superficial"))
+    skin = art.skin[0]
+    for mid, patches in art.muscles.items():
+        assert patches[0].get_clip_path() is not None, f"{mid} is not clipped to the body outline"
+    assert skin.get_gid() == "skin"
+
+
+def test_deep_plate_explains_its_dashed_ghosts():
+    _, _, art = _plate("posterior", layers=("skin", "bones", "deep"))
+    keys = [g for g in art.ghosts if g.get_gid() == "ghost-key"]
+    assert len(keys) == 1 and "superficial" in keys[0].get_texts()[0].get_text()
+    _, _, sup = _plate("posterior", layers=("skin", "bones", "superficial"))
+    assert not sup.ghosts
+
+
+def test_iliotibial_band_is_labelled():
+    _, _, art = _plate("lateral", layers=("skin", "bones", "superficial"))
+    assert any(a.get_gid() == "label:iliotibial_band" for a in art.labels)
+
+
+def test_gluteus_minimus_parts_are_labelled_where_they_show():
+    _, _, art = _plate("lateral", layers=("skin", "bones", "deep"))
+    gids = {a.get_gid() for a in art.labels}
+    assert {"label:gluteus_minimus:anterior", "label:gluteus_minimus:posterior"} <= gids
+    assert "label:gluteus_minimus" not in gids

@@ -401,3 +401,16 @@ def test_plate_piriformis_posterior():
     plates["referral_piriformis_posterior"](ax=ax)
     fig.subplots_adjust(bottom=0.2)
     return fig
+
+
+def test_lookup_messages_say_what_went_wrong():
+    from hipball.referral import candidates
+
+    r = candidates(["groin"], view="posterior")
+    assert len(r) == 0
+    assert "groin" in r.message and "posterior chart" in r.message
+    other = candidates([(-8.0, 60.0)], view="posterior", side="right")
+    assert not other and "side='left'" in other.message
+    assert candidates([(-8.0, 60.0)], view="posterior", side="left")
+    with pytest.raises(ValueError, match="pain: give either region ids or"):
+        candidates(["groin", (1.0, 2.0)])

@@ -79,6 +79,7 @@ def test_hub_on_left_side_mirrors():
     (dict(spokes=0), "spokes"), (dict(spokes=2.5), "spokes"), (dict(length_cm=-3), "length_cm"),
     (dict(sweep_deg=0), "sweep_deg"), (dict(view="front"), "view"), (dict(side="middle"), "side"),
     (dict(hub="gluteus_minimis.anterior"), "hub"), (dict(hub="banana"), "hub"),
+    (dict(hub=(500.0, 500.0)), "hub"),
 ])
 def test_spoke_bad_input(kw, field):
     with pytest.raises(ValueError) as e:

@@ -337,6 +337,8 @@ def build_muscles_3d(m, d, lm, crest, corrections):
                     out[mid]["parts"][ps["part"]]["extra"].append(p)
         if "belly_end_fraction" in c:
             out[mid]["belly_end_fraction"] = float(c["belly_end_fraction"])
+        if "min_abs_x_cm" in c:
+            out[mid]["min_abs_x"] = float(c["min_abs_x_cm"])
         applied.append(c["id"])
     return out, paths
 
@@ -353,7 +355,10 @@ def muscle_outlines(mid, entry, view):
         pts = [p for path in entry["paths"] for p in path] + list(entry["extra"])
         if "site_points" in entry:
             pts += list(entry["site_points"])
-        xy, depth = project(np.array(pts), view)
+        pts = np.array(pts)
+        if "min_abs_x" in entry:  # keep the muscle beside the midline structures
+            pts[:, 0] = np.maximum(pts[:, 0], entry["min_abs_x"])
+        xy, depth = project(pts, view)
         poly = sheet_polygon(xy, spec["margin"])
         result["shape"] = poly
         result["depth"] = float(np.mean(depth))

@@ -417,6 +417,8 @@ def _pain_pieces(pain, side: str, view: str | None):
     items = list(pain)
     if not items:
         return {}, []
+    if any(isinstance(p, str) for p in items) and not all(isinstance(p, str) for p in items):
+        raise ValueError("pain: give either region ids or (x, y) points, not a mix of both")
     if all(isinstance(p, str) for p in items):
         for p in items:
             check_choice("region", p, region_ids())
@@ -455,7 +457,14 @@ def candidates(pain, side: str = "right", view: str | None = None) -> Candidates
     pieces = {v: ps for v, ps in pieces.items() if ps}
     note = f"{len(outside)} point(s) outside the body outline were left out. " if outside else ""
     if not pieces:
-        msg = note + "No pain given: mark regions or click on the chart to see candidate trigger points."
+        given = pain is not None and not (isinstance(pain, (list, tuple)) and len(pain) == 0)
+        if given and view is not None and isinstance(pain, (list, tuple)) and all(isinstance(p, str) for p in pain):
+            msg = note + (f"None of {', '.join(pain)} is shown on the {view} chart; "
+                          "look it up without view= or on the other chart.")
+        elif given and not outside:
+            msg = note + "The marked pain covers no part of the body chart."
+        else:
+            msg = note + "No pain given: mark regions or click on the chart to see candidate trigger points."
         return Candidates([], message=msg.strip(), outside=outside)
     views = tuple(pieces)
     pain_geom = {v: unary_union([g for _, g in ps]) for v, ps in pieces.items()}
@@ -486,8 +495,21 @@ def candidates(pain, side: str = "right", view: str | None = None) -> Candidates
     items.sort(key=lambda c: (-c.score, -c.explained, c.trp_id))
     msg = note
     if not items:
-        msg += "No trigger point in hipball's tables refers pain to that area."
+        other = "left" if side == "right" else "right"
+        if "posterior" in pain_geom and _on_other_half(pain_geom["posterior"], side):
+            msg += (f"That pain is on the {other} leg of the chart, and these are the {side} side's trigger "
+                    f"points: look it up with side='{other}'.")
+        else:
+            msg += "No trigger point in hipball's tables refers pain to that area."
     return Candidates(items, message=msg.strip(), outside=outside, views=views)
+
+
+def _on_other_half(geom: BaseGeometry, side: str) -> bool:
+    """Is most of ``geom`` (posterior chart) on the other side's half of the body?"""
+    if geom.is_empty:
+        return False
+    c = geom.centroid.x
+    return c < 0 if side == "right" else c > 0
 
 
 def zone_signature(trp_id: str) -> tuple:

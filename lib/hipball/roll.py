@@ -28,7 +28,11 @@ Model, in full (a teaching model, not a measurement):
 core (the hip joint centre, seen in the slice) through the trigger point out to the skin; the
 answer is the roll angle whose contact point comes nearest to where that ray leaves the skin:
 "how far do I roll for this one?". (Aiming along the ray rather than at the nearest skin point
-keeps deep trigger points near the middle of the slice from giving arbitrary angles.)
+keeps deep trigger points near the middle of the slice from giving arbitrary angles.) An
+answer of 0 means "on your back, with the ball under the spot": points nearer the midline than
+the buttock's low point (beside the sacrum, the medial piriformis, the hamstrings' origin) are
+reached by moving the ball there while lying on the back, not by rolling; the model has no
+negative angles (rolling toward the other side).
 """
 
 from __future__ import annotations

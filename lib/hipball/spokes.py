@@ -127,6 +127,14 @@ def _resolve_hub(hub, view: str, side: str) -> Hub:
         raise ValueError(f"hub: {hub!r} is not 'default', a trigger point id or an (x, y) point in cm") from None
     if not (np.isfinite(x) and np.isfinite(y)):
         raise ValueError(f"hub: {hub!r} is not a finite (x, y) point in cm")
+    skin = _skin(view, side) if view != "anterolateral" else None
+    if skin is not None:
+        from shapely.geometry import Point
+
+        if not skin.contains(Point(x, y)):
+            b = skin.bounds
+            raise ValueError(f"hub: ({x:g}, {y:g}) lies outside the body on the {view} plate "
+                             f"(x {b[0]:.0f} to {b[2]:.0f} cm, y {b[1]:.0f} to {b[3]:.0f} cm)")
     return Hub((x, y), "point")
 
 

@@ -155,6 +155,18 @@ def _muscle_patches(m, ax: Axes, *, zorder: float, highlight: bool, dim: bool) -
     return patches
 
 
+def _skin_clip(v: View, ax: Axes):
+    """The body outline as a clip path (views with a body chart), else None."""
+    try:
+        from hipball.bodychart import skin_outline
+
+        ring = skin_outline(v.name, v.side)
+    except (ImportError, ValueError):
+        return None
+    p = PolygonPatch(ring, closed=True, transform=ax.transData)
+    return p
+
+
 def _ghost(m, ax: Axes):
     edge = palette.darken(palette.MUSCLE_STYLE[m.id]["color"], 0.2)
     p = PolygonPatch(m.outline, closed=True, facecolor="none", edgecolor=edge, lw=0.9, ls=(0, (4, 3)),
@@ -236,15 +248,30 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
     order = muscle_order(v, layers, tuple(m for m in muscles if m in VIEW_MUSCLES[view]))
     if highlight is not None and highlight not in order:
         order.append(highlight)
+    clip = _skin_clip(v, ax)
     if "deep" in layers and "superficial" not in layers:
         # a deep plate: superficial muscles as dashed ghosts, for orientation
         for mid in muscles:
             if v.muscles[mid].layer == "superficial" and mid not in order and mid in VIEW_MUSCLES[view]:
                 art.ghosts.append(_ghost(v.muscles[mid], ax))
+                if clip is not None:
+                    art.ghosts[-1].set_clip_path(clip)
     for i, mid in enumerate(order):
         z = 5 + i * 0.2 + (3 if mid == highlight else 0)
         art.muscles[mid] = _muscle_patches(v.muscles[mid], ax, zorder=z, highlight=mid == highlight,
                                            dim=highlight is not None and mid != highlight)
+        if clip is not None:  # muscles lie under the skin: never draw them past it
+            for a in art.muscles[mid]:
+                if a.get_clip_path() is None:
+                    a.set_clip_path(clip)
+    if art.ghosts:
+        from matplotlib.lines import Line2D
+
+        key = ax.legend(handles=[Line2D([], [], color="#777777", lw=0.9, ls=(0, (4, 3)),
+                                        label="dashed outline: a superficial muscle, lifted away")],
+                        loc="lower left", frameon=False, fontsize=_rc("font.size") * 0.75, handlelength=2.5)
+        key.set_gid("ghost-key")
+        art.ghosts.append(key)
     if landmarks:
         for lid in VIEW_LANDMARKS[view]:
             x, y = v.landmarks[lid]
@@ -262,8 +289,17 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
             anchor, area = visible_anchor(v, order, mid, frame=(*xlim, ylim[0] + 1, ylim[1] - 1))
             if area < MIN_LABEL_AREA_CM2 and mid != highlight:
                 continue  # barely visible in this view: a label would point at a sliver
+            part_labels = _part_labels(v, order, mid, atlas.display_names[mid], style) if area > 25 else []
+            if part_labels:  # gluteus minimus: its anterior and posterior fibres refer pain differently
+                labs += part_labels
+                continue
             labs.append(Label(mid, atlas.display_names[mid], anchor,
                               color=palette.darken(style["color"], 0.35), weight="bold"))
+        if "tensor_fasciae_latae" in order and "iliotibial_band" in v.muscles["tensor_fasciae_latae"].parts:
+            anchor = _band_anchor(v, xlim, ylim)
+            if anchor is not None:
+                labs.append(Label("iliotibial_band", "iliotibial band", anchor,
+                                  color=palette.darken(palette.MUSCLE_STYLE["tensor_fasciae_latae"]["color"], 0.35)))
         for lid, pt in art.landmarks.items():
             labs.append(Label(lid, atlas.landmark_names[lid], tuple(v.landmarks[lid])))
         x_left = xlim[0] - width * 0.04
@@ -279,6 +315,52 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
                              transform=ax.transAxes, ha="center", va="top", fontsize=_rc("font.size") * 0.62,
                              color="#555555")
     return art
+
+
+LABELLED_PARTS = {"gluteus_minimus": ("anterior", "posterior")}
+
+
+def _part_labels(v: View, order: list[str], mid: str, name: str, style: dict) -> list[Label]:
+    """One label per named part (e.g. the anterior and posterior fibres of gluteus minimus)
+    where each part shows enough of itself."""
+    from shapely.geometry import Polygon
+    from shapely.ops import polylabel, unary_union
+
+    parts = [p for p in LABELLED_PARTS.get(mid, ()) if p in v.muscles[mid].parts]
+    if not parts:
+        return []
+    above = [Polygon(v.muscles[o].outline).buffer(0) for o in order[order.index(mid) + 1:]]
+    cover = unary_union(above) if above else None
+    out = []
+    for part in parts:
+        g = Polygon(v.muscles[mid].parts[part]).buffer(0)
+        if cover is not None:
+            g = g.difference(cover)
+        if g.geom_type == "MultiPolygon":
+            g = max(g.geoms, key=lambda x: x.area)
+        if g.is_empty or g.area < MIN_LABEL_AREA_CM2:
+            return []
+        p = polylabel(g, tolerance=0.1)
+        out.append(Label(f"{mid}:{part}", f"{name}, {part}", (float(p.x), float(p.y)),
+                         color=palette.darken(style["color"], 0.35), weight="bold"))
+    return out
+
+
+def _band_anchor(v: View, xlim, ylim):
+    """A point on the visible iliotibial band, about a third of the way down the thigh."""
+    from shapely.geometry import Polygon, box
+
+    band = Polygon(v.muscles["tensor_fasciae_latae"].parts["iliotibial_band"]).buffer(0)
+    band = band.intersection(box(xlim[0], ylim[0] + 2, xlim[1], ylim[1] - 2))
+    if band.is_empty or band.area < MIN_LABEL_AREA_CM2:
+        return None
+    y0, y1 = band.bounds[1], band.bounds[3]
+    y = y1 - 0.45 * (y1 - y0)
+    cut = band.intersection(box(band.bounds[0] - 1, y - 0.5, band.bounds[2] + 1, y + 0.5))
+    if cut.is_empty:
+        return None
+    c = cut.centroid
+    return float(c.x), float(c.y)
 
 
 def _title(view: str, side: str, layers: tuple[str, ...]) -> str:

@@ -156,10 +156,9 @@ def draw_roll_section(angle_deg: float, height: float | None = None, side: str =
     front_back = []
     if labels:
         a, b_ = sec.semi_axes
-        # inside the skin, so they never collide with the ball or the floor
+        # inside the skin, so they never collide with the ball, the floor or each other
         for name, xy in (("front", (sec.centre[0], sec.centre[1] + 0.55 * b_)),
-                         ("back", (sec.centre[0], sec.centre[1] - 0.55 * b_)),
-                         ("side", (sec.centre[0] + 0.55 * a * (1 if side == "right" else -1), sec.centre[1] + 0.35 * b_))):
+                         ("back", (sec.centre[0], sec.centre[1] - 0.55 * b_))):
             t = ax.text(*xy, name, ha="center", va="center", fontsize=8, color="#555555", transform=tr, zorder=7)
             front_back.append(t)
     title = ax.set_title("", fontsize=_rc("axes.titlesize") * 0.85)
