@@ -41,6 +41,12 @@ _EXPORTS = {
     "draw_referral": "hipball.draw.referral",
     "draw_body_chart": "hipball.draw.referral",
     "referral_plates": "hipball.draw.referral",
+    "AnatomyExplorer": "hipball.apps.anatomy",
+    "ReferralExplorer": "hipball.apps.referral",
+    "SpokeDesigner": "hipball.apps.spokes",
+    "RollExplorer": "hipball.apps.roll",
+    "BallSurfaceExplorer": "hipball.apps.pressure",
+    "HandoutPreview": "hipball.apps.handout",
 }
 
 

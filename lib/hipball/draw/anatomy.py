@@ -14,8 +14,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.lines import Line2D
-from matplotlib.patches import PathPatch, Polygon as PolygonPatch
-from matplotlib.path import Path
+from matplotlib.patches import Polygon as PolygonPatch
 
 from hipball._choices import check_choice
 from hipball.atlas import LAYERS, MUSCLE_IDS, SIDES, VIEWS, View, load_atlas
@@ -63,7 +62,8 @@ class HipArtists:
     bone_outlines: list = field(default_factory=list)
     muscles: dict[str, list] = field(default_factory=dict)  # id -> [patches]
     landmarks: dict[str, Line2D] = field(default_factory=dict)
-    labels: list = field(default_factory=list)
+    labels: list = field(default_factory=list)  # Text per label (gid "label:<id>")
+    leaders: list = field(default_factory=list)  # Line2D per label (gid "leader:<id>")
     ghosts: list = field(default_factory=list)
     title: object = None
     credit: object = None
@@ -72,7 +72,7 @@ class HipArtists:
         out = list(self.skin) + ([self.bones] if self.bones is not None else []) + list(self.bone_outlines)
         for patches in self.muscles.values():
             out += patches
-        return out + list(self.landmarks.values()) + list(self.labels)
+        return out + list(self.landmarks.values()) + list(self.labels) + list(self.leaders)
 
 
 def check_layers(layers) -> tuple[str, ...]:
@@ -281,31 +281,8 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
             pt.set_gid(f"landmark:{lid}")
             art.landmarks[lid] = pt
     if labels:
-        fontsize = _rc("font.size") * 0.92
-        labs = []
-        atlas = load_atlas()
-        for mid in order:
-            style = palette.MUSCLE_STYLE[mid]
-            anchor, area = visible_anchor(v, order, mid, frame=(*xlim, ylim[0] + 1, ylim[1] - 1))
-            if area < MIN_LABEL_AREA_CM2 and mid != highlight:
-                continue  # barely visible in this view: a label would point at a sliver
-            part_labels = _part_labels(v, order, mid, atlas.display_names[mid], style) if area > 25 else []
-            if part_labels:  # gluteus minimus: its anterior and posterior fibres refer pain differently
-                labs += part_labels
-                continue
-            labs.append(Label(mid, atlas.display_names[mid], anchor,
-                              color=palette.darken(style["color"], 0.35), weight="bold"))
-        if "tensor_fasciae_latae" in order and "iliotibial_band" in v.muscles["tensor_fasciae_latae"].parts:
-            anchor = _band_anchor(v, xlim, ylim)
-            if anchor is not None:
-                labs.append(Label("iliotibial_band", "iliotibial band", anchor,
-                                  color=palette.darken(palette.MUSCLE_STYLE["tensor_fasciae_latae"]["color"], 0.35)))
-        for lid, pt in art.landmarks.items():
-            labs.append(Label(lid, atlas.landmark_names[lid], tuple(v.landmarks[lid])))
-        x_left = xlim[0] - width * 0.04
-        x_right = xlim[1] + width * 0.04
-        art.labels = place_labels(ax, labs, margin_x=(x_left, x_right), y_range=(ylim[0] + 2, ylim[1] - 2),
-                                  fontsize=fontsize)
+        art.labels, art.leaders = hip_labels(ax, v, order, highlight=highlight, extent=extent,
+                                             landmark_ids=tuple(art.landmarks))
     if title:
         text = title if isinstance(title, str) else _title(view, side, layers)
         art.title = ax.set_title(text)
@@ -315,6 +292,41 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
                              transform=ax.transAxes, ha="center", va="top", fontsize=_rc("font.size") * 0.62,
                              color="#555555")
     return art
+
+
+def hip_labels(ax: Axes, v: View, order: list[str], *, highlight: str | None = None, extent: str = "hip",
+               landmark_ids=None, fontsize: float | None = None) -> tuple[list, list]:
+    """The margin labels of a plate (muscles as painted in ``order``, their named parts, the
+    iliotibial band, the landmarks), placed so they never overlap: (texts, leader lines).
+    draw_hip and the AnatomyExplorer app both use it."""
+    atlas = load_atlas()
+    xlim = _xlim(v.name, v.side, extent)
+    _, ylim = EXTENTS[(v.name, extent)]
+    fontsize = _rc("font.size") * 0.92 if fontsize is None else fontsize
+    if landmark_ids is None:
+        landmark_ids = tuple(l for l in VIEW_LANDMARKS[v.name] if ylim[0] <= v.landmarks[l][1] <= ylim[1])
+    labs = []
+    for mid in order:
+        style = palette.MUSCLE_STYLE[mid]
+        anchor, area = visible_anchor(v, order, mid, frame=(*xlim, ylim[0] + 1, ylim[1] - 1))
+        if area < MIN_LABEL_AREA_CM2 and mid != highlight:
+            continue  # barely visible in this view: a label would point at a sliver
+        part_labels = _part_labels(v, order, mid, atlas.display_names[mid], style) if area > 25 else []
+        if part_labels:  # gluteus minimus: its anterior and posterior fibres refer pain differently
+            labs += part_labels
+            continue
+        labs.append(Label(mid, atlas.display_names[mid], anchor, color=palette.darken(style["color"], 0.35),
+                          weight="bold"))
+    if "tensor_fasciae_latae" in order and "iliotibial_band" in v.muscles["tensor_fasciae_latae"].parts:
+        anchor = _band_anchor(v, xlim, ylim)
+        if anchor is not None:
+            labs.append(Label("iliotibial_band", "iliotibial band", anchor,
+                              color=palette.darken(palette.MUSCLE_STYLE["tensor_fasciae_latae"]["color"], 0.35)))
+    for lid in landmark_ids:
+        labs.append(Label(lid, atlas.landmark_names[lid], tuple(v.landmarks[lid])))
+    width = xlim[1] - xlim[0]
+    return place_labels(ax, labs, margin_x=(xlim[0] - width * 0.04, xlim[1] + width * 0.04),
+                        y_range=(ylim[0] + 2, ylim[1] - 2), fontsize=fontsize)
 
 
 LABELLED_PARTS = {"gluteus_minimus": ("anterior", "posterior")}

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.text import Annotation
 
 
 @dataclass(frozen=True)
@@ -55,11 +54,13 @@ def spread(desired: np.ndarray, gap: float, lo: float, hi: float) -> np.ndarray:
 
 
 def place_labels(ax: Axes, labels: list[Label], *, margin_x: tuple[float, float],
-                 y_range: tuple[float, float], fontsize: float, balance: int = 3) -> list[Annotation]:
-    """Draw ``labels`` in the two margins. ``margin_x`` = (x of the left column's right edge,
-    x of the right column's left edge), in data units."""
+                 y_range: tuple[float, float], fontsize: float, balance: int = 3) -> tuple[list, list]:
+    """Draw ``labels`` in the two margins; return (texts, leader lines). ``margin_x`` = (x of
+    the left column's right edge, x of the right column's left edge), in data units. Texts
+    and leaders are plain Text and Line2D artists (an Annotation re-clips its leader against
+    the text box at every draw, which made plates and apps slow to redraw)."""
     if not labels:
-        return []
+        return [], []
     xl, xr = margin_x
     centre = (xl + xr) / 2
     sides = {"left": [], "right": []}
@@ -89,20 +90,21 @@ def place_labels(ax: Axes, labels: list[Label], *, margin_x: tuple[float, float]
     ylo, yhi = ax.get_ylim()
     px_per_data = (bbox.height / (yhi - ylo)) if bbox is not None else 10.0
     gap = fontsize * 1.45 * fig.dpi / 72.0 / px_per_data
-    out = []
+    texts, lines = [], []
+    pad = (xr - xl) * 0.008  # a small gap between the text and its leader
     for side, labs in sides.items():
         labs.sort(key=lambda l: (l.anchor[1], l.key))
         ys = spread(np.array([l.anchor[1] for l in labs]), gap, *y_range)
         x_text = xl if side == "left" else xr
         ha = "right" if side == "left" else "left"
         for lab, y in zip(labs, ys):
-            ann = ax.annotate(
-                lab.text, xy=lab.anchor, xytext=(x_text, y), ha=ha, va="center",
-                fontsize=fontsize, color=lab.color, fontweight=lab.weight,
-                arrowprops=dict(arrowstyle="-", color=lab.color, lw=0.7, shrinkA=2, shrinkB=0,
-                                connectionstyle="arc,angleA=0,angleB=0,armA=0,armB=0,rad=0"),
-                annotation_clip=False, zorder=20,
-            )
-            ann.set_gid(f"label:{lab.key}")
-            out.append(ann)
-    return out
+            t = ax.text(x_text, y, lab.text, ha=ha, va="center", fontsize=fontsize, color=lab.color,
+                        fontweight=lab.weight, zorder=20, clip_on=False)
+            t.set_gid(f"label:{lab.key}")
+            x0 = x_text + (pad if side == "left" else -pad)
+            (ln,) = ax.plot([x0, lab.anchor[0]], [y, lab.anchor[1]], color=lab.color, lw=0.7, zorder=20,
+                            clip_on=False, solid_capstyle="butt")
+            ln.set_gid(f"leader:{lab.key}")
+            texts.append(t)
+            lines.append(ln)
+    return texts, lines

@@ -238,7 +238,7 @@ def draw_roll_path(view: str = "lateral", side: str = "right", height: float | N
                    ax: Axes | None = None, stops=(0, 45, 90, 120, 135), color: str = palette.SPOKE_RED) -> RollPathArtists:
     """The path the ball's contact traces over a plate as the body rolls from 0 to 150
     degrees, with the named stops and the trigger points it passes."""
-    from hipball.referral import trigger_point, trigger_point_xy
+    from hipball.referral import trigger_point_xy
     from hipball.roll import contact_path, roll_contact
 
     ax = _gca(ax)
@@ -248,12 +248,14 @@ def draw_roll_path(view: str = "lateral", side: str = "right", height: float | N
     line.set_gid("roll-path")
     stops_art, labels, trps = [], [], []
     passed = set()
-    for a in stops:
+    for i, a in enumerate(stops):
         c = roll_contact(a, height, side)
         x, y = c.plates[view]
         (m,) = ax.plot([x], [y], "o", ms=6, mfc="white", mec=color, mew=1.8, zorder=32)
         stops_art.append(m)
-        t = ax.annotate(f"{a}\N{DEGREE SIGN}", (x, y), xytext=(0, 9), textcoords="offset points", ha="center",
+        # alternate above and below the path, so neighbouring stops never collide
+        t = ax.annotate(f"{a}\N{DEGREE SIGN}", (x, y), xytext=(0, 9 if i % 2 == 0 else -12), textcoords="offset points",
+                        ha="center",
                         fontsize=7.5, color=palette.darken(color, 0.3), fontweight="bold", zorder=33,
                         path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
         labels.append(t)

@@ -1,0 +1,301 @@
+"""What every widget app shares: one figure, in-place updates, a visible error area, close().
+
+Hang safety (see PITFALLS.md, "Execution hangs with Output widgets"): no app creates an
+``ipywidgets.Output``. Text, tables and errors go into ``widgets.HTML`` (escaped: text typed
+by a user is never interpreted as markup), the figure is the ipympl canvas itself or, where
+ipympl is not the backend, an ``widgets.Image`` holding a PNG. So executing a notebook that
+builds an app never writes into an Output widget, and nbclient cannot hang on it.
+
+Rendering, in the live (ipympl) mode:
+
+* Artists that the frequent controls move (the spokes, the rolled cross-section, the bars)
+  are *dynamic*: ``set_animated(True)``, drawn on top of a cached background.
+* The background is everything else. It is cached per *static state* (``static_key()``:
+  view, side, layers...) in a small LRU of pixel buffers, captured on each full draw.
+* A control change updates artists in place, then ``render()``: with a cached background for
+  the current static state it restores it and draws only the dynamic artists (a blit); else it
+  asks for a full draw (``fig.canvas.draw_idle()``), whose ``draw_event`` captures the new
+  background and draws the dynamic artists on it.
+
+In the image mode (no ipympl: static exports, the inline backend) nothing is animated and each
+change re-renders the figure to a PNG in an ``Image`` widget, so a correct picture always shows.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import traceback
+from collections import OrderedDict
+from collections.abc import Callable
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+
+from hipball._choices import check_choice
+
+RENDER_MODES = ("auto", "canvas", "image")
+BACKGROUND_CACHE = 6  # cached backgrounds per app (about 2 MB each at 100 dpi)
+ERROR_STYLE = ("color:#9B1C1C;background:#FDECEC;border-left:4px solid #D55E00;"
+               "padding:4px 8px;margin:4px 0;white-space:pre-wrap")
+
+
+_SCREEN_RC: dict | None = None
+
+
+def screen_rc() -> dict:
+    """hipball's screen theme as an rc dict (loaded once; ``theme()`` re-reads its file)."""
+    global _SCREEN_RC
+    if _SCREEN_RC is None:
+        import matplotlib as mpl
+
+        from hipball.draw.theme import rc_for, style_path
+
+        rc = dict(mpl.rc_params_from_file(style_path(), use_default_template=False))
+        rc.update(rc_for("screen"))
+        _SCREEN_RC = rc
+    return _SCREEN_RC
+
+
+def is_ipympl(fig) -> bool:
+    """True when the figure's canvas is an ipympl widget (``%matplotlib widget``)."""
+    return type(fig.canvas).__module__.startswith("ipympl")
+
+
+def esc(value) -> str:
+    """Text for an HTML widget: escaped, never interpreted as markup."""
+    return html.escape(str(value), quote=True)
+
+
+def html_table(header: list[str], rows: list[list[str]], *, caption: str = "") -> str:
+    """A small HTML table from plain strings (each cell escaped here)."""
+    head = "".join(f"<th style='text-align:left;padding:2px 6px'>{esc(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td style='padding:2px 6px;vertical-align:top'>{esc(c)}</td>" for c in r)
+                   + "</tr>" for r in rows)
+    cap = f"<caption style='caption-side:top;text-align:left;font-weight:bold'>{esc(caption)}</caption>" if caption else ""
+    return f"<table style='border-collapse:collapse;font-size:90%'>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+class App:
+    """Base class. Subclasses implement ``build()`` (create the controls and draw the figure
+    once, into ``self.fig``), ``update()`` (apply the controls to the artists, in place) and
+    ``static_key()`` (what, besides the dynamic artists, the picture depends on); they put the
+    artists that change often in ``self.dynamic``. ``self.widget`` is the layout."""
+
+    figsize: tuple[float, float] = (7.0, 6.0)
+    uses_figure = True
+
+    def __init__(self, *, render: str = "auto", figsize: tuple[float, float] | None = None):
+        check_choice("render", render, RENDER_MODES)
+        self._observers: list[tuple[widgets.Widget, Callable, str]] = []
+        self._cids: list[int] = []
+        self._backgrounds: OrderedDict = OrderedDict()
+        self._closed = False
+        self.dynamic: list = []
+        self.last_exception: BaseException | None = None
+        self.error = widgets.HTML(value="", layout=widgets.Layout(width="auto"))
+        self.error.add_class("hipball-error")
+        self.fig = None
+        self.image: widgets.Image | None = None
+        if self.uses_figure:
+            import matplotlib as mpl
+
+            with plt.ioff(), mpl.rc_context(screen_rc()):
+                self.fig = plt.figure(figsize=figsize or self.figsize)
+                self.live = is_ipympl(self.fig) if render == "auto" else render == "canvas"
+                self.build()
+            if self.live:
+                for a in self.dynamic:
+                    a.set_animated(True)
+                self._cids.append(self.fig.canvas.mpl_connect("draw_event", self._on_draw))
+                self._cids.append(self.fig.canvas.mpl_connect("resize_event", self._on_resize))
+            self.figure_widget = self._figure_widget()
+        else:
+            self.live = False
+            self.build()
+            self.figure_widget = self.image
+        self.widget = self.layout()
+        self._safe(self.refresh)
+
+    # ----------------------------------------------------------------- subclass hooks
+    def build(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def update(self) -> None:
+        """Apply the controls to the artists (in place)."""
+
+    def static_key(self) -> tuple:
+        return ()
+
+    def layout(self) -> widgets.Widget:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # ----------------------------------------------------------------- plumbing
+    def _figure_widget(self) -> widgets.Widget:
+        if self.live and is_ipympl(self.fig):
+            c = self.fig.canvas
+            c.header_visible = False
+            c.footer_visible = False
+            c.resizable = False
+            c.toolbar_position = "left"
+            return c
+        w, h = (self.fig.get_size_inches() * self.fig.dpi).astype(int)
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{w}px", height=f"{h}px",
+                                                                       object_fit="contain"))
+        return self.image
+
+    def observe(self, widget: widgets.Widget, handler: Callable[[], None], names: str = "value") -> None:
+        """Call ``handler()`` (errors shown in the error area) when ``widget``'s trait changes."""
+        def cb(change, handler=handler):
+            self._safe(handler)
+        widget.observe(cb, names=names)
+        self._observers.append((widget, cb, names))
+
+    def on_click(self, button: widgets.Button, handler: Callable[[], None]) -> None:
+        def cb(_b, handler=handler):
+            self._safe(handler)
+        button.on_click(cb)
+        self._observers.append((button, cb, "__click__"))
+
+    def connect(self, event: str, handler: Callable) -> None:
+        """A matplotlib canvas event (``button_press_event``), errors shown in the error area."""
+        def cb(ev, handler=handler):
+            self._safe(lambda: handler(ev))
+        self._cids.append(self.fig.canvas.mpl_connect(event, cb))
+
+    def _safe(self, fn: Callable[[], None]) -> bool:
+        """Run a callback; show a clear message (escaped) in the error area if it fails."""
+        try:
+            fn()
+        except Exception as exc:  # every callback error must be visible, never lost
+            self.last_exception = exc
+            self.show_error(exc)
+            return False
+        self.error.value = ""
+        return True
+
+    def show_error(self, exc: BaseException | str) -> None:
+        if isinstance(exc, str):
+            msg = exc
+        elif isinstance(exc, ValueError):
+            msg = str(exc)
+        else:
+            tb = traceback.extract_tb(exc.__traceback__)
+            where = f" (in {tb[-1].name}, {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno})" if tb else ""
+            msg = f"Something went wrong: {type(exc).__name__}: {exc}{where}"
+        self.error.value = f"<div style='{ERROR_STYLE}'><b>Error:</b> {esc(msg)}</div>"
+
+    def refresh(self) -> None:
+        """Apply the controls and show the result (the callbacks' common tail)."""
+        import matplotlib as mpl
+
+        with mpl.rc_context(screen_rc()):  # artists created lazily get the same style
+            self.update()
+            self.render()
+
+    def render(self) -> None:
+        if self.fig is None:
+            return
+        if not self.live:
+            self.image.value = self.to_png()
+            return
+        canvas = self.fig.canvas
+        key = self._background_key()
+        bg = self._backgrounds.get(key)
+        if bg is None:
+            canvas.draw_idle()  # the draw_event captures the background and draws the dynamic artists
+            return
+        self._backgrounds.move_to_end(key)
+        canvas.restore_region(bg)
+        self._draw_dynamic()
+        canvas.blit(self.fig.bbox)
+
+    def _background_key(self) -> tuple:
+        w, h = self.fig.bbox.size
+        return (self.static_key(), round(float(w)), round(float(h)))
+
+    def _draw_dynamic(self) -> None:
+        for a in sorted(self.dynamic, key=lambda a: a.get_zorder()):
+            if a.get_visible() and a.figure is not None:
+                self.fig.draw_artist(a)
+
+    def _on_draw(self, event) -> None:
+        if self._closed:
+            return
+        canvas = self.fig.canvas
+        key = self._background_key()
+        self._backgrounds[key] = canvas.copy_from_bbox(self.fig.bbox)
+        self._backgrounds.move_to_end(key)
+        while len(self._backgrounds) > BACKGROUND_CACHE:
+            self._backgrounds.popitem(last=False)
+        self._draw_dynamic()
+
+    def _on_resize(self, event) -> None:
+        self._backgrounds.clear()
+
+    def set_dynamic(self, artists) -> None:
+        """Replace the set of dynamic artists (e.g. a new legend)."""
+        for a in self.dynamic:
+            a.set_animated(False)
+        self.dynamic = list(artists)
+        if self.live:
+            for a in self.dynamic:
+                a.set_animated(True)
+
+    def add_dynamic(self, artists) -> None:
+        for a in artists:
+            if self.live:
+                a.set_animated(True)
+            self.dynamic.append(a)
+
+    def to_png(self, **savefig_kw) -> bytes:
+        """The figure as PNG bytes, dynamic artists included (what the user sees)."""
+        animated = [a for a in self.dynamic if a.get_animated()]
+        for a in animated:
+            a.set_animated(False)
+        try:
+            buf = io.BytesIO()
+            self.fig.savefig(buf, format="png", **savefig_kw)
+        finally:
+            for a in animated:
+                a.set_animated(True)
+            if animated:
+                self._backgrounds.clear()  # savefig drew into the canvas: recapture next time
+        return buf.getvalue()
+
+    def close(self) -> None:
+        """Stop listening to the controls and close the figure (and the widgets)."""
+        if self._closed:
+            return
+        self._closed = True
+        for w, cb, names in self._observers:
+            if names == "__click__":
+                w.on_click(cb, remove=True)
+            else:
+                w.unobserve(cb, names=names)
+        self._observers.clear()
+        if self.fig is not None:
+            for cid in self._cids:
+                self.fig.canvas.mpl_disconnect(cid)
+            plt.close(self.fig)
+        self._cids.clear()
+        self._backgrounds.clear()
+        for w in _descendants(self.widget):
+            if w is not (self.fig.canvas if self.fig is not None else None):
+                w.close()
+
+    # ----------------------------------------------------------------- display
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _descendants(w) -> list:
+    out = [w]
+    for c in getattr(w, "children", ()):
+        out += _descendants(c)
+    return out
+
+
+def labelled(description: str, widget: widgets.Widget) -> widgets.Widget:
+    """A control with its label above (long labels do not fit the ipywidgets description)."""
+    return widgets.VBox([widgets.HTML(f"<b>{esc(description)}</b>"), widget])

@@ -1,0 +1,133 @@
+"""BallSurfaceExplorer: which ball on which surface, for this client, against the thresholds.
+
+In place: the chart (``draw_ball_surface_chart``) is drawn once. A body mass moves the bars,
+their value labels and the depth markers (``set_height``, ``set_position``, ``set_ydata``) and
+retitles the chart: that is the background, cached per body mass, with every bar faded. The
+pick (ball and surface) is one overlay bar and its depth marker, restyled and moved to the
+picked bar (``set_bounds``, colour, hatch): the only dynamic artists, blitted over the
+background. So a new pick redraws two artists, not forty.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from hipball._choices import check_choice, check_range
+from hipball.apps.base import App, esc
+from matplotlib.patches import Rectangle
+
+from hipball.draw.pressure import BALL_STYLE, draw_ball_surface_chart
+from hipball.pressure import BALLS, KPA_PER_KG_CM2, SURFACES, balls, contact_pressure, pain_threshold_band_kpa, surfaces
+
+MASS_RANGE = (40, 150)
+
+
+def verdict(result) -> tuple[str, str]:
+    """(word, advice) for a modelled ``contact_pressure`` result: its skin pressure against the
+    published threshold band, and skin and depth pressure against the gentlest option of the
+    routine (a tennis ball on a bed)."""
+    lo, hi = pain_threshold_band_kpa()
+    mean_kpa = result.mean_pressure_kpa
+    ref = contact_pressure("tennis", "bed", result.body_mass_kg)
+    gentle = max(mean_kpa / ref.mean_pressure_kpa, result.depth_pressure_kpa / ref.depth_pressure_kpa)
+    if mean_kpa > hi:
+        return "too much", ("Above the highest published pressure-pain threshold: most clients tense up and "
+                            "cannot relax into it, which defeats the purpose. Choose a softer ball or surface.")
+    if mean_kpa >= lo:
+        return "deeper", ("Inside the band where tender spots start to hurt: for an experienced client, short "
+                          "holds, a 'good hurt' around 5 of 10 at most.")
+    if gentle <= 1.15:
+        return "gentlest", ("About as gentle as the routine gets, below the published pressure-pain thresholds: "
+                            "the right start for a beginner.")
+    return "deeper", ("Firmer than a tennis ball on a bed but below the published thresholds: a next step once "
+                      "the gentle option feels easy.")
+
+
+def advice_html(ball: str, surface: str, mass: float) -> str:
+    r = contact_pressure(ball, surface, mass)
+    word, text = verdict(r)
+    table = {(b, s): contact_pressure(b, s, mass).mean_pressure_kpa for b in BALLS for s in SURFACES}
+    rank = sorted(table.values()).index(table[(ball, surface)]) + 1
+    gentlest = min(table, key=table.get)
+    b, s = balls()[ball].name, surfaces()[surface].name
+    return (f"<p><b>{esc(b)} on {esc(s.lower())}, {mass:g} kg: {esc(word)}.</b> {esc(text)}</p>"
+            f"<p style='font-size:90%'>Model: the ball carries {r.force_n:.0f} N ({r.load_share:.0%} of the hip's "
+            f"load) over {r.contact_area_cm2:.1f} cm²: mean {r.mean_pressure_kpa:.0f} kPa "
+            f"({r.mean_pressure_kpa / KPA_PER_KG_CM2:.1f} kg/cm²), peak {r.peak_pressure_kpa:.0f} kPa, "
+            f"{r.depth_pressure_kpa:.0f} kPa at {r.depth_mm / 10:g} cm deep. "
+            f"Number {rank} of {len(table)} from the gentlest "
+            f"({esc(balls()[gentlest[0]].name.lower())} on {esc(surfaces()[gentlest[1]].name.lower())}).</p>"
+            "<p style='font-size:90%'>Beginners start with a tennis ball on a bed. The numbers are an "
+            "indication from a simple model, not a prescription: the client's own feedback decides.</p>")
+
+
+class BallSurfaceExplorer(App):
+    """Pick a ball, a surface and the client's body mass: the chart shows the modelled pressure
+    of every option against the published pressure-pain thresholds, the text what it means."""
+
+    figsize = (10.0, 6.2)
+
+    def __init__(self, ball: str = "tennis", surface: str = "bed", body_mass_kg: float = 70, *,
+                 render: str = "auto", figsize: tuple[float, float] | None = None):
+        check_choice("ball", ball, BALLS)
+        check_choice("surface", surface, SURFACES)
+        check_range("body_mass_kg", body_mass_kg, *MASS_RANGE, " kg")
+        self._start = dict(ball=ball, surface=surface, mass=float(body_mass_kg))
+        super().__init__(render=render, figsize=figsize)
+
+    def build(self) -> None:
+        s = self._start
+        self.ball = widgets.ToggleButtons(options=[(balls()[b].name, b) for b in BALLS], value=s["ball"],
+                                          description="Ball", style={"button_width": "105px"})
+        self.surface = widgets.ToggleButtons(options=[(surfaces()[x].name.split(" (")[0], x) for x in SURFACES],
+                                             value=s["surface"], description="Surface", style={"button_width": "170px"})
+        self.mass = widgets.FloatSlider(value=s["mass"], min=MASS_RANGE[0], max=MASS_RANGE[1], step=5,
+                                        description="Body mass (kg)", continuous_update=False,
+                                        style={"description_width": "110px"}, layout=widgets.Layout(width="480px"))
+        self.advice = widgets.HTML(layout=widgets.Layout(width="auto"))
+        for w in (self.ball, self.surface, self.mass):
+            self.observe(w, self.refresh)
+        self.ax = self.fig.add_axes((0.08, 0.2, 0.84, 0.72))
+        self.chart = draw_ball_surface_chart(s["mass"], ax=self.ax, highlight=(s["ball"], s["surface"]))
+        self._ylim = self.ax.get_ylim()
+        first = self.chart.bars[s["ball"], s["surface"]]
+        self.pick_bar = Rectangle(first.get_xy(), first.get_width(), first.get_height(), linewidth=2.5,
+                                  edgecolor="black", zorder=2.5)
+        self.pick_bar.set_gid("picked-bar")
+        self.ax.add_patch(self.pick_bar)
+        (self.pick_marker,) = self.ax.plot([0], [0], marker="D", markersize=6, color="black",
+                                           markeredgecolor="white", linestyle="none", zorder=4.5)
+        self.dynamic = [self.pick_bar, self.pick_marker]
+
+    def layout(self) -> widgets.Widget:
+        return widgets.VBox([self.ball, self.surface, self.mass, self.error, self.figure_widget, self.advice])
+
+    def static_key(self) -> tuple:
+        return (float(self.mass.value),)
+
+    def update(self) -> None:
+        mass, pick = float(self.mass.value), (self.ball.value, self.surface.value)
+        lo, hi = pain_threshold_band_kpa()
+        for key, bar in self.chart.bars.items():
+            r = contact_pressure(*key, mass)
+            bar.set_height(r.mean_pressure_kpa)
+            bar.set_alpha(0.35)  # the picked one is the overlay bar, drawn on top
+            bar.set_linewidth(0.6)
+            label = self.chart.value_labels[key]
+            label.set_position((bar.get_x() + bar.get_width() / 2, r.mean_pressure_kpa + 3))
+            label.set_text(f"{r.mean_pressure_kpa:.0f}")
+            if key in self.chart.depth_markers:
+                self.chart.depth_markers[key].set_ydata([r.depth_pressure_kpa])
+        picked = self.chart.bars[pick]
+        self.pick_bar.set_bounds(picked.get_x(), 0, picked.get_width(), picked.get_height())
+        self.pick_bar.set_facecolor(BALL_STYLE[pick[0]][0])
+        self.pick_bar.set_hatch(BALL_STYLE[pick[0]][1])
+        marker = self.chart.depth_markers.get(pick)
+        self.pick_marker.set_visible(marker is not None)
+        if marker is not None:
+            self.pick_marker.set_data(marker.get_xdata(), marker.get_ydata())
+        top = max(hi, max(b.get_height() for b in self.chart.bars.values())) * 1.3
+        self.ax.set_ylim(0, max(top, self._ylim[1]))
+        self.chart.title.set_text(f"Ball and surface under the hip, {mass:g} kg client: "
+                                  "an indication, not a prescription")
+        self.advice.value = advice_html(*pick, mass)

@@ -1,0 +1,272 @@
+"""ReferralExplorer: where trigger points send pain, and which ones could explain a client's.
+
+In place: the body chart of each (view, side) is drawn once and switched by visibility (the
+static background). Each trigger point's zones are drawn once per (view, side) the first time
+they are asked for and then only shown, hidden and restyled (colour and hatch per muscle, as
+``draw_referral`` styles them); the clicked points are one line whose data grows; the legend is
+rebuilt (one artist). Zones, markers, regions picked and the legend are the dynamic layer,
+blitted over the cached chart. The ranked candidates are an HTML table beside the chart.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, PathPatch
+
+from hipball import referral
+from hipball._choices import check_choice
+from hipball.apps.base import App, esc, html_table, labelled
+from hipball.draw.referral import (STIPPLE, draw_body_chart, draw_referral, geometry_path, styles_for)
+
+TOP = 5
+MAX_CLICKS = 60
+
+
+def trp_title(trp_id: str) -> str:
+    tp = referral.trigger_point(trp_id)
+    return f"{referral.muscles()[tp.muscle_id].display_name}, {tp.name}"
+
+
+def subject_options() -> list[tuple[str, str]]:
+    """Muscles (all their trigger points) and single trigger points, for a SelectMultiple."""
+    out = []
+    names = referral.muscles()
+    for mid in referral.muscle_ids():
+        tps = referral.trigger_points(mid)
+        if len(tps) > 1:
+            out.append((f"{names[mid].display_name}: all {len(tps)} trigger points", mid))
+        for tp in tps:
+            out.append((f"{names[mid].display_name}, {tp.name} TrP", tp.trp_id))
+    return out
+
+
+def resolve_trps(selection) -> list[str]:
+    """Trigger point ids from a selection of muscle ids and trigger point ids."""
+    out = []
+    for item in selection:
+        if item in referral.muscle_ids():
+            out += [t.trp_id for t in referral.trigger_points(item)]
+        else:
+            out.append(check_choice("trigger point", item, referral.trp_ids()))
+    return list(dict.fromkeys(out))
+
+
+def candidates_html(cands, source: str) -> str:
+    if not cands:
+        return f"<p><b>Candidates</b> ({esc(source)}): {esc(cands.message)}</p>"
+    rows = []
+    for i, c in enumerate(cands[:TOP], 1):
+        why = "; ".join(str(w) for w in c.why[:2]) + (" ..." if len(c.why) > 2 else "")
+        rows.append([str(i), trp_title(c.trp_id), f"{c.score:.2f}", why])
+    out = html_table(["#", "Trigger point", "Score", "Why"], rows,
+                     caption=f"Could explain it (top {min(TOP, len(cands))} of {len(cands)}, {source})")
+    if cands.message:
+        out += f"<p style='font-size:90%'>{esc(cands.message)}</p>"
+    return out
+
+
+class ReferralExplorer(App):
+    """Pick muscles or trigger points to see their referral zones; click where it hurts (or
+    pick regions) to rank the trigger points that could explain it."""
+
+    figsize = (5.6, 7.4)
+
+    def __init__(self, trigger_points=("gluteus_minimus.anterior",), view: str = "posterior", side: str = "right",
+                 *, render: str = "auto", figsize: tuple[float, float] | None = None):
+        check_choice("view", view, referral.VIEWS)
+        check_choice("side", side, referral.SIDES)
+        sel = [trigger_points] if isinstance(trigger_points, str) else list(trigger_points)
+        resolve_trps(sel)
+        self._start = dict(selection=tuple(sel), view=view, side=side)
+        super().__init__(render=render, figsize=figsize)
+
+    def build(self) -> None:
+        s = self._start
+        self.view = widgets.ToggleButtons(options=[("Back", "posterior"), ("Side", "lateral")], value=s["view"],
+                                          description="Chart", style={"button_width": "70px"})
+        self.side = widgets.ToggleButtons(options=[("Right", "right"), ("Left", "left")], value=s["side"],
+                                          description="Side", style={"button_width": "70px"})
+        self.subjects = widgets.SelectMultiple(options=subject_options(), value=s["selection"], rows=9,
+                                               layout=widgets.Layout(width="330px"))
+        names = referral.region_names()
+        self.regions = widgets.SelectMultiple(options=[(names[r], r) for r in referral.region_ids()], rows=7,
+                                              layout=widgets.Layout(width="330px"))
+        self.clear = widgets.Button(description="Clear the pain marks", icon="eraser")
+        self.show_top = widgets.Button(description="Show the top 3 zones", icon="eye")
+        self.candidates_html = widgets.HTML(layout=widgets.Layout(width="330px"))
+        for w in (self.view, self.side):
+            self.observe(w, self._on_chart_change)
+        self.observe(self.subjects, self.refresh)
+        self.observe(self.regions, self._on_regions)
+        self.on_click(self.clear, self._on_clear)
+        self.on_click(self.show_top, self._on_show_top)
+        self.ax = self.fig.add_axes((0.02, 0.2, 0.96, 0.78))
+        self.charts: dict = {}
+        self.zones: dict = {}
+        self.region_patches: dict = {}
+        self.clicks: list[tuple[float, float]] = []
+        self.cands = referral.candidates(None)
+        self.legend = None
+        (self.click_marks,) = self.ax.plot([], [], "o", ms=10, mfc="white", mec="black", mew=2.2, zorder=12)
+        self.click_marks.set_gid("pain-clicks")
+        self.dynamic = [self.click_marks]
+        self.connect("button_press_event", self.on_press)
+        self._chart(s["view"], s["side"])
+        self._update_candidates()
+
+    def layout(self) -> widgets.Widget:
+        hint = widgets.HTML("<i>Click on the chart where it hurts, or pick regions below.</i>")
+        right = widgets.VBox([self.view, self.side, labelled("Referral zones of", self.subjects),
+                              hint, labelled("Where it hurts (regions)", self.regions),
+                              widgets.HBox([self.clear, self.show_top]), self.candidates_html])
+        return widgets.VBox([self.error, widgets.HBox([self.figure_widget, right])])
+
+    def static_key(self) -> tuple:
+        # the zones and the legend are part of the cached background: a click or a region
+        # picked only redraws the marks over it
+        return (self.view.value, self.side.value, tuple(self.selected_trps()))
+
+    # ------------------------------------------------------------------ groups
+    def _chart(self, view: str, side: str):
+        if (view, side) not in self.charts:
+            art = draw_body_chart(view=view, side=side, ax=self.ax)
+            self.charts[(view, side)] = (art, self.ax.get_xlim(), self.ax.get_ylim())
+        return self.charts[(view, side)]
+
+    def _zone(self, trp: str, view: str, side: str):
+        key = (trp, view, side)
+        if key not in self.zones:
+            art = draw_referral(trp, view=view, side=side, ax=self.ax, body=False, legend=False, labels=False)
+            group = [*art.essential.values(), *art.spillover.values(), *art.markers.values()]
+            self.zones[key] = (art, group)
+        return self.zones[key]
+
+    def _region_patch(self, rid: str, view: str, side: str):
+        key = (rid, view, side)
+        if key not in self.region_patches:
+            path = geometry_path(referral.region_geometry(rid, view, side))
+            p = None
+            if path is not None:
+                p = PathPatch(path, facecolor="none", edgecolor="black", hatch="xx", lw=1.8, ls=(0, (4, 2)),
+                              hatchcolor="#333333", zorder=9)
+                p.set_gid(f"pain-region:{rid}")
+                self.ax.add_patch(p)
+                self.add_dynamic([p])
+            self.region_patches[key] = p
+        return self.region_patches[key]
+
+    # ------------------------------------------------------------------ callbacks
+    def _on_chart_change(self) -> None:
+        if self.clicks:  # clicks belong to the chart they were made on
+            self.clicks = []
+        self._update_candidates()
+        self.refresh()
+
+    def _on_regions(self) -> None:
+        self._update_candidates()
+        self.refresh()
+
+    def _on_clear(self) -> None:
+        self.clicks = []
+        self.regions.value = ()
+        self._update_candidates()
+        self.refresh()
+
+    def _on_show_top(self) -> None:
+        if not self.cands:
+            raise ValueError("No candidates yet: click on the chart where it hurts, or pick regions.")
+        self.subjects.value = tuple(c.trp_id for c in self.cands[:3])
+
+    def on_press(self, event) -> None:
+        """A click on the chart marks a point of pain (ignored while the toolbar pans or zooms)."""
+        toolbar = getattr(self.fig.canvas, "toolbar", None)
+        if event.inaxes is not self.ax or event.xdata is None or str(getattr(toolbar, "mode", "") or ""):
+            return
+        if len(self.clicks) >= MAX_CLICKS:
+            raise ValueError(f"At most {MAX_CLICKS} points: clear the marks to start again.")
+        self.clicks.append((float(event.xdata), float(event.ydata)))
+        self._update_candidates()
+        self.refresh()
+
+    def _update_candidates(self) -> None:
+        view, side = self.view.value, self.side.value
+        if self.clicks:
+            self.cands = referral.candidates(self.clicks, side=side, view=view)
+            source = f"from {len(self.clicks)} clicked point(s)"
+        else:
+            self.cands = referral.candidates(list(self.regions.value), side=side)
+            source = "from the regions picked" if self.regions.value else "nothing marked yet"
+        self.candidates_html.value = candidates_html(self.cands, source)
+
+    # ------------------------------------------------------------------ update
+    def selected_trps(self) -> list[str]:
+        return resolve_trps(self.subjects.value)
+
+    def update(self) -> None:
+        view, side = self.view.value, self.side.value
+        chart, xlim, ylim = self._chart(view, side)
+        for key, (art, _, _) in self.charts.items():
+            shown = key == (view, side)
+            for a in [art.skin, *art.details]:
+                a.set_visible(shown)
+        self.ax.set_xlim(*xlim)
+        self.ax.set_ylim(*ylim)
+        trps = self.selected_trps()
+        styles = styles_for(trps) if trps else {}
+        for (trp, v, s), (art, group) in self.zones.items():
+            for a in group:
+                a.set_visible(False)
+        for trp in trps:
+            art, group = self._zone(trp, view, side)
+            st = styles[trp]
+            for p in art.essential.values():
+                p.set_facecolor(st.color)
+                p.set_edgecolor(st.color)
+                p.set_hatch(st.hatch or None)
+            for p in art.spillover.values():
+                p.set_edgecolor(st.color)
+                p.set_hatchcolor(st.color)
+            for a in group:
+                a.set_visible(True)
+        # larger essential zones underneath (as draw_referral orders them)
+        zone_area = {t: referral.referral_zones(t, view, side).essential.area for t in trps}
+        for i, trp in enumerate(sorted(trps, key=lambda t: -zone_area[t])):
+            art, _ = self.zones[(trp, view, side)]
+            for p in art.spillover.values():
+                p.set_zorder(3 + 0.01 * i)
+            for p in art.essential.values():
+                p.set_zorder(3.5 + 0.01 * i)
+        for key, p in self.region_patches.items():
+            if p is not None:
+                p.set_visible(False)
+        for rid in self.regions.value:
+            if rid in referral.region_ids(view):
+                p = self._region_patch(rid, view, side)
+                if p is not None:
+                    p.set_visible(True)
+        xs = [p[0] for p in self.clicks]
+        ys = [p[1] for p in self.clicks]
+        self.click_marks.set_data(xs, ys)
+        self._legend(trps, styles, view, side)
+
+    def _legend(self, trps, styles, view, side) -> None:
+        if self.legend is not None:
+            self.legend.remove()
+        handles = []
+        for trp in trps:
+            st = styles[trp]
+            visible = referral.trigger_point_xy(trp, view, side) is not None
+            handles.append(Patch(facecolor=st.color, edgecolor=st.color, hatch=st.hatch or None, alpha=0.85,
+                                 label=trp_title(trp) + (" TrP" if visible else " TrP (not visible here)")))
+        handles += [
+            Patch(facecolor="#555555", edgecolor="#555555", label="essential zone (solid)"),
+            Patch(facecolor="none", edgecolor="#555555", hatch=STIPPLE, label="spillover zone (stippled)"),
+            Line2D([], [], marker="x", color="black", mew=2.2, ls="none", label="trigger point"),
+            Line2D([], [], marker="o", mfc="white", mec="black", mew=2.0, ls="none", label="where it hurts (clicks)"),
+            Patch(facecolor="none", edgecolor="black", hatch="xx", ls=(0, (4, 2)), label="where it hurts (regions)"),
+        ]
+        self.legend = self.ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=7.5,
+                                     frameon=False, handlelength=2.2, handleheight=1.4, numpoints=1,
+                                     ncols=1 if len(handles) <= 8 else 2)
+        self.legend.set_zorder(20)

@@ -1,0 +1,137 @@
+"""RollExplorer: roll the body over the ball and see what it presses on.
+
+In place: per side, the lateral plate with the ball's path is drawn once (the cached
+background) and the cross-section once (``draw_roll_section``). The angle slider turns the
+section with ``update_roll_section`` (one rotation transform, marker styles and two texts) and
+moves one marker on the plate; only those artists are redrawn (blitted) over the background.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from hipball import referral
+from hipball._choices import check_choice, check_range
+from hipball.apps.base import App, esc
+from hipball.atlas import SIDES, load_atlas
+from hipball.draw.anatomy import draw_hip
+from hipball.draw.technique import draw_roll_path, draw_roll_section, update_roll_section
+from hipball.roll import ANGLE_RANGE, angle_to_reach, roll_contact, trigger_points_3d
+
+BALL_YELLOW = "#F2D94E"
+CREDIT = ("Geometry: MyoLeg (myo-sim, Apache-2.0) from Rajagopal et al. 2016, with documented corrections. "
+          "Cross-section: a teaching model (an ellipse with muscle sectors), not a scan.")
+
+
+class RollExplorer(App):
+    """Roll from lying on the back (0°) over the side (90°) toward face down (150°): the
+    cross-section shows the ball under the hip, the plate where it touches, the text what is
+    under it. Pick a trigger point and press "Roll to reach it"."""
+
+    figsize = (11.0, 5.8)
+
+    def __init__(self, angle_deg: float = 45, side: str = "right", *, render: str = "auto",
+                 figsize: tuple[float, float] | None = None):
+        check_choice("side", side, SIDES)
+        check_range("angle_deg", angle_deg, *ANGLE_RANGE, " degrees")
+        self._start = dict(angle=int(round(angle_deg)), side=side)
+        super().__init__(render=render, figsize=figsize)
+
+    def build(self) -> None:
+        s = self._start
+        self.angle = widgets.IntSlider(value=s["angle"], min=int(ANGLE_RANGE[0]), max=int(ANGLE_RANGE[1]), step=1,
+                                       description="Roll (°)", continuous_update=True,
+                                       style={"description_width": "70px"}, layout=widgets.Layout(width="520px"))
+        self.side = widgets.ToggleButtons(options=[("Right", "right"), ("Left", "left")], value=s["side"],
+                                          description="Side", style={"button_width": "70px"})
+        self.target = widgets.Dropdown(options=self._targets(s["side"]), description="Trigger point",
+                                       style={"description_width": "90px"}, layout=widgets.Layout(width="420px"))
+        self.reach = widgets.Button(description="Roll to reach it", icon="rotate-right")
+        self.under = widgets.HTML(layout=widgets.Layout(width="auto"))
+        self.observe(self.angle, self.refresh)
+        self.observe(self.side, self.refresh)
+        self.on_click(self.reach, self.roll_to_target)
+        self.ax_plate = self.fig.add_axes((0.0, 0.02, 0.46, 0.9))
+        self.ax_section = self.fig.add_axes((0.5, 0.14, 0.48, 0.76))
+        self.plates: dict = {}
+        self.sections: dict = {}
+        (self.marker,) = self.ax_plate.plot([], [], "o", ms=15, mfc=BALL_YELLOW, mec="black", mew=1.6, zorder=40)
+        self.marker.set_gid("contact")
+        self.dynamic = [self.marker]
+        self._side(s["side"])
+
+    def layout(self) -> widgets.Widget:
+        row = widgets.HBox([self.target, self.reach])
+        return widgets.VBox([self.angle, self.side, row, self.error, self.figure_widget, self.under])
+
+    def static_key(self) -> tuple:
+        return (self.side.value,)
+
+    @staticmethod
+    def _targets(side: str) -> list[tuple[str, str]]:
+        names = referral.muscles()
+        known = trigger_points_3d(side)
+        return [(f"{names[tp.muscle_id].display_name}, {tp.name}", tp.trp_id) for tp in referral.trigger_points()
+                if tp.trp_id in known]
+
+    def _side(self, side: str):
+        """The plate and the section of one side, drawn once."""
+        if side not in self.plates:
+            ax = self.ax_plate
+            title = f"{side.capitalize()} hip from the side: where the ball touches"
+            hip = draw_hip("lateral", side, layers=("skin", "bones", "deep"), labels=False, ax=ax, title=title,
+                           credit=False)
+            if not self.plates:  # the plate is narrow here: the credit goes along the figure's foot
+                self.fig.text(0.01, 0.005, CREDIT, fontsize=6.5, color="#555555", va="bottom")
+            path = draw_roll_path("lateral", side, ax=ax)
+            group = [a for a in hip.all() if a is not None] + list(hip.ghosts) + [path.path, *path.stops,
+                                                                                  *path.stop_labels, *path.trigger_points]
+            self.plates[side] = (group, ax.get_xlim(), ax.get_ylim(), title)
+            sec = draw_roll_section(self._start["angle"], side=side, ax=self.ax_section)
+            muscles = [p for ps in sec.muscles.values() for p in ps]
+            sec.under.set_visible(False)  # the same words are in the HTML under the figure
+            moving = [sec.skin, *muscles, *sec.bones, sec.ball, sec.floor, *sec.trigger_points, *sec.front_back]
+            self.add_dynamic(moving)
+            self.sections[side] = (sec, moving)
+            self.ax_section.set_ylim(self.ax_section.get_ylim()[0], 26)
+            for a in group + moving:
+                a.set_visible(False)
+            if sec.title not in self.dynamic:
+                self.add_dynamic([sec.title])
+        return self.plates[side], self.sections[side]
+
+    # ------------------------------------------------------------------ callbacks
+    def roll_to_target(self) -> None:
+        """Set the slider to the roll angle that reaches the chosen trigger point."""
+        if self.target.value is None:
+            raise ValueError("Pick a trigger point first.")
+        self.angle.value = int(round(angle_to_reach(self.target.value, self.side.value)))
+
+    def update(self) -> None:
+        side, angle = self.side.value, float(self.angle.value)
+        if self.target.options != tuple(self._targets(side)):
+            self.target.options = self._targets(side)
+        for s in self.plates:
+            if s != side:
+                for a in self.plates[s][0] + self.sections[s][1]:
+                    a.set_visible(False)
+        (group, xlim, ylim, title), (sec, moving) = self._side(side)
+        for a in group + moving:
+            a.set_visible(True)
+        self.ax_plate.set_xlim(*xlim)
+        self.ax_plate.set_ylim(*ylim)
+        self.ax_plate.set_title(title)
+        update_roll_section(sec, angle)
+        c = roll_contact(angle, sec.height_cm, side)
+        self.marker.set_data([c.plates["lateral"][0]], [c.plates["lateral"][1]])
+        self.under.value = self.under_html(c)
+
+    @staticmethod
+    def under_html(c) -> str:
+        names = load_atlas().display_names
+        mus = ", ".join(names[m] for m in c.muscles) or "skin and fat only"
+        trps = ", ".join(f"{referral.muscles()[referral.trigger_point(t).muscle_id].display_name} "
+                         f"({referral.trigger_point(t).name})" for t in c.trigger_points) or "none here"
+        return (f"<b>{c.angle_deg:.0f}°, {esc(c.position)}</b> (slice {c.height_cm:.0f} cm above the floor, "
+                f"just above the bony point of the hip).<br><b>Under the ball:</b> {esc(mus)}.<br>"
+                f"<b>Trigger points within reach:</b> {esc(trps)}.")

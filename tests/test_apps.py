@@ -1,0 +1,328 @@
+"""The widget apps, without a browser: set control values from pytest, assert on the artists."""
+
+from __future__ import annotations
+
+import gc
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from hipball.apps import (AnatomyExplorer, BallSurfaceExplorer, HandoutPreview, ReferralExplorer, RollExplorer,
+                          SpokeDesigner)
+
+FIGURE_APPS = (AnatomyExplorer, ReferralExplorer, SpokeDesigner, RollExplorer, BallSurfaceExplorer)
+APPS_DIR = Path(__file__).resolve().parents[1] / "lib" / "hipball" / "apps"
+
+
+def click(app, x, y, ax=None):
+    """What matplotlib passes to a button_press_event handler."""
+    return SimpleNamespace(inaxes=ax if ax is not None else app.ax, xdata=x, ydata=y, button=1)
+
+
+# ----------------------------------------------------------------- hang safety
+def test_no_app_creates_an_output_widget(monkeypatch):
+    made = []
+
+    def refuse(self, *a, **kw):
+        made.append(type(self).__name__)
+        raise AssertionError("an app created an ipywidgets.Output (the execution hang, PITFALLS.md)")
+
+    monkeypatch.setattr(widgets.Output, "__init__", refuse)
+    for cls in FIGURE_APPS:
+        for render in ("canvas", "image"):
+            app = cls(render=render)
+            assert app.error.value == "", (cls.__name__, app.error.value)
+            app.close()
+    app = ReferralExplorer(render="canvas")
+    app.on_press(click(app, 12.0, 60.0))
+    app.subjects.value = ("piriformis",)
+    app.close()
+    assert made == []
+
+
+def test_app_sources_never_use_output_or_interact():
+    for path in APPS_DIR.glob("*.py"):
+        text = path.read_text()
+        code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+        code = re.sub(r'"""(.|\n)*?"""', "", code)
+        for bad in ("Output(", "interact(", "interactive_output", "interactive(", "clear_output", ".capture("):
+            assert bad not in code, f"{path.name} uses {bad}"
+
+
+# ----------------------------------------------------------------- RollExplorer
+def test_roll_slider_turns_the_section_and_names_what_is_under_the_ball():
+    app = RollExplorer(render="canvas")
+    sec = app.sections["right"][0]
+    before = sec.rotation.get_matrix().copy()
+    marker_before = app.marker.get_xydata().copy()
+    app.angle.value = 120
+    assert app.error.value == ""
+    assert not np.allclose(sec.rotation.get_matrix(), before)
+    assert not np.allclose(app.marker.get_xydata(), marker_before)
+    assert "Tensor fasciae latae" in app.under.value
+    assert "Under the ball" in sec.under.get_text()  # kept up to date, shown as HTML in the app
+    assert sec.title.get_text().startswith("120")
+    app.angle.value = 0
+    assert "Tensor fasciae latae" not in app.under.value.split("Trigger points")[0]
+
+
+def test_roll_to_reach_sets_the_slider():
+    from hipball.roll import angle_to_reach
+
+    app = RollExplorer(render="canvas")
+    app.target.value = "gluteus_minimus.anterior"
+    app.reach.click()
+    assert app.angle.value == round(angle_to_reach("gluteus_minimus.anterior"))
+    assert app.angle.value > 100  # the front corner: three-quarters toward face down
+
+
+def test_roll_left_side_draws_its_own_section_once():
+    app = RollExplorer(render="canvas")
+    app.side.value = "left"
+    assert set(app.sections) == {"right", "left"}
+    right_moving = app.sections["right"][1]
+    assert not any(a.get_visible() for a in right_moving)
+    n = len(app.ax_section.patches)
+    app.side.value = "right"
+    app.side.value = "left"
+    assert len(app.ax_section.patches) == n  # toggled, not redrawn
+
+
+def test_blitted_update_matches_a_full_redraw():
+    """The cached background must belong to the current state: after a blitted change the
+    canvas holds the same pixels as a full redraw of that state."""
+    app = RollExplorer(render="canvas")
+    canvas = app.fig.canvas
+    app.angle.value = 100
+    app.angle.value = 121  # blitted over the cached background
+    blitted = np.asarray(canvas.buffer_rgba()).copy()
+    canvas.draw()  # full draw; the draw_event draws the dynamic artists on top
+    full = np.asarray(canvas.buffer_rgba()).copy()
+    assert np.mean(np.any(blitted != full, axis=-1)) < 0.001
+
+
+# ----------------------------------------------------------------- AnatomyExplorer
+def test_anatomy_layers_toggle_patches_in_place():
+    app = AnatomyExplorer(render="canvas")
+    g = app.groups[("posterior", "right")]
+    deep = [p for m, ps in g.art.muscles.items() if g.layer_of[m] == "deep" for p in ps]
+    sup = [p for m, ps in g.art.muscles.items() if g.layer_of[m] == "superficial" for p in ps]
+    assert deep and sup
+    assert not any(p.get_visible() for p in deep)
+    n_patches = len(app.ax.patches)
+    app.layer_boxes["deep"].value = True
+    assert all(p.get_visible() for p in deep)
+    app.layer_boxes["superficial"].value = False
+    assert not any(p.get_visible() for p in sup)
+    assert any(p.get_visible() for p in g.ghosts.values())  # dashed outlines for orientation
+    app.layer_boxes["deep"].value = False
+    assert not any(p.get_visible() for p in deep)
+    assert len(app.ax.patches) == n_patches  # nothing re-plotted
+    app.layer_boxes["bones"].value = False
+    assert not g.art.bones.get_visible()
+
+
+def test_anatomy_highlight_labels_and_view():
+    app = AnatomyExplorer(render="canvas")
+    g = app.groups[("posterior", "right")]
+    body = g.art.muscles["gluteus_maximus"][0]
+    app.highlight.value = "gluteus_maximus"
+    assert body.get_linewidth() == pytest.approx(2.2)
+    assert g.art.muscles["gluteus_medius"][0].get_alpha() == pytest.approx(0.35)
+    app.highlight.value = "none"
+    assert body.get_linewidth() == pytest.approx(1.0)
+    texts = {t.get_text() for t in app.ax.texts if t.get_visible()}
+    assert "Gluteus maximus" in texts
+    app.labels.value = False
+    assert "Gluteus maximus" not in {t.get_text() for t in app.ax.texts if t.get_visible()}
+    app.view.value = "lateral"
+    assert ("lateral", "right") in app.groups
+    assert not any(a.get_visible() for a in g.art.all())
+    assert app.ax.get_title().startswith("Right hip, from the side")
+
+
+# ----------------------------------------------------------------- ReferralExplorer
+def test_referral_click_ranks_candidates():
+    app = ReferralExplorer(render="canvas")
+    assert "Candidates" in app.candidates_html.value  # nothing marked yet
+    # outer thigh, right leg, posterior chart
+    app.on_press(click(app, 13.0, 62.0))
+    assert app.error.value == ""
+    assert len(app.click_marks.get_xdata()) == 1
+    html = app.candidates_html.value
+    assert "<table" in html and "1 clicked point" in html
+    assert "Gluteus minimus" in html or "Vastus lateralis" in html
+    app.on_press(click(app, 13.0, 62.0, ax=object()))  # not on the chart: ignored
+    assert len(app.clicks) == 1
+    app.clear.click()
+    assert app.clicks == [] and len(app.click_marks.get_xdata()) == 0
+    assert "<table" not in app.candidates_html.value
+
+
+def test_referral_regions_and_zones():
+    app = ReferralExplorer(render="canvas")
+    app.regions.value = ("posterior_thigh", "calf")
+    assert "regions picked" in app.candidates_html.value
+    app.show_top.click()
+    assert len(app.subjects.value) == 3
+    shown = [k for k, (art, group) in app.zones.items() if any(a.get_visible() for a in group)]
+    assert {k[0] for k in shown} == set(app.subjects.value)
+    app.subjects.value = ("gluteus_medius",)  # a muscle: all its trigger points
+    assert len(app.selected_trps()) == 3
+    texts = [t.get_text() for t in app.legend.get_texts()]
+    assert any("Gluteus medius" in t for t in texts)
+
+
+def test_referral_view_change_clears_clicks():
+    app = ReferralExplorer(render="canvas")
+    app.on_press(click(app, 13.0, 62.0))
+    app.view.value = "lateral"
+    assert app.clicks == []
+    assert app.ax.get_xlim() != (0, 1)
+
+
+# ----------------------------------------------------------------- SpokeDesigner
+def test_spokes_move_in_place_and_list_the_order():
+    app = SpokeDesigner(render="canvas")
+    pool = list(app.art.spokes)
+    app.spokes.value = 3
+    assert sum(a.get_visible() for a in app.art.spokes) == len(app.pattern.spokes) == 3
+    assert app.order.value.count("<li>") == 3
+    assert [t.get_text() for t in app.art.numbers if t.get_visible()] == ["1", "2", "3"]
+    app.spokes.value = 24
+    assert app.art.spokes[:len(pool)] == pool  # the same artists, moved
+    assert sum(a.get_visible() for a in app.art.spokes) == len(app.pattern.spokes)
+
+
+def test_spoke_hub_by_click_and_by_trigger_point():
+    app = SpokeDesigner(render="canvas")
+    app.on_press(click(app, 9.0, 96.0))
+    assert app.hub.value == "point"
+    assert app.art.hubs[0].get_xydata()[0] == pytest.approx((9.0, 96.0))
+    app.hub.value = "gluteus_medius.posterior"
+    from hipball.referral import trigger_point_xy
+
+    assert app.art.hubs[0].get_xydata()[0] == pytest.approx(trigger_point_xy("gluteus_medius.posterior"))
+    app.view.value = "lateral"
+    assert app.error.value == ""
+    assert all(v == "default" or v == "point" or trigger_point_xy(v, "lateral") is not None
+               for _, v in app.hub.options)
+
+
+def test_errors_go_to_the_error_area():
+    app = SpokeDesigner(render="canvas")
+    app.hub.value = "point"  # no click yet
+    assert "Click on the plate first" in app.error.value
+    app.hub.value = "default"
+    assert app.error.value == ""
+
+    def broken():
+        raise RuntimeError("<b>boom</b>")
+
+    app.update = broken
+    app.spokes.value = 5
+    assert "Something went wrong: RuntimeError" in app.error.value
+    assert "&lt;b&gt;boom&lt;/b&gt;" in app.error.value  # escaped, never markup
+    assert "<b>boom</b>" not in app.error.value
+
+
+# ----------------------------------------------------------------- BallSurfaceExplorer
+def test_ball_surface_highlight_and_mass():
+    from hipball.pressure import contact_pressure
+
+    app = BallSurfaceExplorer(render="canvas")
+    assert "gentlest" in app.advice.value and "tennis ball on a bed" in app.advice.value.lower()
+    app.ball.value, app.surface.value = "baseball", "hardwood"
+    bar = app.chart.bars["baseball", "hardwood"]
+    assert app.pick_bar.get_x() == pytest.approx(bar.get_x())  # the overlay outlines the pick
+    assert app.pick_bar.get_linewidth() == pytest.approx(2.5) and app.pick_bar.get_hatch() == "xx"
+    assert app.chart.bars["tennis", "bed"].get_alpha() == pytest.approx(0.35)
+    app.mass.value = 120
+    assert bar.get_height() == pytest.approx(contact_pressure("baseball", "hardwood", 120).mean_pressure_kpa)
+    assert app.pick_bar.get_height() == pytest.approx(bar.get_height())
+    assert "120 kg" in app.chart.title.get_text()
+    assert "Baseball on hardwood floor, 120 kg" in app.advice.value
+
+
+# ----------------------------------------------------------------- HandoutPreview
+def test_handout_preview_shows_the_page_and_reports_bad_values():
+    app = HandoutPreview()
+    assert app.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(app.pages) >= 1
+    app.notes.value = "x" * 5000
+    assert "notes" in app.error.value and "1200" in app.error.value
+    app.notes.value = "Three times a week."
+    assert app.error.value == ""
+    app.close()
+
+
+# ----------------------------------------------------------------- display, fallback, close
+@pytest.mark.parametrize("cls", FIGURE_APPS)
+def test_image_fallback_when_ipympl_is_not_the_backend(cls):
+    app = cls()  # the tests run on Agg: not ipympl
+    assert not app.live
+    assert isinstance(app.figure_widget, widgets.Image)
+    png = app.image.value
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    bundle = app._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == app.widget.model_id
+
+
+def test_image_fallback_rerenders_on_change():
+    app = RollExplorer()
+    before = app.image.value
+    app.angle.value = 130
+    assert app.image.value != before
+
+
+@pytest.mark.parametrize("cls", FIGURE_APPS)
+def test_close_closes_the_figure_and_stops_listening(cls):
+    before = set(plt.get_fignums())
+    app = cls(render="canvas")
+    assert len(plt.get_fignums()) == len(before) + 1
+    calls = []
+    app.update = lambda: calls.append(1)
+    app.close()
+    assert set(plt.get_fignums()) == before
+    control = next(w for w in (getattr(app, n, None) for n in ("angle", "view", "ball", "spokes")) if w is not None)
+    try:
+        control.value = control.options[-1][1] if hasattr(control, "options") else control.max
+    except Exception:
+        pass  # a closed widget may refuse; either way nothing may reach the app
+    assert calls == []
+
+
+def test_apps_are_exported_from_the_package():
+    import hipball
+
+    assert hipball.RollExplorer is RollExplorer
+    assert "AnatomyExplorer" in dir(hipball)
+
+
+# ----------------------------------------------------------------- soak (short)
+def test_soak_many_changes_leak_neither_figures_nor_memory():
+    psutil = pytest.importorskip("psutil")
+    proc = psutil.Process()
+    apps = [RollExplorer(render="canvas"), AnatomyExplorer(render="canvas"), BallSurfaceExplorer(render="canvas")]
+    figs = len(plt.get_fignums())
+
+    def churn(n):
+        for i in range(n):
+            apps[0].angle.value = (i * 37) % 151
+            apps[1].layer_boxes[("deep", "superficial", "bones")[i % 3]].value ^= True
+            apps[2].ball.value = ("tennis", "lacrosse", "golf")[i % 3]
+
+    churn(60)  # warm the caches
+    gc.collect()
+    rss = proc.memory_info().rss
+    churn(150)
+    gc.collect()
+    assert len(plt.get_fignums()) == figs
+    assert proc.memory_info().rss - rss < 10 * 2**20
+    assert all(a.error.value == "" for a in apps)
