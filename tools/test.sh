@@ -16,4 +16,8 @@ fi
 # Keep tools from writing into the home folder.
 export MPLCONFIGDIR="${MPLCONFIGDIR:-$PWD/.test-artifacts/mpl}"
 export IPYTHONDIR="${IPYTHONDIR:-$PWD/.test-artifacts/ipython}"
-exec python -m pytest --mpl -p no:cacheprovider "$@"
+# tests/ (unit, figure baselines with --mpl, browser) and every notebook top to bottom under nbval
+# (outputs are stripped in git, so nbval checks that they run; the stand-in notebooks under
+# tests/fixtures_nb are driven by the browser tests, not by nbval).
+exec python -m pytest --mpl -p no:cacheprovider tests notebooks --ignore=tests/fixtures_nb \
+  --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg "$@"

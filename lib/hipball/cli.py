@@ -17,6 +17,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "figures": ("hipball.draw.plates", "write every plate to figures/ (SVG, PDF, 300 dpi PNG)"),
     "handouts": ("hipball.handouts.command", "render printable handouts for a client or a class"),
     "lookup": ("hipball.referral_cli", "rank the trigger points that could refer pain to the given regions"),
+    "app": ("hipball.launch", "start the code-free student app (Voila) on 127.0.0.1 and print its URL"),
+    "lab": ("hipball.launch", "open JupyterLab on the course notebooks (127.0.0.1, URL with token)"),
+    "doctor": ("hipball.launch", "check that the kernel's ipywidgets/ipympl match the JupyterLab front end"),
 }
 
 

@@ -65,7 +65,7 @@ class BallSurfaceExplorer(App):
     """Pick a ball, a surface and the client's body mass: the chart shows the modelled pressure
     of every option against the published pressure-pain thresholds, the text what it means."""
 
-    figsize = (10.0, 6.2)
+    figsize = (9.0, 5.6)
 
     def __init__(self, ball: str = "tennis", surface: str = "bed", body_mass_kg: float = 70, *,
                  render: str = "auto", figsize: tuple[float, float] | None = None):
@@ -97,13 +97,20 @@ class BallSurfaceExplorer(App):
         self.ax.add_patch(self.pick_bar)
         (self.pick_marker,) = self.ax.plot([0], [0], marker="D", markersize=6, color="black",
                                            markeredgecolor="white", linestyle="none", zorder=4.5)
-        self.dynamic = [self.pick_bar, self.pick_marker]
+        # One y-range for every body mass the slider allows, so the background (axes, band,
+        # legend) never changes: a mass change then only re-blits the bars, their labels and
+        # the title instead of redrawing the whole chart.
+        lo, hi = pain_threshold_band_kpa()
+        heaviest = max(contact_pressure(b, x, MASS_RANGE[1]).mean_pressure_kpa for b in BALLS for x in SURFACES)
+        self.ax.set_ylim(0, max(hi, heaviest) * 1.15)
+        self.dynamic = ([self.pick_bar, self.pick_marker, self.chart.title] + list(self.chart.bars.values())
+                        + list(self.chart.value_labels.values()) + list(self.chart.depth_markers.values()))
 
     def layout(self) -> widgets.Widget:
         return widgets.VBox([self.ball, self.surface, self.mass, self.error, self.figure_widget, self.advice])
 
     def static_key(self) -> tuple:
-        return (float(self.mass.value),)
+        return ()  # the background is the same for every ball, surface and body mass
 
     def update(self) -> None:
         mass, pick = float(self.mass.value), (self.ball.value, self.surface.value)
@@ -113,6 +120,7 @@ class BallSurfaceExplorer(App):
             bar.set_height(r.mean_pressure_kpa)
             bar.set_alpha(0.35)  # the picked one is the overlay bar, drawn on top
             bar.set_linewidth(0.6)
+            bar.set_hatch(None)  # faded context; the picked bar carries the hatch (and blits fast)
             label = self.chart.value_labels[key]
             label.set_position((bar.get_x() + bar.get_width() / 2, r.mean_pressure_kpa + 3))
             label.set_text(f"{r.mean_pressure_kpa:.0f}")
@@ -126,8 +134,6 @@ class BallSurfaceExplorer(App):
         self.pick_marker.set_visible(marker is not None)
         if marker is not None:
             self.pick_marker.set_data(marker.get_xdata(), marker.get_ydata())
-        top = max(hi, max(b.get_height() for b in self.chart.bars.values())) * 1.3
-        self.ax.set_ylim(0, max(top, self._ylim[1]))
         self.chart.title.set_text(f"Ball and surface under the hip, {mass:g} kg client: "
                                   "an indication, not a prescription")
         self.advice.value = advice_html(*pick, mass)

@@ -28,7 +28,7 @@ class RollExplorer(App):
     cross-section shows the ball under the hip, the plate where it touches, the text what is
     under it. Pick a trigger point and press "Roll to reach it"."""
 
-    figsize = (11.0, 5.8)
+    figsize = (9.2, 5.0)
 
     def __init__(self, angle_deg: float = 45, side: str = "right", *, render: str = "auto",
                  figsize: tuple[float, float] | None = None):
@@ -51,7 +51,7 @@ class RollExplorer(App):
         self.observe(self.angle, self.refresh)
         self.observe(self.side, self.refresh)
         self.on_click(self.reach, self.roll_to_target)
-        self.ax_plate = self.fig.add_axes((0.0, 0.02, 0.46, 0.9))
+        self.ax_plate = self.fig.add_axes((0.0, 0.04, 0.46, 0.83))
         self.ax_section = self.fig.add_axes((0.5, 0.14, 0.48, 0.76))
         self.plates: dict = {}
         self.sections: dict = {}
@@ -78,7 +78,7 @@ class RollExplorer(App):
         """The plate and the section of one side, drawn once."""
         if side not in self.plates:
             ax = self.ax_plate
-            title = f"{side.capitalize()} hip from the side: where the ball touches"
+            title = f"{side.capitalize()} hip, from the side:\nwhere the ball touches"
             hip = draw_hip("lateral", side, layers=("skin", "bones", "deep"), labels=False, ax=ax, title=title,
                            credit=False)
             if not self.plates:  # the plate is narrow here: the credit goes along the figure's foot
