@@ -139,6 +139,9 @@ def test_notebook_parameters_cell_is_generated_from_the_schema(repo):
 @pytest.mark.parametrize("name, expected", [
     ("Ann O'Neil", "ann-oneil"), ("../../etc/passwd", "etc-passwd"), ("a/b\\c", "a-b-c"),
     ("Lucía Fernández", "lucia-fernandez"), ("", "class-handout"),
+    ("Jan Łukasiewicz", "jan-lukasiewicz"), ("Søren Ødegård", "soren-odegard"), ("Đorđe Đokić", "dorde-dokic"),
+    ("Anna Strauß", "anna-strauss"), ("Æsa Lærke", "aesa-laerke"), ("Œdipe Cœur", "oedipe-coeur"),
+    ("Þóra Þórsdóttir", "thora-thorsdottir"),
 ])
 def test_slug(name, expected):
     assert paths.slug(name) == expected
@@ -169,3 +172,68 @@ def test_atomic_write_leaves_no_partial_file(tmp_path, monkeypatch):
         paths.atomic_write_bytes(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
+
+
+def test_header_only_roster_has_no_client_rows(tmp_path, capsys):
+    from hipball.cli import main
+
+    for name, text in (("class.csv", "client,side\n"), ("blank.csv", "client,side\n,\n"), ("class.yaml", "[]\n")):
+        p = _csv(tmp_path, text, name)
+        assert main(["handouts", "--no-progress", "--roster", str(p), "--out", str(tmp_path / "out")]) == 2
+        assert "has no client rows" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def _tiny_font(path, family, chars):
+    """A TrueType font with one (square) glyph per character of ``chars``: enough for the
+    glyph check and for Typst to use it."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    names = [".notdef", "space"] + [f"uni{ord(c):04X}" for c in chars]
+    pen = TTGlyphPen(None)
+    pen.moveTo((100, 0)); pen.lineTo((100, 700)); pen.lineTo((800, 700)); pen.lineTo((800, 0)); pen.closePath()
+    square = pen.glyph()
+    fb = FontBuilder(1000, isTTF=True)
+    fb.setupGlyphOrder(names)
+    fb.setupCharacterMap({32: "space", **{ord(c): f"uni{ord(c):04X}" for c in chars}})
+    fb.setupGlyf({n: (TTGlyphPen(None).glyph() if n == "space" else square) for n in names})
+    fb.setupHorizontalMetrics({n: (1000, 100) for n in names})
+    fb.setupHorizontalHeader(ascent=880, descent=-120)
+    ps = family.replace(" ", "")
+    fb.setupNameTable({"familyName": family, "styleName": "Regular", "uniqueFontIdentifier": ps,
+                       "fullName": f"{family} Regular", "psName": f"{ps}-Regular", "version": "Version 1.000"})
+    fb.setupOS2(sTypoAscender=880, sTypoDescender=-120, usWinAscent=880, usWinDescent=120)
+    fb.setupPost()
+    fb.save(str(path))
+    return path
+
+
+CJK = "张伟"
+
+
+def test_unprintable_characters_are_a_clear_error_per_field(monkeypatch):
+    monkeypatch.delenv("HIPBALL_FONT_DIR", raising=False)
+    c = params.validate({"client": CJK, "notes": "Start slowly. 慢慢来", "therapist": "Sam", "clinic": "Σ Clinic"})
+    by = {e.column: e for e in c.errors}
+    assert set(by) == {"client", "notes"}            # Greek is printable (DejaVu Sans has it)
+    msg = by["client"].message
+    assert "张 (U+5F20)" in msg and "伟 (U+4F1F)" in msg and "HIPBALL_FONT_DIR" in msg and "--anonymize" in msg
+    assert "慢 (U+6162)" in by["notes"].message and "来 (U+6765)" in by["notes"].message
+    # with --anonymize the name is not printed, so it need not be printable; the message
+    # shown then names no character of the client's text
+    c = params.validate({"client": CJK, "notes": "慢", "anonymize": True})
+    assert [e.column for e in c.errors] == ["notes"]
+    assert "慢" not in c.errors[0].public(True) and "HIPBALL_FONT_DIR" in c.errors[0].public(True)
+
+
+def test_a_font_folder_makes_those_characters_printable(tmp_path, monkeypatch):
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    _tiny_font(fonts / "tiny-cjk.ttf", "Hipball Test CJK", CJK)
+    monkeypatch.setenv("HIPBALL_FONT_DIR", str(fonts))
+    from hipball.handouts import glyphs
+
+    assert "Hipball Test CJK" in glyphs.text_families()
+    assert params.validate({"client": CJK}).ok
+    assert not params.validate({"client": "张伟强"}).ok    # 强 is in no font: still refused

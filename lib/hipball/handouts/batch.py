@@ -9,13 +9,19 @@ cache (``figures``) are paid once for the class.
 
 Every cell has a timeout. A stuck cell (timeout) or a crashed kernel fails that client with a
 clear message; the kernel is then restarted and the batch goes on.
+
+The kernel talks to us over IPC (Unix sockets in a private 0700 temporary folder), not TCP:
+the client data never crosses a network socket, and ipykernel has no reason to print its
+"Kernel is running over TCP without encryption" warning on every run.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,18 +71,32 @@ class Outcome:
 class WarmKernel:
     """One Jupyter kernel reused for many notebook runs."""
 
-    def __init__(self, cwd: Path, kernel_name: str = "python3", startup_timeout: float = STARTUP_TIMEOUT_S):
+    def __init__(self, cwd: Path, kernel_name: str = "python3", startup_timeout: float = STARTUP_TIMEOUT_S,
+                 transport: str = "ipc"):
         self.cwd, self.kernel_name, self.startup_timeout = Path(cwd), kernel_name, startup_timeout
+        self.transport = transport if os.name == "posix" else "tcp"  # IPC needs Unix sockets
         self.km = self.kc = None
         self.starts = 0
+        self._sockets: str | None = None
 
     def start(self) -> None:
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
         env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
-        self.km = AsyncKernelManager(kernel_name=self.kernel_name)
-        run_sync(self.km.start_kernel)(cwd=str(self.cwd), env=env)
+        if self.transport == "ipc":
+            self._sockets = tempfile.mkdtemp(prefix="hipball-kernel-")  # mode 0700
+            self.km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc",
+                                         ip=os.path.join(self._sockets, "kernel"),
+                                         connection_file=os.path.join(self._sockets, "kernel.json"))
+            try:
+                run_sync(self.km.start_kernel)(cwd=str(self.cwd), env=env)
+            except Exception:  # no Unix sockets here after all: the usual local TCP ports
+                self.shutdown()
+                self.transport = "tcp"
+        if self.transport != "ipc":
+            self.km = AsyncKernelManager(kernel_name=self.kernel_name)
+            run_sync(self.km.start_kernel)(cwd=str(self.cwd), env=env)
         self.kc = self.km.client()
         self.kc.start_channels()
         try:
@@ -100,29 +120,45 @@ class WarmKernel:
             except Exception:
                 pass
         self.km = self.kc = None
+        if self._sockets is not None:
+            shutil.rmtree(self._sockets, ignore_errors=True)
+            self._sockets = None
 
     def restart(self) -> None:
         self.shutdown()
         self.start()
 
 
+def _error_dict(e, anonymize: bool) -> dict[str, Any]:
+    d = {"column": e.column, "value": _jsonable(e.value), "allowed": e.allowed, "message": e.public(anonymize)}
+    if anonymize and e.private:
+        del d["value"]
+    return d
+
+
 def plan(checked: list[Checked], out_dir: Path, *, anonymize: bool = False, force: bool = False,
          paper: str | None = None) -> tuple[list[Job], list[Outcome], list[Path]]:
-    """Decide what to render: jobs for valid rows whose PDF is missing (or --force), outcomes
-    for bad, empty and already-done rows, and every PDF that belongs in the class packet."""
+    """Decide what to render: jobs for valid rows whose PDF or audit notebook is missing (or
+    --force), outcomes for bad, empty and already-done rows, and every PDF that belongs in the
+    class packet.
+
+    With ``anonymize`` no client-supplied name goes further than this function: files are
+    named by row, outcomes carry no name, messages no private value, and the notebook is
+    given an empty ``client`` (the handout gets a blank line to write the name on)."""
     jobs: list[Job] = []
     outcomes: list[Outcome] = []
     packet: list[Path] = []
     for c in checked:
         n = c.row.number
         client = c.values.get("client", "") if c.values else str(c.row.raw.get("client", ""))
+        if anonymize:
+            client = ""
         if c.row.empty:
             outcomes.append(Outcome(n, "", "skipped", "empty row"))
             continue
         if c.errors:
-            outcomes.append(Outcome(n, client, "failed", "; ".join(e.message for e in c.errors),
-                                    errors=[{"column": e.column, "value": _jsonable(e.value), "allowed": e.allowed,
-                                             "message": e.message} for e in c.errors]))
+            outcomes.append(Outcome(n, client, "failed", "; ".join(e.public(anonymize) for e in c.errors),
+                                    errors=[_error_dict(e, anonymize) for e in c.errors]))
             continue
         if anonymize:
             stem = paths.anonymous_id(n)
@@ -133,10 +169,13 @@ def plan(checked: list[Checked], out_dir: Path, *, anonymize: bool = False, forc
         pdf = paths.inside(out_dir, stem + ".pdf")
         nb = paths.inside(out_dir, stem + ".ipynb")
         values = dict(c.values, output_pdf=str(pdf))
+        if anonymize:
+            values.update(client="", anonymize=True)
         packet.append(pdf)
-        if pdf.exists() and not force:
+        if pdf.exists() and nb.exists() and not force:
             outcomes.append(Outcome(n, client, "skipped", "already rendered (use --force to overwrite)", pdf.name))
             continue
+        # a PDF without its audit notebook (an interrupted run) is incomplete: render again
         jobs.append(Job(n, stem, client, values, pdf, nb))
     return jobs, outcomes, packet
 
@@ -208,6 +247,7 @@ def run_jobs(jobs: list[Job], out_dir: Path, *, notebook: Path | None = None, ti
             t0 = time.perf_counter()
             tmp_nb = out_dir / f".{job.name}.part.ipynb"
             try:
+                paths.create_private(tmp_nb)  # papermill then writes into it: mode 0600, like the PDF
                 papermill.execute_notebook(
                     nbformat.from_dict(source), str(tmp_nb), parameters=_papermill_parameters(job.values),
                     kernel_name=kernel.kernel_name, progress_bar=False, request_save_on_cell_execute=False,
@@ -217,6 +257,9 @@ def run_jobs(jobs: list[Job], out_dir: Path, *, notebook: Path | None = None, ti
                 os.replace(tmp_nb, job.notebook)
                 if not job.pdf.exists():
                     raise RuntimeError("the notebook ran but wrote no PDF")
+                stale = job.notebook.with_suffix(".failed.ipynb")
+                if stale.exists():  # an earlier failure of this client, now fixed
+                    stale.unlink()
                 outcomes.append(Outcome(job.row, job.client, "rendered", "", job.pdf.name, time.perf_counter() - t0))
             except PapermillExecutionError as exc:
                 reason = f"{exc.ename}: {exc.evalue}".strip()
@@ -242,6 +285,7 @@ def run_jobs(jobs: list[Job], out_dir: Path, *, notebook: Path | None = None, ti
 
 def _failed(job: Job, reason: str, tmp_nb: Path, t0: float) -> Outcome:
     if tmp_nb.exists():  # keep the executed notebook of a failure for audit
+        os.chmod(tmp_nb, paths.PRIVATE_MODE)
         os.replace(tmp_nb, job.notebook.with_suffix(".failed.ipynb"))
     return Outcome(job.row, job.client, "failed", reason, "", time.perf_counter() - t0)
 
@@ -270,7 +314,7 @@ def summary_text(outcomes: list[Outcome], *, anonymize: bool = False, packet: st
             if status == "failed":
                 if o.errors:
                     for e in o.errors:
-                        value = "" if anonymize and e["column"] in ("client", "notes") else f" (given {e['value']!r})"
+                        value = f" (given {e['value']!r})" if "value" in e else ""
                         lines.append(f"      column {e['column']}{value}: {e['message']}")
                 else:
                     lines.append(f"      {o.reason}")

@@ -4,7 +4,9 @@
     hipball handouts --roster class.csv --out handouts_out --paper a4
 
 Writes, inside --out only: one PDF per client, class-packet.pdf, the executed notebook of each
-client (for audit), summary.txt and summary.json. Exit status 1 when any row failed.
+client (for audit), summary.txt and summary.json, every one of them mode 0600 (a new --out
+folder is made 0700). Exit status 1 when any row failed, 2 for a mistake that stops the whole
+run (a bad option, a roster that cannot be read or has no client rows).
 Client data stays on this computer, in --out (default ./handouts_out, ignored by git).
 """
 
@@ -33,7 +35,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help=f"output folder (default {DEFAULT_OUT}/, ignored by git); nothing is written outside it")
     parser.add_argument("--force", action="store_true", help="overwrite handouts that already exist")
     parser.add_argument("--anonymize", action="store_true",
-                        help="name files by roster row (client-002.pdf) and keep names out of the summary")
+                        help="no client name anywhere: files named by roster row (client-002.pdf), no name on "
+                             "the handout (a blank line to write it on), in the notebooks or in the summary")
     parser.add_argument("--jobs", type=int, default=1, metavar="N",
                         help="kernels working in parallel (default 1; one kernel already serves the whole class)")
     parser.add_argument("--timeout", type=float, default=120, metavar="S",
@@ -73,11 +76,14 @@ def run(args) -> int:
     defaults = cli_defaults(args)
     source = roster.demo_path() if args.demo else Path(args.roster)
     table = roster.read_roster(source)
-    checked = roster.check_rows(table, defaults)
+    if all(r.empty for r in table.rows):
+        raise ValueError(f"the roster {source.name!r} has no client rows (only a header, or only empty rows)")
+    checked = roster.check_rows(table, defaults, anonymize=args.anonymize)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out: {str(out)!r} is a file, not a folder")
-    out.mkdir(parents=True, exist_ok=True)
+    if not out.exists():
+        out.mkdir(parents=True, mode=0o700)  # client data: the owner only
     out = out.resolve()
     from hipball.handouts import paths
 
@@ -108,7 +114,8 @@ def _packet(out: Path, pdfs: list[Path], *, rebuild: bool) -> str:
     if target.exists() and not rebuild:
         return f"{target.name} (unchanged)"
     pages = page.build_packet(present, target)
-    return f"{target.name} ({len(present)} handouts, {pages} pages)"
+    n = len(present)
+    return f"{target.name} ({n} handout{'s' if n != 1 else ''}, {pages} page{'s' if pages != 1 else ''})"
 
 
 def _worker(chunk, out, notebook, timeout):

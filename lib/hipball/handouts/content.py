@@ -18,17 +18,43 @@ LIMITS = ("Trigger-point theory and the reliability of finding trigger points by
 
 
 def dose(level: str, hold_s=None, session_min=None, sessions_per_day=None) -> dict[str, Any]:
-    """hold_s, session_min, sessions_per_day and the client's lines, for the level."""
+    """hold_s, strokes_per_spot, session_min, sessions_per_day, intensity_0_10 and the
+    client's lines, for the level (one ``hipball.dosage.dosage`` call: the routine steps and
+    the dose box are both built from this, so they cannot disagree)."""
     d = _dosage.dosage(level, hold_s=hold_s, session_min=session_min, sessions_per_day=sessions_per_day)
-    return {"hold_s": float(d.hold_s), "session_min": float(d.session_min),
-            "sessions_per_day": int(d.sessions_per_day), "lines": list(d.lines),
+    return {"level": level, "hold_s": float(d.hold_s), "strokes_per_spot": int(d.strokes_per_spot),
+            "session_min": float(d.session_min), "sessions_per_day": int(d.sessions_per_day),
+            "intensity_0_10": float(d.intensity_0_10), "lines": list(d.lines),
             "source_ids": list(d.source_ids)}
 
 
+# A call to action already in a flag's own text ("get medical help now", "get checked today").
+_CALL_TO_ACTION = ("now", "today")
+URGENT_ACTION = "Get medical help today."
+
+
+def _has_call_to_action(text: str) -> bool:
+    import re
+
+    return any(re.search(rf"\b{w}\b", text, re.IGNORECASE) for w in _CALL_TO_ACTION)
+
+
 def red_flags() -> list[dict[str, Any]]:
-    """[{text, urgent}], urgent ones first (every handout carries all of them)."""
+    """[{text, urgent}], urgent ones first (every handout carries all of them).
+
+    The text is the flag's own client text. An urgent flag whose text carries no call to
+    action of its own (e.g. "Symptoms in both legs.") gets exactly one ("Get medical help
+    today."); one that already says "now" or "today" is printed as written, never with a
+    second, contradicting one."""
     rows = sorted(_dosage.red_flags(), key=lambda f: f.urgency != "urgent")
-    return [{"text": f.client_text, "urgent": f.urgency == "urgent", "source_id": f.source_id} for f in rows]
+    out = []
+    for f in rows:
+        urgent = f.urgency == "urgent"
+        text = f.client_text.strip()
+        if urgent and not _has_call_to_action(text):
+            text = f"{text} {URGENT_ACTION}"
+        out.append({"text": text, "urgent": urgent, "source_id": f.source_id})
+    return out
 
 
 def aftercare() -> list[str]:
@@ -49,7 +75,24 @@ def ball_advice(ball: str, surface: str) -> list[str]:
     return [f"Your set-up: a {ball} ball {where}."] + list(_pressure.advice(ball, surface)[1:])
 
 
-def routine_steps(side: str, hold_s: float, session_min: float) -> list[str]:
+def _hold_step(dose: dict[str, Any]) -> str:
+    """Step 5 from the dose box's own hold line: the same seconds and the same 'until it
+    eases' wording (taken from data/dosage.csv), so the two can never disagree."""
+    template = _dosage.dose_ranges()[dose["level"], "hold_s"].client_text
+    head, sep, tail = template.partition("{value}")
+    if not sep:  # a table text without the number: print the dose line itself
+        return dose["lines"][_dosage.PARAMETERS.index("hold_s")]
+    return f"On a tender spot or one your therapist marked, stay still for about {dose['hold_s']:g}{tail}"
+
+
+def _intensity_line(dose: dict[str, Any]) -> str:
+    """The dose box's intensity line (data/dosage.csv), word for word."""
+    return dose["lines"][_dosage.PARAMETERS.index("intensity_0_10")]
+
+
+def routine_steps(side: str, dose: dict[str, Any]) -> list[str]:
+    """The numbered routine. Every number and the wording of the hold and the intensity come
+    from ``dose`` (``content.dose``), the same values the dose box prints."""
     where = SIDE_WORDS[side]
     return [
         f"Lie on your back with the ball under the {'hip' if side == 'both' else where}, "
@@ -58,10 +101,9 @@ def routine_steps(side: str, hold_s: float, session_min: float) -> list[str]:
         "Roll out along one spoke, slowly, then back to the hub. Work around all the spokes.",
         "Roll well onto your side to reach the front corner of the hip (in front of the bony "
         "point, below the front of the pelvis): the spot most people miss.",
-        f"On a tender spot or one your therapist marked, stay still about {hold_s:g} seconds, "
-        "or until the tenderness eases by about a quarter.",
-        "Aim for a \u201cgood hurt\u201d, about 5 out of 10. Back off if you hold your breath, wince or tense.",
-        f"Stop after about {session_min:g} minutes on {'each hip' if side == 'both' else 'the hip'}. "
+        _hold_step(dose),
+        _intensity_line(dose),
+        f"Stop after about {dose['session_min']:g} minutes on {'each hip' if side == 'both' else 'the hip'}. "
         "Get up slowly, by rolling onto your side.",
     ]
 

@@ -11,29 +11,39 @@ Client text stays literal: all of it travels in ``data.json``, which the templat
 ``json()`` and places as strings. It is never spliced into Typst source.
 
 Determinism: ``date: none`` in the template, fonts only from files shipped with pinned
-packages (matplotlib's DejaVu, Typst's embedded fonts; no system fonts), figures from
-``figures`` with a fixed SVG hash salt and no date. The same parameters give the same bytes.
+packages (matplotlib's DejaVu, Typst's embedded fonts; no system fonts) plus the folders in
+HIPBALL_FONT_DIR, figures from ``figures`` with a fixed SVG hash salt and no date. The same
+parameters (and fonts) give the same bytes. Client text is checked against those fonts before
+anything is rendered (``glyphs``), so it never prints as empty boxes.
+
+Pages: normal print is two pages (routine, pictures, dose, ball, aftercare | red flags,
+referral map, notes, log, sources). Large print (text x1.35, narrower margins) is three: the
+routine with the plate (1.35x) and the rolling picture scaled up | dose, ball, aftercare,
+referral map | red flags, notes, log, sources. Long notes can still add a page (in the worst
+case about 480 characters of notes fit on Letter, 270 in large print).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 from importlib import resources
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from hipball.handouts import content, params
+from hipball.handouts import content, glyphs, params
 from hipball.handouts.paths import atomic_write_bytes
 
 TEMPLATE = "handout.typ"
 PAPER = {"letter": "us-letter", "a4": "a4"}
+PAPER_WIDTH_CM = {"letter": 21.59, "a4": 21.0}
+MARGIN_X_CM = 1.5          # the page margin, left and right (data "margin_x_cm")
+LARGE_MARGIN_X_CM = 1.2    # large print: a little more room for the bigger type
 LARGE_PRINT_SCALE = 1.35
+REFERRAL_FONT_PT = 7.5     # the referral map's key on paper (x LARGE_PRINT_SCALE in large print)
 
 
 @dataclass
@@ -43,25 +53,27 @@ class Rendered:
     size: int
 
 
-_FONTS = None
-
-
 def fonts():
     """Fonts from packages only (deterministic on any machine): matplotlib's DejaVu family,
     Typst's embedded fonts, and any folder named in HIPBALL_FONT_DIR (e.g. a CJK font)."""
-    global _FONTS
-    if _FONTS is None:
-        import typst
+    return glyphs.book(glyphs.font_dirs())
 
-        paths = []
-        spec = find_spec("matplotlib")
-        if spec and spec.submodule_search_locations:
-            paths.append(str(Path(spec.submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf"))
-        extra = os.environ.get("HIPBALL_FONT_DIR")
-        if extra:
-            paths.extend(p for p in extra.split(os.pathsep) if p)
-        _FONTS = typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=paths)
-    return _FONTS
+
+def margin_x_cm(large_print: bool) -> float:
+    return LARGE_MARGIN_X_CM if large_print else MARGIN_X_CM
+
+
+def text_width_cm(paper: str, large_print: bool = False) -> float:
+    return PAPER_WIDTH_CM[paper] - 2 * margin_x_cm(large_print)
+
+
+def referral_size(values: dict[str, Any]) -> dict[str, float]:
+    """The referral map's printed size and key font: drawn at exactly this size and placed
+    at 100 % of the text width, so its type is printed at ``font_pt``."""
+    large = bool(values["large_print"])
+    height = 5.2 if large else (6.0 if values["paper"] == "a4" else 5.2)
+    return {"width_cm": text_width_cm(values["paper"], large), "height_cm": height,
+            "font_pt": REFERRAL_FONT_PT * (LARGE_PRINT_SCALE if large else 1.0)}
 
 
 def _fmt_min(x: float) -> str:
@@ -74,7 +86,8 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
     trps = tuple(v["trigger_points"]) or params.standard_trigger_points()
     dose = content.dose(v["level"], v["hold_s"], v["session_min"], v["sessions_per_day"])
     side_word = {"left": "left hip", "right": "right hip", "both": "both hips"}[v["side"]]
-    client = v["client"]
+    anonymous = bool(v.get("anonymize"))
+    client = "" if anonymous else v["client"]
     per_day = dose["sessions_per_day"]
     level_word = "beginner: start shorter and softer" if v["level"] == "beginner" else "experienced"
     dose_rows = [
@@ -84,18 +97,30 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         ["Level", level_word],
     ]
     dose_lines = dose.get("lines") or []
+    if anonymous:  # no name anywhere: a line to write it on by hand
+        title, subheading, footer = "Hip ball routine", side_word, "Hip ball routine"
+    elif client:
+        title, subheading = f"Hip ball routine for {client}", f"for {client}  \u00b7  {side_word}"
+        footer = f"Hip ball routine \u00b7 {client}"
+    else:
+        title, subheading = "Hip ball routine (class handout)", f"Class handout  \u00b7  {side_word}"
+        footer = "Hip ball routine \u00b7 class handout"
     return {
-        "title": f"Hip ball routine for {client}" if client else "Hip ball routine (class handout)",
+        "title": title,
         "author": " / ".join(x for x in (v["therapist"], v["clinic"]) if x) or "hipball",
         "paper": PAPER[v["paper"]],
         "scale": LARGE_PRINT_SCALE if v["large_print"] else 1.0,
+        "large": bool(v["large_print"]),
+        "margin_x_cm": margin_x_cm(bool(v["large_print"])),
+        "fonts": list(glyphs.text_families()),
         "heading": "Your hip ball routine",
-        "subheading": (f"for {client}  \u00b7  {side_word}" if client else f"Class handout  \u00b7  {side_word}"),
-        "footer": f"Hip ball routine \u00b7 {client}" if client else "Hip ball routine \u00b7 class handout",
+        "name_line": anonymous,
+        "subheading": subheading,
+        "footer": footer,
         "clinic": v["clinic"],
         "therapist": v["therapist"],
         "logo": "logo" + Path(v["logo"]).suffix.lower() if v["logo"] else "",
-        "steps": content.routine_steps(v["side"], dose["hold_s"], dose["session_min"]),
+        "steps": content.routine_steps(v["side"], dose),
         "fig_anatomy": "anatomy.svg",
         "anatomy_caption": "Back view. Spokes run out from the hub over the hip; "
                            "dots mark your trigger points.",
@@ -135,13 +160,14 @@ def _compile(values: dict[str, Any], *, fmt: str, ppi: float | None = None):
 
     data = page_data(values)
     trps = tuple(values["trigger_points"]) or params.standard_trigger_points()
+    size = referral_size(values)
     with tempfile.TemporaryDirectory(prefix="hipball-page-") as tmp:
         root = Path(tmp)
         (root / "main.typ").write_bytes(resources.files("hipball.handouts").joinpath(TEMPLATE).read_bytes())
         (root / "data.json").write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         (root / "anatomy.svg").write_text(figures.anatomy_svg(values["side"], trps), encoding="utf-8")
         (root / "rolling.svg").write_text(figures.rolling_svg(values["side"]), encoding="utf-8")
-        (root / "referral.svg").write_text(figures.referral_svg(values["side"], trps), encoding="utf-8")
+        (root / "referral.svg").write_text(figures.referral_svg(values["side"], trps, **size), encoding="utf-8")
         if values["logo"]:
             shutil.copyfile(values["logo"], root / data["logo"])
         out = typst.compile(str(root / "main.typ"), root=str(root), format=fmt, font_paths=fonts(), ppi=ppi)

@@ -24,7 +24,7 @@ LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif")
 
 MAX_NAME = 120      # characters for client, therapist
 MAX_CLINIC = 200
-MAX_NOTES = 1200    # keeps the handout within two pages
+MAX_NOTES = 1200    # the longest note accepted; more than ~480 characters can add a page (page.py)
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,7 @@ def schema() -> tuple[Param, ...]:
         Param("paper", "str", "letter", "letter | a4", allowed=PAPERS),
         Param("large_print", "bool", False, "True for bigger text (low vision)"),
         Param("output_pdf", "str", "handout.pdf", "where the PDF is written (set by `hipball handouts`; not a roster column)", roster=False),
+        Param("anonymize", "bool", False, "True: no client name anywhere (a blank name line to write on); set by `hipball handouts --anonymize`", roster=False),
     )
 
 
@@ -93,15 +94,34 @@ def defaults() -> dict[str, Any]:
     return {p.name: (list(p.default) if isinstance(p.default, list) else p.default) for p in schema()}
 
 
+# Columns whose values are client data (or may contain it): with --anonymize, their values
+# are never echoed (not in messages, not in summary.json).
+PRIVATE_COLUMNS = frozenset({"client", "notes", "therapist", "clinic", "logo", "(row)"})
+# Columns that hold text printed on the handout, checked against the fonts (glyphs.py).
+PRINTED_TEXT = ("client", "notes", "therapist", "clinic")
+
+
 @dataclass
 class ParamError:
     column: str
     value: Any
     message: str
     allowed: str = ""
+    anon: str = ""   # the message without any client-supplied text (used with --anonymize)
 
     def __str__(self) -> str:
         return self.message
+
+    def public(self, anonymize: bool) -> str:
+        """The message to show: with ``anonymize``, never a client-supplied value."""
+        if not anonymize or not self.private:
+            return self.message
+        return self.anon or f"{self.column}: this value cannot be used (not shown because of --anonymize; " \
+                            "run without --anonymize to see it)"
+
+    @property
+    def private(self) -> bool:
+        return self.column in PRIVATE_COLUMNS
 
 
 @dataclass
@@ -196,15 +216,40 @@ def _text(p: Param, value: Any, errors: list[ParamError]) -> str:
         v = v.replace("\r\n", "\n").replace("\r", "\n").strip()
     bad = _CONTROL.search(v)
     if bad:
-        errors.append(ParamError(p.name, value, f"{p.name}: contains the control character U+{ord(bad.group()):04X}; "
-                                 "use plain text", "plain text"))
+        msg = f"{p.name}: contains the control character U+{ord(bad.group()):04X}; use plain text"
+        errors.append(ParamError(p.name, value, msg, "plain text", anon=msg))
         return ""
     limit = {"client": MAX_NAME, "therapist": MAX_NAME, "clinic": MAX_CLINIC, "notes": MAX_NOTES}.get(p.name, 4096)
     if len(v) > limit:
-        errors.append(ParamError(p.name, _short(value), f"{p.name}: {len(v)} characters; at most {limit} fit on the handout",
-                                 f"at most {limit} characters"))
+        msg = f"{p.name}: {len(v)} characters; at most {limit} fit on the handout"
+        errors.append(ParamError(p.name, _short(value), msg, f"at most {limit} characters", anon=msg))
         return v[:limit]
     return v
+
+
+def _printable(values: dict[str, Any], errors: list[ParamError]) -> None:
+    """Every printed text field against the handout's fonts: a character no font has would
+    print as an empty box, so the row fails with the characters and what to do instead."""
+    from hipball.handouts import glyphs
+
+    for name in PRINTED_TEXT:
+        if name == "client" and values.get("anonymize"):
+            continue  # not printed with --anonymize
+        text = values.get(name) or ""
+        chars = glyphs.missing(text)
+        if not chars:
+            continue
+        n = len(chars)
+        fix = (f"set {glyphs.FONT_DIR_ENV} to a folder with a font that has "
+               f"{'it' if n == 1 else 'them'} (e.g. Noto Sans CJK) and run again")
+        fix += (", or use --anonymize (the name is then not printed)" if name == "client"
+                else ", or leave those characters out")
+        what = f"{n} character{'s' if n != 1 else ''}"
+        errors.append(ParamError(
+            name, text, f"{name}: cannot print {glyphs.describe(chars)} with the handout's fonts "
+            f"(they would show as empty boxes): {fix}", "characters the handout's fonts have",
+            anon=f"{name}: {what} cannot be printed with the handout's fonts (not shown because of "
+                 f"--anonymize): {fix}"))
 
 
 def _trigger_points(p: Param, value: Any, errors: list[ParamError]) -> list[str]:
@@ -282,6 +327,7 @@ def validate(values: dict[str, Any], *, base_dir=None, unknown: str = "error") -
         else:
             v = _text(p, value, out.errors)
         out.values[p.name] = v
+    _printable(out.values, out.errors)
     if not out.errors or all(e.column != "logo" for e in out.errors):
         out.values["logo"] = _logo(out.values["logo"], out.errors, base_dir)
     if not any(e.column in ("level", "hold_s", "session_min", "sessions_per_day") for e in out.errors):

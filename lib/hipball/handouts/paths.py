@@ -1,5 +1,5 @@
 """Where handouts are written: safe file names, nothing outside the output folder, and
-atomic writes (an interrupted run leaves no half-written file)."""
+atomic writes (an interrupted run leaves no half-written file), every file mode 0600."""
 
 from __future__ import annotations
 
@@ -12,18 +12,26 @@ from pathlib import Path
 
 MAX_SLUG = 60
 GENERIC = "class-handout"
+PRIVATE_MODE = 0o600   # every client-data file in --out: readable by its owner only
+# Letters that Unicode NFKD does not decompose into an ASCII letter plus accents.
+_TRANSLIT = str.maketrans({
+    "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
+    "ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th",
+    "ı": "i", "ħ": "h", "Ħ": "H", "ŧ": "t", "Ŧ": "T", "ŋ": "ng", "Ŋ": "NG", "ĸ": "k",
+})
 
 
 def slug(name: str) -> str:
     """A file-name-safe, lowercase ASCII slug of a client's name.
 
-    'Ann O'Neil' -> 'ann-oneil'; '../../etc/passwd' -> 'etc-passwd'. Names with no Latin
+    'Ann O'Neil' -> 'ann-oneil'; 'Łukasiewicz' -> 'lukasiewicz'; '../../etc/passwd' ->
+    'etc-passwd'. Names with no Latin
     letters get a stable short id from their text ('client-3f2a9c1b') rather than nothing.
     An empty name is the generic class handout."""
     name = (name or "").strip()
     if not name:
         return GENERIC
-    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    ascii_ = unicodedata.normalize("NFKD", name.translate(_TRANSLIT)).encode("ascii", "ignore").decode("ascii")
     s = re.sub(r"['\u2019`]", "", ascii_.lower())
     s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")[:MAX_SLUG].strip("-")
     if not s:
@@ -52,7 +60,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     or the new one, never half of one."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)  # mode 0600
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -65,6 +73,14 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def create_private(path: Path) -> None:
+    """Create (or truncate) ``path`` as an empty file with PRIVATE_MODE, so that a writer that
+    opens it afterwards (papermill) keeps those permissions whatever the umask."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_MODE)
+    os.close(fd)
+    os.chmod(path, PRIVATE_MODE)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -97,8 +97,8 @@ def read_csv_text(text: str, path: Path | None = None) -> Roster:
         raw: dict[str, Any] = {}
         errors = list(col_errors)
         if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
-            errors.append(ParamError("(row)", cells[len(columns):], f"row has {len(cells)} cells but the header "
-                                     f"has {len(columns)} columns", f"{len(columns)} cells"))
+            msg = f"row has {len(cells)} cells but the header has {len(columns)} columns"
+            errors.append(ParamError("(row)", cells[len(columns):], msg, f"{len(columns)} cells", anon=msg))
         for col, cell in zip(columns, cells):
             if col and cell.strip() != "":
                 raw[col] = cell.strip() if col != "notes" else cell
@@ -129,8 +129,8 @@ def read_yaml_text(text: str, path: Path | None = None) -> Roster:
             rows.append(Row(i, {}, [], empty=True))
             continue
         if not isinstance(entry, dict):
-            rows.append(Row(i, {}, [ParamError("(row)", entry, f"entry is {type(entry).__name__}, not a mapping "
-                                               "of column: value", "column: value pairs")]))
+            msg = f"entry is {type(entry).__name__}, not a mapping of column: value"
+            rows.append(Row(i, {}, [ParamError("(row)", entry, msg, "column: value pairs", anon=msg)]))
             continue
         raw = {str(k): v for k, v in entry.items()}
         for k in raw:
@@ -170,9 +170,10 @@ class Checked:
     errors: list[ParamError]
 
 
-def check_rows(roster: Roster, defaults: dict[str, Any] | None = None) -> list[Checked]:
+def check_rows(roster: Roster, defaults: dict[str, Any] | None = None, *, anonymize: bool = False) -> list[Checked]:
     """Validate every non-empty row with ``defaults`` (from the command line) filling the
-    missing cells, and flag duplicate clients. Returns one Checked per row (empty rows too)."""
+    missing cells, and flag duplicate clients. Returns one Checked per row (empty rows too).
+    ``anonymize``: the name will not be printed (so it need not be printable)."""
     defaults = dict(defaults or {})
     base_dir = roster.path.parent if roster.path else None
     out: list[Checked] = []
@@ -185,6 +186,7 @@ def check_rows(roster: Roster, defaults: dict[str, Any] | None = None) -> list[C
             continue
         values = dict(defaults)
         values.update({k: v for k, v in row.raw.items() if k in params.names(roster_only=True)})
+        values["anonymize"] = anonymize
         checked = params.validate(values, base_dir=base_dir, unknown="ignore")
         errors = list(row.errors) + checked.errors
         if not errors:
@@ -193,7 +195,9 @@ def check_rows(roster: Roster, defaults: dict[str, Any] | None = None) -> list[C
                 if key in seen:
                     errors.append(ParamError("client", checked.values["client"],
                                              f"client: {checked.values['client']!r} appears again (first in row "
-                                             f"{seen[key]}); each client needs a unique name", "a unique name"))
+                                             f"{seen[key]}); each client needs a unique name", "a unique name",
+                                             anon=f"client: the same name (or file name) as row {seen[key]}; "
+                                                  "each client needs a unique name"))
                 else:
                     seen[key] = row.number
         out.append(Checked(row, checked.values, errors))
