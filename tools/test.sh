@@ -2,11 +2,7 @@
 # Set up everything the tests need on a fresh machine, then run the whole suite.
 # Used verbatim by CI (.ci/run). Safe to rerun: it reuses .venv.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-PY="${PYTHON:-python3}"
-[ -x .venv/bin/python ] || "$PY" -m venv .venv
-. .venv/bin/activate
-python -m pip install --quiet --upgrade pip
+. "$(dirname "$0")/_venv.sh"
 python -m pip install --quiet -e '.[test,atlas]'
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
 if [ ! -x /usr/bin/chromium ]; then

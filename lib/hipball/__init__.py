@@ -7,7 +7,7 @@ is first used.
 
 from __future__ import annotations
 
-import importlib
+from hipball._lazy import attach
 
 __version__ = "0.1.0"
 
@@ -41,31 +41,15 @@ _EXPORTS = {
     "draw_referral": "hipball.draw.referral",
     "draw_body_chart": "hipball.draw.referral",
     "referral_plates": "hipball.draw.referral",
-    "AnatomyExplorer": "hipball.apps.anatomy",
-    "ReferralExplorer": "hipball.apps.referral",
-    "SpokeDesigner": "hipball.apps.spokes",
-    "RollExplorer": "hipball.apps.roll",
-    "BallSurfaceExplorer": "hipball.apps.pressure",
-    "HandoutPreview": "hipball.apps.handout",
 }
 
 
+# The apps' names come from hipball.apps (importing that package loads no app).
+from hipball.apps import APPS as _APPS  # noqa: E402
+
+_EXPORTS.update(_APPS)
+
 # A public name must never equal a submodule's name (e.g. hipball.dosage is the module; its
 # function is hipball.dosage.dosage): tests/test_packaging.py checks this.
-
-
-def __getattr__(name: str):
-    try:
-        module = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module 'hipball' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(list(globals()) + list(_EXPORTS))
-
-
+__getattr__, __dir__ = attach(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)
