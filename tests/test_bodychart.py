@@ -81,3 +81,20 @@ def test_outline_is_smooth():
 def test_bad_view_names_the_choices():
     with pytest.raises(ValueError, match="did you mean 'lateral'"):
         bc.skin_outline("laterl")
+
+
+def test_anterolateral_silhouette_encloses_the_front_corner():
+    """The front-corner plates get a silhouette from the same widths and depths; it must
+    contain the landmarks that plate shows, and mirror for the left side."""
+    import numpy as np
+    from shapely.geometry import Point, Polygon
+
+    from hipball.atlas import load_atlas
+    from hipball.bodychart import skin_outline
+
+    for side in ("right", "left"):
+        ring = Polygon(skin_outline("anterolateral", side))
+        lm = load_atlas().view("anterolateral", side).landmarks
+        for k in ("asis", "greater_trochanter", "iliac_crest"):
+            assert ring.contains(Point(lm[k])), (side, k)
+    np.testing.assert_allclose(skin_outline("anterolateral", "left"), skin_outline("anterolateral", "right") * [-1, 1])

@@ -142,16 +142,61 @@ def _outline(view: str) -> np.ndarray:
     return ring
 
 
+SILHOUETTE_VIEWS = VIEWS + ("anterolateral",)
+
+
+@lru_cache(maxsize=None)
+def _anterolateral_right() -> np.ndarray:
+    """The body seen from 45 degrees in front of the right side, from the same widths and
+    depths: at each height the body (above the crotch) or each leg (below) is an ellipse
+    whose across-extent comes from the posterior chart and whose front-to-back extent from
+    the lateral chart; seen at 45 degrees an ellipse with semi-axes a and b spans
+    +-sqrt((a^2 + b^2) / 2) about its centre's projection u = (y - x) / sqrt(2)."""
+    lat_body = Polygon(_outline("lateral")).buffer(0)
+    post_body = Polygon(_outline("posterior")).buffer(0)
+    lo, hi = max(_h("ankle_height") + 4.0, 10.0), TOP_CM
+    left, right = [], []
+    for z in np.arange(lo, hi + 1e-9, 1.0):
+        ys = _cut(lat_body, z)
+        xs = _cut(post_body, z)
+        if ys is None or xs is None:
+            continue
+        y0, y1 = ys[0][0], ys[-1][1]
+        cy, b = (y0 + y1) / 2.0, (y1 - y0) / 2.0
+        parts = xs if z < CROTCH_CM else [(min(p[0] for p in xs), max(p[1] for p in xs))]
+        edges = []
+        for x0, x1 in parts:  # each leg, or the whole body
+            cx, a = (x0 + x1) / 2.0, (x1 - x0) / 2.0
+            uc, half = (cy - cx) / np.sqrt(2.0), np.sqrt((a * a + b * b) / 2.0)
+            edges.append((uc - half, uc + half))
+        left.append((min(e[0] for e in edges), z))
+        right.append((max(e[1] for e in edges), z))
+    ring = np.array(left + right[::-1])
+    return chaikin(ring, 2, closed=True)
+
+
+def _cut(poly: Polygon, z: float) -> list[tuple[float, float]] | None:
+    """The x-intervals of ``poly`` at height z, left to right (None if it does not reach z)."""
+    minx, _, maxx, _ = poly.bounds
+    hit = poly.intersection(LineString([(minx - 1, z), (maxx + 1, z)]))
+    if hit.is_empty:
+        return None
+    return sorted((min(c[0] for c in g.coords), max(c[0] for c in g.coords))
+                  for g in getattr(hit, "geoms", [hit]))
+
+
 def skin_outline(view: str = "posterior", side: str = "right") -> np.ndarray:
     """The skin outline as an (N, 2) array in cm (a closed ring, first point not repeated).
 
     The posterior chart shows both legs and is the same for either side; the lateral chart
-    shows one leg, the left being the mirror of the right.
+    shows one leg, the left being the mirror of the right. ``anterolateral`` gives the
+    silhouette for the front-corner plates (no body chart, no regions: see
+    ``_anterolateral_right``).
     """
-    check_choice("view", view, VIEWS)
+    check_choice("view", view, SILHOUETTE_VIEWS)
     check_choice("side", side, SIDES)
-    ring = _outline(view).copy()
-    if view == "lateral" and side == "left":
+    ring = (_anterolateral_right() if view == "anterolateral" else _outline(view)).copy()
+    if view in ("lateral", "anterolateral") and side == "left":
         ring[:, 0] *= -1
     return ring
 

@@ -213,8 +213,8 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
     """Draw one hip plate and return its artists.
 
     view: posterior | lateral | anterolateral; side: right | left;
-    layers: any of skin, superficial, deep, bones (skin: the body-chart outline, drawn in the
-    posterior and lateral views; the anterolateral view has none); muscles: ids to draw
+    layers: any of skin, superficial, deep, bones (skin: the body outline from the body
+    chart's widths and depths, hipball.bodychart); muscles: ids to draw
     (default all ten; each view draws only those it can show, see VIEW_MUSCLES);
     highlight: a muscle id drawn emphasised (others dimmed); extent: hip | leg.
     """
