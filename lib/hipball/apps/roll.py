@@ -84,6 +84,9 @@ class RollExplorer(App):
             if not self.plates:  # the plate is narrow here: the credit goes along the figure's foot
                 self.fig.text(0.01, 0.005, CREDIT, fontsize=6.5, color="#555555", va="bottom")
             path = draw_roll_path("lateral", side, ax=ax)
+            xs = path.path.get_xdata()  # keep the whole contact path (and its marker) in view
+            lo, hi = ax.get_xlim()
+            ax.set_xlim(min(lo, float(xs.min()) - 3.0), max(hi, float(xs.max()) + 3.0))
             group = [a for a in hip.all() if a is not None] + list(hip.ghosts) + [path.path, *path.stops,
                                                                                   *path.stop_labels, *path.trigger_points]
             self.plates[side] = (group, ax.get_xlim(), ax.get_ylim(), title)
