@@ -14,7 +14,7 @@ Rendering, in the live (ipympl) mode:
   view, side, layers...) in a small LRU of pixel buffers, captured on each full draw.
 * A control change updates artists in place, then ``render()``: with a cached background for
   the current static state it restores it and draws only the dynamic artists (a blit); else it
-  asks for a full draw (``fig.canvas.draw_idle()``), whose ``draw_event`` captures the new
+  renders the figure at once (``fig.canvas.draw()``), whose ``draw_event`` captures the new
   background and draws the dynamic artists on it.
 
 In the image mode (no ipympl: static exports, the inline backend) nothing is animated and each
@@ -91,6 +91,7 @@ class App:
         self._cids: list[int] = []
         self._backgrounds: OrderedDict = OrderedDict()
         self._closed = False
+        self._front_end_drew = False  # set by the first draw_event (see render)
         self.dynamic: list = []
         self.last_exception: BaseException | None = None
         self.error = widgets.HTML(value="", layout=widgets.Layout(width="auto"))
@@ -203,7 +204,16 @@ class App:
         key = self._background_key()
         bg = self._backgrounds.get(key)
         if bg is None:
-            canvas.draw_idle()  # the draw_event captures the background and draws the dynamic artists
+            # The draw_event captures the background and draws the dynamic artists. Once the
+            # browser has drawn a first frame, render now, in the kernel, and the web canvas
+            # pushes the frame itself: draw_idle only asks the browser to request a redraw, and
+            # a browser still waiting for an earlier frame drops that request (under load a
+            # control change could then show nothing). Before the first frame the browser's
+            # canvas does not exist yet, so a pushed frame would be lost: ask instead.
+            if self._front_end_drew:
+                canvas.draw()
+            else:
+                canvas.draw_idle()
             return
         self._backgrounds.move_to_end(key)
         canvas.restore_region(bg)
@@ -222,6 +232,7 @@ class App:
     def _on_draw(self, event) -> None:
         if self._closed:
             return
+        self._front_end_drew = True  # only the browser's request can draw before the first frame
         canvas = self.fig.canvas
         key = self._background_key()
         self._backgrounds[key] = canvas.copy_from_bbox(self.fig.bbox)
