@@ -204,3 +204,19 @@ def test_plate_rolling_sections():
 @pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2, savefig_kwargs={"dpi": 60})
 def test_plate_spokes_posterior():
     return _technique_plate("spokes_posterior_right")
+
+
+@pytest.mark.parametrize("view", ["posterior", "lateral"])
+def test_spokes_draw_on_the_body_chart_inside_the_body(view):
+    """The chart shares the plates' frame: the same pattern lands on the body, not beside it."""
+    from hipball.bodychart import body_outline
+    from hipball.draw.referral import draw_body_chart
+
+    fig, ax = plt.subplots()
+    draw_body_chart(view=view, side="left", ax=ax)
+    p = spoke_pattern(["gluteus_minimus.posterior", None], spokes=6, view=view, side="left")
+    art = draw_spokes(p, ax=ax)
+    body = body_outline(view, "left")
+    assert len(art.spokes) == len(p.spokes)
+    for s in p.spokes:
+        assert body.contains(LineString([s.start, s.end])), s.number
