@@ -205,10 +205,16 @@ def start_lab(root: Path, run_dir: Path, *, timeout: float = 90) -> Server:
            "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
            *_as_root()]
-    server.proc = subprocess.Popen(cmd, cwd=root, env=private_env(run_dir), start_new_session=True,
+    return _launch(server, cmd, run_dir, "api/status", timeout)
+
+
+def _launch(server: Server, cmd: list[str], run_dir: Path, ready_path: str, timeout: float) -> Server:
+    """Start ``cmd`` in its own process group with the run's private folders, logging to the
+    server's log, and wait until ``ready_path`` answers; stop it if it never does."""
+    server.proc = subprocess.Popen(cmd, cwd=server.root, env=private_env(run_dir), start_new_session=True,
                                    stdout=open(server.log_path, "wb"), stderr=subprocess.STDOUT)
     try:
-        server.wait_ready("api/status", timeout)
+        server.wait_ready(ready_path, timeout)
     except Exception:
         server.stop()
         raise
@@ -224,14 +230,7 @@ def start_voila(root: Path, run_dir: Path, *, timeout: float = 60, extra_args: l
     cmd = [sys.executable, "-m", "voila", str(root), "--no-browser",
            "--Voila.ip=127.0.0.1", f"--port={server.port}", f"--token={server.token}",
            f"--Voila.config_file_paths={VOILA_CONFIG_DIR}", *extra_args]
-    server.proc = subprocess.Popen(cmd, cwd=root, env=private_env(run_dir), start_new_session=True,
-                                   stdout=open(server.log_path, "wb"), stderr=subprocess.STDOUT)
-    try:
-        server.wait_ready("", timeout)
-    except Exception:
-        server.stop()
-        raise
-    return server
+    return _launch(server, cmd, run_dir, "", timeout)
 
 
 def shutdown_all_kernels(server: Server) -> int:

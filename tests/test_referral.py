@@ -7,7 +7,6 @@ import itertools
 from importlib import resources
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pytest
 from shapely.geometry import Point, box
 
@@ -381,26 +380,23 @@ def test_referral_plates_cover_every_muscle_and_both_charts():
     assert len(stems) == len(set(stems))
 
 
-@pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2)
-def test_plate_gluteus_minimus_lateral():
+def _referral_plate(stem: str, figsize):
     from hipball.draw.referral import referral_plates
 
-    plates = dict(referral_plates())
-    fig, ax = plt.subplots(figsize=(4, 8))
-    plates["referral_gluteus_minimus_lateral"](ax=ax)
+    fig, ax = plt.subplots(figsize=figsize)
+    dict(referral_plates())[stem](ax=ax)
     fig.subplots_adjust(bottom=0.2)
     return fig
+
+
+@pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2)
+def test_plate_gluteus_minimus_lateral():
+    return _referral_plate("referral_gluteus_minimus_lateral", (4, 8))
 
 
 @pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2)
 def test_plate_piriformis_posterior():
-    from hipball.draw.referral import referral_plates
-
-    plates = dict(referral_plates())
-    fig, ax = plt.subplots(figsize=(4.5, 8))
-    plates["referral_piriformis_posterior"](ax=ax)
-    fig.subplots_adjust(bottom=0.2)
-    return fig
+    return _referral_plate("referral_piriformis_posterior", (4.5, 8))
 
 
 def test_lookup_messages_say_what_went_wrong():

@@ -152,10 +152,7 @@ def _choice(p: Param, value: Any, errors: list[ParamError]) -> Any:
     v = str(value).strip() if value is not None else ""
     if v.lower() in p.allowed:
         return v.lower()
-    msg = f"{p.name}: {_short(value)} is not one of: {_allowed_text(p.allowed)}"
-    hint = closest(v.lower(), p.allowed)
-    if hint:
-        msg += f" (did you mean {hint!r}?)"
+    msg = _with_hint(f"{p.name}: {_short(value)} is not one of: {_allowed_text(p.allowed)}", v.lower(), p.allowed)
     errors.append(ParamError(p.name, value, msg, _allowed_text(p.allowed)))
     return p.default
 
@@ -266,14 +263,18 @@ def _trigger_points(p: Param, value: Any, errors: list[ParamError]) -> list[str]
     out: list[str] = []
     for item in items:
         if item not in known:
-            msg = f"{p.name}: {item!r} is not a known trigger point (allowed: {_allowed_text(known)})"
-            hint = closest(item, known)
-            if hint:
-                msg += f" (did you mean {hint!r}?)"
+            msg = _with_hint(f"{p.name}: {item!r} is not a known trigger point (allowed: {_allowed_text(known)})",
+                             item, known)
             errors.append(ParamError(p.name, item, msg, _allowed_text(known)))
         elif item not in out:
             out.append(item)
     return out
+
+
+def _with_hint(msg: str, value, allowed) -> str:
+    """``msg`` plus " (did you mean 'x'?)" when hipball._choices.closest finds a near match."""
+    hint = closest(value, allowed)
+    return f"{msg} (did you mean {hint!r}?)" if hint else msg
 
 
 def _logo(value: str, errors: list[ParamError], base_dir=None) -> str:
@@ -307,10 +308,7 @@ def validate(values: dict[str, Any], *, base_dir=None, unknown: str = "error") -
     if unknown == "error":
         for name in values:
             if name not in known:
-                msg = f"{name!r} is not a handout parameter (allowed: {', '.join(known)})"
-                hint = closest(name, known)
-                if hint:
-                    msg += f" (did you mean {hint!r}?)"
+                msg = _with_hint(f"{name!r} is not a handout parameter (allowed: {', '.join(known)})", name, known)
                 out.errors.append(ParamError(str(name), values[name], msg, ", ".join(known)))
     for p in schema():
         value = values.get(p.name, p.default)
