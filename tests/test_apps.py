@@ -246,7 +246,7 @@ def test_ball_surface_highlight_and_mass():
     assert bar.get_height() == pytest.approx(contact_pressure("baseball", "hardwood", 120).mean_pressure_kpa)
     assert app.pick_bar.get_height() == pytest.approx(bar.get_height())
     assert "120 kg" in app.chart.title.get_text()
-    assert "Baseball on hardwood floor, 120 kg" in app.advice.value
+    assert "A baseball on a hardwood floor, 120 kg" in app.advice.value
 
 
 # ----------------------------------------------------------------- HandoutPreview

@@ -46,10 +46,10 @@ def test_the_handout_lines_are_plain_and_filled_in():
 
 
 def test_therapist_overrides_flow_into_the_lines():
-    d = dosage("experienced", hold_s=75, session_min=8, sessions_per_day=3)
-    assert (d.hold_s, d.session_min, d.sessions_per_day) == (75, 8, 3)
+    d = dosage("experienced", hold_s=75, session_min=6, sessions_per_day=3)
+    assert (d.hold_s, d.session_min, d.sessions_per_day) == (75, 6, 3)
     text = " ".join(d.lines)
-    assert "75 seconds" in text and "8 minutes" in text and "3 times a day" in text
+    assert "75 seconds" in text and "6 minutes" in text and "3 times a day" in text
 
 
 def test_overrides_are_keyword_only():
@@ -100,6 +100,49 @@ def test_dosage_table_is_complete_and_consistent(repo):
         assert float(r["min"]) >= 0
 
 
+def test_each_dose_number_says_whether_it_is_sourced_or_a_teaching_default(repo):
+    """Hold and intensity come from trials; minutes, strokes and sessions are the routine's
+    teaching defaults, and their rows cite the practice source, not a trial."""
+    from hipball.dosage import BASES
+
+    for r in dose_ranges().values():
+        assert r.basis in BASES
+        if r.basis == "teaching_default":
+            assert r.source_id == "hipball_routine_practice", r
+        else:
+            assert r.source_id != "hipball_routine_practice", r
+    assert dose_ranges()["beginner", "hold_s"].basis == "sourced"
+    assert dose_ranges()["experienced", "session_min"].basis == "teaching_default"
+
+
+def test_experienced_sessions_stay_short():
+    """'Don't work on it too long': a few minutes per hip (at most 6), never the 10 it was."""
+    r = dose_ranges()["experienced", "session_min"]
+    assert r.max <= 6 and r.default <= r.max
+    assert dose_ranges()["experienced", "sessions_per_day"].max <= 3
+    with pytest.raises(ValueError, match="session_min.*2 to 6"):
+        dosage("experienced", session_min=10)
+
+
+def test_handout_parameter_ranges_come_from_the_dosage_table():
+    from hipball.dosage import dose_span
+    from hipball.handouts import params
+
+    by_name = {p.name: p for p in params.schema()}
+    for name in ("hold_s", "session_min", "sessions_per_day"):
+        lo, hi, _ = dose_span(name)
+        assert by_name[name].range[:2] == (lo, hi), name
+        r = dose_ranges()["beginner", name]
+        assert f"{lo:g} to {hi:g}" in by_name[name].help
+        assert f"beginner {r.min:g} to {r.max:g}" in by_name[name].help
+
+
+def test_grabow_numbers_are_the_papers():
+    """Grabow et al. 2018 rolled at 3.9, 6.2 and 8.2 of 10 perceived pain (not 3, 6 or 8)."""
+    text = " ".join(r.instructor_text for r in dose_ranges().values() if r.parameter == "intensity_0_10")
+    assert "3.9, 6.2 and 8.2" in text and "4, 6 or 8" not in text
+
+
 # ---------------------------------------------------------------- aftercare
 
 def test_aftercare_gives_the_routine_advice():
@@ -118,6 +161,12 @@ DOMAIN_RED_FLAGS = [  # DOMAIN.md section 4, item by item
     ("blood clot",), ("fever",), ("weight loss",), ("cancer",), ("fall",), ("broken bone",),
     ("osteoporosis",), ("blood thinners",), ("bleeding disorder",), ("pregnant",),
     ("hip replacement", "surgeon"), ("sharp",), ("electric",), ("does not change",),
+    # completed from NICE CKS (low back pain, sciatica) and the red-flag review (issue 11)
+    ("at night", "at rest"), ("immune system",), ("injecting drugs",), ("steroid",),
+    ("after the age of 50",), ("sexual function", "numbness between the legs"),
+    # local cautions: keep the ball off these spots
+    ("broken", "infected", "bruised"), ("varicose veins",), ("hurt in the last few days",),
+    ("tingles", "burns", "shoots", "move the ball"),
 ]
 
 
@@ -131,8 +180,10 @@ def test_emergencies_are_marked_urgent_and_come_first():
     flags = red_flags()
     assert all(isinstance(f, RedFlag) and f.urgency in URGENCIES for f in flags)
     by_id = {f.flag_id: f for f in flags}
-    for flag_id in ("saddle_numbness", "bladder_bowel", "both_legs", "calf_thigh_clot"):
+    for flag_id in ("saddle_numbness", "bladder_bowel", "both_legs", "calf_thigh_clot", "saddle_sexual"):
         assert by_id[flag_id].urgency == "urgent"
+    for flag_id in ("skin", "varicose_veins", "recent_injury", "sciatic_nerve"):
+        assert by_id[flag_id].urgency == "local"
     assert by_id["pregnancy"].urgency == "see_clinician"
     ranks = [URGENCIES.index(f.urgency) for f in flags]
     assert ranks == sorted(ranks)

@@ -54,7 +54,7 @@ def test_pdf_has_name_dose_and_every_red_flag(letter_pdf):
 def test_page_size_and_count(paper, size, side):
     pdf = page.render_pdf(_values(client="Bo", paper=paper, side=side))
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    assert len(reader.pages) == 2 == page.page_count(pdf)
+    assert len(reader.pages) == page.PAGES[False] == page.page_count(pdf)
     for p in reader.pages:
         assert (float(p.mediabox.width), float(p.mediabox.height)) == pytest.approx(size, abs=0.05)
 
@@ -110,23 +110,23 @@ def _demo_values():
 
 @pytest.mark.slow
 def test_page_count_of_every_demo_handout_and_large_print_variants():
-    """Normal print: exactly 2 pages, every demo row. Large print: at most 3, on both papers,
-    one hip or both, either level."""
+    """Normal print: exactly page.PAGES[False] (3) pages, every demo row. Large print: at most
+    page.PAGES[True] (4), on both papers, one hip or both, either level."""
     seen_large = 0
     for v in _demo_values():
         n = page.page_count(page.render_pdf(v))
         if v["large_print"]:
             seen_large += 1
-            assert n <= 3, (v["client"], n)
+            assert n <= page.PAGES[True], (v["client"], n)
         else:
-            assert n == 2, (v["client"], n)
+            assert n == page.PAGES[False], (v["client"], n)
     assert seen_large
     for paper in ("letter", "a4"):
         for side, level in (("left", "beginner"), ("both", "experienced")):
             v = _values(client="Large Print Client", paper=paper, side=side, level=level, large_print=True,
                         notes="Gentle start. Large print as asked.", therapist="Sam Rivera, LMT",
                         clinic="Riverside Neuromuscular Therapy · 555-0134")
-            assert page.page_count(page.render_pdf(v)) <= 3, (paper, side, level)
+            assert page.page_count(page.render_pdf(v)) <= page.PAGES[True], (paper, side, level)
 
 
 def _svg_text_sizes(svg: str) -> list[float]:
@@ -165,7 +165,7 @@ def test_large_print_scales_the_text():
     small = page.render_pdf(_values(client="Cy"))
     large = page.render_pdf(_values(client="Cy", large_print=True))
     assert biggest_body_font(large) > 1.25 * biggest_body_font(small)
-    assert page.page_count(large) <= 3
+    assert page.page_count(large) <= page.PAGES[True]
 
 
 def test_fonts_are_embedded_and_text_is_real(letter_pdf):
@@ -256,7 +256,8 @@ def test_demo_renders_a_class(tmp_path, capfd):
     said, err = capfd.readouterr()                            # the kernel's own output too
     assert "8 rendered, 0 failed" in said
     assert "without encryption" not in said + err and "IPKernelApp" not in said + err
-    assert "(8 handouts, 17 pages)" in said                  # 7 x 2 pages + 3 in large print
+    pages = 7 * page.PAGES[False] + page.PAGES[True]        # 7 in normal print, 1 in large print
+    assert f"(8 handouts, {pages} pages)" in said
     files = _files(out)
     pdfs = [f for f in files if f.endswith(".pdf") and f != batch.PACKET]
     assert len(pdfs) == 8 and batch.PACKET in files
@@ -338,7 +339,7 @@ def test_anonymize_names_files_by_row(tmp_path, capsys):
     assert _run(["--roster", str(csv), "--out", str(out), "--anonymize"]) == 0
     said = capsys.readouterr().out
     assert (out / "client-002.pdf").exists()
-    assert "(1 handout, 2 pages)" in said                                 # singular
+    assert f"(1 handout, {page.PAGES[False]} pages)" in said              # singular
     assert "Secret Name" not in said and "Secret Name" not in (out / "summary.txt").read_text(encoding="utf-8")
     assert A4 == pytest.approx(tuple(float(x) for x in pypdf.PdfReader(out / "client-002.pdf").pages[0].mediabox[2:]),
                                abs=0.05)

@@ -237,6 +237,31 @@ def test_model_layer_does_not_import_matplotlib():
     assert out.stdout.strip() == "False"
 
 
+# ---------------------------------------------------------------- firmness (one verdict)
+
+def test_firmness_words_for_the_routine_set_ups():
+    from hipball.pressure import firmness, ladder_place
+
+    assert firmness("tennis", "bed").word == "gentlest"
+    f = firmness("racquetball", "bed", 70)
+    assert f.word == "firmer" and ladder_place(f) == "between steps 2 and 3 of 5"
+    assert ladder_place(firmness("baseball", "hardwood")) == "step 5 of 5"
+    assert ladder_place(firmness("tennis", "hardwood")) == "step 2 of 5"  # same ball, same pressure
+    assert ladder_place(firmness("golf", "bed")).startswith("a point tool")
+    assert firmness("lacrosse", "wall").ladder == "standing"
+    assert firmness("baseball", "carpet", 110).word == "very firm"
+    with pytest.raises(ValueError, match="ball"):
+        firmness("bowling", "bed")
+
+
+def test_setup_words_read_naturally():
+    from hipball.pressure import setup_words
+
+    assert setup_words("racquetball", "bed") == "a racquetball on a bed"
+    assert setup_words("baseball", "hardwood") == "a baseball on a hardwood floor"
+    assert setup_words("golf", "wall") == "a golf ball against a wall"
+
+
 # ---------------------------------------------------------------- the chart
 
 def test_chart_has_one_hatched_bar_per_ball_and_surface(table):
@@ -271,6 +296,23 @@ def test_chart_shows_the_threshold_band_and_honest_labels():
     assert all(any(balls()[b].name in t for t in legend) for b in BALLS)
     assert any("deep" in t for t in legend)
     assert "Model" in art.caption.get_text()
+
+
+def test_chart_text_stays_clear_of_bars_and_inside_the_app_figure():
+    """The thresholds label sits above the band, clear of every value label, and the caption
+    ends inside the figure (the app's 9 x 5.6 in figure cut it off; issue 10)."""
+    fig = plt.figure(figsize=(9.0, 5.6))
+    ax = fig.add_axes((0.08, 0.2, 0.84, 0.72))
+    art = draw_ball_surface_chart(150, ax=ax)
+    ax.set_ylim(0, 340)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    band = art.band_label.get_window_extent(renderer)
+    for key, label in art.value_labels.items():
+        assert not band.overlaps(label.get_window_extent(renderer)), key
+    cap = art.caption.get_window_extent(renderer)
+    assert cap.x1 <= fig.bbox.x1 and cap.y0 >= fig.bbox.y0, cap
+    plt.close(fig)
 
 
 def test_chart_highlight_outlines_one_bar_and_validates():

@@ -56,7 +56,7 @@ def test_bad_rows_are_reported_with_row_column_value_and_allowed(tmp_path):
     (e,) = checked[4].errors
     assert (e.column, e.value, e.allowed) == ("side", "middle", "left, right, both")
     (e,) = checked[5].errors
-    assert e.column == "session_min" and e.value == "-3" and "1 to 10" in e.allowed
+    assert e.column == "session_min" and e.value == "-3" and "1 to 6" in e.allowed
     assert checked[6].row.empty and not checked[6].errors
     (e,) = checked[7].errors
     assert e.column == "client" and "first in row 2" in e.message

@@ -18,7 +18,8 @@ from hipball._choices import check_choice, check_range
 
 LEVELS = ("beginner", "experienced")
 PARAMETERS = ("hold_s", "strokes_per_spot", "session_min", "sessions_per_day", "intensity_0_10")
-URGENCIES = ("urgent", "see_clinician")
+URGENCIES = ("urgent", "see_clinician", "local")  # local: keep the ball off that spot
+BASES = ("sourced", "teaching_default")  # is a dose number from a source or a teaching default?
 EVIDENCE_SOURCE_IDS = (
     "lu_2022_ischemic_compression_meta", "grabow_2018_roller_forces",
     "gulick_2011_ischemic_compression")
@@ -34,6 +35,7 @@ class DoseRange:
     max: float
     client_text: str
     instructor_text: str
+    basis: str  # sourced | teaching_default
     source_id: str
 
 
@@ -62,7 +64,7 @@ class AftercareItem:
 @dataclass(frozen=True)
 class RedFlag:
     flag_id: str
-    urgency: str  # urgent | see_clinician
+    urgency: str  # urgent | see_clinician | local (a caution for one spot: keep the ball off it)
     client_text: str
     instructor_text: str
     source_id: str
@@ -81,8 +83,25 @@ def dose_ranges() -> dict[tuple[str, str], DoseRange]:
     for r in _rows("dosage.csv"):
         out[r["level"], r["parameter"]] = DoseRange(
             r["level"], r["parameter"], r["unit"], float(r["default"]), float(r["min"]),
-            float(r["max"]), r["client_text"], r["instructor_text"], r["source_id"])
+            float(r["max"]), r["client_text"], r["instructor_text"], r["basis"], r["source_id"])
     return out
+
+
+def dose_span(parameter: str) -> tuple[float, float, str]:
+    """(lowest min, highest max, unit) of ``parameter`` over every level: the widest range a
+    therapist may set, read from ``data/dosage.csv`` (the handout's parameter schema uses it)."""
+    check_choice("parameter", parameter, PARAMETERS)
+    rows = [r for (_, name), r in dose_ranges().items() if name == parameter]
+    return min(r.min for r in rows), max(r.max for r in rows), rows[0].unit
+
+
+def dose_span_text(parameter: str) -> str:
+    """'10 to 90 (beginner 10 to 60; experienced 20 to 90)': the whole range, then the range
+    of each level that is narrower."""
+    lo, hi, _ = dose_span(parameter)
+    own = [f"{level} {r.min:g} to {r.max:g}" for level in LEVELS
+           if ((r := dose_ranges()[level, parameter]).min, r.max) != (lo, hi)]
+    return f"{lo:g} to {hi:g}" + (f" ({'; '.join(own)})" if own else "")
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +112,8 @@ def aftercare() -> tuple[AftercareItem, ...]:
 
 @lru_cache(maxsize=1)
 def red_flags() -> tuple[RedFlag, ...]:
-    """Stop-and-see-a-clinician signs, urgent ones first."""
+    """Every row of the table: stop-and-see-a-clinician signs, urgent ones first, then the
+    local cautions (urgency "local": keep the ball off that spot)."""
     flags = [RedFlag(**r) for r in _rows("red_flags.csv")]
     return tuple(sorted(flags, key=lambda f: URGENCIES.index(f.urgency)))
 

@@ -289,30 +289,135 @@ def pressure_table(body_mass_kg: float = 70.0) -> dict[tuple[str, str], ContactP
     return {(b, s): contact_pressure(b, s, body_mass_kg) for b in BALLS for s in SURFACES}
 
 
-GENTLE_BELOW_KPA = 80.0  # at or below: the gentle end (tennis ball on a bed, about 60 kPa at 70 kg)
+# ---------------------------------------------------------------- how firm is a set-up
+# The one verdict the handout and the Ball & surface app both show (issue: they disagreed).
+
+SURFACE_WORDS = {"bed": "on a bed", "carpet": "on a carpeted floor",
+                 "hardwood": "on a hardwood floor", "wall": "against a wall"}
+GENTLEST_WITHIN = 1.15  # skin AND depth pressure within 15 % of a tennis ball on a bed
+FIRMNESS_WORDS = ("gentlest", "firmer", "very firm", "too firm")
+REFERENCE_MASS_KG = 70.0  # the handout has no body mass: it speaks for a 70 kg adult
+
+# Gentlest to firmest, one change per step. Lying: the routine's own order (tennis ball on a
+# bed ... baseball on a hardwood floor) with the lacrosse ball in it; standing: the same balls
+# against a wall. A test checks that the model's pressures rise along each ladder.
+LADDERS = {
+    "lying": (("tennis", "bed"), ("tennis", "carpet"), ("racquetball", "carpet"),
+              ("lacrosse", "carpet"), ("baseball", "hardwood")),
+    "standing": (("tennis", "wall"), ("racquetball", "wall"), ("lacrosse", "wall"),
+                 ("baseball", "wall")),
+}
+_STEP_WORDS = {("tennis", "carpet"): "a tennis ball on the floor",
+               ("racquetball", "carpet"): "a racquetball on the floor",
+               ("lacrosse", "carpet"): "a lacrosse ball on the floor"}
+
+FIRMNESS_CLIENT_TEXT = {
+    "gentlest": "The gentlest set-up: the right start, and the one to come back to on tender days.",
+    "firmer": "Firmer than the gentlest, but below the pressure at which tender spots start to hurt "
+              "for most people.",
+    "very firm": "Very firm: for many people this pressure already hurts. Keep holds short, one spot "
+                 "at a time.",
+    "too firm": "Too firm for most people: you would tense up instead of relaxing into the ball. "
+                "Choose a softer set-up.",
+}
+FIRMNESS_INSTRUCTOR_TEXT = {
+    "gentlest": "About as gentle as the routine gets (skin and depth pressure within 15 % of a tennis "
+                "ball on a bed), below the published pressure-pain thresholds: the right start for a "
+                "beginner.",
+    "firmer": "Firmer than a tennis ball on a bed but below the published pressure-pain thresholds: a "
+              "next step once the gentle option feels easy.",
+    "very firm": "Inside the band of published pressure-pain thresholds, where tender spots start to "
+                 "hurt: for an experienced client, short holds, a 'good hurt' around 5 of 10 at most.",
+    "too firm": "Above the highest published pressure-pain threshold: most clients tense up and cannot "
+                "relax into it, which defeats the purpose. Choose a softer ball or surface.",
+}
 
 
-def advice(ball: str, surface: str, body_mass_kg: float = 70.0) -> tuple[str, ...]:
-    """The routine's advice in plain words for one set-up, from the model's mean skin pressure
-    against the published pressure-pain threshold band. An indication, not a prescription."""
+def setup_words(ball: str, surface: str) -> str:
+    """A set-up in plain words: 'a racquetball on a bed', 'a baseball on a hardwood floor'."""
+    check_choice("ball", ball, BALLS)
+    check_choice("surface", surface, SURFACES)
+    return f"a {balls()[ball].name.lower()} {SURFACE_WORDS[surface]}"
+
+
+def step_words(ball: str, surface: str) -> str:
+    """A ladder step in plain words (the floor steps read 'on the floor': carpet or wood)."""
+    return _STEP_WORDS.get((ball, surface)) or setup_words(ball, surface)
+
+
+@dataclass(frozen=True)
+class Firmness:
+    ball: str
+    surface: str
+    body_mass_kg: float
+    word: str               # one of FIRMNESS_WORDS
+    client_text: str        # plain words (the handout)
+    instructor_text: str    # the technical line (the app)
+    mean_pressure_kpa: float
+    depth_pressure_kpa: float
+    ladder: str             # "lying" or "standing"
+    steps: tuple[tuple[str, str], ...]  # that ladder, gentlest first
+    step: int | None        # 1-based step this set-up IS (same ball, same modelled pressure)
+    below_step: int | None  # otherwise: the first step firmer than it (None: firmer than all)
+    point_tool: bool        # the golf ball: not on the ladder
+
+
+def _same(a: ContactPressure, b: ContactPressure) -> bool:
+    return (abs(a.mean_pressure_kpa - b.mean_pressure_kpa) <= 0.01 * b.mean_pressure_kpa
+            and abs(a.depth_pressure_kpa - b.depth_pressure_kpa) <= 0.01 * b.depth_pressure_kpa)
+
+
+def firmness(ball: str, surface: str, body_mass_kg: float = REFERENCE_MASS_KG) -> Firmness:
+    """How firm a set-up is, in one word, for the handout and the Ball & surface app alike.
+
+    The rule (model: ``contact_pressure``): above the highest published pressure-pain threshold
+    "too firm"; inside the band "very firm"; skin and depth pressure both within 15 % of a
+    tennis ball on a bed (same body mass) "gentlest"; otherwise "firmer". Also where the set-up
+    sits on its ladder (``LADDERS``, gentlest to firmest): ``step`` when it is a step (or the
+    same ball at the same modelled pressure), else ``below_step``, the first firmer step. An
+    indication for teaching, not a prescription.
+    """
     r = contact_pressure(ball, surface, body_mass_kg)
-    band = [t.kpa for t in pressure_pain_thresholds()]
-    lo = min(band)
-    b, s = balls()[ball], surfaces()[surface]
-    where = "against a wall, standing and leaning in" if s.posture == "standing" else f"on a {s.name.lower()}"
-    lines = [f"Your set-up: a {b.name.lower()} {where}: about {r.mean_pressure_kpa:.0f} kPa at the skin "
-             f"for {body_mass_kg:g} kg (a model's estimate)."]
-    if r.mean_pressure_kpa <= GENTLE_BELOW_KPA:
-        lines.append("This is the gentle end: good for starting out and for tender days.")
-    elif r.mean_pressure_kpa < lo:
-        lines.append("This is firm pressure: use it once a softer set-up no longer reaches the spot.")
+    lo, hi = pain_threshold_band_kpa()
+    ref = contact_pressure("tennis", "bed", body_mass_kg)
+    if r.mean_pressure_kpa > hi:
+        word = "too firm"
+    elif r.mean_pressure_kpa >= lo:
+        word = "very firm"
+    elif max(r.mean_pressure_kpa / ref.mean_pressure_kpa,
+             r.depth_pressure_kpa / ref.depth_pressure_kpa) <= GENTLEST_WITHIN:
+        word = "gentlest"
     else:
-        lines.append("This is very firm: it reaches the range where pressure starts to hurt for many people. "
-                     "Use it briefly, on one spot, or choose a softer set-up.")
-    lines += [
-        "Gentlest to firmest: tennis ball on a bed; racquetball, or a tennis ball on the floor; "
-        "a baseball on a hardwood floor.",
-        "Too much pressure defeats the purpose: you should be able to breathe slowly and let the hip "
-        "sink onto the ball.",
-    ]
-    return tuple(lines)
+        word = "firmer"
+    ladder = "standing" if surfaces()[surface].posture == "standing" else "lying"
+    steps = LADDERS[ladder]
+    results = [contact_pressure(b, s, body_mass_kg) for b, s in steps]
+    step = below = None
+    point_tool = ball == "golf"
+    if not point_tool:
+        for i, ((b, s), q) in enumerate(zip(steps, results), start=1):
+            if (b, s) == (ball, surface) or (b == ball and _same(r, q)):
+                step = i
+                break
+        if step is None:
+            below = next((i for i, q in enumerate(results, start=1)
+                          if q.mean_pressure_kpa > r.mean_pressure_kpa), None)
+    return Firmness(ball=ball, surface=surface, body_mass_kg=r.body_mass_kg, word=word,
+                    client_text=FIRMNESS_CLIENT_TEXT[word], instructor_text=FIRMNESS_INSTRUCTOR_TEXT[word],
+                    mean_pressure_kpa=r.mean_pressure_kpa, depth_pressure_kpa=r.depth_pressure_kpa,
+                    ladder=ladder, steps=steps, step=step, below_step=below, point_tool=point_tool)
+
+
+def ladder_place(f: Firmness) -> str:
+    """Where a set-up sits on its ladder, in words: 'step 2 of 5', 'between steps 2 and 3 of
+    5', 'firmer than every step', 'a point tool, not on the ladder'."""
+    n = len(f.steps)
+    if f.point_tool:
+        return "a point tool, not on the ladder"
+    if f.step is not None:
+        return f"step {f.step} of {n}"
+    if f.below_step is None:
+        return f"firmer than all {n} steps"
+    if f.below_step == 1:
+        return f"gentler than step 1 of {n}"
+    return f"between steps {f.below_step - 1} and {f.below_step} of {n}"

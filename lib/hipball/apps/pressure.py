@@ -17,47 +17,27 @@ from hipball.apps.base import App, esc
 from matplotlib.patches import Rectangle
 
 from hipball.draw.pressure import BALL_STYLE, draw_ball_surface_chart
-from hipball.pressure import BALLS, KPA_PER_KG_CM2, SURFACES, balls, contact_pressure, pain_threshold_band_kpa, surfaces
+from hipball.pressure import (BALLS, KPA_PER_KG_CM2, SURFACES, balls, contact_pressure, firmness, ladder_place,
+                              pain_threshold_band_kpa, setup_words, step_words, surfaces)
 
 MASS_RANGE = (40, 150)
 
 
-def verdict(result) -> tuple[str, str]:
-    """(word, advice) for a modelled ``contact_pressure`` result: its skin pressure against the
-    published threshold band, and skin and depth pressure against the gentlest option of the
-    routine (a tennis ball on a bed)."""
-    lo, hi = pain_threshold_band_kpa()
-    mean_kpa = result.mean_pressure_kpa
-    ref = contact_pressure("tennis", "bed", result.body_mass_kg)
-    gentle = max(mean_kpa / ref.mean_pressure_kpa, result.depth_pressure_kpa / ref.depth_pressure_kpa)
-    if mean_kpa > hi:
-        return "too much", ("Above the highest published pressure-pain threshold: most clients tense up and "
-                            "cannot relax into it, which defeats the purpose. Choose a softer ball or surface.")
-    if mean_kpa >= lo:
-        return "deeper", ("Inside the band where tender spots start to hurt: for an experienced client, short "
-                          "holds, a 'good hurt' around 5 of 10 at most.")
-    if gentle <= 1.15:
-        return "gentlest", ("About as gentle as the routine gets, below the published pressure-pain thresholds: "
-                            "the right start for a beginner.")
-    return "deeper", ("Firmer than a tennis ball on a bed but below the published thresholds: a next step once "
-                      "the gentle option feels easy.")
-
-
 def advice_html(ball: str, surface: str, mass: float) -> str:
+    """The verdict (``hipball.pressure.firmness``: the same word the client's handout prints),
+    the model's numbers and where the set-up sits on the routine's ladder."""
     r = contact_pressure(ball, surface, mass)
-    word, text = verdict(r)
-    table = {(b, s): contact_pressure(b, s, mass).mean_pressure_kpa for b in BALLS for s in SURFACES}
-    rank = sorted(table.values()).index(table[(ball, surface)]) + 1
-    gentlest = min(table, key=table.get)
-    b, s = balls()[ball].name, surfaces()[surface].name
-    return (f"<p><b>{esc(b)} on {esc(s.lower())}, {mass:g} kg: {esc(word)}.</b> {esc(text)}</p>"
+    f = firmness(ball, surface, mass)
+    steps = "; ".join(f"{i} {step_words(*st)}" for i, st in enumerate(f.steps, start=1))
+    ladder = "standing against a wall" if f.ladder == "standing" else "lying"
+    return (f"<p><b>{esc(setup_words(ball, surface)).capitalize()}, {mass:g} kg: {esc(f.word)}.</b> "
+            f"{esc(f.instructor_text)}</p>"
             f"<p style='font-size:90%'>Model: the ball carries {r.force_n:.0f} N ({r.load_share:.0%} of the hip's "
             f"load) over {r.contact_area_cm2:.1f} cm²: mean {r.mean_pressure_kpa:.0f} kPa "
             f"({r.mean_pressure_kpa / KPA_PER_KG_CM2:.1f} kg/cm²), peak {r.peak_pressure_kpa:.0f} kPa, "
-            f"{r.depth_pressure_kpa:.0f} kPa at {r.depth_mm / 10:g} cm deep. "
-            f"Number {rank} of {len(table)} from the gentlest "
-            f"({esc(balls()[gentlest[0]].name.lower())} on {esc(surfaces()[gentlest[1]].name.lower())}).</p>"
-            "<p style='font-size:90%'>Beginners start with a tennis ball on a bed. The numbers are an "
+            f"{r.depth_pressure_kpa:.0f} kPa at {r.depth_mm / 10:g} cm deep.</p>"
+            f"<p style='font-size:90%'>On the handout's ladder ({ladder}, gentlest to firmest: {esc(steps)}): "
+            f"{esc(ladder_place(f))}. Beginners start with a tennis ball on a bed. The numbers are an "
             "indication from a simple model, not a prescription: the client's own feedback decides.</p>")
 
 

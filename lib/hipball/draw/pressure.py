@@ -69,11 +69,13 @@ def draw_ball_surface_chart(body_mass_kg: float = 70, *, ax: Axes | None = None,
     lo, hi = pain_threshold_band_kpa()
     band = ax.axhspan(lo, hi, facecolor="#DDDDDD", edgecolor="#777777", linewidth=0.8,
                       zorder=0)
-    band_label = ax.text(
-        0.99, (lo + hi) / 2, "Published pressure-pain thresholds\n"
-        f"(trigger points, other muscles): {lo:.0f} to {hi:.0f} kPa",
-        transform=ax.get_yaxis_transform(), ha="right", va="center", fontsize="small",
-        color="#333333", zorder=1)
+    # One line just above the band, at the right: above every bar label up to the heaviest
+    # body mass the apps offer (inside the band it sat on the wall bars' value labels).
+    band_label = ax.annotate(
+        f"Published pressure-pain thresholds: {lo:.0f} to {hi:.0f} kPa", xy=(0.99, hi),
+        xycoords=ax.get_yaxis_transform(), xytext=(0, 3), textcoords="offset points", ha="right",
+        va="bottom", fontsize="small", color="#333333", zorder=3,
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
 
     bars, markers, labels = {}, {}, {}
     for i, ball in enumerate(BALLS):
@@ -117,12 +119,13 @@ def draw_ball_surface_chart(body_mass_kg: float = 70, *, ax: Axes | None = None,
     title = ax.set_title(f"Ball and surface under the hip, {body_mass_kg:g} kg client: "
                          "an indication, not a prescription")
     lying = surfaces()["bed"].default_load_fraction
+    # Three short lines: the whole caption fits a 9-inch figure (the app), none cut at the edge.
     caption = ax.annotate(
-        f"Model (hipball.pressure): lying, {lying:.0%} of body weight on the hip; a soft bed "
-        "takes part of it, a floor none. Hertz contact with gluteal muscle (E = 440 kPa).\n"
-        "Bars: mean pressure at the skin, to compare with the thresholds band. Diamonds: "
-        "pressure at depth, which the surface (the force) sets.",
-        xy=(0, 0), xycoords="axes fraction", xytext=(0, -48), textcoords="offset points",
+        f"Model (hipball.pressure): lying, {lying:.0%} of body weight on the hip; a soft bed takes part "
+        "of it, a floor none.\nHertz contact with gluteal muscle (E = 440 kPa). Bars: mean pressure at "
+        "the skin. Diamonds: pressure at depth,\nwhich the surface (the force) sets. Grey band: published "
+        "pressure-pain thresholds (trigger points, other muscles).",
+        xy=(0, 0), xycoords="axes fraction", xytext=(0, -40), textcoords="offset points",
         fontsize="small", color="#333333", va="top", annotation_clip=False)
     return BallSurfaceArtists(bars=bars, depth_markers=markers, value_labels=labels,
                               band=band, band_label=band_label, legend=legend, title=title,

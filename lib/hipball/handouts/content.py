@@ -46,7 +46,8 @@ def red_flags() -> list[dict[str, Any]]:
     action of its own (e.g. "Symptoms in both legs.") gets exactly one ("Get medical help
     today."); one that already says "now" or "today" is printed as written, never with a
     second, contradicting one."""
-    rows = sorted(_dosage.red_flags(), key=lambda f: f.urgency != "urgent")
+    rows = sorted((f for f in _dosage.red_flags() if f.urgency != "local"),
+                  key=lambda f: f.urgency != "urgent")
     out = []
     for f in rows:
         urgent = f.urgency == "urgent"
@@ -55,6 +56,12 @@ def red_flags() -> list[dict[str, Any]]:
             text = f"{text} {URGENT_ACTION}"
         out.append({"text": text, "urgent": urgent, "source_id": f.source_id})
     return out
+
+
+def local_cautions() -> list[dict[str, Any]]:
+    """[{text, source_id}]: spots to keep the ball off (red_flags.csv, urgency "local")."""
+    return [{"text": f.client_text.strip(), "source_id": f.source_id}
+            for f in _dosage.red_flags() if f.urgency == "local"]
 
 
 def aftercare() -> list[str]:
@@ -68,11 +75,97 @@ def trigger_point_label(trp_id: str) -> str:
     return f"{m.display_name} ({tp.name.replace('_', ' ')})"
 
 
-def ball_advice(ball: str, surface: str) -> list[str]:
-    """The set-up in one short line, then hipball.pressure's advice (without the kPa figure,
-    which belongs to the class, not the fridge door)."""
-    where = "against a wall" if surface == "wall" else f"on a {surface}"
-    return [f"Your set-up: a {ball} ball {where}."] + list(_pressure.advice(ball, surface)[1:])
+def setup_line(ball: str, surface: str) -> str:
+    """'Your set-up: a racquetball on a bed.' (hipball.pressure.setup_words)."""
+    return f"Your set-up: {_pressure.setup_words(ball, surface)}."
+
+
+def ball_advice(ball: str, surface: str, level: str = "beginner",
+                body_mass_kg: float = _pressure.REFERENCE_MASS_KG) -> list[str]:
+    """The set-up line and the firmness verdict, from ``hipball.pressure.firmness`` (the same
+    word and rule as the Ball & surface app; the handout has no body mass and speaks for a
+    70 kg adult). A beginner on a set-up firmer than step 1 is told so, never left to wonder."""
+    f = _pressure.firmness(ball, surface, body_mass_kg)
+    lines = [f"{setup_line(ball, surface)} {f.client_text}"]
+    if f.point_tool:
+        lines.append("A golf ball presses on one small point, sharper than every step below: use it "
+                     "only as your therapist showed you.")
+    elif level == "beginner" and f.step != 1:
+        lines.append("Beginners usually start on step 1; your therapist chose a firmer set-up for you.")
+    return lines
+
+
+def ladder(ball: str, surface: str) -> dict[str, Any]:
+    """The gentlest-to-firmest ladder for this set-up's posture (hipball.pressure.LADDERS, in
+    the model's order), where this set-up sits on it, when to move up and down, and the
+    review line. {title, steps: [{text, yours}], place, move_up, move_down, review}."""
+    f = _pressure.firmness(ball, surface)
+    steps = [{"text": _pressure.step_words(b, s)[0].upper() + _pressure.step_words(b, s)[1:],
+              "yours": i == f.step} for i, (b, s) in enumerate(f.steps, start=1)]
+    if f.step is not None or f.point_tool:
+        place = ""
+    elif f.below_step is None:
+        place = f"Your set-up is firmer than step {len(f.steps)}."
+    elif f.below_step == 1:
+        place = "Your set-up is gentler than step 1."
+    else:
+        place = f"Your set-up sits between steps {f.below_step - 1} and {f.below_step}."
+    return {
+        "title": "Gentlest to firmest" + (" (against a wall)" if f.ladder == "standing" else ""),
+        "steps": steps,
+        "place": place,
+        "move_up": "Move up one step only when your spots no longer feel like a 'good hurt', you have "
+                   "had no next-day soreness for two weeks, and your therapist agrees.",
+        "move_down": "Come back down a step if you are sore for more than two days, cannot relax on "
+                     "the ball, or on a bad day.",
+        "review": "Review with your therapist on:",
+    }
+
+
+def notes_conflicts(notes: str, ball: str, surface: str) -> list[str]:
+    """Balls or surfaces the therapist's notes name that are not the set-up on the page.
+
+    The notes are the therapist's call and print as written; the set-up line, the dose and the
+    ladder follow ``ball`` and ``surface``. A mismatch is said on the page (``notes_check``),
+    never left silent."""
+    import re
+
+    text = notes.lower()
+    named = []
+    for b in _pressure.BALLS:
+        word = _pressure.balls()[b].name.lower().replace(" ball", "")
+        if b != ball and re.search(rf"\b{re.escape(word)}(?:\s*ball)?s?\b", text):
+            named.append(_pressure.balls()[b].name.lower())
+    surface_words = {"bed": ("bed", "mattress"), "carpet": ("carpet",), "hardwood": ("hardwood", "wooden floor"),
+                     "wall": ("wall",)}
+    for s, words in surface_words.items():
+        if s != surface and any(re.search(rf"\b{w}s?\b", text) for w in words):
+            named.append(_pressure.SURFACE_WORDS[s].split(" ", 2)[-1])
+    return named
+
+
+def notes_check(notes: str, ball: str, surface: str) -> str:
+    """One line under the notes when they name another ball or surface than the set-up."""
+    named = notes_conflicts(notes, ball, surface)
+    if not named:
+        return ""
+    what = " and ".join(named) if len(named) <= 2 else ", ".join(named[:-1]) + " and " + named[-1]
+    return (f"Your therapist's notes mention a {what}; the set-up, dose and ladder on this sheet are for "
+            f"{_pressure.setup_words(ball, surface)}. If you are not sure which to use, ask your therapist.")
+
+
+def evidence() -> str:
+    """What the research does and does not show, in plain words (hipball.dosage)."""
+    text = _dosage.evidence_caveat().removeprefix("What the research says: ")
+    return text[:1].upper() + text[1:]
+
+
+def rolling_caption(surface: str) -> str:
+    """The caption under the rolling picture: the same key cue as step 4."""
+    if surface == "wall":
+        return ("Most people stop side-on to the wall: the front corner needs about three-quarters of a "
+                "turn.")
+    return "Most people stop on their side: the front corner needs about three-quarters of a turn."
 
 
 def _hold_step(dose: dict[str, Any]) -> str:
@@ -90,22 +183,45 @@ def _intensity_line(dose: dict[str, Any]) -> str:
     return dose["lines"][_dosage.PARAMETERS.index("intensity_0_10")]
 
 
-def routine_steps(side: str, dose: dict[str, Any]) -> list[str]:
-    """The numbered routine. Every number and the wording of the hold and the intensity come
-    from ``dose`` (``content.dose``), the same values the dose box prints."""
-    where = SIDE_WORDS[side]
-    return [
-        f"Lie on your back with the ball under the {'hip' if side == 'both' else where}, "
-        "just below the top of the pelvis and behind the bony point at the side of the hip.",
-        "Find the hub: the centre of the spokes in the picture. Let your weight sink in slowly.",
-        "Roll out along one spoke, slowly, then back to the hub. Work around all the spokes.",
-        "Roll well onto your side to reach the front corner of the hip (in front of the bony "
-        "point, below the front of the pelvis): the spot most people miss.",
-        _hold_step(dose),
-        _intensity_line(dose),
-        f"Stop after about {dose['session_min']:g} minutes on {'each hip' if side == 'both' else 'the hip'}. "
-        "Get up slowly, by rolling onto your side.",
-    ]
+FRONT_CORNER = "the front corner of the hip, in front of the bony point at the side"
+SPOT = "just below the top of the hip bone (the pelvis), behind the bony point at the side of the hip"
+
+
+def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed") -> list[str]:
+    """The numbered routine: lying on a bed or the floor, or standing against a wall. Every
+    number and the wording of the hold and the intensity come from ``dose`` (``content.dose``),
+    the same values the dose box prints. Step 4 carries the routine's key cue: about
+    three-quarters toward face down (120 to 135 degrees), not just onto the side."""
+    where = "one hip" if side == "both" else SIDE_WORDS[side]
+    minutes = (f"Stop after about {dose['session_min']:g} minutes on this hip, then do the other hip the "
+               "same way." if side == "both" else f"Stop after about {dose['session_min']:g} minutes on the hip.")
+    if surface == "wall":
+        steps = [
+            f"Stand with your back to a wall, feet about a foot (30 cm) out, the ball between the wall and "
+            f"the back of {'the ' if side != 'both' else ''}{where}: {SPOT}.",
+            "Find the hub: the centre of the spokes in the picture. Lean into the ball slowly. To press "
+            "less, step your feet closer to the wall.",
+            "Move the ball out along one spoke by bending your knees or shifting your hips, slowly, then "
+            "back to the hub. Work around all the spokes.",
+            f"Then {FRONT_CORNER}: turn about three-quarters of the way round toward facing the wall (120 to "
+            "135 degrees from your back to the wall). Turning only side-on to the wall misses these spots: "
+            "the most common mistake.",
+        ]
+        end = f"{minutes} Step away from the wall slowly."
+    else:
+        on = "the bed" if surface == "bed" else "the floor"
+        steps = [
+            f"Lie on your back on {on}, knees bent, with the ball under {'the ' if side != 'both' else ''}"
+            f"{where}: {SPOT}.",
+            "Find the hub: the centre of the spokes in the picture. Let your weight sink in slowly. To "
+            "press less, take some weight on your hands, forearms or feet.",
+            "Roll out along one spoke, slowly, then back to the hub. Work around all the spokes.",
+            f"Then {FRONT_CORNER}: roll about three-quarters of the way toward lying face down (120 to 135 "
+            "degrees from lying on your back), propped on your forearm. Stopping on your side misses "
+            "these spots: the most common mistake.",
+        ]
+        end = f"{minutes} Get up slowly, by rolling onto your side."
+    return steps + [_hold_step(dose), _intensity_line(dose), end]
 
 
 def source_ids(trigger_points, level: str) -> list[str]:
@@ -116,6 +232,7 @@ def source_ids(trigger_points, level: str) -> list[str]:
         ids += _referral.sources_for(t)
     ids += dose(level)["source_ids"]
     ids += [f["source_id"] for f in red_flags()]
+    ids += [f["source_id"] for f in local_cautions()]
     ids += ["lu_2022_ischemic_compression_meta", "rajagopal2016", "myosuite"]
     seen: list[str] = []
     for i in ids:

@@ -16,11 +16,12 @@ HIPBALL_FONT_DIR, figures from ``figures`` with a fixed SVG hash salt and no dat
 parameters (and fonts) give the same bytes. Client text is checked against those fonts before
 anything is rendered (``glyphs``), so it never prints as empty boxes.
 
-Pages: normal print is two pages (routine, pictures, dose, ball, aftercare | red flags,
-referral map, notes, log, sources). Large print (text x1.35, narrower margins) is three: the
-routine with the plate (1.35x) and the rolling picture scaled up | dose, ball, aftercare,
-referral map | red flags, notes, log, sources. Long notes can still add a page (in the worst
-case about 480 characters of notes fit on Letter, 270 in large print).
+Pages (``PAGES``): normal print is three: how (routine, pictures, dose) | safety and set-up
+(red flags and spots to keep the ball off, ball and surface with the gentlest-to-firmest ladder,
+aftercare, what the research shows) | notes and contact, referral map, log, sources. Large
+print (text x1.35, narrower margins) is four: routine and pictures | dose, ball and ladder,
+aftercare | red flags, research, notes | referral map, log, sources. Notes near the length limit
+(``params.MAX_NOTES``) can add one page in large print.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ MARGIN_X_CM = 1.5          # the page margin, left and right (data "margin_x_cm"
 LARGE_MARGIN_X_CM = 1.2    # large print: a little more room for the bigger type
 LARGE_PRINT_SCALE = 1.35
 REFERRAL_FONT_PT = 7.5     # the referral map's key on paper (x LARGE_PRINT_SCALE in large print)
+PAGES = {False: 3, True: 4}  # pages by large_print (long notes can add one in large print)
 
 
 @dataclass
@@ -120,19 +122,22 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "clinic": v["clinic"],
         "therapist": v["therapist"],
         "logo": "logo" + Path(v["logo"]).suffix.lower() if v["logo"] else "",
-        "steps": content.routine_steps(v["side"], dose),
+        "steps": content.routine_steps(v["side"], dose, v["surface"]),
         "fig_anatomy": "anatomy.svg",
         "anatomy_caption": "Back view. Spokes run out from the hub over the hip; "
                            "dots mark your trigger points.",
         "fig_rolling": "rolling.svg",
-        "rolling_caption": "The most common mistake is not rolling far enough onto the side: the spots "
-                           "in front of the bony point of the hip are only reached there.",
+        "rolling_caption": content.rolling_caption(v["surface"]),
         "dose_title": "Your dose",
         "dose_rows": dose_rows,
         "dose_lines": dose_lines,
         "dose_side": ("Both hips, one at a time" if v["side"] == "both" else f"Your {side_word}")
                      + f" \u00b7 {v['level']}",
-        "ball_advice": content.ball_advice(v["ball"], v["surface"]),
+        "ball_advice": content.ball_advice(v["ball"], v["surface"], v["level"]),
+        "ladder": content.ladder(v["ball"], v["surface"]),
+        "cautions": [c["text"] for c in content.local_cautions()],
+        "evidence": content.evidence(),
+        "notes_check": content.notes_check(v["notes"], v["ball"], v["surface"]),
         "fig_referral": "referral.svg",
         "referral_caption": "A trigger point can send pain to a place some distance away. Solid areas: "
                             "felt by nearly everyone with that spot; dotted areas: by some.",

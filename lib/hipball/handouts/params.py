@@ -19,7 +19,6 @@ from hipball._choices import closest
 SIDES = ("left", "right", "both")
 LEVELS = ("beginner", "experienced")
 PAPERS = ("letter", "a4")
-# Used until hipball.pressure lands (same names as its tables).
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif")
 
 MAX_NAME = 120      # characters for client, therapist
@@ -64,6 +63,15 @@ def standard_trigger_points() -> tuple[str, ...]:
     return tuple(standard_set())
 
 
+def _dose_param(name: str, type_: str, what: str, unit: str) -> Param:
+    """A dose parameter whose range and help come from data/dosage.csv (one fact, one place)."""
+    from hipball.dosage import dose_span, dose_span_text
+
+    lo, hi, _ = dose_span(name)
+    return Param(name, type_, None, f"{what}, {dose_span_text(name)}; None for the level's default",
+                 range=(lo, hi, unit))
+
+
 def schema() -> tuple[Param, ...]:
     return (
         Param("client", "str", "", "the client's name as printed; empty for a generic class handout"),
@@ -72,9 +80,9 @@ def schema() -> tuple[Param, ...]:
         Param("ball", "str", "tennis", " | ".join(balls()), allowed=balls()),
         Param("surface", "str", "bed", " | ".join(surfaces()), allowed=surfaces()),
         Param("level", "str", "beginner", "beginner | experienced", allowed=LEVELS),
-        Param("hold_s", "float", None, "seconds on each tender spot, 10 to 90 (beginner 10 to 60); None for the level's default", range=(10, 90, " s")),
-        Param("session_min", "float", None, "minutes per hip per session, 1 to 10 (beginner 1 to 5); None for the level's default", range=(1, 10, " min")),
-        Param("sessions_per_day", "int", None, "sessions a day, 1 to 3 (beginner 1 to 2); None for the level's default", range=(1, 3, "")),
+        _dose_param("hold_s", "float", "seconds on each tender spot", " s"),
+        _dose_param("session_min", "float", "minutes per hip per session", " min"),
+        _dose_param("sessions_per_day", "int", "sessions a day", ""),
         Param("notes", "str", "", "the therapist's words to the client, printed exactly as written"),
         Param("therapist", "str", "", "the therapist's name, printed in the contact box"),
         Param("clinic", "str", "", "clinic name and phone, printed in the contact box"),

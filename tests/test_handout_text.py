@@ -1,0 +1,294 @@
+"""The handout's words are right for every set-up: every side x ball x surface x level x paper
+(the page data, cheap) and a compiled sample (the printed text, the page count). One firmness
+verdict for the handout and the Ball & surface app."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+
+import pytest
+
+from hipball.dosage import dosage, red_flags
+from hipball.handouts import content, page, params
+from hipball.pressure import (BALLS, FIRMNESS_CLIENT_TEXT, LADDERS, REFERENCE_MASS_KG, SURFACES,
+                              contact_pressure, firmness, setup_words, step_words)
+
+pypdf = pytest.importorskip("pypdf")
+
+SIDES = ("left", "right", "both")
+LEVELS = ("beginner", "experienced")
+PAPERS = ("letter", "a4")
+COMBOS = list(itertools.product(SIDES, BALLS, SURFACES, LEVELS, PAPERS))
+MASSES = tuple(range(40, 151, 5))  # the app's body-mass slider
+
+
+def _values(**kw):
+    checked = params.validate(kw)
+    assert checked.ok, checked.errors
+    return checked.values
+
+
+def _app_word(ball, surface, mass):
+    from hipball.apps.pressure import advice_html
+
+    m = re.search(r"<b>[^<]*, [\d.]+ kg: ([a-z ]+)\.</b>", advice_html(ball, surface, mass))
+    assert m, advice_html(ball, surface, mass)
+    return m.group(1)
+
+
+def _handout_word(ball, surface, mass):
+    """The verdict the handout prints, read back from its words (not from firmness())."""
+    line = content.ball_advice(ball, surface, body_mass_kg=mass)[0]
+    found = [w for w, text in FIRMNESS_CLIENT_TEXT.items() if text in line]
+    assert len(found) == 1, line
+    return found[0]
+
+
+# ---------------------------------------------------------------- one firmness verdict
+
+@pytest.mark.parametrize("mass", MASSES)
+def test_handout_and_app_give_the_same_verdict_for_every_set_up(mass):
+    """Every ball x surface x body mass: the word the app shows is the one the handout means
+    (they disagreed for 15 of 60 cases, e.g. 70 kg racquetball on a bed)."""
+    for ball, surface in itertools.product(BALLS, SURFACES):
+        assert _app_word(ball, surface, mass) == _handout_word(ball, surface, mass), (ball, surface, mass)
+
+
+def test_verdict_follows_the_model_and_the_thresholds():
+    """The words mean what they say against the model's numbers."""
+    from hipball.pressure import pain_threshold_band_kpa
+
+    lo, hi = pain_threshold_band_kpa()
+    for mass in MASSES:
+        for ball, surface in itertools.product(BALLS, SURFACES):
+            f = firmness(ball, surface, mass)
+            r = contact_pressure(ball, surface, mass)
+            assert (f.word == "too firm") == (r.mean_pressure_kpa > hi)
+            assert (f.word == "very firm") == (lo <= r.mean_pressure_kpa <= hi)
+    assert firmness("tennis", "bed").word == "gentlest"
+    assert firmness("racquetball", "bed").word == "firmer"      # the case that disagreed
+    assert firmness("golf", "hardwood").word == "very firm"
+
+
+@pytest.mark.parametrize("ladder", sorted(LADDERS))
+def test_every_ladder_rises_in_the_model_at_every_body_mass(ladder):
+    steps = LADDERS[ladder]
+    assert any(b == "lacrosse" for b, _ in steps)
+    for mass in MASSES:
+        rs = [contact_pressure(b, s, mass) for b, s in steps]
+        skin = [r.mean_pressure_kpa for r in rs]
+        depth = [r.depth_pressure_kpa for r in rs]
+        assert skin == sorted(skin) and len(set(skin)) == len(skin), (ladder, mass, skin)
+        assert depth == sorted(depth), (ladder, mass, depth)
+    if ladder == "lying":  # the routine's own ends: tennis ball on a bed ... baseball on hardwood
+        assert steps[0] == ("tennis", "bed") and steps[-1] == ("baseball", "hardwood")
+
+
+def test_app_says_where_the_set_up_sits_on_the_ladder_not_a_rank_among_twenty():
+    from hipball.apps.pressure import advice_html
+
+    text = advice_html("tennis", "bed", 70)
+    assert "gentlest" in text and "step 1 of 5" in text
+    assert "of 20" not in text and "tennis ball on wall" not in text
+    assert "step 1 of 4" in advice_html("tennis", "wall", 70)
+    assert "between steps 2 and 3 of 5" in advice_html("racquetball", "bed", 70)
+
+
+# ---------------------------------------------------------------- every combination, cheaply
+
+@pytest.fixture(scope="module")
+def pages():
+    return {c: page.page_data(_values(client="Client", side=c[0], ball=c[1], surface=c[2], level=c[3],
+                                      paper=c[4]))
+            for c in COMBOS}
+
+
+def test_every_combination_has_page_data(pages):
+    assert len(pages) == 3 * 5 * 4 * 2 * 2 == 240
+
+
+def test_wall_set_ups_stand_and_lying_set_ups_lie(pages):
+    for (side, ball, surface, level, paper), d in pages.items():
+        steps = " ".join(d["steps"])
+        if surface == "wall":
+            assert steps.startswith("Stand with your back to a wall"), steps
+            assert "Lie " not in steps and "lying on your back" not in steps and "rolling onto your side" not in steps
+        else:
+            assert steps.startswith("Lie on your back on " + ("the bed" if surface == "bed" else "the floor"))
+            assert "wall" not in steps
+
+
+def test_step_4_keeps_the_key_cue(pages):
+    for key, d in pages.items():
+        step4 = d["steps"][3]
+        assert "three-quarters" in step4 and "120 to 135 degrees" in step4, (key, step4)
+        assert "front corner" in step4 and "most common mistake" in step4
+        assert "roll well onto your side" not in " ".join(d["steps"]).lower()
+        assert "three-quarters" in d["rolling_caption"]
+
+
+def test_ball_and_surface_words_read_naturally(pages):
+    expected = {("racquetball", "bed"): "a racquetball on a bed",
+                ("baseball", "hardwood"): "a baseball on a hardwood floor",
+                ("tennis", "wall"): "a tennis ball against a wall",
+                ("lacrosse", "carpet"): "a lacrosse ball on a carpeted floor"}
+    for (b, s), words in expected.items():
+        assert setup_words(b, s) == words
+    for (side, ball, surface, level, paper), d in pages.items():
+        advice = " ".join(d["ball_advice"])
+        assert advice.startswith(f"Your set-up: {setup_words(ball, surface)}.")
+        text = " ".join([advice, *d["steps"], *(s["text"] for s in d["ladder"]["steps"])])
+        for bad in ("ball ball", "racquetball ball", "baseball ball", "a hardwood.", "on a wall",
+                    "a a "):
+            assert bad not in text, (bad, text)
+
+
+def test_ladder_is_in_the_model_order_and_marks_the_client(pages):
+    for (side, ball, surface, level, paper), d in pages.items():
+        f = firmness(ball, surface)
+        lad = d["ladder"]
+        assert [s["text"].lower() for s in lad["steps"]] == [
+            step_words(b, s).lower() for b, s in f.steps]
+        assert ("wall" in lad["title"]) == (surface == "wall")
+        marked = [i for i, s in enumerate(lad["steps"], start=1) if s["yours"]]
+        if f.step is not None:
+            assert marked == [f.step] and lad["place"] == ""
+        else:
+            assert marked == [] and (lad["place"] or ball == "golf")
+        assert "Move up one step only when" in lad["move_up"]
+        assert "Come back down a step" in lad["move_down"]
+        assert lad["review"].startswith("Review with your therapist")
+        if surface != "wall":
+            assert any("lacrosse" in s["text"] for s in lad["steps"])
+
+
+def test_handout_verdict_equals_the_apps(pages):
+    for (side, ball, surface, level, paper), d in pages.items():
+        f = firmness(ball, surface, REFERENCE_MASS_KG)
+        assert f.client_text in d["ball_advice"][0]
+        assert _app_word(ball, surface, REFERENCE_MASS_KG) == f.word
+
+
+def test_beginners_are_told_when_the_set_up_is_not_step_1(pages):
+    for (side, ball, surface, level, paper), d in pages.items():
+        said = any("Beginners usually start on step 1" in line for line in d["ball_advice"])
+        f = firmness(ball, surface)
+        assert said == (level == "beginner" and f.step != 1 and not f.point_tool), (ball, surface, level)
+
+
+def test_dose_steps_and_box_agree(pages):
+    for (side, ball, surface, level, paper), d in pages.items():
+        dose = dosage(level)
+        steps = " ".join(d["steps"])
+        assert f"about {dose.session_min:g} minutes" in steps
+        assert f"about {dose.hold_s:g} seconds" in steps
+        assert f"about {dose.intensity_0_10:g} out of 10" in steps
+        assert any(f"about {dose.session_min:g} minutes" in line for line in d["dose_lines"])
+
+
+def test_every_red_flag_and_local_caution_is_on_every_page(pages):
+    flags = [f.client_text.strip() for f in red_flags() if f.urgency != "local"]
+    local = [f.client_text.strip() for f in red_flags() if f.urgency == "local"]
+    assert len(flags) >= 20 and len(local) >= 4
+    for key, d in pages.items():
+        printed = " ".join(f["text"] for f in d["red_flags"])
+        assert all(f in printed for f in flags), key
+        assert d["cautions"] == local
+        assert d["evidence"].startswith("Pressing on tender spots")
+
+
+# ---------------------------------------------------------------- notes against the set-up
+
+def test_notes_naming_another_ball_are_flagged_on_the_page():
+    check = content.notes_check("Try the lacrosse ball on the bed next week.", "baseball", "hardwood")
+    assert "lacrosse ball" in check and "bed" in check and "a baseball on a hardwood floor" in check
+    assert content.notes_check("Keep to the baseball on the hardwood floor.", "baseball", "hardwood") == ""
+    assert content.notes_check("Three times a week.", "tennis", "bed") == ""
+    assert content.notes_conflicts("tennis balls are fine too", "racquetball", "bed") == ["tennis ball"]
+
+
+# ---------------------------------------------------------------- compiled: text and pages
+
+def _text(pdf: bytes) -> list[str]:
+    return [re.sub(r"\s+", " ", p.extract_text()) for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+
+
+def _flat(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+SAMPLE = [  # every ball, every surface, both papers, both levels, each side, large print
+    dict(side="right", ball="racquetball", surface="bed", paper="letter", level="beginner"),
+    dict(side="both", ball="lacrosse", surface="carpet", paper="a4", level="experienced"),
+    dict(side="left", ball="tennis", surface="wall", paper="letter", level="beginner", large_print=True),
+    dict(side="right", ball="baseball", surface="hardwood", paper="a4", level="experienced"),
+    dict(side="left", ball="golf", surface="wall", paper="a4", level="experienced", large_print=True),
+]
+
+
+@pytest.mark.parametrize("kw", SAMPLE, ids=lambda kw: "-".join(str(v) for v in kw.values()))
+def test_compiled_handout_prints_the_words_and_has_its_pages(kw):
+    v = _values(client="Sam", **kw)
+    pdf = page.render_pdf(v)
+    assert page.page_count(pdf) == page.PAGES[bool(v["large_print"])]
+    pages = _text(pdf)
+    text = _flat(" ".join(pages))
+    d = page.page_data(v)
+    for piece in [*d["steps"], *d["ball_advice"], d["ladder"]["move_up"], d["evidence"],
+                  *(f["text"] for f in d["red_flags"]), *d["cautions"]]:
+        assert _flat(piece) in text, piece
+    large = bool(v["large_print"])
+    where = {part: 1 + next(i for i, p in enumerate(pages) if heading in p) for part, heading in PART_HEADINGS.items()}
+    assert where == {part: pages_[large] for part, pages_ in WHERE.items()}, where
+
+
+PART_HEADINGS = {"dose": "Your dose", "red flags": "STOP and see a clinician", "aftercare": "Aftercare"}
+WHERE = {"dose": {False: 1, True: 2}, "red flags": {False: 2, True: 3}, "aftercare": {False: 2, True: 2}}
+
+
+def test_notebook_06_says_where_the_handout_prints_dose_aftercare_and_red_flags(repo):
+    """Its instructor notes must match the pages the compiled handout uses (WHERE, checked
+    above against the PDF's text)."""
+    import nbformat
+
+    nb = nbformat.read(repo / "notebooks" / "06_dose_aftercare_red_flags.ipynb", as_version=4)
+    notes = re.sub(r"\s+", " ", next(c.source for c in nb.cells if "Instructor notes" in c.source))
+    assert (f"Page {WHERE['dose'][False]} of the preview carries the routine and the dose box; "
+            f"page {WHERE['red flags'][False]} the red flags") in notes
+    assert WHERE["aftercare"][False] == WHERE["red flags"][False]  # "... and the aftercare"
+    assert (f"In large print the dose and the aftercare are on page {WHERE['dose'][True]} and the red "
+            f"flags on page {WHERE['red flags'][True]}") in notes
+    assert WHERE["aftercare"][True] == WHERE["dose"][True]
+    assert "3.9, 6.2 and 8.2" in notes and "3, 6 or 8" not in notes
+
+
+def test_notes_at_the_length_limit_keep_the_page_count():
+    notes = ("Work the front corner first, then the back. " * 40)[: params.MAX_NOTES - 40]
+    notes += " Try the lacrosse ball on the bed."
+    assert len(notes) <= params.MAX_NOTES
+    v = _values(client="Dev", notes=notes, ball="baseball", surface="hardwood", level="experienced")
+    pdf = page.render_pdf(v)
+    assert page.page_count(pdf) == page.PAGES[False]
+    text = _flat(" ".join(_text(pdf)))
+    assert _flat("Your therapist's notes mention a lacrosse ball") in text
+    big = page.render_pdf(dict(v, large_print=True))
+    assert page.page_count(big) <= page.PAGES[True] + 1
+
+
+def test_evidence_statement_prints_in_body_type_not_only_the_footer():
+    """'What the research shows' in the body's 9.5 pt (the grey sources footer is 6 pt)."""
+    pdf = page.render_pdf(_values(client="Ivy"))
+    sizes = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            sizes.setdefault(text.strip()[:25], size * tm[0])
+
+    for p in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        p.extract_text(visitor_text=visit)
+    heading = [v for k, v in sizes.items() if k.startswith("What the research shows")]
+    body = [v for k, v in sizes.items() if k.startswith("Pressing on tender spots")]
+    assert heading and body, sorted(sizes)[:40]
+    assert min(heading + body) >= 9.0
