@@ -166,7 +166,7 @@ DOMAIN_RED_FLAGS = [  # DOMAIN.md section 4, item by item
     ("after the age of 50",), ("sexual function", "numbness between the legs"),
     # local cautions: keep the ball off these spots
     ("broken", "infected", "bruised"), ("varicose veins",), ("hurt in the last few days",),
-    ("tingles", "burns", "shoots", "move the ball"),
+    ("tingle", "burn", "shoot", "move the ball"),
 ]
 
 

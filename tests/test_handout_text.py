@@ -203,10 +203,19 @@ def test_every_red_flag_and_local_caution_is_on_every_page(pages):
 
 def test_notes_naming_another_ball_are_flagged_on_the_page():
     check = content.notes_check("Try the lacrosse ball on the bed next week.", "baseball", "hardwood")
-    assert "lacrosse ball" in check and "bed" in check and "a baseball on a hardwood floor" in check
+    assert check.startswith("Your therapist's notes mention a lacrosse ball and a bed;")
+    assert "a baseball on a hardwood floor" in check
     assert content.notes_check("Keep to the baseball on the hardwood floor.", "baseball", "hardwood") == ""
     assert content.notes_check("Three times a week.", "tennis", "bed") == ""
-    assert content.notes_conflicts("tennis balls are fine too", "racquetball", "bed") == ["tennis ball"]
+    assert content.notes_conflicts("tennis balls are fine too", "racquetball", "bed") == ["a tennis ball"]
+    assert content.notes_conflicts("Use the wall at work.", "tennis", "bed") == ["a wall"]
+
+
+def test_the_clients_spots_say_where_the_body_is_to_reach_them():
+    assert content.trigger_point_label("gluteus_minimus.anterior", "bed") == (
+        "Gluteus minimus (anterior): front corner, three-quarters toward face down")
+    assert content.trigger_point_label("gluteus_maximus.middle", "wall").endswith(": back to the wall")
+    assert content.trigger_point_label("gluteus_minimus.anterior") == "Gluteus minimus (anterior)"
 
 
 # ---------------------------------------------------------------- compiled: text and pages
@@ -244,7 +253,7 @@ def test_compiled_handout_prints_the_words_and_has_its_pages(kw):
     assert where == {part: pages_[large] for part, pages_ in WHERE.items()}, where
 
 
-PART_HEADINGS = {"dose": "Your dose", "red flags": "STOP and see a clinician", "aftercare": "Aftercare"}
+PART_HEADINGS = {"dose": "Your dose", "red flags": "STOP and see a doctor", "aftercare": "Aftercare"}
 WHERE = {"dose": {False: 1, True: 2}, "red flags": {False: 2, True: 3}, "aftercare": {False: 2, True: 2}}
 
 

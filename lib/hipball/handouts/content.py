@@ -68,11 +68,27 @@ def aftercare() -> list[str]:
     return [a.client_text for a in _dosage.aftercare()]
 
 
-def trigger_point_label(trp_id: str) -> str:
-    """A reader's name: 'gluteus_minimus.anterior' -> 'Gluteus minimus (anterior)'."""
+# Where the body is when the ball reaches a spot, in plain words (trigger_points.csv position).
+_POSITION_WORDS = {
+    "lying": {"supine": "on your back", "side_lying": "on your side",
+              "three_quarter_prone": "front corner, three-quarters toward face down", "seated": "sitting"},
+    "standing": {"supine": "back to the wall", "side_lying": "side-on to the wall",
+                 "three_quarter_prone": "front corner, three-quarters round", "seated": "sitting"},
+}
+
+
+def trigger_point_label(trp_id: str, surface: str | None = None) -> str:
+    """A reader's name: 'gluteus_minimus.anterior' -> 'Gluteus minimus (anterior)' (the names
+    the referral map's key uses); with ``surface``, also where the body is to reach it, in plain
+    words: 'Gluteus minimus (anterior): front corner, three-quarters toward face down'."""
     tp = _referral.trigger_point(trp_id)
     m = _referral.muscles()[tp.muscle_id]
-    return f"{m.display_name} ({tp.name.replace('_', ' ')})"
+    name = f"{m.display_name} ({tp.name.replace('_', ' ')})"
+    if surface is None:
+        return name
+    posture = "standing" if surface == "wall" else "lying"
+    where = _POSITION_WORDS[posture].get(tp.position)
+    return f"{name}: {where}" if where else name
 
 
 def setup_line(ball: str, surface: str) -> str:
@@ -114,8 +130,8 @@ def ladder(ball: str, surface: str) -> dict[str, Any]:
         "title": "Gentlest to firmest" + (" (against a wall)" if f.ladder == "standing" else ""),
         "steps": steps,
         "place": place,
-        "move_up": "Move up one step only when your spots no longer feel like a 'good hurt', you have "
-                   "had no next-day soreness for two weeks, and your therapist agrees.",
+        "move_up": "Move up one step only when the tender spots no longer feel like a 'good hurt', you "
+                   "have had no next-day soreness for two weeks, and your therapist agrees.",
         "move_down": "Come back down a step if you are sore for more than two days, cannot relax on "
                      "the ball, or on a bad day.",
         "review": "Review with your therapist on:",
@@ -123,7 +139,8 @@ def ladder(ball: str, surface: str) -> dict[str, Any]:
 
 
 def notes_conflicts(notes: str, ball: str, surface: str) -> list[str]:
-    """Balls or surfaces the therapist's notes name that are not the set-up on the page.
+    """Balls or surfaces the therapist's notes name that are not the set-up on the page
+    ('a lacrosse ball', 'a bed').
 
     The notes are the therapist's call and print as written; the set-up line, the dose and the
     ladder follow ``ball`` and ``surface``. A mismatch is said on the page (``notes_check``),
@@ -135,12 +152,12 @@ def notes_conflicts(notes: str, ball: str, surface: str) -> list[str]:
     for b in _pressure.BALLS:
         word = _pressure.balls()[b].name.lower().replace(" ball", "")
         if b != ball and re.search(rf"\b{re.escape(word)}(?:\s*ball)?s?\b", text):
-            named.append(_pressure.balls()[b].name.lower())
+            named.append("a " + _pressure.balls()[b].name.lower())
     surface_words = {"bed": ("bed", "mattress"), "carpet": ("carpet",), "hardwood": ("hardwood", "wooden floor"),
                      "wall": ("wall",)}
     for s, words in surface_words.items():
         if s != surface and any(re.search(rf"\b{w}s?\b", text) for w in words):
-            named.append(_pressure.SURFACE_WORDS[s].split(" ", 2)[-1])
+            named.append(_pressure.SURFACE_WORDS[s].split(" ", 1)[-1])
     return named
 
 
@@ -150,7 +167,7 @@ def notes_check(notes: str, ball: str, surface: str) -> str:
     if not named:
         return ""
     what = " and ".join(named) if len(named) <= 2 else ", ".join(named[:-1]) + " and " + named[-1]
-    return (f"Your therapist's notes mention a {what}; the set-up, dose and ladder on this sheet are for "
+    return (f"Your therapist's notes mention {what}; the set-up, dose and ladder on this sheet are for "
             f"{_pressure.setup_words(ball, surface)}. If you are not sure which to use, ask your therapist.")
 
 

@@ -141,7 +141,7 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "fig_referral": "referral.svg",
         "referral_caption": "A trigger point can send pain to a place some distance away. Solid areas: "
                             "felt by nearly everyone with that spot; dotted areas: by some.",
-        "trigger_points": [content.trigger_point_label(t) for t in trps],
+        "trigger_points": [content.trigger_point_label(t, v["surface"]) for t in trps],
         "aftercare": content.aftercare(),
         "red_flags": content.red_flags(),
         "log_hint": "One line per session: the date, how many minutes, and your pain from 0 "

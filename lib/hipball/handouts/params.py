@@ -23,7 +23,7 @@ LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif")
 
 MAX_NAME = 120      # characters for client, therapist
 MAX_CLINIC = 200
-MAX_NOTES = 1200    # the longest note accepted; more than ~480 characters can add a page (page.py)
+MAX_NOTES = 1200    # the longest note accepted; normal print keeps its pages, large print may add one (page.py)
 
 
 @dataclass(frozen=True)
