@@ -127,7 +127,7 @@ def ladder(ball: str, surface: str) -> dict[str, Any]:
     else:
         place = f"Your set-up sits between steps {f.below_step - 1} and {f.below_step}."
     return {
-        "title": "Gentlest to firmest" + (" (against a wall)" if f.ladder == "standing" else ""),
+        "title": "Your ladder, gentlest to firmest" + (" (against a wall)" if f.ladder == "standing" else ""),
         "steps": steps,
         "place": place,
         "move_up": "Move up one step only when the tender spots no longer feel like a 'good hurt', you "
@@ -264,7 +264,7 @@ def short_citation(row: dict) -> str:
     year = row["year"].strip()
     if all(len(p.split()) == 2 and p.split()[1].isupper() for p in people) and people:
         names = [p.split()[0] for p in people]
-        who = " & ".join(names) if len(names) == 2 else f"{names[0]} et al."
+        who = names[0] if len(names) == 1 else " & ".join(names) if len(names) == 2 else f"{names[0]} et al."
     else:  # an organisation
         who = row["authors"].replace("National Institute for Health and Care Excellence", "NICE")
         if not year:
