@@ -18,7 +18,7 @@ from matplotlib.patches import Rectangle
 
 from hipball.draw.pressure import BALL_STYLE, draw_ball_surface_chart
 from hipball.pressure import (BALLS, KPA_PER_KG_CM2, SURFACES, balls, contact_pressure, firmness, ladder_place,
-                              pain_threshold_band_kpa, setup_words, step_words, surfaces)
+                              pain_threshold_band_kpa, pressure_table, setup_words, step_words, surfaces)
 
 MASS_RANGE = (40, 150)
 
@@ -81,7 +81,7 @@ class BallSurfaceExplorer(App):
         # legend) never changes: a mass change then only re-blits the bars, their labels and
         # the title instead of redrawing the whole chart.
         lo, hi = pain_threshold_band_kpa()
-        heaviest = max(contact_pressure(b, x, MASS_RANGE[1]).mean_pressure_kpa for b in BALLS for x in SURFACES)
+        heaviest = max(r.mean_pressure_kpa for r in pressure_table(MASS_RANGE[1]).values())
         self.ax.set_ylim(0, max(hi, heaviest) * 1.15)
         self.dynamic = ([self.pick_bar, self.pick_marker, self.chart.title] + list(self.chart.bars.values())
                         + list(self.chart.value_labels.values()) + list(self.chart.depth_markers.values()))
@@ -95,8 +95,9 @@ class BallSurfaceExplorer(App):
     def update(self) -> None:
         mass, pick = float(self.mass.value), (self.ball.value, self.surface.value)
         lo, hi = pain_threshold_band_kpa()
+        table = pressure_table(mass)
         for key, bar in self.chart.bars.items():
-            r = contact_pressure(*key, mass)
+            r = table[key]
             bar.set_height(r.mean_pressure_kpa)
             bar.set_alpha(0.35)  # the picked one is the overlay bar, drawn on top
             bar.set_linewidth(0.6)
