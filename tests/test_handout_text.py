@@ -301,3 +301,17 @@ def test_evidence_statement_prints_in_body_type_not_only_the_footer():
     body = [v for k, v in sizes.items() if k.startswith("Pressing on tender spots")]
     assert heading and body, sorted(sizes)[:40]
     assert min(heading + body) >= 9.0
+
+
+@pytest.mark.slow
+def test_every_combination_compiles_to_its_page_count():
+    """All 240 side x ball x surface x level x paper handouts, compiled (figures are cached per
+    side, so each is one Typst run): normal print is always page.PAGES[False] pages."""
+    wrong = []
+    for side, ball, surface, level, paper in COMBOS:
+        v = _values(client="Client", side=side, ball=ball, surface=surface, level=level, paper=paper,
+                    therapist="Sam Rivera, LMT (NMT)", clinic="Riverside Neuromuscular Therapy · 555-0134")
+        n = page.page_count(page.render_pdf(v))
+        if n != page.PAGES[False]:
+            wrong.append((side, ball, surface, level, paper, n))
+    assert not wrong, wrong
