@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -206,7 +207,8 @@ def test_anonymized_handout_prints_no_name_but_a_line_to_write_it():
     data = page.page_data(v)
     assert "Secret" not in json.dumps(data, ensure_ascii=False) and data["name_line"]
     text = _text(page.render_pdf(v))
-    assert "Secret" not in text and "Start on the bed." in text
+    assert "Secret" not in text and "Start on the bed." not in text   # notes may name the client
+    assert "write any notes here by hand" in text
 
 
 def test_same_inputs_same_bytes():
@@ -233,6 +235,73 @@ def test_rendered_page_matches_baseline(repo):
     assert rms < 4.0, f"page 1 differs from {BASELINE}: RMS {rms:.2f}"
     # readable in grayscale: dark ink on a light page, and the red-flags frame is black
     assert img.mean() > 200 and img.min() < 40
+
+
+def test_packet_pages_are_the_handout_pages_at_their_own_size(tmp_path):
+    """A4 and Letter handouts in one packet: every packet page equals its source page (size,
+    content stream, text); nothing cropped onto the other paper."""
+    a4 = tmp_path / "a4.pdf"
+    letter = tmp_path / "letter.pdf"
+    a4.write_bytes(page.render_pdf(_values(client="Ann A4", paper="a4")))
+    letter.write_bytes(page.render_pdf(_values(client="Bo Letter", paper="letter", large_print=True)))
+    out = tmp_path / "packet.pdf"
+    n = page.build_packet([a4, letter], out)
+    sources = [p for f in (a4, letter) for p in pypdf.PdfReader(f).pages]
+    packet = pypdf.PdfReader(out).pages
+    assert n == len(packet) == len(sources) == 5
+    for got, want in zip(packet, sources):
+        assert [float(x) for x in got.mediabox] == [float(x) for x in want.mediabox]
+        assert got.get_contents().get_data() == want.get_contents().get_data()
+        assert got.extract_text() == want.extract_text()
+    assert float(packet[0].mediabox.height) == pytest.approx(A4[1], abs=0.05)
+    assert float(packet[-1].mediabox.height) == pytest.approx(LETTER[1], abs=0.05)
+
+
+def test_metadata_never_carries_more_than_the_page_shows():
+    v = _values(client="Ann Lee", therapist="Sam Rivera", clinic="Riverside 555-0134", notes="Ann: go gently")
+    meta = pypdf.PdfReader(io.BytesIO(page.render_pdf(v))).metadata
+    assert "Ann Lee" in meta.title and meta.author == "hipball"
+    anon = page.render_pdf(dict(v, anonymize=True))
+    meta = pypdf.PdfReader(io.BytesIO(anon)).metadata
+    shown = " ".join(str(x) for x in meta.values())
+    for secret in ("Ann", "Sam", "Rivera", "Riverside"):
+        assert secret not in shown, shown
+    text = _text(anon)
+    assert "Ann" not in text and "go gently" not in text          # notes may name the client
+    assert "Sam Rivera" in text                                    # the contact still prints
+
+
+def test_a_huge_logo_makes_a_small_handout(tmp_path):
+    rng = np.random.default_rng(0)
+    photo = tmp_path / "logo.png"
+    Image.fromarray(rng.integers(0, 255, (1100, 1300, 3), dtype=np.uint8)).save(photo)
+    assert 3_000_000 < photo.stat().st_size <= 5_000_000
+    plain = page.render_pdf(_values(client="Cy"))
+    pdf = page.render_pdf(_values(client="Cy", logo=str(photo)))
+    assert len(pdf) - len(plain) < 600_000, (len(pdf), len(plain))   # the file was 4+ MB
+
+
+def test_work_files_stay_in_the_given_folder(tmp_path, monkeypatch):
+    """data.json (names, notes) is written beside the PDF, in a private folder, never in the
+    system's temporary folder (a killed run would leave it there)."""
+    import stat
+
+    import typst
+
+    seen = {}
+    real_compile = typst.compile
+
+    def spy(main, **kw):
+        root = Path(kw["root"])
+        seen["root"], seen["mode"] = root, stat.S_IMODE(root.stat().st_mode)
+        seen["data"] = (root / "data.json").read_text(encoding="utf-8")
+        return real_compile(main, **kw)
+
+    monkeypatch.setattr(typst, "compile", spy)
+    out = tmp_path / "out"
+    page.render_handout(_values(client="Dee Private", output_pdf=str(out / "dee.pdf")))
+    assert seen["root"].parent == out and seen["mode"] == 0o700 and "Dee Private" in seen["data"]
+    assert sorted(p.name for p in out.iterdir()) == ["dee.pdf"]     # the work folder is gone after
 
 
 # ---- the class batch (one kernel per run) -----------------------------------------------------

@@ -35,7 +35,7 @@ def test_environment_yml_matches_pyproject(repo):
 def test_extras(repo):
     extras = tomllib.loads((repo / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     assert {_name(r) for r in extras["atlas"]} == {"myo-sim", "mujoco"}
-    assert {"pytest", "pytest-mpl", "pypdf", "playwright"} <= {_name(r) for r in extras["test"]}
+    assert {"pytest", "pytest-mpl", "playwright"} <= {_name(r) for r in extras["test"]}
 
 
 def test_required_top_level(repo):

@@ -87,12 +87,22 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+WORK_PREFIX = ".hipball-work-"   # a page's private work folder (page.py), inside --out
+
+
 def clean_partials(out_dir: Path) -> int:
-    """Remove leftovers of an interrupted run (``.*.part``, ``.*.part.ipynb``). Returns how many."""
+    """Remove leftovers of an interrupted run (``.*.part``, ``.*.part.ipynb``, a page's
+    ``.hipball-work-*`` folder). Links are removed, never followed. Returns how many."""
+    import shutil
+
     n = 0
-    for p in [*Path(out_dir).glob(".*.part"), *Path(out_dir).glob(".*.part.ipynb")]:
+    for p in [*Path(out_dir).glob(".*.part"), *Path(out_dir).glob(".*.part.ipynb"),
+              *Path(out_dir).glob(WORK_PREFIX + "*")]:
         try:
-            p.unlink()
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p)
+            else:
+                p.unlink()
             n += 1
         except OSError:
             pass
