@@ -254,6 +254,12 @@ def read_roster(path: str | Path) -> Roster:
     raise ValueError(f"roster {path.name!r}: use a .csv or .yaml file")
 
 
+def single(client: str) -> Roster:
+    """A one-row roster for ``hipball handouts --client NAME`` (row 1; the other columns come
+    from the command line's options)."""
+    return Roster(None, [Row(1, {"client": client} if client.strip() else {})], ["client"], [])
+
+
 def demo_path() -> Path:
     from importlib import resources
 
