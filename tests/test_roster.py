@@ -383,3 +383,20 @@ def test_a_huge_logo_is_downscaled_for_print(tmp_path):
     with Image.open(work / name) as im:
         assert im.height <= logo.PRINT_PX[1] and im.width <= logo.PRINT_PX[0]
         assert im.width / im.height == pytest.approx(4 / 3, rel=0.02)
+
+
+def test_an_open_output_folder_is_made_private_only_when_it_is_ours(tmp_path):
+    import stat
+
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    fresh.chmod(0o755)
+    (warning,) = paths.make_private(fresh)
+    assert "made private (0700)" in warning and stat.S_IMODE(fresh.stat().st_mode) == 0o700
+    assert paths.make_private(fresh) == []
+    home = tmp_path / "documents"            # someone's folder with other things in it
+    home.mkdir()
+    (home / "taxes.pdf").write_bytes(b"x")
+    home.chmod(0o755)
+    (warning,) = paths.make_private(home)
+    assert "use a private folder" in warning and stat.S_IMODE(home.stat().st_mode) == 0o755

@@ -167,8 +167,12 @@ def make_private(out_dir: Path) -> list[str]:
     mode = stat.S_IMODE(os.stat(out_dir).st_mode)
     if not mode & 0o077:
         return []
-    if hasattr(os, "getuid") and os.stat(out_dir).st_uid != os.getuid():
-        return [f"--out {out_dir} can be read by other users (mode {mode:04o}) and is not yours to change: "
-                "move the handouts to a private folder"]
+    mine = not hasattr(os, "getuid") or os.stat(out_dir).st_uid == os.getuid()
+    # only a folder that is empty or already holds handouts is changed: --out . or --out ~/Documents
+    # is the user's own folder, and its permissions are theirs to decide
+    ours = not any(Path(out_dir).iterdir()) or any((Path(out_dir) / f).exists() for f in (LOCK, "summary.json"))
+    if not (mine and ours):
+        return [f"--out {out_dir} can be read by other users (mode {mode:04o}): the handouts in it are "
+                "private (0600), but their names show; use a private folder"]
     os.chmod(out_dir, 0o700)
     return [f"--out {out_dir} could be read by other users (mode {mode:04o}): made private (0700)"]
