@@ -220,10 +220,10 @@ def test_unprintable_characters_are_a_clear_error_per_field(monkeypatch):
     msg = by["client"].message
     assert "张 (U+5F20)" in msg and "伟 (U+4F1F)" in msg and "HIPBALL_FONT_DIR" in msg and "--anonymize" in msg
     assert "慢 (U+6162)" in by["notes"].message and "来 (U+6765)" in by["notes"].message
-    # with --anonymize the name is not printed, so it need not be printable; the message
-    # shown then names no character of the client's text
-    c = params.validate({"client": CJK, "notes": "慢", "anonymize": True})
-    assert [e.column for e in c.errors] == ["notes"]
+    # with --anonymize the name and the notes are not printed, so they need not be printable;
+    # a message about a printed private field then names no character of its text
+    c = params.validate({"client": CJK, "notes": "慢", "clinic": "慢 Clinic", "anonymize": True})
+    assert [e.column for e in c.errors] == ["clinic"]
     assert "慢" not in c.errors[0].public(True) and "HIPBALL_FONT_DIR" in c.errors[0].public(True)
 
 

@@ -255,7 +255,7 @@ def _printable(values: dict[str, Any], errors: list[ParamError]) -> None:
     from hipball.handouts import glyphs
 
     for name in PRINTED_TEXT:
-        if name == "client" and values.get("anonymize"):
+        if name in ("client", "notes") and values.get("anonymize"):
             continue  # not printed with --anonymize
         text = values.get(name) or ""
         chars = glyphs.missing(text)
