@@ -525,7 +525,7 @@ def test_rerun_renders_a_changed_row_and_the_packet_is_exactly_the_roster(tmp_pa
     assert rows[2]["status"] == "rendered" and "side 'right' -> 'left'" in rows[2]["reason"], rows[2]
     assert rows[3]["status"] == "skipped" and "unchanged" in rows[3]["reason"]
     assert "ana-lima.pdf was a symbolic link" in said
-    assert "not in this roster (kept, not in the packet): bo-chen.pdf" in said
+    assert "older handouts not made from this roster or this run (kept, not in the packet): bo-chen.pdf" in said
     ana = out / "ana-lima.pdf"
     assert not ana.is_symlink() and "Ana Lima" in _text(ana.read_bytes()) and "left hip" in _text(ana.read_bytes())
     assert "Bo Chen" in _text((out / "bo-chen.pdf").read_bytes())        # Bo's own file untouched

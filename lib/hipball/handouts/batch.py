@@ -272,8 +272,8 @@ def plan(checked: list[Checked], out_dir: Path, *, anonymize: bool = False, forc
 
 
 def strays(out_dir: Path, packet: list[Path]) -> list[str]:
-    """Handouts in --out that this roster does not make (a client removed from the roster,
-    a renamed one): kept, but out of the packet, and named in the summary."""
+    """Handouts in --out that are not in this run's packet (a client removed from the roster,
+    a renamed one, a row that failed this time): kept, out of the packet, named in the summary."""
     current = {p.name for p in packet} | {PACKET}
     return sorted(p.name for p in Path(out_dir).glob("*.pdf")
                   if p.name not in current and _is_regular(p) and _is_regular(p.with_suffix(".ipynb")))
@@ -410,7 +410,8 @@ def summary_text(outcomes: list[Outcome], *, anonymize: bool = False, packet: st
     for w in warnings or []:
         lines.append(f"  warning: {w}")
     if strays:
-        lines.append(f"  not in this roster (kept, not in the packet): {', '.join(strays)}")
+        lines.append(f"  older handouts not made from this roster or this run (kept, not in the packet): "
+                     f"{', '.join(strays)}")
     for status in ("rendered", "failed", "skipped"):
         if not by[status]:
             continue
