@@ -600,9 +600,9 @@ def test_a_killed_run_leaves_no_client_data_outside_out(tmp_path, repo):
                                  str(csv), "--out", str(out), "--notebook", str(slow)], env=env,
                                 start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         t0 = time.monotonic()
-        while not list(out.glob(".hipball-work-*")) and time.monotonic() - t0 < 90:
+        while not list(out.glob(".hipball-work-*/data.json")) and time.monotonic() - t0 < 90:
             time.sleep(0.2)
-        assert list(out.glob(".hipball-work-*")), "the page never started"
+        assert list(out.glob(".hipball-work-*/data.json")), "the page never started"
         if sig == signal.SIGTERM:
             proc.send_signal(sig)            # hipball only: it must stop its kernel itself
             proc.wait(timeout=60)

@@ -74,7 +74,7 @@ def cli_defaults(args) -> dict:
 
 
 def run(args) -> int:
-    from hipball.handouts import batch, glyphs, paths, roster
+    from hipball.handouts import glyphs, paths, roster
 
     if args.jobs < 1:
         raise ValueError(f"--jobs: {args.jobs} is not allowed (1 or more)")
@@ -92,34 +92,44 @@ def run(args) -> int:
         raise ValueError(f"the roster {source_name!r} has no client rows (only a header, or only empty rows)")
     checked = roster.check_rows(table, defaults, anonymize=args.anonymize)
     out = Path(args.out)
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise ValueError(f"--out: {str(out)!r} is {'a link' if out.is_symlink() else 'a file'}, not a folder")
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out: {str(out)!r} is a file, not a folder")
     if not out.exists():
         out.mkdir(parents=True, mode=0o700)  # client data: the owner only
     out = out.resolve()
     warnings = list(table.warnings) + paths.make_private(out)
     with paths.locked(out), _terminate_as_interrupt():
         paths.clean_partials(out)  # leftovers of an interrupted run
-        nb_source = batch.notebook_source(Path(args.notebook) if args.notebook else None)
-        jobs, outcomes, packet, more = batch.plan(checked, out, anonymize=args.anonymize, force=args.force,
-                                                  notebook_source=nb_source)
-        warnings += more
-        notebook = Path(args.notebook) if args.notebook else None
-        progress = not args.no_progress
-        if args.jobs > 1 and len(jobs) > 1:
-            outcomes += _parallel(jobs, out, notebook, args.timeout, args.jobs, progress)
-        else:
-            outcomes += batch.run_jobs(jobs, out, notebook=notebook, timeout=args.timeout, progress=progress)
-        done = {o.file for o in outcomes if o.status in ("rendered", "skipped") and o.file}
-        packet = [p for p in packet if p.name in done]   # exactly this roster's current handouts
-        packet_note = _packet(out, packet)
-        strays = batch.strays(out, packet)
-        text = batch.summary_text(outcomes, anonymize=args.anonymize, packet=packet_note,
-                                  seconds=time.perf_counter() - t0, warnings=warnings, strays=strays)
-        batch.write_summary(out, outcomes, text, anonymize=args.anonymize)
+        try:
+            text, outcomes = _render(args, checked, out, warnings, t0)
+        finally:  # every exit path: Ctrl+C, SIGTERM, an error (a hard kill: the next run)
+            paths.clean_partials(out)
     print(text, end="")
     print(f"Wrote to {out}/ (client data: keep this folder private; it is ignored by git).")
     return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def _render(args, checked, out: Path, warnings: list[str], t0: float):
+    from hipball.handouts import batch
+
+    nb_source = batch.notebook_source(Path(args.notebook) if args.notebook else None)
+    jobs, outcomes, packet, more = batch.plan(checked, out, anonymize=args.anonymize, force=args.force,
+                                              notebook_source=nb_source)
+    warnings = warnings + more
+    notebook = Path(args.notebook) if args.notebook else None
+    progress = not args.no_progress
+    if args.jobs > 1 and len(jobs) > 1:
+        outcomes += _parallel(jobs, out, notebook, args.timeout, args.jobs, progress)
+    else:
+        outcomes += batch.run_jobs(jobs, out, notebook=notebook, timeout=args.timeout, progress=progress)
+    done = {o.file for o in outcomes if o.status in ("rendered", "skipped") and o.file}
+    packet = [p for p in packet if p.name in done]   # exactly this roster's current handouts
+    packet_note = _packet(out, packet)
+    text = batch.summary_text(outcomes, anonymize=args.anonymize, packet=packet_note,
+                              seconds=time.perf_counter() - t0, warnings=warnings,
+                              strays=batch.strays(out, packet))
+    batch.write_summary(out, outcomes, text, anonymize=args.anonymize)
+    return text, outcomes
 
 
 class _terminate_as_interrupt:

@@ -94,7 +94,10 @@ class WarmKernel:
 
         env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
         if self.transport == "ipc":
-            self._sockets = tempfile.mkdtemp(prefix="hipball-kernel-")  # mode 0700
+            # inside --out like every other work file (cleaned by the next run after a kill),
+            # unless that path is too long for a Unix socket name (about 100 bytes)
+            near = str(self.cwd) if len(str(self.cwd)) <= 60 else None
+            self._sockets = tempfile.mkdtemp(prefix=paths.WORK_PREFIX + "kernel-", dir=near)  # mode 0700
             self.km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc",
                                          ip=os.path.join(self._sockets, "kernel"),
                                          connection_file=os.path.join(self._sockets, "kernel.json"))
@@ -385,7 +388,10 @@ def run_jobs(jobs: list[Job], out_dir: Path, *, notebook: Path | None = None, ti
     finally:
         bar.close()
         kernel.shutdown()
-        paths.clean_partials(out_dir)
+        for job in jobs:  # this worker's own partial notebooks only: with --jobs N, the others
+            part = out_dir / f".{job.name}.part.ipynb"   # are still writing theirs
+            if os.path.lexists(part):
+                os.unlink(part)
     return outcomes
 
 
