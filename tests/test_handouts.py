@@ -419,7 +419,7 @@ def test_bad_command_line_default_is_one_clear_error(tmp_path, capsys):
 
 
 LEAKY = """client,side,notes
-Orla Quennell,left,Start on the bed.
+Orla Quennell,left,"Ms Quennell: start on the bed."
 Orla Quennell,right,
 {long},right,
 张伟,both,
