@@ -80,7 +80,7 @@ def main() -> int:
     if r.returncode != 0:
         print(r.stdout, r.stderr, file=sys.stderr)
         return 1
-    n_batch = len([p for p in out_batch.glob("*.pdf") if p.name != "class-packet.pdf"])
+    n_batch = len([p for p in out_batch.glob("*.pdf") if p.name != "class_packet.pdf"])
 
     out_loop = tmp / "loop"
     out_loop.mkdir(exist_ok=True)

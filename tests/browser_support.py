@@ -224,7 +224,7 @@ def _launch(server: Server, cmd: list[str], run_dir: Path, ready_path: str, time
 def start_voila(root: Path, run_dir: Path, *, timeout: float = 60, extra_args: list[str] = ()) -> Server:
     """Voila on 127.0.0.1 serving the folder ``root`` (pages at /voila/render/<notebook>),
     with a token and hipball's Voila configuration (lib/hipball/voila_config/voila.py)."""
-    from hipball.launch import VOILA_CONFIG_DIR
+    from hipball._jupyter import VOILA_CONFIG_DIR
 
     server = Server("voila", root, free_port(), secrets.token_hex(16), run_dir / "voila.log")
     cmd = [sys.executable, "-m", "voila", str(root), "--no-browser",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -206,7 +207,8 @@ def test_anonymized_handout_prints_no_name_but_a_line_to_write_it():
     data = page.page_data(v)
     assert "Secret" not in json.dumps(data, ensure_ascii=False) and data["name_line"]
     text = _text(page.render_pdf(v))
-    assert "Secret" not in text and "Start on the bed." in text
+    assert "Secret" not in text and "Start on the bed." not in text   # notes may name the client
+    assert "write any notes here by hand" in text
 
 
 def test_same_inputs_same_bytes():
@@ -233,6 +235,73 @@ def test_rendered_page_matches_baseline(repo):
     assert rms < 4.0, f"page 1 differs from {BASELINE}: RMS {rms:.2f}"
     # readable in grayscale: dark ink on a light page, and the red-flags frame is black
     assert img.mean() > 200 and img.min() < 40
+
+
+def test_packet_pages_are_the_handout_pages_at_their_own_size(tmp_path):
+    """A4 and Letter handouts in one packet: every packet page equals its source page (size,
+    content stream, text); nothing cropped onto the other paper."""
+    a4 = tmp_path / "a4.pdf"
+    letter = tmp_path / "letter.pdf"
+    a4.write_bytes(page.render_pdf(_values(client="Ann A4", paper="a4")))
+    letter.write_bytes(page.render_pdf(_values(client="Bo Letter", paper="letter", large_print=True)))
+    out = tmp_path / "packet.pdf"
+    n = page.build_packet([a4, letter], out)
+    sources = [p for f in (a4, letter) for p in pypdf.PdfReader(f).pages]
+    packet = pypdf.PdfReader(out).pages
+    assert n == len(packet) == len(sources) == page.PAGES[False] + page.PAGES[True]
+    for got, want in zip(packet, sources):
+        assert [float(x) for x in got.mediabox] == [float(x) for x in want.mediabox]
+        assert got.get_contents().get_data() == want.get_contents().get_data()
+        assert got.extract_text() == want.extract_text()
+    assert float(packet[0].mediabox.height) == pytest.approx(A4[1], abs=0.05)
+    assert float(packet[-1].mediabox.height) == pytest.approx(LETTER[1], abs=0.05)
+
+
+def test_metadata_never_carries_more_than_the_page_shows():
+    v = _values(client="Ann Lee", therapist="Sam Rivera", clinic="Riverside 555-0134", notes="Ann: go gently")
+    meta = pypdf.PdfReader(io.BytesIO(page.render_pdf(v))).metadata
+    assert "Ann Lee" in meta.title and meta.author == "hipball"
+    anon = page.render_pdf(dict(v, anonymize=True))
+    meta = pypdf.PdfReader(io.BytesIO(anon)).metadata
+    shown = " ".join(str(x) for x in meta.values())
+    for secret in ("Ann", "Sam", "Rivera", "Riverside"):
+        assert secret not in shown, shown
+    text = _text(anon)
+    assert "Ann" not in text and "go gently" not in text          # notes may name the client
+    assert "Sam Rivera" in text                                    # the contact still prints
+
+
+def test_a_huge_logo_makes_a_small_handout(tmp_path):
+    rng = np.random.default_rng(0)
+    photo = tmp_path / "logo.png"
+    Image.fromarray(rng.integers(0, 255, (1100, 1300, 3), dtype=np.uint8)).save(photo)
+    assert 3_000_000 < photo.stat().st_size <= 5_000_000
+    plain = page.render_pdf(_values(client="Cy"))
+    pdf = page.render_pdf(_values(client="Cy", logo=str(photo)))
+    assert len(pdf) - len(plain) < 600_000, (len(pdf), len(plain))   # the file was 4+ MB
+
+
+def test_work_files_stay_in_the_given_folder(tmp_path, monkeypatch):
+    """data.json (names, notes) is written beside the PDF, in a private folder, never in the
+    system's temporary folder (a killed run would leave it there)."""
+    import stat
+
+    import typst
+
+    seen = {}
+    real_compile = typst.compile
+
+    def spy(main, **kw):
+        root = Path(kw["root"])
+        seen["root"], seen["mode"] = root, stat.S_IMODE(root.stat().st_mode)
+        seen["data"] = (root / "data.json").read_text(encoding="utf-8")
+        return real_compile(main, **kw)
+
+    monkeypatch.setattr(typst, "compile", spy)
+    out = tmp_path / "out"
+    page.render_handout(_values(client="Dee Private", output_pdf=str(out / "dee.pdf")))
+    assert seen["root"].parent == out and seen["mode"] == 0o700 and "Dee Private" in seen["data"]
+    assert sorted(p.name for p in out.iterdir()) == ["dee.pdf"]     # the work folder is gone after
 
 
 # ---- the class batch (one kernel per run) -----------------------------------------------------
@@ -263,11 +332,11 @@ def test_demo_renders_a_class(tmp_path, capfd):
     assert len(pdfs) == 8 and batch.PACKET in files
     assert all(f[:-4] + ".ipynb" in files for f in pdfs)      # executed notebooks kept beside
     assert {"summary.txt", "summary.json"} <= set(files)
-    assert not any(f.startswith(".") for f in files)          # no partial files left
+    assert not any(f.startswith(".") for f in files if f != ".hipball.lock")   # no partial files left
     assert _files(tmp_path) == ["out/" + f for f in files]   # nothing written outside --out
     packet = pypdf.PdfReader(out / batch.PACKET)
     assert len(packet.pages) == sum(len(pypdf.PdfReader(out / f).pages) for f in pdfs)
-    assert "Σοφία Παπαδοπούλου" in _text((out / "client-6bcc9249.pdf").read_bytes())
+    assert "Σοφία Παπαδοπούλου" in _text((out / "client_6bcc9249.pdf").read_bytes())
     executed = nbformat.read(out / "maya-okafor.ipynb", as_version=4)
     assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
     # client data, every file: owner only (PDFs, notebooks, packet, summaries), the folder too
@@ -275,7 +344,7 @@ def test_demo_renders_a_class(tmp_path, capfd):
     assert set(modes.values()) == {0o600}, modes
     assert stat.S_IMODE(out.stat().st_mode) == 0o700
 
-    # a rerun skips what exists (byte-identical); a PDF without its audit notebook (an
+    # a rerun skips what is unchanged (byte-identical); a PDF without its audit notebook (an
     # interrupted run) is rendered again, and its notebook written
     before = {f: (out / f).read_bytes() for f in pdfs}
     (out / pdfs[0]).unlink()
@@ -312,13 +381,13 @@ def test_bad_rows_stuck_and_crashed_kernels_never_stop_the_class(tmp_path, repo,
     csv = tmp_path / "class.csv"
     csv.write_text(FAULTY, encoding="utf-8")
     out = tmp_path / "out"
-    code = _run(["--roster", str(csv), "--out", str(out), "--notebook", str(faulty), "--timeout", "8"])
+    code = _run(["--roster", str(csv), "--out", str(out), "--notebook", str(faulty), "--timeout", "25"])
     said = capsys.readouterr().out
     assert code == 1
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     rows = {r["row"]: r for r in summary["rows"]}
-    assert rows[2]["status"] == "rendered" and rows[10]["status"] == "rendered"
-    assert rows[3]["status"] == "failed" and "no result within 8 s" in rows[3]["reason"]
+    assert rows[2]["status"] == "rendered" and rows[10]["status"] == "rendered", (rows[2], rows[10])
+    assert rows[3]["status"] == "failed" and "no result within 25 s" in rows[3]["reason"]
     assert rows[4]["status"] == "failed" and "kernel died" in rows[4]["reason"]
     assert rows[5]["errors"][0]["column"] == "trigger_points"
     assert rows[5]["errors"][0]["value"] == "gluteus_minimus.anterio"
@@ -338,10 +407,10 @@ def test_anonymize_names_files_by_row(tmp_path, capsys):
     out = tmp_path / "out"
     assert _run(["--roster", str(csv), "--out", str(out), "--anonymize"]) == 0
     said = capsys.readouterr().out
-    assert (out / "client-002.pdf").exists()
+    assert (out / "client_row002.pdf").exists()
     assert f"(1 handout, {page.PAGES[False]} pages)" in said              # singular
     assert "Secret Name" not in said and "Secret Name" not in (out / "summary.txt").read_text(encoding="utf-8")
-    assert A4 == pytest.approx(tuple(float(x) for x in pypdf.PdfReader(out / "client-002.pdf").pages[0].mediabox[2:]),
+    assert A4 == pytest.approx(tuple(float(x) for x in pypdf.PdfReader(out / "client_row002.pdf").pages[0].mediabox[2:]),
                                abs=0.05)
 
 
@@ -351,7 +420,7 @@ def test_bad_command_line_default_is_one_clear_error(tmp_path, capsys):
 
 
 LEAKY = """client,side,notes
-Orla Quennell,left,Start on the bed.
+Orla Quennell,left,"Ms Quennell: start on the bed."
 Orla Quennell,right,
 {long},right,
 张伟,both,
@@ -393,8 +462,8 @@ def test_anonymize_never_writes_or_shows_a_name(tmp_path, capfd):
     assert "row 2" in rows[3]["reason"] and rows[3]["status"] == "failed"   # duplicate, said without the name
     assert rows[4]["status"] == "failed" and "at most 120" in rows[4]["reason"]
     assert rows[6]["errors"][0]["value"] == "sideways"   # not client data: still shown
-    assert sorted(p.name for p in out.glob("*.pdf")) == ["class-packet.pdf", "client-002.pdf", "client-005.pdf",
-                                                          "client-007.pdf"]
+    assert sorted(p.name for p in out.glob("*.pdf")) == [batch.PACKET, "client_row002.pdf", "client_row005.pdf",
+                                                          "client_row007.pdf"]
     assert _leaks(out, said + err) == []
 
 
@@ -417,5 +486,135 @@ def test_unprintable_name_fails_its_row_only_and_a_font_folder_fixes_it(tmp_path
     monkeypatch.setenv("HIPBALL_FONT_DIR", str(fonts))
     assert _run(["--roster", str(csv), "--out", str(out)]) == 0
     assert "1 rendered, 0 failed, 1 skipped" in capfd.readouterr().out
-    (pdf,) = [p for p in out.glob("client-*.pdf")]
+    (pdf,) = [p for p in out.glob("client_*.pdf")]
     assert CJK in _text(pdf.read_bytes())
+
+
+# ---- issue 12: nothing stale, nothing leaks, one run at a time -----------------------------
+
+def _roster(tmp_path, text, name="class.csv"):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def _summary(out):
+    return {r["row"]: r for r in json.loads((out / "summary.json").read_text(encoding="utf-8"))["rows"]}
+
+
+@pytest.mark.slow
+def test_rerun_renders_a_changed_row_and_the_packet_is_exactly_the_roster(tmp_path, capsys, monkeypatch):
+    ipython = tmp_path / "ipython"
+    monkeypatch.setenv("IPYTHONDIR", str(ipython))
+    out = tmp_path / "out"
+    csv = _roster(tmp_path, "client,side\nAna Lima,right\nBo Chen,left\nClass Handout Row004,both\n,left\n")
+    assert _run(["--roster", str(csv), "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "4 rendered" in said
+    # names unique by construction: a client called like the generic handout of a blank row
+    assert {"class-handout-row004.pdf", "class-handout_row005.pdf"} <= {p.name for p in out.glob("*.pdf")}
+    # the kernels kept no history: no client name under IPYTHONDIR
+    assert not [f for f in ipython.rglob("*") if f.is_file() and b"Ana Lima" in f.read_bytes()]
+
+    # Ana moves to the left side; Bo leaves the class; a link makes Ana's file point at Bo's
+    csv.write_text("client,side\nAna Lima,left\nClass Handout Row004,both\n,left\n", encoding="utf-8")
+    (out / "ana-lima.pdf").unlink()
+    (out / "ana-lima.pdf").symlink_to(out / "bo-chen.pdf")
+    assert _run(["--roster", str(csv), "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    rows = _summary(out)
+    assert rows[2]["status"] == "rendered" and "side 'right' -> 'left'" in rows[2]["reason"], rows[2]
+    assert rows[3]["status"] == "skipped" and "unchanged" in rows[3]["reason"]
+    assert "ana-lima.pdf was a symbolic link" in said
+    assert "older handouts not made from this roster or this run (kept, not in the packet): bo-chen.pdf" in said
+    ana = out / "ana-lima.pdf"
+    assert not ana.is_symlink() and "Ana Lima" in _text(ana.read_bytes()) and "left hip" in _text(ana.read_bytes())
+    assert "Bo Chen" in _text((out / "bo-chen.pdf").read_bytes())        # Bo's own file untouched
+    packet = _text((out / batch.PACKET).read_bytes())
+    assert "Ana Lima" in packet and "Bo Chen" not in packet
+    expected = sum(len(pypdf.PdfReader(out / f).pages) for f in
+                   ("ana-lima.pdf", "class-handout-row004.pdf", "class-handout_row005.pdf"))
+    assert len(pypdf.PdfReader(out / batch.PACKET).pages) == expected
+
+
+@pytest.mark.slow
+def test_one_client_in_one_command_and_an_open_folder_is_made_private(tmp_path, capsys):
+    import stat
+
+    out = tmp_path / "out"
+    out.mkdir(mode=0o755)
+    out.chmod(0o755)
+    assert _run(["--client", "Ann Lee", "--side", "left", "--notes", 'Say "ouch"', "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "made private (0700)" in said and stat.S_IMODE(out.stat().st_mode) == 0o700
+    text = _text((out / "ann-lee.pdf").read_bytes())
+    assert "Ann Lee" in text and "left hip" in text and 'Say "ouch"' in text
+    assert _run(["--client", "Ann Lee", "--side", "middle", "--out", str(out)]) == 2    # same validation
+    assert "--side" in capsys.readouterr().err
+
+
+def test_a_second_run_into_the_same_folder_stops_with_a_clear_message(tmp_path, capsys):
+    from hipball.handouts import paths
+
+    out = tmp_path / "out"
+    out.mkdir(mode=0o700)
+    with paths.locked(out):
+        assert _run(["--demo", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "another `hipball handouts` is writing into" in err and err.count("\n") == 1
+    assert [p.name for p in out.iterdir()] == [".hipball.lock"]      # nothing rendered
+
+
+def test_a_font_folder_that_does_not_exist_is_named(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HIPBALL_FONT_DIR", str(tmp_path / "no-such-fonts"))
+    assert _run(["--roster", str(_roster(tmp_path, "client\nAnn\n")), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "HIPBALL_FONT_DIR" in err and "no-such-fonts" in err and "is not a folder" in err
+
+
+@pytest.mark.slow
+def test_a_killed_run_leaves_no_client_data_outside_out(tmp_path, repo):
+    """SIGTERM while a page is being typeset: the kernel is stopped and the work files are
+    removed; SIGKILL: whatever is left is inside --out and the next run removes it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    nb = nbformat.read(batch.notebook_path(), as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "validated(globals())" in c.source) + 1
+    nb.cells.insert(at, nbformat.v4.new_code_cell(
+        "import time, typst\ntypst.compile = lambda *a, **k: time.sleep(600)"))
+    slow = tmp_path / "slow.ipynb"
+    nbformat.write(nb, slow)
+    csv = _roster(tmp_path, "client,notes\nZed Private,Zed's notes\n")
+    out, tmp = tmp_path / "out", tmp_path / "tmp"
+    tmp.mkdir()
+    env = dict(os.environ, TMPDIR=str(tmp))
+
+    def leaks_outside():
+        return [str(f) for f in tmp.rglob("*") if f.is_file() and b"Zed" in f.read_bytes()]
+
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        proc = subprocess.Popen([sys.executable, "-m", "hipball.cli", "handouts", "--no-progress", "--roster",
+                                 str(csv), "--out", str(out), "--notebook", str(slow)], env=env,
+                                start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        t0 = time.monotonic()
+        while not list(out.glob(".hipball-work-*/data.json")) and time.monotonic() - t0 < 90:
+            time.sleep(0.2)
+        assert list(out.glob(".hipball-work-*/data.json")), "the page never started"
+        if sig == signal.SIGTERM:
+            proc.send_signal(sig)            # hipball only: it must stop its kernel itself
+            proc.wait(timeout=60)
+            time.sleep(1)
+            assert not list(out.glob(".hipball-work-*")) and not list(out.glob(".*.part*"))
+        else:
+            os.killpg(proc.pid, sig)
+            proc.wait(timeout=30)
+        assert leaks_outside() == []
+    assert list(out.glob(".hipball-work-*"))   # SIGKILL: left inside --out...
+    code = subprocess.run([sys.executable, "-m", "hipball.cli", "handouts", "--no-progress", "--roster", str(csv),
+                           "--out", str(out)], env=env, capture_output=True, timeout=300).returncode
+    assert code == 0 and not list(out.glob(".hipball-work-*"))   # ...and gone after the next run
+    assert leaks_outside() == []

@@ -147,6 +147,13 @@ def test_absurd_body_mass_is_refused_with_the_range(mass):
     assert "body_mass_kg" in msg and "20" in msg and "250" in msg and "kg" in msg
 
 
+@pytest.mark.parametrize("mass", ["70", b"70", True, None, [70]])
+def test_body_mass_must_be_a_number_not_text(mass):
+    """'70' (a string) was silently accepted as 70 kg; now a ValueError names the field."""
+    with pytest.raises(ValueError, match=r"body_mass_kg: .* is not a number \(allowed 20 to 250 kg\)"):
+        contact_pressure("tennis", "bed", mass)
+
+
 def test_unknown_ball_names_the_allowed_balls():
     with pytest.raises(ValueError) as err:
         contact_pressure("tenis", "bed", 70)

@@ -7,7 +7,7 @@ import json
 import nbformat
 import pytest
 
-from hipball.handouts import params, paths, roster
+from hipball.handouts import logo, params, paths, roster
 
 
 def _csv(tmp_path, text, name="class.csv", bom=False):
@@ -149,7 +149,7 @@ def test_slug(name, expected):
 
 def test_slug_of_non_latin_name_is_stable_and_safe():
     s = paths.slug("王小明")
-    assert s.startswith("client-") and s == paths.slug("王小明") and s.isascii()
+    assert s.startswith("client_") and s == paths.slug("王小明") and s.isascii()
     assert len(paths.slug("x" * 500)) <= paths.MAX_SLUG
 
 
@@ -220,10 +220,10 @@ def test_unprintable_characters_are_a_clear_error_per_field(monkeypatch):
     msg = by["client"].message
     assert "张 (U+5F20)" in msg and "伟 (U+4F1F)" in msg and "HIPBALL_FONT_DIR" in msg and "--anonymize" in msg
     assert "慢 (U+6162)" in by["notes"].message and "来 (U+6765)" in by["notes"].message
-    # with --anonymize the name is not printed, so it need not be printable; the message
-    # shown then names no character of the client's text
-    c = params.validate({"client": CJK, "notes": "慢", "anonymize": True})
-    assert [e.column for e in c.errors] == ["notes"]
+    # with --anonymize the name and the notes are not printed, so they need not be printable;
+    # a message about a printed private field then names no character of its text
+    c = params.validate({"client": CJK, "notes": "慢", "clinic": "慢 Clinic", "anonymize": True})
+    assert [e.column for e in c.errors] == ["clinic"]
     assert "慢" not in c.errors[0].public(True) and "HIPBALL_FONT_DIR" in c.errors[0].public(True)
 
 
@@ -237,3 +237,166 @@ def test_a_font_folder_makes_those_characters_printable(tmp_path, monkeypatch):
     assert "Hipball Test CJK" in glyphs.text_families()
     assert params.validate({"client": CJK}).ok
     assert not params.validate({"client": "张伟强"}).ok    # 强 is in no font: still refused
+
+
+# ---- issue 12: what the therapist wrote is what is read; bad input is bounded ----------------
+
+# The same class as each spreadsheet writes it ("Save as CSV"): Excel (UTF-8 with a BOM, CRLF,
+# comma; semicolon where the list separator is ';'), LibreOffice (LF, comma or semicolon, quotes
+# only where needed), Google Sheets (CRLF, comma, no BOM). Doubled quotes and newlines in a cell.
+NOTE = 'Say "ouch" if it hurts;\nthen stop, for a minute'
+CLINIC = 'Riverside, "NMT" · 555-0134'
+
+
+def _sheet(delim: str, eol: str, bom: bool, quote_all: bool = False) -> bytes:
+    def cell(v: str) -> str:
+        if quote_all or any(c in v for c in (delim, '"', "\n", "\r")):
+            return '"' + v.replace('"', '""') + '"'
+        return v
+    rows = [["client", "side", "notes", "clinic"],
+            ["Ann Lee", "left", NOTE, CLINIC],
+            ["Bo Chen", "right", "", "Clinic; Suite 2"]]
+    text = eol.join(delim.join(cell(v) for v in r) for r in rows) + eol
+    return (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+
+
+@pytest.mark.parametrize("app, delim, eol, bom, quote_all", [
+    ("excel", ",", "\r\n", True, False), ("excel-semicolon", ";", "\r\n", True, False),
+    ("libreoffice", ",", "\n", False, False), ("libreoffice-semicolon", ";", "\n", False, True),
+    ("google-sheets", ",", "\r\n", False, False), ("tab", "\t", "\r\n", False, False),
+])
+def test_spreadsheet_exports_read_exactly_as_written(tmp_path, app, delim, eol, bom, quote_all):
+    p = tmp_path / f"{app}.csv"
+    p.write_bytes(_sheet(delim, eol, bom, quote_all))
+    r = roster.read_roster(p)
+    assert r.columns == ["client", "side", "notes", "clinic"]
+    assert [row.number for row in r.rows] == [2, 3]        # a newline inside a cell is not a row
+    ann, bo = roster.check_rows(r)
+    assert not ann.errors and not bo.errors, (ann.errors, bo.errors)
+    assert ann.values["notes"] == NOTE                     # doubled quotes read as one, newline kept
+    assert ann.values["clinic"] == CLINIC and bo.values["clinic"] == "Clinic; Suite 2"
+    assert ann.values["side"] == "left" and bo.values["client"] == "Bo Chen"
+
+
+def test_doubled_quotes_in_a_header_only_sniffable_csv(tmp_path):
+    """The issue's case: the header alone says nothing about quoting."""
+    p = _csv(tmp_path, 'client,notes\nAnn,"Say ""ouch"" if it hurts"\n')
+    (c,) = roster.check_rows(roster.read_roster(p))
+    assert c.values["notes"] == 'Say "ouch" if it hurts'
+
+
+YAML_BOMB = """a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+clients:
+  - client: Ann
+    notes: *i
+"""
+
+
+def test_yaml_alias_bomb_is_refused_quickly(tmp_path):
+    import time
+
+    p = tmp_path / "bomb.yaml"
+    p.write_text(YAML_BOMB, encoding="utf-8")
+    t0 = time.perf_counter()
+    with pytest.raises(ValueError, match="too large once its aliases are expanded"):
+        roster.read_roster(p)
+    assert time.perf_counter() - t0 < 5
+    p.write_text("clients: &x\n  - client: Ann\n    notes: *x\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="refers to itself"):
+        roster.read_roster(p)
+
+
+def test_demo_style_anchors_and_merge_keys_still_work(tmp_path):
+    p = tmp_path / "class.yaml"
+    p.write_text("- &base\n  client: Ann\n  clinic: Riverside\n- <<: *base\n  client: Bo\n", encoding="utf-8")
+    a, b = roster.check_rows(roster.read_roster(p))
+    assert b.values["clinic"] == "Riverside" and b.values["client"] == "Bo"
+
+
+def test_roster_size_and_cell_length_are_bounded(tmp_path):
+    rows = "".join(f"Client {i}\n" for i in range(roster.MAX_ROWS + 1))
+    with pytest.raises(ValueError, match=f"at most {roster.MAX_ROWS} client rows"):
+        roster.read_roster(_csv(tmp_path, "client\n" + rows))
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"client,notes\nAnn," + b"x" * (roster.MAX_BYTES + 1) + b"\n")
+    with pytest.raises(ValueError, match="larger than"):
+        roster.read_roster(big)
+    (c,) = roster.check_rows(roster.read_roster(_csv(tmp_path, "client,notes\nAnn," + "y" * 5000 + "\n")))
+    (e,) = c.errors
+    assert e.column == "notes" and "5000 characters" in e.message and len(repr(e.value)) < 200
+
+
+def test_an_unbounded_value_is_never_repr_whole():
+    class Huge(list):
+        def __repr__(self):  # what a blown-up alias graph costs: never called whole
+            raise AssertionError("repr of the whole value")
+    c = params.validate({"client": "Ann", "notes": Huge(["x"] * 10)})
+    (e,) = c.errors
+    assert e.column == "notes" and "is not text" in e.message and len(e.message) < 200
+
+
+def _png(path, size=(40, 20)):
+    from PIL import Image
+
+    Image.new("RGB", size, (0, 114, 178)).save(path)
+    return path
+
+
+def test_logo_is_checked_up_front_as_a_bad_value_of_column_logo(tmp_path):
+    good = _png(tmp_path / "logo.png")
+    assert params.validate({"logo": str(good)}).ok
+    fake = tmp_path / "fake.png"
+    fake.write_text("not an image")
+    link = tmp_path / "passwd.png"
+    link.symlink_to("/etc/passwd")
+    big = tmp_path / "big.png"
+    big.write_bytes(b"\x89PNG" + b"\0" * (logo.MAX_BYTES + 1))
+    svg_as_png = tmp_path / "svg.png"
+    svg_as_png.symlink_to(tmp_path / "drawing.svg")
+    (tmp_path / "drawing.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    bomb = tmp_path / "bomb.svg"
+    bomb.write_text('<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>')
+    for bad, why in ((fake, "not a readable"), (link, "link"), (big, "at most 5 MB"), (svg_as_png, "link"),
+                     (bomb, "DTD")):
+        c = params.validate({"logo": str(bad)})
+        (e,) = c.errors
+        assert e.column == "logo" and why in e.message, (bad.name, e.message)
+        assert "/etc/passwd" not in e.message and "drawing.svg" not in e.message   # never a link's target
+    assert params.validate({"logo": str(tmp_path / "drawing.svg")}).ok
+
+
+def test_a_huge_logo_is_downscaled_for_print(tmp_path):
+    big = _png(tmp_path / "photo.png", (4000, 3000))
+    work = tmp_path / "work"
+    work.mkdir()
+    from PIL import Image
+
+    name = logo.for_print(str(big), work)
+    with Image.open(work / name) as im:
+        assert im.height <= logo.PRINT_PX[1] and im.width <= logo.PRINT_PX[0]
+        assert im.width / im.height == pytest.approx(4 / 3, rel=0.02)
+
+
+def test_an_open_output_folder_is_made_private_only_when_it_is_ours(tmp_path):
+    import stat
+
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    fresh.chmod(0o755)
+    (warning,) = paths.make_private(fresh)
+    assert "made private (0700)" in warning and stat.S_IMODE(fresh.stat().st_mode) == 0o700
+    assert paths.make_private(fresh) == []
+    home = tmp_path / "documents"            # someone's folder with other things in it
+    home.mkdir()
+    (home / "taxes.pdf").write_bytes(b"x")
+    home.chmod(0o755)
+    (warning,) = paths.make_private(home)
+    assert "use a private folder" in warning and stat.S_IMODE(home.stat().st_mode) == 0o755

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import csv
 import math
+import numbers
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -265,6 +266,9 @@ def contact_pressure(ball: str, surface: str, body_mass_kg: float,
     """
     check_choice("ball", ball, BALLS)
     check_choice("surface", surface, SURFACES)
+    if not isinstance(body_mass_kg, numbers.Real) or isinstance(body_mass_kg, bool):  # not '70', not True
+        lo, hi = BODY_MASS_RANGE_KG
+        raise ValueError(f"body_mass_kg: {body_mass_kg!r:.40} is not a number (allowed {lo:g} to {hi:g} kg)")
     mass = check_range("body_mass_kg", body_mass_kg, *BODY_MASS_RANGE_KG, unit=" kg")
     depth = check_range("depth_mm", depth_mm, 0.0, 200.0, unit=" mm")
     b, s = balls()[ball], surfaces()[surface]

@@ -7,7 +7,6 @@ plates through ``PLATE_SOURCES`` (module path -> function yielding (stem, draw(f
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import tempfile
@@ -133,18 +132,3 @@ def write_plates(out: Path, only: str | None = None, formats=FORMATS, progress: 
                 plt.close(fig)
     return written
 
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, default=Path("figures"), help="folder to write into (default: figures/)")
-    parser.add_argument("--only", metavar="TEXT", help="only plates whose name contains TEXT")
-    parser.add_argument("--format", choices=FORMATS, action="append", dest="formats",
-                        help="write only this format (repeatable; default: svg, pdf and png)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-
-
-def run(args) -> int:
-    written = write_plates(args.out, only=args.only, formats=tuple(args.formats or FORMATS), progress=not args.quiet)
-    if not written:
-        raise ValueError(f"--only {args.only!r} matches no plate")
-    print(f"wrote {len(written)} files to {args.out}/")
-    return 0

@@ -12,11 +12,19 @@ clear message; the kernel is then restarted and the batch goes on.
 
 The kernel talks to us over IPC (Unix sockets in a private 0700 temporary folder), not TCP:
 the client data never crosses a network socket, and ipykernel has no reason to print its
-"Kernel is running over TCP without encryption" warning on every run.
+"Kernel is running over TCP without encryption" warning on every run. The kernel keeps no
+IPython history (``--HistoryManager.enabled=False``): otherwise every client's parameters
+would stay in ``~/.ipython/profile_default/history.sqlite`` after --out is deleted.
+
+Nothing stale: every audit notebook records a fingerprint of what its handout was made from
+(the parameters, the logo's bytes, the handout notebook and hipball's version) in its
+metadata (``hipball.fingerprint``). A rerun renders a row again when its fingerprint changed,
+and says which columns changed; an unchanged row is skipped.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -32,16 +40,15 @@ from hipball.handouts.roster import Checked
 
 DEFAULT_TIMEOUT_S = 120
 STARTUP_TIMEOUT_S = 60
-PACKET = "class-packet.pdf"
+NO_HISTORY = ["--HistoryManager.enabled=False"]   # no client parameters in ~/.ipython
+PACKET = "class_packet.pdf"   # '_': no client's file name can be this (paths.slug)
 SUMMARY_TXT = "summary.txt"
 SUMMARY_JSON = "summary.json"
 
 
 def notebook_path() -> Path:
-    """notebooks/handout.ipynb in a source checkout; the packaged copy otherwise."""
-    repo = Path(__file__).resolve().parents[3] / "notebooks" / "handout.ipynb"
-    if repo.is_file():
-        return repo
+    """The handout notebook shipped inside the package (notebooks/handout.ipynb in a checkout
+    is a link to it)."""
     from importlib import resources
 
     return Path(str(resources.files("hipball.handouts") / "handout.ipynb"))
@@ -55,6 +62,8 @@ class Job:
     values: dict[str, Any]
     pdf: Path
     notebook: Path
+    fingerprint: str = ""
+    why: str = ""        # why it renders again ("" for a new handout)
 
 
 @dataclass
@@ -85,18 +94,21 @@ class WarmKernel:
 
         env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
         if self.transport == "ipc":
-            self._sockets = tempfile.mkdtemp(prefix="hipball-kernel-")  # mode 0700
+            # inside --out like every other work file (cleaned by the next run after a kill),
+            # unless that path is too long for a Unix socket name (about 100 bytes)
+            near = str(self.cwd) if len(str(self.cwd)) <= 60 else None
+            self._sockets = tempfile.mkdtemp(prefix=paths.WORK_PREFIX + "kernel-", dir=near)  # mode 0700
             self.km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc",
                                          ip=os.path.join(self._sockets, "kernel"),
                                          connection_file=os.path.join(self._sockets, "kernel.json"))
             try:
-                run_sync(self.km.start_kernel)(cwd=str(self.cwd), env=env)
+                run_sync(self.km.start_kernel)(cwd=str(self.cwd), env=env, extra_arguments=NO_HISTORY)
             except Exception:  # no Unix sockets here after all: the usual local TCP ports
                 self.shutdown()
                 self.transport = "tcp"
         if self.transport != "ipc":
             self.km = AsyncKernelManager(kernel_name=self.kernel_name)
-            run_sync(self.km.start_kernel)(cwd=str(self.cwd), env=env)
+            run_sync(self.km.start_kernel)(cwd=str(self.cwd), env=env, extra_arguments=NO_HISTORY)
         self.kc = self.km.client()
         self.kc.start_channels()
         try:
@@ -136,18 +148,90 @@ def _error_dict(e, anonymize: bool) -> dict[str, Any]:
     return d
 
 
-def plan(checked: list[Checked], out_dir: Path, *, anonymize: bool = False, force: bool = False,
-         paper: str | None = None) -> tuple[list[Job], list[Outcome], list[Path]]:
-    """Decide what to render: jobs for valid rows whose PDF or audit notebook is missing (or
-    --force), outcomes for bad, empty and already-done rows, and every PDF that belongs in the
-    class packet.
+FINGERPRINTED = "hipball"   # the audit notebook's metadata key
 
-    With ``anonymize`` no client-supplied name goes further than this function: files are
-    named by row, outcomes carry no name, messages no private value, and the notebook is
-    given an empty ``client`` (the handout gets a blank line to write the name on)."""
+
+def fingerprint(values: dict[str, Any], notebook_source: str = "") -> str:
+    """What a handout was made from, as one hash: the parameters (not where the PDF goes),
+    the logo file's bytes, the handout notebook and template, and hipball's version."""
+    from importlib import resources
+
+    from hipball import __version__
+
+    h = hashlib.sha256()
+    clean = {k: v for k, v in values.items() if k != "output_pdf"}
+    h.update(json.dumps(clean, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+    if values.get("logo"):
+        try:
+            with open(values["logo"], "rb") as fh:
+                h.update(hashlib.sha256(fh.read()).digest())
+        except OSError:
+            pass
+    h.update(notebook_source.encode("utf-8"))
+    h.update(resources.files("hipball.handouts").joinpath("handout.typ").read_bytes())
+    h.update(__version__.encode())
+    return h.hexdigest()
+
+
+def recorded(notebook: Path) -> dict[str, Any]:
+    """What an audit notebook says its handout was made from: {"fingerprint", "parameters"};
+    {} when there is none, it is a link (never followed) or cannot be read."""
+    try:
+        fd = os.open(notebook, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return {}
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            data = fh.read(5_000_000)
+        meta = json.loads(data).get("metadata", {})
+        return {"fingerprint": meta.get(FINGERPRINTED, {}).get("fingerprint", ""),
+                "parameters": meta.get("papermill", {}).get("parameters", {}) or {}}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def _changes(old: dict[str, Any], new: dict[str, Any], anonymize: bool) -> str:
+    """'side right -> left; notes changed' (private values never shown with anonymize)."""
+    from hipball.handouts.params import PRIVATE_COLUMNS, short
+
+    said = []
+    for k, v in new.items():
+        if k in ("output_pdf",) or old.get(k, None) == v:
+            continue
+        if k in PRIVATE_COLUMNS or anonymize:
+            said.append(f"{k} changed")
+        else:
+            said.append(f"{k} {short(old.get(k), 30)} -> {short(v, 30)}")
+    return "; ".join(said) or "made by another version of hipball or the handout template"
+
+
+def _is_regular(path: Path) -> bool:
+    """A real file (not a link, not a folder)."""
+    import stat
+
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def plan(checked: list[Checked], out_dir: Path, *, anonymize: bool = False, force: bool = False,
+         notebook_source: str = "") -> tuple[list[Job], list[Outcome], list[Path], list[str]]:
+    """Decide what to render: jobs for valid rows that are new, changed since they were
+    rendered (fingerprint), incomplete (a PDF without its audit notebook) or forced; outcomes
+    for bad, empty and unchanged rows; the PDFs of the class packet (exactly the current
+    roster's valid rows, in roster order); and warnings.
+
+    A link in --out is never followed: a PDF or notebook that is a symbolic link counts as
+    missing and is replaced by the real file (and said so).
+
+    With ``anonymize`` no client-supplied name (nor the notes, which may name the client)
+    goes further than this function: files are named by row, outcomes carry no name,
+    messages no private value, and the notebook is given an empty ``client`` and ``notes``."""
     jobs: list[Job] = []
     outcomes: list[Outcome] = []
     packet: list[Path] = []
+    warnings: list[str] = []
     for c in checked:
         n = c.row.number
         client = c.values.get("client", "") if c.values else str(c.row.raw.get("client", ""))
@@ -160,24 +244,42 @@ def plan(checked: list[Checked], out_dir: Path, *, anonymize: bool = False, forc
             outcomes.append(Outcome(n, client, "failed", "; ".join(e.public(anonymize) for e in c.errors),
                                     errors=[_error_dict(e, anonymize) for e in c.errors]))
             continue
-        if anonymize:
-            stem = paths.anonymous_id(n)
-        elif client:
-            stem = paths.slug(client)
-        else:
-            stem = f"{paths.GENERIC}-row{n:03d}"
+        stem = paths.handout_stem(n, c.values["client"], anonymize)
         pdf = paths.inside(out_dir, stem + ".pdf")
         nb = paths.inside(out_dir, stem + ".ipynb")
         values = dict(c.values, output_pdf=str(pdf))
         if anonymize:
-            values.update(client="", anonymize=True)
+            values.update(client="", notes="", anonymize=True)
         packet.append(pdf)
-        if pdf.exists() and nb.exists() and not force:
-            outcomes.append(Outcome(n, client, "skipped", "already rendered (use --force to overwrite)", pdf.name))
+        for p in (pdf, nb):
+            if os.path.islink(p):
+                warnings.append(f"{p.name} was a symbolic link (not followed): replaced by the real file")
+        fp = fingerprint(values, notebook_source)
+        before, pdf_ok = recorded(nb), _is_regular(pdf)
+        if pdf_ok and before and before["fingerprint"] == fp and not force:
+            outcomes.append(Outcome(n, client, "skipped", "unchanged since it was rendered (use --force to "
+                                    "render it again)", pdf.name))
             continue
-        # a PDF without its audit notebook (an interrupted run) is incomplete: render again
-        jobs.append(Job(n, stem, client, values, pdf, nb))
-    return jobs, outcomes, packet
+        if force and before:
+            why = "--force"
+        elif before and before["fingerprint"] != fp:
+            why = _changes(before["parameters"], values, anonymize)
+        elif before:
+            why = "its PDF was missing"
+        elif pdf_ok:
+            why = "its audit notebook is missing or unreadable (an interrupted run?)"
+        else:
+            why = ""
+        jobs.append(Job(n, stem, client, values, pdf, nb, fp, why))
+    return jobs, outcomes, packet, warnings
+
+
+def strays(out_dir: Path, packet: list[Path]) -> list[str]:
+    """Handouts in --out that are not in this run's packet (a client removed from the roster,
+    a renamed one, a row that failed this time): kept, out of the packet, named in the summary."""
+    current = {p.name for p in packet} | {PACKET}
+    return sorted(p.name for p in Path(out_dir).glob("*.pdf")
+                  if p.name not in current and _is_regular(p) and _is_regular(p.with_suffix(".ipynb")))
 
 
 def _jsonable(v: Any) -> Any:
@@ -189,6 +291,10 @@ def _jsonable(v: Any) -> Any:
 
 
 _ENGINE = "hipball-warm-kernel"
+
+
+def notebook_source(notebook: Path | None = None) -> str:
+    return Path(notebook or notebook_path()).read_text(encoding="utf-8")
 
 
 def _register_engine() -> None:
@@ -222,9 +328,9 @@ def run_jobs(jobs: list[Job], out_dir: Path, *, notebook: Path | None = None, ti
     """Execute the handout notebook once per job in one warm kernel."""
     if not jobs:
         return []
-    from hipball.handouts import jupyter_patch
+    from hipball import _jupyter
 
-    jupyter_patch.apply()
+    _jupyter.apply()
     import nbformat
     import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -232,7 +338,7 @@ def run_jobs(jobs: list[Job], out_dir: Path, *, notebook: Path | None = None, ti
     from tqdm.auto import tqdm
 
     _register_engine()
-    source = nbformat.read(str(notebook or notebook_path()), as_version=4)
+    source = nbformat.reads(notebook_source(notebook), as_version=4)
     kernel = WarmKernel(out_dir)
     try:
         kernel.start()
@@ -248,19 +354,22 @@ def run_jobs(jobs: list[Job], out_dir: Path, *, notebook: Path | None = None, ti
             tmp_nb = out_dir / f".{job.name}.part.ipynb"
             try:
                 paths.create_private(tmp_nb)  # papermill then writes into it: mode 0600, like the PDF
+                nb = nbformat.from_dict(source)
+                nb.metadata[FINGERPRINTED] = {"fingerprint": job.fingerprint}
                 papermill.execute_notebook(
-                    nbformat.from_dict(source), str(tmp_nb), parameters=_papermill_parameters(job.values),
+                    nb, str(tmp_nb), parameters=_papermill_parameters(job.values),
                     kernel_name=kernel.kernel_name, progress_bar=False, request_save_on_cell_execute=False,
                     log_output=False, execution_timeout=timeout, start_timeout=STARTUP_TIMEOUT_S,
                     engine_name=_ENGINE, warm_kernel=kernel,
                 )
-                os.replace(tmp_nb, job.notebook)
-                if not job.pdf.exists():
+                if not _is_regular(job.pdf):
                     raise RuntimeError("the notebook ran but wrote no PDF")
+                os.replace(tmp_nb, job.notebook)  # last: the fingerprint says the PDF is done
                 stale = job.notebook.with_suffix(".failed.ipynb")
                 if stale.exists():  # an earlier failure of this client, now fixed
                     stale.unlink()
-                outcomes.append(Outcome(job.row, job.client, "rendered", "", job.pdf.name, time.perf_counter() - t0))
+                why = f"rendered again: {job.why}" if job.why else ""
+                outcomes.append(Outcome(job.row, job.client, "rendered", why, job.pdf.name, time.perf_counter() - t0))
             except PapermillExecutionError as exc:
                 reason = f"{exc.ename}: {exc.evalue}".strip()
                 outcomes.append(_failed(job, reason, tmp_nb, t0))
@@ -279,7 +388,10 @@ def run_jobs(jobs: list[Job], out_dir: Path, *, notebook: Path | None = None, ti
     finally:
         bar.close()
         kernel.shutdown()
-        paths.clean_partials(out_dir)
+        for job in jobs:  # this worker's own partial notebooks only: with --jobs N, the others
+            part = out_dir / f".{job.name}.part.ipynb"   # are still writing theirs
+            if os.path.lexists(part):
+                os.unlink(part)
     return outcomes
 
 
@@ -291,7 +403,7 @@ def _failed(job: Job, reason: str, tmp_nb: Path, t0: float) -> Outcome:
 
 
 def summary_text(outcomes: list[Outcome], *, anonymize: bool = False, packet: str = "", seconds: float = 0.0,
-                 warnings: list[str] | None = None) -> str:
+                 warnings: list[str] | None = None, strays: list[str] | None = None) -> str:
     by = {s: [o for o in outcomes if o.status == s] for s in ("rendered", "failed", "skipped")}
     rendered = by["rendered"]
     lines = [f"hipball handouts: {len(rendered)} rendered, {len(by['failed'])} failed, {len(by['skipped'])} skipped"
@@ -303,6 +415,9 @@ def summary_text(outcomes: list[Outcome], *, anonymize: bool = False, packet: st
         lines.append(f"  class packet: {packet}")
     for w in warnings or []:
         lines.append(f"  warning: {w}")
+    if strays:
+        lines.append(f"  older handouts not made from this roster or this run (kept, not in the packet): "
+                     f"{', '.join(strays)}")
     for status in ("rendered", "failed", "skipped"):
         if not by[status]:
             continue

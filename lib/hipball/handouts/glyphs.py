@@ -33,8 +33,15 @@ def matplotlib_font_dir() -> str | None:
 
 
 def extra_dirs() -> tuple[str, ...]:
-    """The folders named in HIPBALL_FONT_DIR (in order; empty entries ignored)."""
-    return tuple(p for p in os.environ.get(FONT_DIR_ENV, "").split(os.pathsep) if p.strip())
+    """The folders named in HIPBALL_FONT_DIR (in order; empty entries ignored). A named
+    folder that does not exist is a ValueError naming it (it was silently ignored, and names
+    it was meant to print failed with a misleading message)."""
+    dirs = tuple(p for p in os.environ.get(FONT_DIR_ENV, "").split(os.pathsep) if p.strip())
+    for d in dirs:
+        if not Path(d).expanduser().is_dir():
+            raise ValueError(f"{FONT_DIR_ENV}: {d!r} is not a folder; point it at a folder of font files "
+                             "(.ttf, .otf), or unset it")
+    return dirs
 
 
 def font_dirs() -> tuple[str, ...]:

@@ -10,6 +10,15 @@ table by hand would be a page-layout engine of our own.
 Client text stays literal: all of it travels in ``data.json``, which the template reads with
 ``json()`` and places as strings. It is never spliced into Typst source.
 
+Work files (``data.json``, the figures, the logo) live in a private 0700 folder
+``.hipball-work-*`` beside the PDF being written, so client data never goes to the system's
+temporary folder; the folder is removed when the page is done, and ``paths.clean_partials``
+removes one left by a killed run at the start of the next.
+
+PDF metadata carries no more than the page shows: the title (the page's own title line, with
+the name only when the name is printed) and the author ``hipball``; never the therapist,
+clinic, notes or a file path.
+
 Determinism: ``date: none`` in the template, fonts only from files shipped with pinned
 packages (matplotlib's DejaVu, Typst's embedded fonts; no system fonts) plus the folders in
 HIPBALL_FONT_DIR, figures from ``figures`` with a fixed SVG hash salt and no date. The same
@@ -26,19 +35,19 @@ aftercare | red flags, research, notes | referral map, log, sources. Notes near 
 
 from __future__ import annotations
 
+import io
 import json
-import re
-import shutil
 import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from hipball.handouts import content, glyphs, params
+from hipball.handouts import content, glyphs, logo, params, paths
 from hipball.handouts.paths import atomic_write_bytes
 
 TEMPLATE = "handout.typ"
+WORK_PREFIX = paths.WORK_PREFIX   # paths.clean_partials removes leftovers of a killed run
 PAPER = {"letter": "us-letter", "a4": "a4"}
 PAPER_WIDTH_CM = {"letter": 21.59, "a4": 21.0}
 MARGIN_X_CM = 1.5          # the page margin, left and right (data "margin_x_cm")
@@ -109,7 +118,7 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         footer = "Hip ball routine \u00b7 class handout"
     return {
         "title": title,
-        "author": " / ".join(x for x in (v["therapist"], v["clinic"]) if x) or "hipball",
+        "author": "hipball",  # metadata: never more than the page shows (module docstring)
         "paper": PAPER[v["paper"]],
         "scale": LARGE_PRINT_SCALE if v["large_print"] else 1.0,
         "large": bool(v["large_print"]),
@@ -121,7 +130,7 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "footer": footer,
         "clinic": v["clinic"],
         "therapist": v["therapist"],
-        "logo": "logo" + Path(v["logo"]).suffix.lower() if v["logo"] else "",
+        "logo": logo.print_name(v["logo"]) if v["logo"] else "",
         "steps": content.routine_steps(v["side"], dose, v["surface"]),
         "fig_anatomy": "anatomy.svg",
         "anatomy_caption": "Back view. Spokes run out from the hub over the hip; "
@@ -146,19 +155,20 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "red_flags": content.red_flags(),
         "log_hint": "One line per session: the date, how many minutes, and your pain from 0 "
                     "(none) to 10 (worst imaginable) before and after.",
-        "notes": v["notes"],
-        "no_notes": "(none)",
+        "notes": "" if anonymous else v["notes"],
+        "no_notes": "(write any notes here by hand)" if anonymous else "(none)",
         "no_contact": "Ask your therapist to write their contact here.",
         "sources": content.sources(trps, v["level"]),
     }
 
 
-def render_pdf(values: dict[str, Any]) -> bytes:
-    """The handout as PDF bytes, for already validated ``values``."""
-    return _compile(values, fmt="pdf")
+def render_pdf(values: dict[str, Any], *, workdir: Path | None = None) -> bytes:
+    """The handout as PDF bytes, for already validated ``values``. Work files go into a
+    private folder inside ``workdir`` (default: the system's temporary folder)."""
+    return _compile(values, fmt="pdf", workdir=workdir)
 
 
-def _compile(values: dict[str, Any], *, fmt: str, ppi: float | None = None):
+def _compile(values: dict[str, Any], *, fmt: str, ppi: float | None = None, workdir: Path | None = None):
     import typst
 
     from hipball.handouts import figures
@@ -166,7 +176,7 @@ def _compile(values: dict[str, Any], *, fmt: str, ppi: float | None = None):
     data = page_data(values)
     trps = tuple(values["trigger_points"]) or params.standard_trigger_points()
     size = referral_size(values)
-    with tempfile.TemporaryDirectory(prefix="hipball-page-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=workdir) as tmp:  # mode 0700
         root = Path(tmp)
         (root / "main.typ").write_bytes(resources.files("hipball.handouts").joinpath(TEMPLATE).read_bytes())
         (root / "data.json").write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
@@ -174,14 +184,16 @@ def _compile(values: dict[str, Any], *, fmt: str, ppi: float | None = None):
         (root / "rolling.svg").write_text(figures.rolling_svg(values["side"]), encoding="utf-8")
         (root / "referral.svg").write_text(figures.referral_svg(values["side"], trps, **size), encoding="utf-8")
         if values["logo"]:
-            shutil.copyfile(values["logo"], root / data["logo"])
+            logo.for_print(values["logo"], root)
         out = typst.compile(str(root / "main.typ"), root=str(root), format=fmt, font_paths=fonts(), ppi=ppi)
         return out if fmt == "pdf" or isinstance(out, list) else [out]
 
 
 def page_count(pdf: bytes) -> int:
-    """Pages of a PDF written by Typst (its page tree is not compressed)."""
-    return len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", pdf))
+    """Pages of a PDF (read with pypdf)."""
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
 def render_handout(values: dict[str, Any] | None = None, **kw: Any) -> Rendered:
@@ -190,38 +202,36 @@ def render_handout(values: dict[str, Any] | None = None, **kw: Any) -> Rendered:
     checked = params.validate(merged, unknown="error")
     if checked.errors:
         raise params.HandoutParameterError(checked.errors)
-    pdf = render_pdf(checked.values)
     out = Path(checked.values["output_pdf"])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pdf = render_pdf(checked.values, workdir=out.parent)
     atomic_write_bytes(out, pdf)
     return Rendered(path=out, pages=page_count(pdf), size=len(pdf))
 
 
 def build_packet(pdfs: list[Path], out: Path) -> int:
-    """One class packet: the pages of every handout in order, each at its own paper size.
-    Returns the number of pages."""
-    import typst
+    """One class packet: the pages of every handout in order, each page exactly as in its
+    handout (same size, same content: pypdf copies the page objects, nothing is re-placed or
+    cropped). Returns the number of pages. Written atomically; no copy goes anywhere else.
 
-    with tempfile.TemporaryDirectory(prefix="hipball-packet-") as tmp:
-        root = Path(tmp)
-        lines = ['#set document(title: "Hip ball routine: class packet", date: none)']
-        total = 0
-        for i, pdf in enumerate(pdfs):
-            name = f"h{i:04d}.pdf"
-            shutil.copyfile(pdf, root / name)
-            raw = (root / name).read_bytes()
-            size = re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", raw)
-            w, h = (size.group(1).decode(), size.group(2).decode()) if size else ("612", "792")
-            for p in range(1, page_count(raw) + 1):
-                lines.append(f'#page(width: {w}pt, height: {h}pt, margin: 0pt)[#image("{name}", page: {p}, '
-                             f'width: 100%, height: 100%)]')
-                total += 1
-        (root / "packet.typ").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        pdf = typst.compile(str(root / "packet.typ"), root=str(root), format="pdf", font_paths=fonts())
-    atomic_write_bytes(out, pdf)
-    return total
+    Why pypdf (a runtime dependency): merging PDFs is a PDF library's job; pure Python, no
+    system library, maintained. Placing each page as an image in Typst needed the page size
+    read back by hand (a regular expression missed Typst's ``/MediaBox[``, and A4 handouts
+    were cropped onto Letter pages)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for pdf in pdfs:
+        with open(pdf, "rb") as fh:
+            writer.append(io.BytesIO(fh.read()))
+    writer.add_metadata({"/Title": "Hip ball routine: class packet", "/Producer": "hipball"})
+    buf = io.BytesIO()
+    writer.write(buf)
+    atomic_write_bytes(out, buf.getvalue())
+    return len(writer.pages)
 
 
-def render_png(values: dict[str, Any], *, ppi: float = 40) -> list[bytes]:
+def render_png(values: dict[str, Any], *, ppi: float = 40, workdir: Path | None = None) -> list[bytes]:
     """The pages as PNG images, from the same Typst source as the PDF (for image checks and
     previews without a PDF rasteriser). ``values`` as for render_pdf."""
-    return _compile(values, fmt="png", ppi=ppi)
+    return _compile(values, fmt="png", ppi=ppi, workdir=workdir)

@@ -19,7 +19,6 @@ from hipball._choices import closest
 SIDES = ("left", "right", "both")
 LEVELS = ("beginner", "experienced")
 PAPERS = ("letter", "a4")
-LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif")
 
 MAX_NAME = 120      # characters for client, therapist
 MAX_CLINIC = 200
@@ -117,6 +116,11 @@ class ParamError:
     allowed: str = ""
     anon: str = ""   # the message without any client-supplied text (used with --anonymize)
 
+    def __post_init__(self) -> None:
+        # keep a bounded copy only: errors travel into summary.json and onto the screen
+        if not isinstance(self.value, _SCALARS) or (isinstance(self.value, str) and len(self.value) > 200):
+            self.value = short(self.value, 60)
+
     def __str__(self) -> str:
         return self.message
 
@@ -147,9 +151,27 @@ _FALSE = {"false", "no", "n", "0", "off", ""}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-def _short(value: Any, n: int = 40) -> str:
-    s = repr(value)
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def short(value: Any, n: int = 40) -> str:
+    """A short, bounded description of ``value`` for a message. Text and numbers are shown
+    (cut to ``n`` characters); anything else only by its kind and size: a value read from
+    a roster may be huge (a YAML alias graph), and repr() of it would be too."""
+    if isinstance(value, str):
+        s = repr(value[:n])
+    elif isinstance(value, _SCALARS):
+        s = repr(value)
+    elif isinstance(value, (list, tuple, dict, set)):
+        kind = {list: "a list", tuple: "a list", dict: "a mapping", set: "a set"}[
+            next(t for t in (dict, set, tuple, list) if isinstance(value, t))]
+        return f"{kind} of {len(value)} item{'s' if len(value) != 1 else ''}"
+    else:
+        return f"a {type(value).__name__} value"
     return s if len(s) <= n else s[: n - 3] + "..."
+
+
+_short = short
 
 
 def _allowed_text(allowed) -> str:
@@ -157,6 +179,10 @@ def _allowed_text(allowed) -> str:
 
 
 def _choice(p: Param, value: Any, errors: list[ParamError]) -> Any:
+    if not isinstance(value, _SCALARS):
+        errors.append(ParamError(p.name, value, f"{p.name}: {short(value)} is not one of: {_allowed_text(p.allowed)}",
+                                 _allowed_text(p.allowed)))
+        return p.default
     v = str(value).strip() if value is not None else ""
     if v.lower() in p.allowed:
         return v.lower()
@@ -198,7 +224,7 @@ def _bool(p: Param, value: Any, errors: list[ParamError]) -> bool:
         return bool(p.default)
     if isinstance(value, (int, float)) and value in (0, 1):
         return bool(value)
-    v = str(value).strip().lower()
+    v = str(value).strip().lower() if isinstance(value, _SCALARS) else "?"
     if v in _TRUE:
         return True
     if v in _FALSE:
@@ -238,7 +264,7 @@ def _printable(values: dict[str, Any], errors: list[ParamError]) -> None:
     from hipball.handouts import glyphs
 
     for name in PRINTED_TEXT:
-        if name == "client" and values.get("anonymize"):
+        if name in ("client", "notes") and values.get("anonymize"):
             continue  # not printed with --anonymize
         text = values.get(name) or ""
         chars = glyphs.missing(text)
@@ -262,8 +288,8 @@ def _trigger_points(p: Param, value: Any, errors: list[ParamError]) -> list[str]
         return []
     if isinstance(value, str):
         items = [s.strip() for s in re.split(r"[;,\s]+", value) if s.strip()]
-    elif isinstance(value, (list, tuple)):
-        items = [str(s).strip() for s in value if str(s).strip()]
+    elif isinstance(value, (list, tuple)) and len(value) <= 100 and all(isinstance(s, str) for s in value):
+        items = [s.strip() for s in value if s.strip()]
     else:
         errors.append(ParamError(p.name, value, f"{p.name}: {_short(value)} is not a list of trigger-point ids", "a list of ids"))
         return []
@@ -288,20 +314,14 @@ def _with_hint(msg: str, value, allowed) -> str:
 def _logo(value: str, errors: list[ParamError], base_dir=None) -> str:
     if not value:
         return ""
-    from pathlib import Path
+    from hipball.handouts import logo
 
-    path = Path(value).expanduser()
-    if not path.is_absolute() and base_dir is not None:
-        path = Path(base_dir) / path
-    if path.suffix.lower() not in LOGO_SUFFIXES:
-        errors.append(ParamError("logo", value, f"logo: {value!r} is not a {', '.join(LOGO_SUFFIXES)} file",
-                                 ", ".join(LOGO_SUFFIXES)))
-        return ""
-    if not path.is_file():
-        errors.append(ParamError("logo", value, f"logo: {value!r} does not exist (an image file path, or empty)",
-                                 "an existing image file"))
-        return ""
-    return str(path.resolve())
+    path, why = logo.check(value, base_dir)
+    if why:
+        errors.append(ParamError("logo", value, f"logo: {short(value, 80)} {why}",
+                                 "a PNG, JPEG, GIF or SVG file of at most "
+                                 f"{logo.MAX_BYTES // 1_000_000} MB, or empty"))
+    return path
 
 
 def validate(values: dict[str, Any], *, base_dir=None, unknown: str = "error") -> Checked:

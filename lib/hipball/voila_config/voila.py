@@ -5,7 +5,7 @@
 # Voila executes each page's notebook in its server process through nbclient. The apps write
 # into no Output widget, so the hang should not happen; polling in 0.5 s slices recovers a lost
 # wake-up if it ever does (tests/test_voila_hang.py loads every app page repeatedly).
-from hipball.handouts.jupyter_patch import apply as _apply_polling_patch
+from hipball._jupyter import apply as _apply_polling_patch
 
 _apply_polling_patch()
 

@@ -1,12 +1,21 @@
-"""Guard against the lost-wake-up hang in Jupyter messaging (../shared/PITFALLS.md: nbclient
-issue 312). ``AsyncZMQSocketChannel.get_msg`` waits on one ``poll``; when the wake-up is
-lost, it waits forever although the reply is there. Polling in short slices until the real
-timeout recovers it. The handout notebook writes into no Output widget, so the hang should
-not happen here at all; the batch loads this anyway, as cheap insurance (0.5 s slices)."""
+"""Private Jupyter helpers shared by the handout batch and the servers (``hipball app``).
+
+``apply()``: a guard against the lost-wake-up hang in Jupyter messaging (PITFALLS.md:
+nbclient issue 312). ``AsyncZMQSocketChannel.get_msg`` waits on one ``poll``; when the
+wake-up is lost, it waits forever although the reply is there. Polling in short slices until
+the real timeout recovers it. The handout notebook and the apps write into no Output widget,
+so the hang should not happen at all; the batch and Voila (``voila_config/voila.py``) load
+this anyway, as cheap insurance (0.5 s slices).
+
+``VOILA_CONFIG_DIR``: the folder Voila is pointed at (``--Voila.config_file_paths``).
+"""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
+
+VOILA_CONFIG_DIR = Path(__file__).resolve().parent / "voila_config"
 
 SLICE_S = 0.5
 _applied = False

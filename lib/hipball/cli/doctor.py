@@ -1,162 +1,23 @@
-"""Start the course in a browser, and check that it can work there.
+"""``hipball doctor``: do the kernel's ipywidgets/ipympl match the JupyterLab front end?
 
-    hipball app     the code-free student app (Voila, notebooks/student_app.ipynb)
-    hipball lab     JupyterLab on the course notebooks
-    hipball doctor  do the kernel's ipywidgets/ipympl match the JupyterLab front end?
-
-``app`` and ``lab`` bind to 127.0.0.1 only, pick a free port unless ``--port`` is given,
-protect the server with a token and print the URL to open (with the token in it).
-
-Where the notebooks come from: ``--notebooks DIR`` if given; otherwise the ``notebooks/``
-folder of the hipball checkout this module runs from (the usual ``pip install -e .`` set-up,
-and Binder/JupyterHub images built from the repository); otherwise ``./notebooks`` in the
-current folder. A plain ``pip install hipball`` does not ship the notebooks: clone the
-repository, or pass ``--notebooks``.
-
-Voila runs with ``voila_config/voila.py`` (``--Voila.config_file_paths``): it loads the
-short-slice polling guard against the nbclient lost-wake-up hang (PITFALLS.md, nbclient
-issue 312). The apps write into no Output widget, so the hang should not happen at all;
-the guard is cheap insurance for a classroom server that must not freeze.
+Widgets that show as text ('Loading widget...', 'Canvas(...)') almost always mean the kernel's
+Python packages and the front end's lab extensions disagree. This command reads both sides
+and prints the pip command that fixes a mismatch.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import secrets
-import socket
 import subprocess
 import sys
-import time
-import webbrowser
 from pathlib import Path
 
-VOILA_CONFIG_DIR = Path(__file__).resolve().parent / "voila_config"
-STUDENT_APP = "student_app.ipynb"
-LAB_START_PAGE = "00_index.ipynb"
-HOST = "127.0.0.1"
 
+def configure(parser: argparse.ArgumentParser, command: str = "doctor") -> None:
+    parser.add_argument("--kernel", default="python3",
+                        help="kernel spec to check (default: python3, the one the notebooks use)")
 
-# ----------------------------------------------------------------------------- helpers
-
-def notebooks_dir(given: str | None) -> Path:
-    """The folder that holds the course notebooks (see the module docstring)."""
-    if given:
-        path = Path(given).expanduser().resolve()
-        if not path.is_dir():
-            raise ValueError(f"--notebooks: {path} is not a folder")
-        return path
-    checkout = Path(__file__).resolve().parents[2] / "notebooks"
-    for candidate in (checkout, Path.cwd() / "notebooks"):
-        if (candidate / STUDENT_APP).is_file():
-            return candidate
-    raise ValueError("cannot find the course notebooks (notebooks/student_app.ipynb): run from "
-                     "a hipball checkout or pass --notebooks DIR")
-
-
-def pick_port(port: int | None) -> int:
-    """``port`` if it is free on 127.0.0.1, else a ValueError; a free port when None."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        try:
-            s.bind((HOST, port or 0))
-        except OSError:
-            raise ValueError(f"--port: {port} is already in use on {HOST}; choose another "
-                             "or leave --port out to get a free one") from None
-        return s.getsockname()[1]
-
-
-def _as_root() -> list[str]:
-    return ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-
-
-def _wait_listening(port: int, proc: subprocess.Popen, timeout: float) -> bool:
-    """True once something accepts connections on the port (no request: a Voila page
-    request would start a kernel)."""
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < timeout:
-        if proc.poll() is not None:
-            return False
-        try:
-            with socket.create_connection((HOST, port), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(0.1)
-    return False
-
-
-def _serve(cmd: list[str], *, port: int, url: str, what: str, open_browser: bool,
-           cwd: Path, timeout: float = 60) -> int:
-    """Run a server in the foreground; print the URL once it listens; Ctrl+C stops it."""
-    proc = subprocess.Popen(cmd, cwd=cwd)
-    try:
-        if not _wait_listening(port, proc, timeout):
-            if proc.poll() is None:
-                proc.terminate()
-            print(f"hipball: {what} did not start (see the messages above)", file=sys.stderr)
-            return proc.wait(timeout=15) or 1
-        print(f"\n  {what} is running. Open this address in your browser:\n\n    {url}\n\n"
-              f"  Stop it with Ctrl+C.\n", flush=True)
-        if open_browser:
-            webbrowser.open(url)
-        return proc.wait()
-    except KeyboardInterrupt:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        return 0
-
-
-def _server_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--port", type=int, default=None,
-                        help="port on 127.0.0.1 (default: a free one)")
-    parser.add_argument("--no-browser", action="store_true",
-                        help="only print the address; do not open a browser")
-    parser.add_argument("--notebooks", metavar="DIR", default=None,
-                        help="folder with the course notebooks (default: the checkout's notebooks/)")
-    parser.add_argument("--token", default=None,
-                        help="access token in the URL (default: a new random one)")
-
-
-# ----------------------------------------------------------------------------- app
-
-def voila_command(notebook: Path, port: int, token: str) -> list[str]:
-    return [sys.executable, "-m", "voila", str(notebook), "--no-browser",
-            f"--Voila.ip={HOST}", f"--port={port}", f"--token={token}",
-            f"--Voila.config_file_paths={VOILA_CONFIG_DIR}"]
-
-
-def run_app(args: argparse.Namespace) -> int:
-    folder = notebooks_dir(args.notebooks)
-    port = pick_port(args.port)
-    token = secrets.token_hex(16) if args.token is None else args.token
-    url = f"http://{HOST}:{port}/" + (f"?token={token}" if token else "")
-    return _serve(voila_command(folder / STUDENT_APP, port, token), port=port, url=url,
-                  what="The hipball student app", open_browser=not args.no_browser, cwd=folder)
-
-
-# ----------------------------------------------------------------------------- lab
-
-def lab_command(folder: Path, port: int, token: str) -> list[str]:
-    return [sys.executable, "-m", "jupyterlab", "--no-browser",
-            f"--ServerApp.ip={HOST}", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-            f"--ServerApp.root_dir={folder}", f"--IdentityProvider.token={token}", *_as_root()]
-
-
-def run_lab(args: argparse.Namespace) -> int:
-    folder = notebooks_dir(args.notebooks)
-    port = pick_port(args.port)
-    token = secrets.token_hex(16) if args.token is None else args.token
-    start = f"lab/tree/{LAB_START_PAGE}" if (folder / LAB_START_PAGE).is_file() else "lab"
-    url = f"http://{HOST}:{port}/{start}" + (f"?token={token}" if token else "")
-    return _serve(lab_command(folder, port, token), port=port, url=url,
-                  what="JupyterLab with the hipball course", open_browser=not args.no_browser,
-                  cwd=folder)
-
-
-# ----------------------------------------------------------------------------- doctor
 
 # What the kernel asks the browser for, and what must be installed where JupyterLab runs.
 _KERNEL_PROBE = r"""
@@ -324,7 +185,7 @@ def format_table(rows: list[list[str]]) -> str:
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
 
 
-def run_doctor(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     try:
         import jupyterlab
         lab_version = jupyterlab.__version__
@@ -345,35 +206,3 @@ def run_doctor(args: argparse.Namespace) -> int:
         return 1
     print("\nAll good: widgets and interactive figures can render in JupyterLab and Voila.")
     return 0
-
-
-# ----------------------------------------------------------------------------- cli glue
-# One module serves three COMMANDS entries in cli.py: ``configure`` reads which one from the
-# sub-parser's name ("hipball app"), ``run`` from ``args.command``.
-
-def _configure_app(parser: argparse.ArgumentParser) -> None:
-    _server_options(parser)
-
-
-def _configure_lab(parser: argparse.ArgumentParser) -> None:
-    _server_options(parser)
-
-
-def _configure_doctor(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--kernel", default="python3",
-                        help="kernel spec to check (default: python3, the one the notebooks use)")
-
-
-_COMMANDS = {"app": (_configure_app, run_app), "lab": (_configure_lab, run_lab),
-             "doctor": (_configure_doctor, run_doctor)}
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    name = parser.prog.split()[-1]
-    if name not in _COMMANDS:
-        raise ValueError(f"hipball.launch serves {sorted(_COMMANDS)}, not {name!r}")
-    _COMMANDS[name][0](parser)
-
-
-def run(args: argparse.Namespace) -> int:
-    return _COMMANDS[args.command][1](args)
