@@ -410,3 +410,73 @@ def test_lookup_messages_say_what_went_wrong():
     assert candidates([(-8.0, 60.0)], view="posterior", side="left")
     with pytest.raises(ValueError, match="pain: give either region ids or"):
         candidates(["groin", (1.0, 2.0)])
+
+
+# ------------------------------------------------- issue 9: sites and zones re-checked
+def _xy(trp, view="posterior"):
+    return referral.trigger_point_xy(trp, view)
+
+
+def test_piriformis_points_spread_along_the_piriformis_line():
+    """T&S vol. 2 ch. 10: lateral TrP in the lateral third toward the trochanter, medial TrP
+    near the sacrum's edge."""
+    lm = bodychart.REFERENCE_LANDMARKS["posterior"]
+    lat, med = _xy("piriformis.lateral"), _xy("piriformis.medial")
+    gap = ((lat[0] - med[0]) ** 2 + (lat[1] - med[1]) ** 2) ** 0.5
+    assert gap >= 5.5
+    tip = lm["trochanter_tip"]
+    line = tip[0] - med[0]
+    assert (lat[0] - med[0]) / line >= 0.7  # the lateral point is in the lateral third
+    assert med[0] < lm["psis"][0] + 1.5  # the medial point sits by the sacrum's edge
+
+
+def test_gluteus_medius_points_lie_along_the_crest_from_the_psis():
+    """T&S vol. 2 ch. 8: three sites just below the crest, TrP1 near the PSIS."""
+    for view in ("posterior", "lateral"):
+        lm = bodychart.REFERENCE_LANDMARKS[view]
+        p = [_xy(f"gluteus_medius.{n}", view) for n in ("posterior", "middle", "anterior")]
+        gaps = [((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 for a, b in zip(p, p[1:])]
+        assert min(gaps) >= 3.0, (view, gaps)
+        d_psis = [((q[0] - lm["psis"][0]) ** 2 + (q[1] - lm["psis"][1]) ** 2) ** 0.5 for q in p]
+        assert d_psis[0] == min(d_psis) and d_psis[0] < 3.5
+        assert all(q[1] < lm["iliac_crest"][1] for q in p)
+    # in the lateral view they follow the crest from back to front
+    xs = [_xy(f"gluteus_medius.{n}", "lateral")[0] for n in ("posterior", "middle", "anterior")]
+    assert xs == sorted(xs) and xs[-1] - xs[0] > 6
+
+
+def test_quadratus_lumborum_superficial_is_lateral_and_tagged_superficial():
+    sup, deep = referral.trigger_point("quadratus_lumborum.superficial"), referral.trigger_point("quadratus_lumborum.deep")
+    assert sup.depth == "superficial" and deep.depth == "deep"
+    assert _xy(sup.trp_id)[0] - _xy(deep.trp_id)[0] >= 3.0
+
+
+def test_gluteus_maximus_pain_stays_in_the_buttock():
+    """T&S vol. 2 p. 133: local referral, rarely if ever to a distance."""
+    fold_y = 76.0
+    for t in referral.trigger_points("gluteus_maximus"):
+        for view in referral.VIEWS:
+            z = referral.referral_zones(t.trp_id, view)
+            for g in (z.essential, z.spillover):
+                if not g.is_empty:
+                    assert g.bounds[1] > fold_y, (t.trp_id, view, g.bounds)
+
+
+def test_only_superficial_quadratus_lumborum_spills_to_the_groin():
+    groin = referral.region_geometry("groin", "lateral")
+    sup = referral.referral_zones("quadratus_lumborum.superficial", "lateral")
+    deep = referral.referral_zones("quadratus_lumborum.deep", "lateral")
+    assert sup.spillover.intersection(groin).area > 5
+    assert deep.essential.union(deep.spillover).intersection(groin).area < 0.5
+
+
+def test_biceps_femoris_spills_up_the_outer_back_of_the_thigh_only():
+    z = referral.referral_zones("biceps_femoris.mid", "posterior")
+    thigh = referral.region_geometry("posterior_thigh", "posterior")
+    minx, _, maxx, _ = thigh.bounds
+    inner = thigh.intersection(box(minx, 0, (minx + maxx) / 2 - 1.0, 200))
+    outer = thigh.intersection(box((minx + maxx) / 2, 0, maxx, 200))
+    assert z.spillover.intersection(outer).area > 0.4 * outer.area
+    assert z.spillover.intersection(inner).area < 0.1 * inner.area
+    knee_line = bodychart.REFERENCE_LANDMARKS["posterior"]["lateral_knee_joint_line"][1]
+    assert knee_line - 12 < z.spillover.bounds[1] < knee_line  # just below the knee, not down the calf

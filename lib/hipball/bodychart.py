@@ -53,6 +53,7 @@ REFERENCE_LANDMARKS: dict[str, dict[str, tuple[float, float]]] = {
         "sacrum": (0.03, 97.16), "coccyx": (0.0, 89.41),
         "lateral_knee_joint_line": (11.43, 44.92), "hip_joint_centre": (7.73, 88.2),
         "knee_joint_centre": (6.75, 47.51), "lateral_malleolus": (12.9, 8.87),
+        "trochanter_tip": (11.4, 88.35),
     },
     "lateral": {
         "iliac_crest": (-7.58, 104.14), "asis": (-0.37, 97.19), "psis": (-13.68, 98.75),
@@ -60,6 +61,7 @@ REFERENCE_LANDMARKS: dict[str, dict[str, tuple[float, float]]] = {
         "sacrum": (-14.71, 97.16), "coccyx": (-12.8, 89.41),
         "lateral_knee_joint_line": (-5.65, 44.92), "hip_joint_centre": (-5.62, 88.2),
         "knee_joint_centre": (-5.41, 47.51), "lateral_malleolus": (-6.05, 8.87),
+        "trochanter_tip": (-8.01, 88.35),
     },
     "anterolateral": {
         "iliac_crest": (-10.77, 104.14), "asis": (-9.4, 97.19), "psis": (-12.68, 98.75),
@@ -67,6 +69,7 @@ REFERENCE_LANDMARKS: dict[str, dict[str, tuple[float, float]]] = {
         "sacrum": (-10.42, 97.16), "coccyx": (-9.05, 89.41),
         "lateral_knee_joint_line": (-12.08, 44.92), "hip_joint_centre": (-9.44, 88.2),
         "knee_joint_centre": (-8.6, 47.51), "lateral_malleolus": (-13.4, 8.87),
+        "trochanter_tip": (-13.72, 88.35),
     },
 }
 
