@@ -480,3 +480,10 @@ def test_biceps_femoris_spills_up_the_outer_back_of_the_thigh_only():
     assert z.spillover.intersection(inner).area < 0.1 * inner.area
     knee_line = bodychart.REFERENCE_LANDMARKS["posterior"]["lateral_knee_joint_line"][1]
     assert knee_line - 12 < z.spillover.bounds[1] < knee_line  # just below the knee, not down the calf
+
+
+@pytest.mark.parametrize("pain", [123, 4.5, [None], [(1.0, 2.0, 3.0)], [[(1.0, 2.0)]]])
+def test_pain_of_the_wrong_kind_is_a_value_error_naming_the_field(pain):
+    """Issue 12: candidates(123) raised TypeError."""
+    with pytest.raises(ValueError, match=r"pain: .* region ids are: low_back"):
+        referral.candidates(pain, view="posterior")

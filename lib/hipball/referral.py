@@ -414,7 +414,10 @@ def _pain_pieces(pain, side: str, view: str | None):
         if isinstance(pain, (Point, MultiPoint)):
             pain = pain.buffer(POINT_RADIUS_CM)
         return {view: [("drawn area", pain.intersection(body))]}, out
-    items = list(pain)
+    try:
+        items = list(pain)
+    except TypeError:
+        raise _pain_error(pain) from None
     if not items:
         return {}, []
     if any(isinstance(p, str) for p in items) and not all(isinstance(p, str) for p in items):
@@ -425,9 +428,12 @@ def _pain_pieces(pain, side: str, view: str | None):
         views = VIEWS if view is None else (check_choice("view", view, VIEWS),)
         pieces = {v: [(r, region_geometry(r, v, side)) for r in dict.fromkeys(items)] for v in views}
         return {v: [(r, g) for r, g in ps if not g.is_empty] for v, ps in pieces.items()}, []
-    pts = np.atleast_2d(np.asarray(items, dtype=float))
-    if pts.shape[1] != 2:
-        raise ValueError("pain: give region ids, (x, y) points in cm, or a shapely polygon")
+    try:
+        pts = np.atleast_2d(np.asarray(items, dtype=float))
+    except (TypeError, ValueError):
+        raise _pain_error(pain) from None
+    if pts.ndim != 2 or pts.shape[1] != 2:
+        raise _pain_error(pain)
     if view is None:
         raise ValueError("view: give the chart the points were clicked on (posterior or lateral)")
     check_choice("view", view, VIEWS)
@@ -436,6 +442,11 @@ def _pain_pieces(pain, side: str, view: str | None):
     discs = [Point(p).buffer(POINT_RADIUS_CM) for p in pts[inside]]
     geom = unary_union(discs).intersection(body) if discs else Polygon()
     return {view: [("clicked points", geom)]}, [p for p, ok in zip(pts, inside) if not ok]
+
+
+def _pain_error(pain) -> ValueError:
+    return ValueError(f"pain: {pain!r} is not a region id, a list of region ids, a list of (x, y) points in cm "
+                      f"or a shapely polygon; region ids are: {', '.join(region_ids())}")
 
 
 def candidates(pain, side: str = "right", view: str | None = None) -> Candidates:

@@ -105,7 +105,7 @@ def draw_roll_section(angle_deg: float, height: float | None = None, side: str =
     """The hip's cross-section at the ball's height, turned so the floor is at the bottom, with
     the ball under the contact point and the muscles and trigger points under it named."""
     from hipball.referral import trigger_point
-    from hipball.roll import cross_section, roll_contact, skin_point, trigger_points_3d
+    from hipball.roll import cross_section, in_section, roll_contact, section_point, trigger_points_3d
 
     ax = _gca(ax)
     sec = cross_section(height, side)
@@ -135,14 +135,10 @@ def draw_roll_section(angle_deg: float, height: float | None = None, side: str =
         ax.add_patch(b)
         bones.append(b)
     trps = []
-    pos3 = trigger_points_3d(side)
-    for tid in sorted(pos3):
-        q = pos3[tid]
-        if abs(q[2] - sec.height_cm) <= 5.0:
+    for tid in sorted(trigger_points_3d(side)):
+        if in_section(tid, sec):  # drawn where the pressure test places it (hipball.roll)
             hit = tid in c.trigger_points
-            sp = skin_point(tid, sec)  # drawn 1.5 cm under the skin, on its ray from the core
-            inward = np.asarray(sec.centre) - sp
-            q = sp + 1.5 * inward / np.hypot(*inward)
+            q = section_point(tid, sec)
             (m,) = ax.plot([q[0]], [q[1]], "X", ms=9 if hit else 6, mfc=palette.SPOKE_RED if hit else "white",
                            mec=palette.INK, mew=0.9, transform=tr, zorder=6)
             m.set_gid(f"trp:{tid}")
@@ -200,7 +196,7 @@ def _set_texts(art: RollArtists, c, trigger_point) -> None:
     mus = ", ".join(names[m].split(" (")[0] for m in c.muscles) or "skin and fat only"
     trp = ", ".join(trigger_point(t).label for t in c.trigger_points) or "none"
     art.under.set_text("\n".join(textwrap.wrap(f"Under the ball: {mus}.", 34)
-                                 + textwrap.wrap(f"Trigger points: {trp}.", 34)))
+                                 + textwrap.wrap(f"Trigger points pressed: {trp}.", 34)))
 
 
 def _rc(key: str) -> float:
@@ -286,7 +282,7 @@ def roll_legend(fig, *, loc="lower center", ncol=6):
                      hatch=palette.MUSCLE_STYLE[m]["hatch"], label=names[m].split(" (")[0])
                for m in sorted(cross_section().muscles)]
     handles += [Line2D([], [], marker="X", ls="", mfc=palette.SPOKE_RED, mec=palette.INK, ms=8,
-                       label="trigger point under the ball"),
+                       label="trigger point pressed by the ball"),
                 Line2D([], [], marker="X", ls="", mfc="white", mec=palette.INK, ms=6, label="other trigger points")]
     return fig.legend(handles=handles, loc=loc, ncol=ncol, frameon=False, fontsize="small")
 
