@@ -55,9 +55,9 @@ def test_no_orphan_ids():
     for r in rows("referral_zones.csv"):
         assert r["trp_id"] in trps
         assert r["kind"] in referral.ZONE_KINDS
-        views = referral.VIEWS if r["view"] == "both" else (r["view"],)
-        for v in views:
-            assert r["region_id"] in referral.region_ids(v), (r, v)
+        assert r["view"] in referral.VIEWS
+        assert r["page"].startswith("p. "), r  # the Travell & Simons page the outline follows
+        assert len(bodychart.parse_outline(r["outline"])) >= 4, r
     for t in trps:
         assert any(not referral.referral_zones(t, v).essential.is_empty for v in referral.VIEWS), t
     assert REGIONS <= set(referral.region_ids())
@@ -485,5 +485,77 @@ def test_biceps_femoris_spills_up_the_outer_back_of_the_thigh_only():
 @pytest.mark.parametrize("pain", [123, 4.5, [None], [(1.0, 2.0, 3.0)], [[(1.0, 2.0)]]])
 def test_pain_of_the_wrong_kind_is_a_value_error_naming_the_field(pain):
     """Issue 12: candidates(123) raised TypeError."""
-    with pytest.raises(ValueError, match=r"pain: .* region ids are: low_back"):
+    with pytest.raises(ValueError, match=r"pain: .* region ids are: [a-z_]+, "):
         referral.candidates(pain, view="posterior")
+
+
+# ---------------------------------------- issue 9 section 2: zones drawn like the manual
+def _longest_axis_runs(geom, edge, tol=0.1, max_angle_deg=3.0):
+    """(horizontal, vertical): lengths (cm) of the longest stretches of a zone's own outline
+    (not where it runs along ``edge``: the skin or the midline) that are straight lines within
+    ``max_angle_deg`` of horizontal or of vertical (no point more than ``tol`` cm off)."""
+    import numpy as np
+    import shapely
+
+    best = [0.0, 0.0]
+    for poly in getattr(geom, "geoms", [geom]):
+        for ring in [poly.exterior, *poly.interiors]:
+            xy = np.asarray(ring.coords)[:-1]
+            free = shapely.distance(edge, shapely.points(xy)) > 0.05
+            n = len(xy)
+            for i in range(n):
+                j = i + 1
+                while free[i] and j < i + n and free[j % n]:
+                    seg = xy[[k % n for k in range(i, j + 1)]]
+                    d = seg[-1] - seg[0]
+                    length = float(np.hypot(*d))
+                    r = seg - seg[0]
+                    if length > 1e-9:
+                        if (np.abs(d[0] * r[:, 1] - d[1] * r[:, 0]) / length).max() > tol:
+                            break
+                        ang = np.degrees(np.arctan2(abs(d[1]), abs(d[0])))
+                        if ang <= max_angle_deg:
+                            best[0] = max(best[0], length)
+                        elif ang >= 90 - max_angle_deg:
+                            best[1] = max(best[1], length)
+                    j += 1
+    return tuple(best)
+
+
+# The old zones (unions of rectangular cells) had flat cut-offs of 5 to 15 cm and straight
+# sides of 10 to 30 cm. A hand-drawn zone edge may run along the leg for a few centimetres.
+MAX_HORIZONTAL_RUN_CM = 2.5
+MAX_VERTICAL_RUN_CM = 6.0
+
+
+@pytest.mark.parametrize("view", referral.VIEWS)
+def test_zone_outlines_have_no_long_straight_horizontal_or_vertical_runs(view):
+    """Zones are smooth organic outlines, not unions of rectangular cells."""
+    edge = bodychart.half_body(view).boundary
+    bad = {}
+    for t in referral.trp_ids():
+        z = referral.referral_zones(t, view)
+        for kind, g in (("essential", z.essential), ("spillover", z.spillover)):
+            if g.is_empty:
+                continue
+            h, v = _longest_axis_runs(g, edge)
+            if h > MAX_HORIZONTAL_RUN_CM or v > MAX_VERTICAL_RUN_CM:
+                bad[(t, kind)] = (round(h, 1), round(v, 1))
+    assert not bad
+
+
+def test_the_straight_run_measure_catches_a_box():
+    edge = bodychart.half_body("posterior").boundary
+    h, v = _longest_axis_runs(box(3, 60, 8, 70), edge)
+    assert (h, v) == (pytest.approx(5.0), pytest.approx(10.0))
+
+
+def test_zones_are_data_anchored_to_body_levels():
+    """Each zone row is control points at named body levels; moving a level moves the zone."""
+    rows_ = [r for r in rows("referral_zones.csv") if r["trp_id"] == "biceps_femoris.mid"
+             and r["kind"] == "essential" and r["view"] == "posterior"]
+    pts = bodychart.parse_outline(rows_[0]["outline"])
+    knee = bodychart.LEVELS["knee"]
+    assert all(abs(y - knee) < 10 for y, _ in pts)
+    with pytest.raises(ValueError, match="outline level: 'kne' .*did you mean 'knee'"):
+        bodychart.parse_outline("kne+2 0.3; knee 0.5; knee-2 0.4")
