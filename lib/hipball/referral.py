@@ -267,6 +267,19 @@ def region_geometry(region_id: str, view: str, side: str = "right") -> BaseGeome
     return geom if side == "right" else _mirror(geom)
 
 
+def region_label_point(region_id: str, view: str, side: str = "right") -> tuple[float, float] | None:
+    """Where a region's name or number goes: the point of its largest part farthest from the
+    edges (shapely's polylabel), so it sits well inside even a crescent."""
+    from shapely.ops import polylabel
+
+    geom = region_geometry(region_id, view, side)
+    if geom.is_empty:
+        return None
+    part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+    p = polylabel(part, tolerance=0.05)
+    return (float(p.x), float(p.y))
+
+
 def regions(view: str = "posterior", side: str = "right") -> dict[str, Region]:
     """The named regions drawn on a chart, by id (polygons in cm)."""
     check_choice("view", view, VIEWS)

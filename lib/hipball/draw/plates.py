@@ -64,8 +64,8 @@ def numbered_body_chart(fig, view: str, side: str = "right"):
     names = referral.region_names()
     key = []
     for i, rid in enumerate(referral.region_ids(view), start=1):
-        p = referral.region_geometry(rid, view, side).representative_point()
-        ax.text(p.x, p.y, str(i), ha="center", va="center", fontsize=7, fontweight="bold", color="#222222",
+        x, y = referral.region_label_point(rid, view, side)
+        ax.text(x, y, str(i), ha="center", va="center", fontsize=7, fontweight="bold", color="#222222",
                 bbox=dict(boxstyle="circle,pad=0.15", fc="white", ec="#777777", lw=0.6), zorder=5)
         key.append(f"{i:>2}  {names[rid]}  ({rid})")
     fig.text(0.52, 0.88, "\n".join(key), ha="left", va="top", fontsize=9, family="DejaVu Sans Mono",

@@ -224,8 +224,8 @@ def draw_body_chart(*, view: str = "posterior", side: str = "right", regions=Non
                 ax.add_patch(patch)
                 art.regions[rid if s == side else f"{rid}:{s}"] = patch
                 if names and s == side:
-                    p = geom.representative_point()
-                    art.names[rid] = ax.text(p.x, p.y, label_names[rid], fontsize=6, ha="center",
+                    x, y = referral.region_label_point(rid, view, s)
+                    art.names[rid] = ax.text(x, y, label_names[rid], fontsize=6, ha="center",
                                              va="center", color="#333333", zorder=6)
     minx, miny, maxx, maxy = bodychart.body_outline(view, side).bounds
     ax.set_xlim(minx - 2, maxx + 2)
@@ -268,12 +268,20 @@ def draw_referral(subject, *, view: str = "posterior", side: str = "right", ax=N
     for trp, xy in pts.items():
         (out.markers[trp],) = ax.plot(*xy, zorder=8, **marker_style(out.styles[trp]))
     if labels:
-        out.labels = _label_columns(ax, pts, gap_cm=3.0, margin_cm=5.0)
+        out.labels = label_trigger_points(list(pts), view=view, side=side, ax=ax)
     if legend:
         handles, texts = legend_handles(trps, out.styles, view, side)
         kh, kt = key_handles(out.styles[trps[0]])
         out.legend = add_legend(ax, handles + kh, texts + kt, bbox_to_anchor=(0.5, 0.0))
     return out
+
+
+def label_trigger_points(trps, *, view: str = "posterior", side: str = "right", ax=None) -> dict:
+    """Labels for the trigger points a chart shows, placed together so they never overlap
+    (apps that draw each trigger point's zones separately label them here, all at once)."""
+    ax = _axes(ax)
+    pts = {t: referral.trigger_point_xy(t, view, side) for t in trps}
+    return _label_columns(ax, {t: p for t, p in pts.items() if p is not None}, gap_cm=3.0, margin_cm=5.0)
 
 
 def _place_column(ys: list[float], gap: float) -> list[float]:
