@@ -257,3 +257,17 @@ def test_spokes_draw_on_the_body_chart_inside_the_body(view):
     assert len(art.spokes) == len(p.spokes)
     for s in p.spokes:
         assert body.contains(LineString([s.start, s.end])), s.number
+
+
+def test_pressed_points_are_labelled_in_the_section():
+    """Issue 9: every trigger point is distinguishable on every chart (a label, not only a red X)."""
+    from hipball.referral import trigger_point
+
+    fig, ax = plt.subplots()
+    art = draw_roll_section(90, ax=ax)
+    c = roll_contact(90)
+    shown = {t for t, a in art.trp_labels.items() if a.get_visible()}
+    assert shown == set(c.trigger_points) and shown
+    assert {art.trp_labels[t].get_text() for t in shown} == {trigger_point(t).label for t in shown}
+    update_roll_section(art, 0)
+    assert {t for t, a in art.trp_labels.items() if a.get_visible()} == set(roll_contact(0).trigger_points)

@@ -86,6 +86,7 @@ class RollArtists:
     angle_deg: float
     height_cm: float | None
     side: str
+    trp_labels: dict = field(default_factory=dict)  # trp id -> Annotation (shown while pressed)
 
 
 def _rot_for(contact) -> Affine2D:
@@ -161,6 +162,13 @@ def draw_roll_section(angle_deg: float, height: float | None = None, side: str =
     under = ax.text(0.5, -0.02, "", transform=ax.transAxes, ha="center", va="top", fontsize=_rc("font.size") * 0.8)
     art = RollArtists(rot, skin, muscles, bones, ball, floor, trps, title, under, front_back, c.angle_deg,
                       height, side)
+    for m in trps:  # each pressed point carries its label, as on the referral charts
+        tid = m.get_gid().split(":", 1)[1]
+        a = ax.annotate(trigger_point(tid).label, (m.get_xdata()[0], m.get_ydata()[0]), xycoords=tr,
+                        xytext=(0, 9), textcoords="offset points", ha="center", va="bottom", fontsize=7,
+                        zorder=9, bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
+        a.set_gid(f"trp-label:{tid}")
+        art.trp_labels[tid] = a
     _set_texts(art, c, trigger_point)
     ax.set_aspect("equal")
     ax.set_xlim(-22, 22)
@@ -186,8 +194,23 @@ def update_roll_section(art: RollArtists, angle_deg: float) -> RollArtists:
     return art
 
 
+def _place_trp_labels(art: RollArtists, c) -> None:
+    """Show the labels of the pressed points, stacked upward where marks sit close together."""
+    shown = []
+    hits = [t for t in c.trigger_points if t in art.trp_labels]
+    for tid, a in art.trp_labels.items():
+        a.set_visible(tid in hits)
+    xy = {t: art.rotation.transform(art.trp_labels[t].xy) for t in hits}
+    for t in sorted(hits, key=lambda t: (xy[t][1], xy[t][0])):
+        k = sum(abs(xy[t][0] - xy[u][0]) < 4.0 for u in shown)
+        art.trp_labels[t].set_position((0, 9 + 11 * k))
+        shown.append(t)
+
+
 def _set_texts(art: RollArtists, c, trigger_point) -> None:
     from hipball.atlas import load_atlas
+
+    _place_trp_labels(art, c)
 
     names = load_atlas().display_names
     import textwrap
