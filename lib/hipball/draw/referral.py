@@ -402,9 +402,9 @@ def referral_plates() -> Iterator[tuple[str, tuple[float, float], Callable]]:
             size = (max(5.0, panel_w * n + 0.4), 10.0)
 
             def plate(fig, _m=muscle, _view=view):
-                art = draw_referral_panels(_m, view=_view, fig=fig, rect=(0.0, 0.17, 1.0, 0.75))
+                art = draw_referral_panels(_m, view=_view, fig=fig, rect=(0.0, 0.17, 1.0, 0.72))
                 where = "from behind" if _view == "posterior" else "from the side"
-                fig.suptitle(f"{names[_m].display_name}: referred pain ({where}, right side)", fontsize=12,
-                             fontweight="bold", y=0.975)
+                fig.suptitle(f"{names[_m].display_name}: referred pain\n({where}, right side)", fontsize=12,
+                             fontweight="bold", y=0.985, va="top")
                 return art
             yield f"referral_{muscle}_{view}", size, plate
