@@ -55,9 +55,9 @@ def test_no_orphan_ids():
     for r in rows("referral_zones.csv"):
         assert r["trp_id"] in trps
         assert r["kind"] in referral.ZONE_KINDS
-        views = referral.VIEWS if r["view"] == "both" else (r["view"],)
-        for v in views:
-            assert r["region_id"] in referral.region_ids(v), (r, v)
+        assert r["view"] in referral.VIEWS
+        assert r["page"].startswith("p. "), r  # the Travell & Simons page the outline follows
+        assert len(bodychart.parse_outline(r["outline"])) >= 4, r
     for t in trps:
         assert any(not referral.referral_zones(t, v).essential.is_empty for v in referral.VIEWS), t
     assert REGIONS <= set(referral.region_ids())
@@ -374,29 +374,87 @@ def test_draw_body_chart_with_names():
 def test_referral_plates_cover_every_muscle_and_both_charts():
     from hipball.draw.referral import referral_plates
 
-    stems = [s for s, _ in referral_plates()]
+    stems = [s for s, _, _ in referral_plates()]
     for m in TEN:
         assert f"referral_{m}_posterior" in stems and f"referral_{m}_lateral" in stems
     assert len(stems) == len(set(stems))
 
 
-def _referral_plate(stem: str, figsize):
+def _referral_plate(stem: str):
     from hipball.draw.referral import referral_plates
 
-    fig, ax = plt.subplots(figsize=figsize)
-    dict(referral_plates())[stem](ax=ax)
-    fig.subplots_adjust(bottom=0.2)
+    _, size, draw = next(p for p in referral_plates() if p[0] == stem)
+    fig = plt.figure(figsize=size)
+    draw(fig)
     return fig
+
+
+def test_one_panel_per_referral_pattern_lettered_like_the_manual():
+    """Issue 9: one panel per trigger point (A, B, C); the two piriformis points share one
+    composite pattern, so one panel."""
+    from hipball.draw.referral import draw_referral_panels
+
+    fig = plt.figure(figsize=(9, 9))
+    art = draw_referral_panels("gluteus_medius", view="posterior", fig=fig)
+    assert [p.body.skin.axes.get_title() for p in art.panels] == ["A   Gmed 1", "B   Gmed 2", "C   Gmed 3"]
+    assert [set(p.essential) for p in art.panels] == [{f"gluteus_medius.{n}"} for n in ("posterior", "middle", "anterior")]
+    fig = plt.figure(figsize=(5, 9))
+    art = draw_referral_panels("piriformis", view="posterior", fig=fig)
+    assert len(art.panels) == 1 and set(art.panels[0].markers) == {"piriformis.lateral", "piriformis.medial"}
+    assert set(art.panels[0].labels) == {"piriformis.lateral", "piriformis.medial"}
+
+
+def _look(patch):
+    """What a patch looks like: colours, hatch, alpha, line width and style."""
+    from matplotlib.colors import to_rgba
+
+    return (to_rgba(patch.get_facecolor()), to_rgba(patch.get_edgecolor()), patch.get_hatch(),
+            to_rgba(patch.get_hatchcolor()), round(patch.get_linewidth(), 3), patch.get_linestyle())
+
+
+def test_legend_swatches_are_identical_to_the_fills():
+    from matplotlib.patches import Rectangle
+
+    from hipball.draw.referral import draw_referral, draw_referral_panels
+
+    fig, ax = plt.subplots(figsize=(5, 9))
+    art = draw_referral("gluteus_medius", view="lateral", ax=ax)
+    swatches = {_look(p) for p in art.legend.findobj(Rectangle)}
+    for fill in [*art.essential.values(), *art.spillover.values()]:
+        assert _look(fill) in swatches
+    fig = plt.figure(figsize=(9, 10))
+    panels = draw_referral_panels("vastus_lateralis", view="lateral", fig=fig)
+    swatches = {_look(p) for p in panels.legend.findobj(Rectangle)}
+    for a in panels.panels:
+        for fill in [*a.essential.values(), *a.spillover.values()]:
+            assert _look(fill) in swatches
+
+
+def test_every_trigger_point_of_a_muscle_is_distinguishable_on_every_chart():
+    """Colour (the X takes its zone's colour) and a label, on every chart view."""
+    from hipball.draw.referral import draw_referral
+
+    for muscle in TEN:
+        for view in referral.VIEWS:
+            fig, ax = plt.subplots()
+            art = draw_referral(muscle, view=view, ax=ax, legend=False)
+            faces = [m.get_markerfacecolor() for t, m in art.markers.items()]
+            pats = {referral.zone_signature(t) for t in art.markers}
+            assert len(set(faces)) == len(pats), (muscle, view)
+            assert set(art.labels) == set(art.markers)
+            texts = [a.get_text() for a in art.labels.values()]
+            assert len(set(texts)) == len(texts)
+            plt.close(fig)
 
 
 @pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2)
 def test_plate_gluteus_minimus_lateral():
-    return _referral_plate("referral_gluteus_minimus_lateral", (4, 8))
+    return _referral_plate("referral_gluteus_minimus_lateral")
 
 
 @pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2)
 def test_plate_piriformis_posterior():
-    return _referral_plate("referral_piriformis_posterior", (4.5, 8))
+    return _referral_plate("referral_piriformis_posterior")
 
 
 def test_lookup_messages_say_what_went_wrong():
@@ -410,3 +468,152 @@ def test_lookup_messages_say_what_went_wrong():
     assert candidates([(-8.0, 60.0)], view="posterior", side="left")
     with pytest.raises(ValueError, match="pain: give either region ids or"):
         candidates(["groin", (1.0, 2.0)])
+
+
+# ------------------------------------------------- issue 9: sites and zones re-checked
+def _xy(trp, view="posterior"):
+    return referral.trigger_point_xy(trp, view)
+
+
+def test_piriformis_points_spread_along_the_piriformis_line():
+    """T&S vol. 2 ch. 10: lateral TrP in the lateral third toward the trochanter, medial TrP
+    near the sacrum's edge."""
+    lm = bodychart.REFERENCE_LANDMARKS["posterior"]
+    lat, med = _xy("piriformis.lateral"), _xy("piriformis.medial")
+    gap = ((lat[0] - med[0]) ** 2 + (lat[1] - med[1]) ** 2) ** 0.5
+    assert gap >= 5.5
+    tip = lm["trochanter_tip"]
+    line = tip[0] - med[0]
+    assert (lat[0] - med[0]) / line >= 0.7  # the lateral point is in the lateral third
+    assert med[0] < lm["psis"][0] + 1.5  # the medial point sits by the sacrum's edge
+
+
+def test_gluteus_medius_points_lie_along_the_crest_from_the_psis():
+    """T&S vol. 2 ch. 8: three sites just below the crest, TrP1 near the PSIS."""
+    for view in ("posterior", "lateral"):
+        lm = bodychart.REFERENCE_LANDMARKS[view]
+        p = [_xy(f"gluteus_medius.{n}", view) for n in ("posterior", "middle", "anterior")]
+        gaps = [((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 for a, b in zip(p, p[1:])]
+        assert min(gaps) >= 3.0, (view, gaps)
+        d_psis = [((q[0] - lm["psis"][0]) ** 2 + (q[1] - lm["psis"][1]) ** 2) ** 0.5 for q in p]
+        assert d_psis[0] == min(d_psis) and d_psis[0] < 3.5
+        assert all(q[1] < lm["iliac_crest"][1] for q in p)
+    # in the lateral view they follow the crest from back to front
+    xs = [_xy(f"gluteus_medius.{n}", "lateral")[0] for n in ("posterior", "middle", "anterior")]
+    assert xs == sorted(xs) and xs[-1] - xs[0] > 6
+
+
+def test_quadratus_lumborum_superficial_is_lateral_and_tagged_superficial():
+    sup, deep = referral.trigger_point("quadratus_lumborum.superficial"), referral.trigger_point("quadratus_lumborum.deep")
+    assert sup.depth == "superficial" and deep.depth == "deep"
+    assert _xy(sup.trp_id)[0] - _xy(deep.trp_id)[0] >= 3.0
+
+
+def test_gluteus_maximus_pain_stays_in_the_buttock():
+    """T&S vol. 2 p. 133: local referral, rarely if ever to a distance."""
+    fold_y = 76.0
+    for t in referral.trigger_points("gluteus_maximus"):
+        for view in referral.VIEWS:
+            z = referral.referral_zones(t.trp_id, view)
+            for g in (z.essential, z.spillover):
+                if not g.is_empty:
+                    assert g.bounds[1] > fold_y, (t.trp_id, view, g.bounds)
+
+
+def test_only_superficial_quadratus_lumborum_spills_to_the_groin():
+    groin = referral.region_geometry("groin", "lateral")
+    sup = referral.referral_zones("quadratus_lumborum.superficial", "lateral")
+    deep = referral.referral_zones("quadratus_lumborum.deep", "lateral")
+    assert sup.spillover.intersection(groin).area > 5
+    assert deep.essential.union(deep.spillover).intersection(groin).area < 0.5
+
+
+def test_biceps_femoris_spills_up_the_outer_back_of_the_thigh_only():
+    z = referral.referral_zones("biceps_femoris.mid", "posterior")
+    thigh = referral.region_geometry("posterior_thigh", "posterior")
+    minx, _, maxx, _ = thigh.bounds
+    inner = thigh.intersection(box(minx, 0, (minx + maxx) / 2 - 1.0, 200))
+    outer = thigh.intersection(box((minx + maxx) / 2, 0, maxx, 200))
+    assert z.spillover.intersection(outer).area > 0.4 * outer.area
+    assert z.spillover.intersection(inner).area < 0.1 * inner.area
+    knee_line = bodychart.REFERENCE_LANDMARKS["posterior"]["lateral_knee_joint_line"][1]
+    assert knee_line - 12 < z.spillover.bounds[1] < knee_line  # just below the knee, not down the calf
+
+
+@pytest.mark.parametrize("pain", [123, 4.5, [None], [(1.0, 2.0, 3.0)], [[(1.0, 2.0)]]])
+def test_pain_of_the_wrong_kind_is_a_value_error_naming_the_field(pain):
+    """Issue 12: candidates(123) raised TypeError."""
+    with pytest.raises(ValueError, match=r"pain: .* region ids are: [a-z_]+, "):
+        referral.candidates(pain, view="posterior")
+
+
+# ---------------------------------------- issue 9 section 2: zones drawn like the manual
+def _longest_axis_runs(geom, edge, tol=0.1, max_angle_deg=3.0):
+    """(horizontal, vertical): lengths (cm) of the longest stretches of a zone's own outline
+    (not where it runs along ``edge``: the skin or the midline) that are straight lines within
+    ``max_angle_deg`` of horizontal or of vertical (no point more than ``tol`` cm off)."""
+    import numpy as np
+    import shapely
+
+    best = [0.0, 0.0]
+    for poly in getattr(geom, "geoms", [geom]):
+        for ring in [poly.exterior, *poly.interiors]:
+            xy = np.asarray(ring.coords)[:-1]
+            free = shapely.distance(edge, shapely.points(xy)) > 0.05
+            n = len(xy)
+            for i in range(n):
+                j = i + 1
+                while free[i] and j < i + n and free[j % n]:
+                    seg = xy[[k % n for k in range(i, j + 1)]]
+                    d = seg[-1] - seg[0]
+                    length = float(np.hypot(*d))
+                    r = seg - seg[0]
+                    if length > 1e-9:
+                        if (np.abs(d[0] * r[:, 1] - d[1] * r[:, 0]) / length).max() > tol:
+                            break
+                        ang = np.degrees(np.arctan2(abs(d[1]), abs(d[0])))
+                        if ang <= max_angle_deg:
+                            best[0] = max(best[0], length)
+                        elif ang >= 90 - max_angle_deg:
+                            best[1] = max(best[1], length)
+                    j += 1
+    return tuple(best)
+
+
+# Measured on the old zones (unions of rectangular cells): flat cut-offs up to 13.4 cm (median
+# 7.8) and straight sides up to 24.4 cm. A hand-drawn edge may follow the leg for a hand's breadth.
+MAX_HORIZONTAL_RUN_CM = 2.5
+MAX_VERTICAL_RUN_CM = 10.0
+
+
+@pytest.mark.parametrize("view", referral.VIEWS)
+def test_zone_outlines_have_no_long_straight_horizontal_or_vertical_runs(view):
+    """Zones are smooth organic outlines, not unions of rectangular cells."""
+    edge = bodychart.half_body(view).boundary
+    bad = {}
+    for t in referral.trp_ids():
+        z = referral.referral_zones(t, view)
+        for kind, g in (("essential", z.essential), ("spillover", z.spillover)):
+            if g.is_empty:
+                continue
+            h, v = _longest_axis_runs(g, edge)
+            if h > MAX_HORIZONTAL_RUN_CM or v > MAX_VERTICAL_RUN_CM:
+                bad[(t, kind)] = (round(h, 1), round(v, 1))
+    assert not bad
+
+
+def test_the_straight_run_measure_catches_a_box():
+    edge = bodychart.half_body("posterior").boundary
+    h, v = _longest_axis_runs(box(3, 60, 8, 70), edge)
+    assert (h, v) == (pytest.approx(5.0), pytest.approx(10.0))
+
+
+def test_zones_are_data_anchored_to_body_levels():
+    """Each zone row is control points at named body levels; moving a level moves the zone."""
+    rows_ = [r for r in rows("referral_zones.csv") if r["trp_id"] == "biceps_femoris.mid"
+             and r["kind"] == "essential" and r["view"] == "posterior"]
+    pts = bodychart.parse_outline(rows_[0]["outline"])
+    knee = bodychart.LEVELS["knee"]
+    assert all(abs(y - knee) < 10 for y, _ in pts)
+    with pytest.raises(ValueError, match="outline level: 'kne' .*did you mean 'knee'"):
+        bodychart.parse_outline("kne+2 0.3; knee 0.5; knee-2 0.4")

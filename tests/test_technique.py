@@ -110,7 +110,7 @@ def test_angle_to_reach_orders_the_routine():
     a = {t: angle_to_reach(t) for t in ("gluteus_maximus.middle", "piriformis.lateral",
                                         "gluteus_minimus.anterior", "tensor_fasciae_latae.belly")}
     assert a["gluteus_maximus.middle"] <= 15
-    assert 20 <= a["piriformis.lateral"] <= 75
+    assert 20 <= a["piriformis.lateral"] <= 80  # its lateral third, toward the trochanter (issue 9)
     assert a["gluteus_minimus.anterior"] >= 100, "the front corner needs more than side-lying"
     assert a["tensor_fasciae_latae.belly"] >= 110
     assert angle_to_reach("gluteus_minimus.anterior", "left") == a["gluteus_minimus.anterior"]
@@ -177,6 +177,43 @@ def test_roll_section_rotates_in_place_and_names_what_is_under():
     assert art.ball.center == pytest.approx((0.0, -art.ball.radius))
 
 
+@pytest.mark.parametrize("angle", [0, 45, 90, 120])
+def test_roll_section_text_and_marks_agree_with_the_model(angle):
+    """Issue 9: the panel once said "Trigger points: none" while listing muscles under the ball
+    and showing marks. The red marks, the text and roll_contact must name the same points."""
+    from hipball.referral import trigger_point
+
+    fig, ax = plt.subplots()
+    art = draw_roll_section(angle, ax=ax)
+    c = roll_contact(angle)
+    red = {m.get_gid().split(":", 1)[1] for m in art.trigger_points if m.get_markerfacecolor() != "white"}
+    assert red == set(c.trigger_points)
+    text = " ".join(art.under.get_text().split())
+    for t in c.trigger_points:
+        assert trigger_point(t).label in text
+    if not c.trigger_points:
+        assert "pressed: none" in text
+
+
+def test_lying_on_the_side_presses_gluteus_minimus():
+    """Clinical fact (T&S vol. 2 ch. 9: gluteus minimus TrPs make lying on that side painful):
+    at 90 degrees the ball presses a gluteus minimus point, and the model says why (its deep
+    point lies inside the pressure cone under the ball)."""
+    c = roll_contact(90)
+    assert any(t.startswith("gluteus_minimus.") for t in c.trigger_points)
+    assert "gluteus_minimus" in c.muscles
+
+
+def test_the_angle_to_reach_a_point_presses_it():
+    from hipball.roll import _height_range, trigger_points_3d
+
+    lo, hi = _height_range()
+    for t in ("gluteus_maximus.middle", "piriformis.lateral", "gluteus_minimus.posterior",
+              "gluteus_minimus.anterior", "tensor_fasciae_latae.belly", "vastus_lateralis.proximal"):
+        h = float(np.clip(trigger_points_3d()[t][2], lo, hi))
+        assert t in roll_contact(angle_to_reach(t), height=h).trigger_points, t
+
+
 def test_roll_path_marks_stops_and_trigger_points():
     fig, ax = plt.subplots()
     art = draw_roll_path("lateral", "right", ax=ax)
@@ -220,3 +257,17 @@ def test_spokes_draw_on_the_body_chart_inside_the_body(view):
     assert len(art.spokes) == len(p.spokes)
     for s in p.spokes:
         assert body.contains(LineString([s.start, s.end])), s.number
+
+
+def test_pressed_points_are_labelled_in_the_section():
+    """Issue 9: every trigger point is distinguishable on every chart (a label, not only a red X)."""
+    from hipball.referral import trigger_point
+
+    fig, ax = plt.subplots()
+    art = draw_roll_section(90, ax=ax)
+    c = roll_contact(90)
+    shown = {t for t, a in art.trp_labels.items() if a.get_visible()}
+    assert shown == set(c.trigger_points) and shown
+    assert {art.trp_labels[t].get_text() for t in shown} == {trigger_point(t).label for t in shown}
+    update_roll_section(art, 0)
+    assert {t for t, a in art.trp_labels.items() if a.get_visible()} == set(roll_contact(0).trigger_points)

@@ -53,6 +53,7 @@ REFERENCE_LANDMARKS: dict[str, dict[str, tuple[float, float]]] = {
         "sacrum": (0.03, 97.16), "coccyx": (0.0, 89.41),
         "lateral_knee_joint_line": (11.43, 44.92), "hip_joint_centre": (7.73, 88.2),
         "knee_joint_centre": (6.75, 47.51), "lateral_malleolus": (12.9, 8.87),
+        "trochanter_tip": (11.4, 88.35),
     },
     "lateral": {
         "iliac_crest": (-7.58, 104.14), "asis": (-0.37, 97.19), "psis": (-13.68, 98.75),
@@ -60,6 +61,7 @@ REFERENCE_LANDMARKS: dict[str, dict[str, tuple[float, float]]] = {
         "sacrum": (-14.71, 97.16), "coccyx": (-12.8, 89.41),
         "lateral_knee_joint_line": (-5.65, 44.92), "hip_joint_centre": (-5.62, 88.2),
         "knee_joint_centre": (-5.41, 47.51), "lateral_malleolus": (-6.05, 8.87),
+        "trochanter_tip": (-8.01, 88.35),
     },
     "anterolateral": {
         "iliac_crest": (-10.77, 104.14), "asis": (-9.4, 97.19), "psis": (-12.68, 98.75),
@@ -67,6 +69,7 @@ REFERENCE_LANDMARKS: dict[str, dict[str, tuple[float, float]]] = {
         "sacrum": (-10.42, 97.16), "coccyx": (-9.05, 89.41),
         "lateral_knee_joint_line": (-12.08, 44.92), "hip_joint_centre": (-9.44, 88.2),
         "knee_joint_centre": (-8.6, 47.51), "lateral_malleolus": (-13.4, 8.87),
+        "trochanter_tip": (-13.72, 88.35),
     },
 }
 
@@ -242,6 +245,109 @@ def span_at(view: str, y: float, side: str = "right") -> tuple[float, float] | N
     if side == "left" and view in ("posterior", "lateral"):
         return -x0, -x1
     return x0, x1
+
+
+# ----------------------------------------------------------- patches drawn on the chart
+# Referral zones and body-chart regions are stored as control points anchored to the body:
+# a named level (a landmark's height) plus an offset in cm, and a fraction across the limb
+# at that height (posterior chart: 0 = midline above the crotch, inner edge of the leg
+# below; lateral chart: 0 = back, 1 = front). A closed Catmull-Rom curve through the points,
+# taken across the limb, turns them into a smooth outline that follows the limb's contours.
+_LM = REFERENCE_LANDMARKS["posterior"]
+LEVELS = {
+    "top": TOP_CM,
+    "crest": _LM["iliac_crest"][1],
+    "psis": _LM["psis"][1],
+    "asis": _LM["asis"][1],
+    "trochanter": _LM["greater_trochanter"][1],
+    "ischium": _LM["ischial_tuberosity"][1],
+    "crotch": CROTCH_CM,
+    "fold": 78.5,  # the gluteal fold drawn on the charts (detail_lines)
+    "knee": _LM["knee_joint_centre"][1],
+    "joint_line": _LM["lateral_knee_joint_line"][1],
+    "malleolus": _LM["lateral_malleolus"][1],
+    "sole": 0.0,
+}
+_SPAN_STEP_CM = 0.1
+_SAMPLES_PER_SEGMENT = 16
+
+
+def parse_outline(text: str) -> list[tuple[float, float]]:
+    """``"knee+4 0.3; fold-2 0.9; ..."`` -> [(height cm, fraction across), ...]. Each point is
+    ``level[+|-offset_cm] fraction``; levels are the keys of ``LEVELS``."""
+    import re
+
+    out = []
+    for item in (t.strip() for t in text.split(";")):
+        if not item:
+            continue
+        m = re.fullmatch(r"([a-z_]+)\s*([+-]\s*[\d.]+)?\s+(-?[\d.]+)", item)
+        if m is None:
+            raise ValueError(f"outline point: {item!r} is not 'level[+-cm] fraction' "
+                             f"(levels: {', '.join(LEVELS)})")
+        level = check_choice("outline level", m.group(1), LEVELS)
+        dy = float(m.group(2).replace(" ", "")) if m.group(2) else 0.0
+        out.append((LEVELS[level] + dy, float(m.group(3))))
+    if len(out) < 3:
+        raise ValueError(f"outline: {text!r} needs at least 3 points")
+    return out
+
+
+@lru_cache(maxsize=None)
+def _span_table(view: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ys = np.arange(0.2, TOP_CM - 0.05, _SPAN_STEP_CM)
+    spans = [span_at(view, float(y), "right") for y in ys]
+    keep = np.array([s is not None for s in spans])
+    x0 = np.array([s[0] for s in spans if s is not None])
+    x1 = np.array([s[1] for s in spans if s is not None])
+    return ys[keep], x0, x1
+
+
+def across_to_x(view: str, heights, fractions) -> np.ndarray:
+    """Chart x (right side) of points given by height and fraction across the limb."""
+    ys, x0, x1 = _span_table(view)
+    h = np.asarray(heights, dtype=float)
+    a, b = np.interp(h, ys, x0), np.interp(h, ys, x1)
+    return a + np.asarray(fractions, dtype=float) * (b - a)
+
+
+def catmull_rom_closed(points, samples: int = _SAMPLES_PER_SEGMENT) -> np.ndarray:
+    """A closed centripetal Catmull-Rom curve through ``points`` (no loops, no overshoot at
+    uneven spacing), ``samples`` points per segment."""
+    p = np.asarray(points, dtype=float)
+    n = len(p)
+    out = []
+    for i in range(n):
+        p0, p1, p2, p3 = p[i - 1], p[i], p[(i + 1) % n], p[(i + 2) % n]
+        t0 = 0.0
+        t1 = t0 + max(np.linalg.norm(p1 - p0), 1e-6) ** 0.5
+        t2 = t1 + max(np.linalg.norm(p2 - p1), 1e-6) ** 0.5
+        t3 = t2 + max(np.linalg.norm(p3 - p2), 1e-6) ** 0.5
+        t = np.linspace(t1, t2, samples, endpoint=False)[:, None]
+        a1 = (t1 - t) / (t1 - t0) * p0 + (t - t0) / (t1 - t0) * p1
+        a2 = (t2 - t) / (t2 - t1) * p1 + (t - t1) / (t2 - t1) * p2
+        a3 = (t3 - t) / (t3 - t2) * p2 + (t - t2) / (t3 - t2) * p3
+        b1 = (t2 - t) / (t2 - t0) * a1 + (t - t0) / (t2 - t0) * a2
+        b2 = (t3 - t) / (t3 - t1) * a2 + (t - t1) / (t3 - t1) * a3
+        out.append((t2 - t) / (t2 - t1) * b1 + (t - t1) / (t2 - t1) * b2)
+    return np.vstack(out)
+
+
+_ACROSS_SCALE_CM = 15.0  # a fraction across, in cm, for spacing the curve's parameter only
+
+
+@lru_cache(maxsize=None)
+def smooth_patch(view: str, outline: str) -> Polygon:
+    """The smooth patch an outline string describes on a chart (right side), inside the body."""
+    check_choice("view", view, VIEWS)
+    pts = parse_outline(outline)
+    uv = np.array([(u * _ACROSS_SCALE_CM, y) for y, u in pts])
+    curve = catmull_rom_closed(uv)
+    ys = np.clip(curve[:, 1], 0.0, TOP_CM)
+    xs = across_to_x(view, ys, curve[:, 0] / _ACROSS_SCALE_CM)
+    poly = Polygon(np.c_[xs, ys])
+    poly = poly if poly.is_valid else poly.buffer(0)
+    return poly.intersection(half_body(view, "right"))
 
 
 def detail_lines(view: str = "posterior", side: str = "right") -> list[np.ndarray]:

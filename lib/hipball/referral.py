@@ -4,14 +4,13 @@ The knowledge lives in ``data/`` (each table has a card): ``muscles.csv``,
 ``trigger_points.csv``, ``regions.csv``, ``referral_zones.csv``. This module turns it into
 geometry in the shared chart frame (docs/CONVENTIONS.md):
 
-- A **region** is a named patch of the body chart ("lateral_thigh", "sacrum"), defined per
-  view by a height band (cm) and a band across the limb (0 = midline or inner edge on the
-  posterior chart, 0 = back edge on the lateral chart; 1 = the other edge). The polygon follows
-  the skin outline at every height, so it is inside the chart by construction.
-- A **referral zone** row names a region (optionally a part of it: a fraction of its height
-  from the top, and a fraction across it), the zone kind (essential or spillover, Travell &
-  Simons's solid vs stippled) and the view. Essential and spillover areas of one trigger point
-  are unions of such parts; spillover excludes what is already essential.
+- A **region** is a named patch of the body chart ("lateral_thigh", "sacrum"), and a
+  **referral zone** the essential (Travell & Simons's solid) or spillover (stippled) area of a
+  trigger point. Both are stored the same way: control points anchored to body levels (a
+  landmark's height plus cm, and a fraction across the limb at that height), joined by a smooth
+  closed curve that follows the limb's contours (:func:`hipball.bodychart.smooth_patch`).
+  Regions of one view never overlap (table order is priority); a spillover zone excludes what
+  is already essential.
 - A **trigger point** is anchored to the atlas: weights over atlas landmarks plus an offset
   in cm, per view, so it moves with the drawing and mirrors to the left side.
 
@@ -42,7 +41,7 @@ from importlib import resources
 
 import numpy as np
 from shapely import affinity
-from shapely.geometry import MultiPoint, Point, Polygon, box
+from shapely.geometry import MultiPoint, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
@@ -57,9 +56,8 @@ POSITIONS = ("supine", "side_lying", "three_quarter_prone", "seated")
 SPILLOVER_WEIGHT = 0.5
 SPECIFICITY_WEIGHT = 0.15
 POINT_RADIUS_CM = 2.0
-ZONE_ROUNDING_CM = 1.2
+REGION_COVER_CM2 = 2.0  # a zone 'covers' a region it overlaps by at least this much
 MIN_EXPLAINED = 0.02  # trigger points explaining less of the pain are left out
-_STEP_CM = 0.25
 
 
 # --------------------------------------------------------------------------- tables
@@ -237,29 +235,20 @@ def _mirror(geom: BaseGeometry) -> BaseGeometry:
     return affinity.scale(geom, xfact=-1.0, yfact=1.0, origin=(0, 0))
 
 
-def _band(view: str, y_lo: float, y_hi: float, u_lo: float, u_hi: float) -> Polygon:
-    ys = np.arange(y_lo, y_hi + 1e-9, _STEP_CM)
-    if ys[-1] < y_hi:
-        ys = np.append(ys, y_hi)
-    left, right = [], []
-    for y in ys:
-        span = bodychart.span_at(view, float(y), "right")
-        if span is None:
-            continue
-        x0, x1 = span
-        left.append((x0 + u_lo * (x1 - x0), y))
-        right.append((x0 + u_hi * (x1 - x0), y))
-    poly = Polygon(left + right[::-1]).buffer(0)
-    return poly.intersection(bodychart.body_outline(view, "right"))
-
-
 @lru_cache(maxsize=None)
 def _region_right(region_id: str, view: str) -> BaseGeometry:
-    parts = [
-        _band(view, float(r["y_lo_cm"]), float(r["y_hi_cm"]), float(r["across_lo"]), float(r["across_hi"]))
-        for r in _region_rows() if r["region_id"] == region_id and r["view"] == view
-    ]
-    return unary_union(parts)
+    """A region's patch on the right side of a chart: its rows' smooth outlines joined, less
+    what regions earlier in the table (same view) already hold, so regions never overlap."""
+    own, earlier = [], []
+    for r in _region_rows():
+        if r["view"] != view:
+            continue
+        if r["region_id"] == region_id:
+            own.append(bodychart.smooth_patch(view, r["outline"]))
+        elif not own:
+            earlier.append(bodychart.smooth_patch(view, r["outline"]))
+    geom = unary_union(own)
+    return geom.difference(unary_union(earlier)) if earlier and not geom.is_empty else geom
 
 
 @dataclass(frozen=True)
@@ -278,6 +267,19 @@ def region_geometry(region_id: str, view: str, side: str = "right") -> BaseGeome
     return geom if side == "right" else _mirror(geom)
 
 
+def region_label_point(region_id: str, view: str, side: str = "right") -> tuple[float, float] | None:
+    """Where a region's name or number goes: the point of its largest part farthest from the
+    edges (shapely's polylabel), so it sits well inside even a crescent."""
+    from shapely.ops import polylabel
+
+    geom = region_geometry(region_id, view, side)
+    if geom.is_empty:
+        return None
+    part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+    p = polylabel(part, tolerance=0.05)
+    return (float(p.x), float(p.y))
+
+
 def regions(view: str = "posterior", side: str = "right") -> dict[str, Region]:
     """The named regions drawn on a chart, by id (polygons in cm)."""
     check_choice("view", view, VIEWS)
@@ -286,44 +288,27 @@ def regions(view: str = "posterior", side: str = "right") -> dict[str, Region]:
 
 
 # -------------------------------------------------------------------------- zones
-def _row_views(row: dict) -> tuple[str, ...]:
-    return VIEWS if row["view"] == "both" else (row["view"],)
-
-
-def _zone_part(row: dict, view: str) -> BaseGeometry:
-    region = _region_right(row["region_id"], view)
-    if region.is_empty:
-        return region
-    minx, miny, maxx, maxy = region.bounds
-    t0, t1 = float(row["top_lo"]), float(row["top_hi"])
-    a0, a1 = float(row["across_lo"]), float(row["across_hi"])
-    if (t0, t1, a0, a1) == (0.0, 1.0, 0.0, 1.0):
-        return region
-    h, w = maxy - miny, maxx - minx
-    cut = box(minx + a0 * w, maxy - t1 * h, minx + a1 * w, maxy - t0 * h)
-    return region.intersection(cut)
-
-
 @lru_cache(maxsize=None)
 def _zones_right(trp_id: str, view: str) -> tuple[BaseGeometry, BaseGeometry]:
-    ess, spill = [], []
+    """Essential and spillover zones (right side): each the union of its rows' smooth
+    outlines on that chart; the spillover excludes what is already essential."""
+    parts: dict[str, list] = {k: [] for k in ZONE_KINDS}
     for row in _zone_rows():
-        if row["trp_id"] != trp_id or view not in _row_views(row):
-            continue
-        (ess if row["kind"] == "essential" else spill).append(_zone_part(row, view))
-    body = bodychart.body_outline(view, "right")
-    e = _soften(unary_union(ess), body) if ess else Polygon()
-    s = _soften(unary_union(spill), body).difference(e) if spill else Polygon()
+        if row["trp_id"] == trp_id and row["view"] == view:
+            parts[row["kind"]].append(bodychart.smooth_patch(view, row["outline"]))
+    e = unary_union(parts["essential"]) if parts["essential"] else Polygon()
+    s = unary_union(parts["spillover"]).difference(e) if parts["spillover"] else Polygon()
     return e, s
 
 
-def _soften(geom: BaseGeometry, body: Polygon, r: float = ZONE_ROUNDING_CM) -> BaseGeometry:
-    """Round the corners of a union of region parts (a closing, then an opening; radius
-    r, then r/2), so a zone reads as a patch of pain rather than a stack of boxes; kept inside the body."""
-    if geom.is_empty:
-        return geom
-    soft = geom.buffer(r).buffer(-1.5 * r).buffer(0.5 * r)
-    return (soft if not soft.is_empty else geom).intersection(body)
+@lru_cache(maxsize=None)
+def _zone_regions(trp_id: str, view: str) -> dict:
+    """The named regions each zone covers (at least ``REGION_COVER_CM2`` of them)."""
+    out = {}
+    for kind, zone in zip(ZONE_KINDS, _zones_right(trp_id, view)):
+        out[kind] = tuple(r for r in region_ids(view)
+                          if not zone.is_empty and zone.intersection(_region_right(r, view)).area >= REGION_COVER_CM2)
+    return out
 
 
 @dataclass(frozen=True)
@@ -346,10 +331,7 @@ def referral_zones(trp_id: str, view: str = "posterior", side: str = "right") ->
     e, s = _zones_right(trp_id, view)
     if side == "left":
         e, s = _mirror(e), _mirror(s)
-    names = {k: tuple(dict.fromkeys(r["region_id"] for r in _zone_rows()
-                                    if r["trp_id"] == trp_id and r["kind"] == k and view in _row_views(r)))
-             for k in ZONE_KINDS}
-    return ReferralZones(trp_id, view, side, e, s, names)
+    return ReferralZones(trp_id, view, side, e, s, _zone_regions(trp_id, view))
 
 
 # ------------------------------------------------------------------ reverse lookup
@@ -414,7 +396,10 @@ def _pain_pieces(pain, side: str, view: str | None):
         if isinstance(pain, (Point, MultiPoint)):
             pain = pain.buffer(POINT_RADIUS_CM)
         return {view: [("drawn area", pain.intersection(body))]}, out
-    items = list(pain)
+    try:
+        items = list(pain)
+    except TypeError:
+        raise _pain_error(pain) from None
     if not items:
         return {}, []
     if any(isinstance(p, str) for p in items) and not all(isinstance(p, str) for p in items):
@@ -425,9 +410,12 @@ def _pain_pieces(pain, side: str, view: str | None):
         views = VIEWS if view is None else (check_choice("view", view, VIEWS),)
         pieces = {v: [(r, region_geometry(r, v, side)) for r in dict.fromkeys(items)] for v in views}
         return {v: [(r, g) for r, g in ps if not g.is_empty] for v, ps in pieces.items()}, []
-    pts = np.atleast_2d(np.asarray(items, dtype=float))
-    if pts.shape[1] != 2:
-        raise ValueError("pain: give region ids, (x, y) points in cm, or a shapely polygon")
+    try:
+        pts = np.atleast_2d(np.asarray(items, dtype=float))
+    except (TypeError, ValueError):
+        raise _pain_error(pain) from None
+    if pts.ndim != 2 or pts.shape[1] != 2:
+        raise _pain_error(pain)
     if view is None:
         raise ValueError("view: give the chart the points were clicked on (posterior or lateral)")
     check_choice("view", view, VIEWS)
@@ -436,6 +424,11 @@ def _pain_pieces(pain, side: str, view: str | None):
     discs = [Point(p).buffer(POINT_RADIUS_CM) for p in pts[inside]]
     geom = unary_union(discs).intersection(body) if discs else Polygon()
     return {view: [("clicked points", geom)]}, [p for p, ok in zip(pts, inside) if not ok]
+
+
+def _pain_error(pain) -> ValueError:
+    return ValueError(f"pain: {pain!r} is not a region id, a list of region ids, a list of (x, y) points in cm "
+                      f"or a shapely polygon; region ids are: {', '.join(region_ids())}")
 
 
 def candidates(pain, side: str = "right", view: str | None = None) -> Candidates:
@@ -515,7 +508,7 @@ def _on_other_half(geom: BaseGeometry, side: str) -> bool:
 def zone_signature(trp_id: str) -> tuple:
     """The zone rows of a trigger point without ids and sources: equal for trigger points
     that share one referral pattern."""
-    keys = ("kind", "view", "region_id", "top_lo", "top_hi", "across_lo", "across_hi")
+    keys = ("kind", "view", "outline")
     return tuple(sorted(tuple(r[k] for k in keys) for r in _zone_rows() if r["trp_id"] == trp_id))
 
 

@@ -20,9 +20,18 @@ Model, in full (a teaching model, not a measurement):
   The ball touches the section at its support point in that direction: the point of the
   ellipse farthest along d.
 * Under the ball: the muscles whose slice patch lies within ``REACH_CM`` of the contact point
-  (nearest first), and the trigger points (positions from their plate anchors, combined into
-  3D) within ``TRP_HEIGHT_TOL_CM`` of the height whose ray from the core leaves the skin
-  within ``TRP_REACH_CM`` of the contact point.
+  (nearest first), and the trigger points the ball presses. A trigger point's place in the
+  slice (:func:`section_point`): its position from the plate anchors, combined into 3D, gives
+  the direction from the hip's core; it sits on that ray at its layer's depth under the skin
+  (the middle of the superficial or the deep band, from the ``depth`` column of
+  trigger_points.csv), so it lies in the muscle band the section draws. The ball presses it
+  when it lies inside the pressure cone under the contact: at most ``DEEP_DEPTH_CM`` under the
+  skin and no farther from the contact's axis (across the slice and in height, the height
+  difference being the trigger point's own) than ``CONTACT_RADIUS_CM + PRESSURE_SPREAD *
+  depth``. Pressure under a ball spreads with depth (the 1:1 load-spread rule of thumb; a
+  teaching simplification of the stress bulb under a round contact), which is why lying on
+  the side, with the ball over the side of the hip, presses the deep gluteus minimus points
+  under gluteus medius. The panel's text and its red marks both come from this one test.
 
 ``angle_to_reach(trp_id)``: at the trigger point's own height, follow the ray from the hip's
 core (the hip joint centre, seen in the slice) through the trigger point out to the skin; the
@@ -49,7 +58,8 @@ ANGLE_RANGE = (0.0, 150.0)
 SUPERFICIAL_DEPTH_CM = 2.5
 DEEP_DEPTH_CM = 5.5
 REACH_CM = 3.0
-TRP_REACH_CM = 4.5
+CONTACT_RADIUS_CM = 2.0  # a ball of 3.3 cm radius pressed about 0.7 cm into the skin
+PRESSURE_SPREAD = 1.0  # the cone widens 1 cm per cm of depth
 TRP_HEIGHT_TOL_CM = 5.0
 SWEEP_STEP_DEG = 0.5
 POSITIONS = (  # roll angle ranges and their names, as the handouts and apps word them
@@ -253,10 +263,9 @@ def roll_contact(angle_deg: float, height: float | None = None, side: str = "rig
     p3 = np.array([p[0], p[1], sec.height_cm])
     trps = []
     for tid, q in sorted(trigger_points_3d(side).items()):
-        if abs(q[2] - sec.height_cm) <= TRP_HEIGHT_TOL_CM:
-            dist = float(np.hypot(*(skin_point(tid, sec) - p)))
-            if dist <= TRP_REACH_CM:
-                trps.append((dist, tid))
+        off = pressed(tid, sec, p, n)
+        if off is not None:
+            trps.append((off, tid))
     plates = {v: tuple(float(c) for c in project(p3, v, side)[0]) for v in ("posterior", "lateral", "anterolateral")}
     return Contact(angle, sec.height_cm, side, (float(p[0]), float(p[1])), (float(n[0]), float(n[1])),
                    tuple(float(c) for c in p3), plates, muscles, tuple(t for _, t in sorted(trps)),
@@ -285,6 +294,40 @@ def angle_to_reach(trp_id: str, side: str = "right") -> float:
     best = min((float(np.hypot(*(_support(sec, a)[0] - target))), a)
                for a in np.arange(ANGLE_RANGE[0], ANGLE_RANGE[1] + 1e-9, SWEEP_STEP_DEG))
     return float(round(best[1]))
+
+
+def section_point(trp_id: str, sec: Section) -> np.ndarray:
+    """Where a trigger point lies in the slice: on its ray from the hip's core, at its layer's
+    depth under the skin (the middle of the superficial or of the deep band)."""
+    from hipball.referral import trigger_point
+
+    depth = (SUPERFICIAL_DEPTH_CM / 2.0 if trigger_point(trp_id).depth == "superficial"
+             else (SUPERFICIAL_DEPTH_CM + DEEP_DEPTH_CM) / 2.0)
+    sp = skin_point(trp_id, sec)
+    core = np.asarray(load_atlas().landmarks_3d(sec.side)["hip_joint_centre"][:2], dtype=float)
+    inward = core - sp
+    return sp + depth * inward / np.hypot(*inward)
+
+
+def in_section(trp_id: str, sec: Section) -> bool:
+    """Is the trigger point near enough the slice's height to be drawn in it?"""
+    q = trigger_points_3d(sec.side).get(trp_id)
+    return q is not None and abs(q[2] - sec.height_cm) <= TRP_HEIGHT_TOL_CM
+
+
+def pressed(trp_id: str, sec: Section, contact_xy, normal) -> float | None:
+    """The trigger point's distance from the contact's axis (cm) if the ball at ``contact_xy``
+    (outward skin normal ``normal``) presses it, else None (see the module docstring)."""
+    if not in_section(trp_id, sec):
+        return None
+    r = section_point(trp_id, sec) - np.asarray(contact_xy, dtype=float)
+    n = np.asarray(normal, dtype=float)
+    depth = -float(r @ n)
+    if not 0.0 <= depth <= DEEP_DEPTH_CM:
+        return None
+    dz = float(trigger_points_3d(sec.side)[trp_id][2] - sec.height_cm)
+    off = float(np.sqrt(max(float(r @ r) - depth * depth, 0.0) + dz * dz))
+    return off if off <= CONTACT_RADIUS_CM + PRESSURE_SPREAD * depth else None
 
 
 def skin_point(trp_id: str, sec: Section) -> np.ndarray:

@@ -17,7 +17,8 @@ from matplotlib.patches import Patch, PathPatch
 from hipball import referral
 from hipball._choices import check_choice
 from hipball.apps.base import App, esc, html_table, labelled
-from hipball.draw.referral import (STIPPLE, draw_body_chart, draw_referral, geometry_path, styles_for)
+from hipball.draw.referral import (add_legend, draw_body_chart, draw_referral, geometry_path, key_handles,
+                                   label_trigger_points, legend_handles, restyle_zones, styles_for, zone_order)
 
 TOP = 5
 MAX_CLICKS = 60
@@ -108,6 +109,7 @@ class ReferralExplorer(App):
         self.clicks: list[tuple[float, float]] = []
         self.cands = referral.candidates(None)
         self.legend = None
+        self.trp_labels: dict = {}
         (self.click_marks,) = self.ax.plot([], [], "o", ms=10, mfc="white", mec="black", mew=2.2, zorder=12)
         self.click_marks.set_gid("pain-clicks")
         self.dynamic = [self.click_marks]
@@ -219,19 +221,11 @@ class ReferralExplorer(App):
                 a.set_visible(False)
         for trp in trps:
             art, group = self._zone(trp, view, side)
-            st = styles[trp]
-            for p in art.essential.values():
-                p.set_facecolor(st.color)
-                p.set_edgecolor(st.color)
-                p.set_hatch(st.hatch or None)
-            for p in art.spillover.values():
-                p.set_edgecolor(st.color)
-                p.set_hatchcolor(st.color)
+            restyle_zones(art, {trp: styles[trp]})
             for a in group:
                 a.set_visible(True)
-        # larger essential zones underneath (as draw_referral orders them)
-        zone_area = {t: referral.referral_zones(t, view, side).essential.area for t in trps}
-        for i, trp in enumerate(sorted(trps, key=lambda t: -zone_area[t])):
+        # larger essential zones underneath (draw_referral's order)
+        for i, trp in enumerate(zone_order(trps, view, side)):
             art, _ = self.zones[(trp, view, side)]
             for p in art.spillover.values():
                 p.set_zorder(3 + 0.01 * i)
@@ -249,24 +243,22 @@ class ReferralExplorer(App):
         ys = [p[1] for p in self.clicks]
         self.click_marks.set_data(xs, ys)
         self._legend(trps, styles, view, side)
+        for a in self.trp_labels.values():  # every trigger point shown carries its label
+            a.remove()
+        self.trp_labels = label_trigger_points(trps, view=view, side=side, ax=self.ax)
 
     def _legend(self, trps, styles, view, side) -> None:
         if self.legend is not None:
             self.legend.remove()
-        handles = []
-        for trp in trps:
-            st = styles[trp]
-            visible = referral.trigger_point_xy(trp, view, side) is not None
-            handles.append(Patch(facecolor=st.color, edgecolor=st.color, hatch=st.hatch or None, alpha=0.85,
-                                 label=trp_title(trp) + (" TrP" if visible else " TrP (not visible here)")))
+        handles, labels = legend_handles(trps, styles, view, side) if trps else ([], [])
+        if trps:
+            kh, kt = key_handles(styles[trps[0]])
+            handles, labels = handles + kh, labels + kt
         handles += [
-            Patch(facecolor="#555555", edgecolor="#555555", label="essential zone (solid)"),
-            Patch(facecolor="none", edgecolor="#555555", hatch=STIPPLE, label="spillover zone (stippled)"),
-            Line2D([], [], marker="x", color="black", mew=2.2, ls="none", label="trigger point"),
-            Line2D([], [], marker="o", mfc="white", mec="black", mew=2.0, ls="none", label="where it hurts (clicks)"),
-            Patch(facecolor="none", edgecolor="black", hatch="xx", ls=(0, (4, 2)), label="where it hurts (regions)"),
+            Line2D([], [], marker="o", mfc="white", mec="black", mew=2.0, ls="none"),
+            Patch(facecolor="none", edgecolor="black", hatch="xx", ls=(0, (4, 2))),
         ]
-        self.legend = self.ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=7.5,
-                                     frameon=False, handlelength=2.2, handleheight=1.4, numpoints=1,
-                                     ncols=1 if len(handles) <= 8 else 2)
+        labels += ["where it hurts (clicks)", "where it hurts (regions)"]
+        self.legend = add_legend(self.ax, handles, labels, bbox_to_anchor=(0.5, 0.0), fontsize=7.5,
+                                 ncols=1 if len(handles) <= 8 else 2)
         self.legend.set_zorder(20)

@@ -42,23 +42,14 @@ def anatomy_plates() -> Iterator[tuple[str, tuple[float, float], Callable]]:
 
 
 def referral_figure_plates():
-    """The referral charts (hipball.draw.referral yields (stem, draw(ax)); the figure size is
-    chosen here: tall body charts)."""
-    from hipball.draw.referral import referral_plates
-
+    """The body charts (numbered regions with a key) and the referral plates (one panel per
+    referral pattern, from hipball.draw.referral)."""
     from hipball.bodychart import VIEWS as CHART_VIEWS
+    from hipball.draw.referral import referral_plates
 
     for view in CHART_VIEWS:
         yield f"bodychart_{view}", (8.5, 9.0), lambda fig, view=view: numbered_body_chart(fig, view)
-    for stem, draw_ax in referral_plates():
-        if stem.startswith("bodychart"):
-            continue  # drawn above, numbered with a key (names in place overlap)
-        size = (6.5, 9.0)
-
-        def draw(fig, draw_ax=draw_ax):
-            ax = fig.add_axes((0.02, 0.12, 0.96, 0.83))  # room below for the legend
-            draw_ax(ax=ax)
-        yield stem, size, draw
+    yield from referral_plates()
 
 
 def numbered_body_chart(fig, view: str, side: str = "right"):
@@ -72,8 +63,8 @@ def numbered_body_chart(fig, view: str, side: str = "right"):
     names = referral.region_names()
     key = []
     for i, rid in enumerate(referral.region_ids(view), start=1):
-        p = referral.region_geometry(rid, view, side).representative_point()
-        ax.text(p.x, p.y, str(i), ha="center", va="center", fontsize=7, fontweight="bold", color="#222222",
+        x, y = referral.region_label_point(rid, view, side)
+        ax.text(x, y, str(i), ha="center", va="center", fontsize=7, fontweight="bold", color="#222222",
                 bbox=dict(boxstyle="circle,pad=0.15", fc="white", ec="#777777", lw=0.6), zorder=5)
         key.append(f"{i:>2}  {names[rid]}  ({rid})")
     fig.text(0.52, 0.88, "\n".join(key), ha="left", va="top", fontsize=9, family="DejaVu Sans Mono",

@@ -3,7 +3,10 @@
 Travell & Simons's convention: the essential zone solid, the spillover zone stippled, the
 trigger point an X. One trigger point is drawn in vermillion; several trigger points of one
 muscle, or several muscles, each get their own Okabe-Ito colour *and* hatch, so the plate
-still reads in grayscale. Geometry comes from :mod:`hipball.referral` and
+still reads in grayscale; each trigger point's X takes its zone's colour and carries its
+label. The plates give a muscle one panel per referral pattern (A, B, C), as the manual does.
+Legend swatches are made from the same style dictionaries as the fills (:func:`zone_style`),
+so they are identical. Geometry comes from :mod:`hipball.referral` and
 :mod:`hipball.bodychart`; nothing is computed here but the conversion to patches.
 """
 
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 import matplotlib.patheffects as pe
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path
@@ -28,6 +32,8 @@ SKIN_EDGE = "#6B4A3A"
 OKABE_ITO = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 HATCHES = ("", "////", "\\\\\\\\", "xxx", "||", "--", "++", "oo")
 STIPPLE = "...."
+ESSENTIAL_ALPHA = 0.85
+PANEL_LETTERS = "ABCDEFGH"
 
 
 @dataclass
@@ -103,6 +109,87 @@ def styles_for(trp_ids: list[str]) -> dict[str, Style]:
     return {t: style[key[t]] for t in trp_ids}
 
 
+def _darker(color, f: float = 0.55):
+    from matplotlib.colors import to_rgb
+
+    return tuple(c * f for c in to_rgb(color))
+
+
+def zone_style(kind: str, style: Style, alpha: float = ESSENTIAL_ALPHA) -> dict:
+    """The patch keywords of a zone: the fill on the chart and its legend swatch use the same
+    dictionary, so they look the same."""
+    check_choice("kind", kind, referral.ZONE_KINDS)
+    if kind == "essential":
+        return dict(facecolor=style.color, edgecolor=style.color, alpha=alpha, hatch=style.hatch or None,
+                    hatchcolor=_darker(style.color), linewidth=0.8)
+    return dict(facecolor="none", edgecolor=style.color, hatchcolor=style.color, hatch=STIPPLE, linewidth=0.5)
+
+
+def marker_style(style: Style) -> dict:
+    """A trigger point's X: filled in its zone's colour, black-edged, on a white halo."""
+    return dict(marker="X", ms=11, mfc=style.color, mec="black", mew=1.1, ls="none",
+                path_effects=[pe.withStroke(linewidth=3.0, foreground="white")])
+
+
+def restyle_zones(art: "ReferralArtists", styles: dict) -> None:
+    """Give drawn zones and markers new styles in place (apps switching selections)."""
+    for trp, st in styles.items():
+        art.styles[trp] = st
+        for kind, patches in (("essential", art.essential), ("spillover", art.spillover)):
+            if trp in patches:
+                patches[trp].update(zone_style(kind, st))
+        if trp in art.markers:
+            art.markers[trp].set_markerfacecolor(st.color)
+
+
+def zone_order(trps, view: str, side: str) -> list[str]:
+    """Drawing order: larger essential zones underneath, so every trigger point's own zone stays
+    visible."""
+    area = {t: referral.referral_zones(t, view, side).essential.area for t in trps}
+    return sorted(trps, key=lambda t: -area[t])
+
+
+def trp_caption(trp: str) -> str:
+    tp = referral.trigger_point(trp)
+    return f"{referral.muscles()[tp.muscle_id].display_name}, {tp.name} TrP ({tp.label})"
+
+
+def legend_handles(trps, styles: dict, view: str, side: str = "right", *, letters: dict | None = None) -> list:
+    """Legend entries: per trigger point (or per pattern when ``letters`` names panels) its X,
+    essential and spillover swatches, each identical to the chart's artists."""
+    handles, labels = [], []
+    for trp in trps:
+        st = styles[trp]
+        visible = referral.trigger_point_xy(trp, view, side) is not None
+        where = "" if visible else " (not visible in this view)"
+        z = referral.referral_zones(trp, view, side)
+        parts = [Line2D([], [], **marker_style(st))] if visible else []
+        if not z.essential.is_empty:
+            parts.append(Patch(**zone_style("essential", st)))
+        if not z.spillover.is_empty:
+            parts.append(Patch(**zone_style("spillover", st)))
+        prefix = f"{letters[trp]}  " if letters else ""
+        handles.append(tuple(parts))
+        labels.append(prefix + trp_caption(trp) + where)
+    return handles, labels
+
+
+def key_handles(style: Style) -> tuple[list, list]:
+    """The key to the convention, drawn in ``style`` (the first trigger point's)."""
+    return ([Patch(**zone_style("essential", style)), Patch(**zone_style("spillover", style)),
+             Line2D([], [], **marker_style(style))],
+            ["essential zone: felt by nearly everyone (solid)", "spillover zone: felt by some (stippled)",
+             "trigger point"])
+
+
+def add_legend(target, handles, labels, **kws):
+    """A legend whose tuple entries show their swatches side by side."""
+    opts = dict(loc="upper center", fontsize=7, frameon=False, handlelength=3.6, handleheight=1.4, numpoints=1,
+                handler_map={tuple: HandlerTuple(ndivide=None, pad=0.4)})
+    opts.update(kws)
+    return target.legend(handles=handles, labels=labels, **opts)
+
+
 def _axes(ax):
     return plt.gca() if ax is None else ax
 
@@ -137,8 +224,8 @@ def draw_body_chart(*, view: str = "posterior", side: str = "right", regions=Non
                 ax.add_patch(patch)
                 art.regions[rid if s == side else f"{rid}:{s}"] = patch
                 if names and s == side:
-                    p = geom.representative_point()
-                    art.names[rid] = ax.text(p.x, p.y, label_names[rid], fontsize=6, ha="center",
+                    x, y = referral.region_label_point(rid, view, s)
+                    art.names[rid] = ax.text(x, y, label_names[rid], fontsize=6, ha="center",
                                              va="center", color="#333333", zorder=6)
     minx, miny, maxx, maxy = bodychart.body_outline(view, side).bounds
     ax.set_xlim(minx - 2, maxx + 2)
@@ -150,61 +237,51 @@ def draw_body_chart(*, view: str = "posterior", side: str = "right", regions=Non
 
 def draw_referral(subject, *, view: str = "posterior", side: str = "right", ax=None,
                   body: bool = True, legend: bool = True, labels: bool | None = None,
-                  alpha: float = 0.85) -> ReferralArtists:
+                  alpha: float = ESSENTIAL_ALPHA, styles: dict | None = None) -> ReferralArtists:
     """Referral zones of trigger points on the body chart.
 
     ``subject``: a trigger point id, a muscle id (all its trigger points) or a list of them.
-    Essential zones are solid, spillover zones stippled, each trigger point an X where the
-    view shows it; one legend entry per trigger point plus the key to the convention.
+    Essential zones are solid, spillover zones stippled, each trigger point an X in its zone's
+    colour where the view shows it, with its label; one legend entry per trigger point (its X
+    and swatches, identical to the fills) plus the key to the convention.
     """
     check_choice("view", view, bodychart.VIEWS)
     check_choice("side", side, bodychart.SIDES)
     trps = _resolve(subject)
     ax = _axes(ax)
     out = ReferralArtists(draw_body_chart(view=view, side=side, ax=ax) if body else None)
-    out.styles = styles_for(trps)
+    out.styles = dict(styles) if styles else styles_for(trps)
     if labels is None:
-        labels = len(trps) > 1
-    halo = [pe.withStroke(linewidth=3.5, foreground="white")]
+        labels = True
     zones = {t: referral.referral_zones(t, view, side) for t in trps}
-    # larger essential zones underneath, so every trigger point's own zone stays visible
-    order = sorted(trps, key=lambda t: -zones[t].essential.area)
-    for i, trp in enumerate(order):
+    for i, trp in enumerate(zone_order(trps, view, side)):
         st = out.styles[trp]
         z = 3 + 0.01 * i
         path = geometry_path(zones[trp].spillover)
         if path is not None:
-            out.spillover[trp] = ax.add_patch(PathPatch(
-                path, facecolor="none", edgecolor=st.color, hatchcolor=st.color, hatch=STIPPLE, lw=0.8,
-                ls=(0, (2, 1.5)), zorder=z))
+            out.spillover[trp] = ax.add_patch(PathPatch(path, zorder=z, **zone_style("spillover", st)))
         path = geometry_path(zones[trp].essential)
         if path is not None:
-            out.essential[trp] = ax.add_patch(PathPatch(
-                path, facecolor=st.color, alpha=alpha, edgecolor=st.color, hatch=st.hatch or None,
-                lw=0.8, zorder=z + 0.5))
+            out.essential[trp] = ax.add_patch(PathPatch(path, zorder=z + 0.5, **zone_style("essential", st, alpha)))
     pts = {t: referral.trigger_point_xy(t, view, side) for t in trps}
     pts = {t: p for t, p in pts.items() if p is not None}
     for trp, xy in pts.items():
-        (out.markers[trp],) = ax.plot(*xy, marker="x", color="black", ms=9, mew=2.6, ls="none",
-                                      zorder=8, path_effects=halo)
+        (out.markers[trp],) = ax.plot(*xy, zorder=8, **marker_style(out.styles[trp]))
     if labels:
-        out.labels = _label_columns(ax, pts, gap_cm=3.0, margin_cm=5.0)
+        out.labels = label_trigger_points(list(pts), view=view, side=side, ax=ax)
     if legend:
-        names = referral.muscles()
-        handles = []
-        for trp in trps:
-            tp, st = referral.trigger_point(trp), out.styles[trp]
-            where = "" if trp in out.markers else " (not visible in this view)"
-            handles.append(Patch(facecolor=st.color, edgecolor=st.color, hatch=st.hatch or None, alpha=alpha,
-                                 label=f"{names[tp.muscle_id].display_name}, {tp.name} TrP{where}"))
-        handles += [
-            Patch(facecolor="#555555", edgecolor="#555555", label="essential zone (solid)"),
-            Patch(facecolor="none", edgecolor="#555555", hatch=STIPPLE, label="spillover zone (stippled)"),
-            Line2D([], [], marker="x", color="black", mew=2.2, ls="none", label="trigger point"),
-        ]
-        out.legend = ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
-                               fontsize=7, frameon=False, handlelength=2.2, handleheight=1.4, numpoints=1)
+        handles, texts = legend_handles(trps, out.styles, view, side)
+        kh, kt = key_handles(out.styles[trps[0]])
+        out.legend = add_legend(ax, handles + kh, texts + kt, bbox_to_anchor=(0.5, 0.0))
     return out
+
+
+def label_trigger_points(trps, *, view: str = "posterior", side: str = "right", ax=None) -> dict:
+    """Labels for the trigger points a chart shows, placed together so they never overlap
+    (apps that draw each trigger point's zones separately label them here, all at once)."""
+    ax = _axes(ax)
+    pts = {t: referral.trigger_point_xy(t, view, side) for t in trps}
+    return _label_columns(ax, {t: p for t, p in pts.items() if p is not None}, gap_cm=3.0, margin_cm=5.0)
 
 
 def _place_column(ys: list[float], gap: float) -> list[float]:
@@ -249,7 +326,11 @@ def _label_columns(ax, pts: dict, *, gap_cm: float = 2.2, margin_cm: float = 4.0
     if not pts:
         return out
     xs = np.array([p[0] for p in pts.values()])
-    mid = float(np.median(xs)) if len(pts) > 1 else float(xs[0]) - 1.0
+    if len(pts) > 1:
+        mid = float(np.median(xs))
+    else:  # one label: on the side of the chart with more room
+        lo, hi = ax.get_xlim()
+        mid = float(xs[0]) + (1.0 if xs[0] > (lo + hi) / 2 else -1.0)
     columns = {"left": [k for k, p in pts.items() if p[0] < mid],
                "right": [k for k, p in pts.items() if p[0] >= mid]}
     for col, ids in columns.items():
@@ -266,22 +347,64 @@ def _label_columns(ax, pts: dict, *, gap_cm: float = 2.2, margin_cm: float = 4.0
     return out
 
 
-def referral_plates() -> Iterator[tuple[str, Callable]]:
-    """(filename stem, draw(ax)) for each muscle's referral pattern on the posterior and
-    lateral charts, and the two labelled body charts. Figure size is the caller's."""
-    names = referral.muscles()
-    for view in bodychart.VIEWS:
-        def chart(ax=None, _view=view):
-            art = draw_body_chart(view=_view, regions=True, names=True, ax=ax)
-            art.skin.axes.set_title(f"Body chart regions ({_view} view)", fontsize=10)
-            return art
-        yield f"bodychart_{view}", chart
-    for muscle in referral.muscle_ids():
-        for view in bodychart.VIEWS:
-            def plate(ax=None, _m=muscle, _view=view):
-                art = draw_referral(_m, view=_view, ax=ax)
-                title = f"{names[_m].display_name}: referred pain ({_view} view, right side)"
-                (art.body.skin.axes if art.body else _axes(ax)).set_title(title, fontsize=10)
-                return art
-            yield f"referral_{muscle}_{view}", plate
+def referral_patterns(muscle: str) -> list[list[str]]:
+    """A muscle's trigger points grouped by referral pattern (the two piriformis points share
+    one composite pattern), in table order: one panel each."""
+    groups: dict = {}
+    for t in referral.trigger_points(muscle):
+        groups.setdefault(referral.zone_signature(t.trp_id), []).append(t.trp_id)
+    return list(groups.values())
 
+
+@dataclass
+class ReferralPanels:
+    panels: list  # ReferralArtists, one per pattern
+    letters: dict  # trp id -> panel letter
+    legend: object
+
+
+def draw_referral_panels(muscle: str, *, view: str = "posterior", side: str = "right", fig=None,
+                         rect=(0.0, 0.16, 1.0, 0.78)) -> ReferralPanels:
+    """A muscle's referral patterns as the manual shows them: one body chart per pattern,
+    lettered A, B, C, each with its trigger point(s) marked and labelled, and one legend below
+    whose swatches are the fills."""
+    check_choice("muscle", muscle, referral.muscle_ids())
+    fig = plt.gcf() if fig is None else fig
+    groups = referral_patterns(muscle)
+    trps = [t for g in groups for t in g]
+    styles = styles_for(trps)
+    letters = {t: PANEL_LETTERS[i] for i, g in enumerate(groups) for t in g}
+    x0, y0, w, h = rect
+    panels = []
+    for i, group in enumerate(groups):
+        ax = fig.add_axes((x0 + i * w / len(groups), y0, w / len(groups), h))
+        art = draw_referral(group, view=view, side=side, ax=ax, legend=False, labels=True,
+                            styles={t: styles[t] for t in group})
+        if len(groups) > 1:
+            names = ", ".join(referral.trigger_point(t).label for t in group)
+            ax.set_title(f"{PANEL_LETTERS[i]}   {names}", fontsize=10, fontweight="bold", loc="center")
+        panels.append(art)
+    handles, texts = legend_handles(trps, styles, view, side, letters=letters if len(groups) > 1 else None)
+    kh, kt = key_handles(styles[trps[0]])
+    leg = add_legend(fig, handles + kh, texts + kt, bbox_to_anchor=(0.5, y0 - 0.005), fontsize=7.5,
+                     ncols=1)
+    return ReferralPanels(panels, letters, leg)
+
+
+def referral_plates() -> Iterator[tuple[str, tuple[float, float], Callable]]:
+    """(filename stem, figure size, draw(fig)) for each muscle's referral patterns on the
+    posterior and lateral charts, one panel per pattern."""
+    names = referral.muscles()
+    for muscle in referral.muscle_ids():
+        n = len(referral_patterns(muscle))
+        for view in bodychart.VIEWS:
+            panel_w = 2.7 if view == "posterior" else 3.0
+            size = (max(5.0, panel_w * n + 0.4), 10.0)
+
+            def plate(fig, _m=muscle, _view=view):
+                art = draw_referral_panels(_m, view=_view, fig=fig, rect=(0.0, 0.17, 1.0, 0.72))
+                where = "from behind" if _view == "posterior" else "from the side"
+                fig.suptitle(f"{names[_m].display_name}: referred pain\n({where}, right side)", fontsize=12,
+                             fontweight="bold", y=0.985, va="top")
+                return art
+            yield f"referral_{muscle}_{view}", size, plate

@@ -86,6 +86,7 @@ class RollArtists:
     angle_deg: float
     height_cm: float | None
     side: str
+    trp_labels: dict = field(default_factory=dict)  # trp id -> Annotation (shown while pressed)
 
 
 def _rot_for(contact) -> Affine2D:
@@ -105,7 +106,7 @@ def draw_roll_section(angle_deg: float, height: float | None = None, side: str =
     """The hip's cross-section at the ball's height, turned so the floor is at the bottom, with
     the ball under the contact point and the muscles and trigger points under it named."""
     from hipball.referral import trigger_point
-    from hipball.roll import cross_section, roll_contact, skin_point, trigger_points_3d
+    from hipball.roll import cross_section, in_section, roll_contact, section_point, trigger_points_3d
 
     ax = _gca(ax)
     sec = cross_section(height, side)
@@ -135,14 +136,10 @@ def draw_roll_section(angle_deg: float, height: float | None = None, side: str =
         ax.add_patch(b)
         bones.append(b)
     trps = []
-    pos3 = trigger_points_3d(side)
-    for tid in sorted(pos3):
-        q = pos3[tid]
-        if abs(q[2] - sec.height_cm) <= 5.0:
+    for tid in sorted(trigger_points_3d(side)):
+        if in_section(tid, sec):  # drawn where the pressure test places it (hipball.roll)
             hit = tid in c.trigger_points
-            sp = skin_point(tid, sec)  # drawn 1.5 cm under the skin, on its ray from the core
-            inward = np.asarray(sec.centre) - sp
-            q = sp + 1.5 * inward / np.hypot(*inward)
+            q = section_point(tid, sec)
             (m,) = ax.plot([q[0]], [q[1]], "X", ms=9 if hit else 6, mfc=palette.SPOKE_RED if hit else "white",
                            mec=palette.INK, mew=0.9, transform=tr, zorder=6)
             m.set_gid(f"trp:{tid}")
@@ -165,6 +162,13 @@ def draw_roll_section(angle_deg: float, height: float | None = None, side: str =
     under = ax.text(0.5, -0.02, "", transform=ax.transAxes, ha="center", va="top", fontsize=_rc("font.size") * 0.8)
     art = RollArtists(rot, skin, muscles, bones, ball, floor, trps, title, under, front_back, c.angle_deg,
                       height, side)
+    for m in trps:  # each pressed point carries its label, as on the referral charts
+        tid = m.get_gid().split(":", 1)[1]
+        a = ax.annotate(trigger_point(tid).label, (m.get_xdata()[0], m.get_ydata()[0]), xycoords=tr,
+                        xytext=(0, 9), textcoords="offset points", ha="center", va="bottom", fontsize=7,
+                        zorder=9, bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
+        a.set_gid(f"trp-label:{tid}")
+        art.trp_labels[tid] = a
     _set_texts(art, c, trigger_point)
     ax.set_aspect("equal")
     ax.set_xlim(-22, 22)
@@ -190,8 +194,23 @@ def update_roll_section(art: RollArtists, angle_deg: float) -> RollArtists:
     return art
 
 
+def _place_trp_labels(art: RollArtists, c) -> None:
+    """Show the labels of the pressed points, stacked upward where marks sit close together."""
+    shown = []
+    hits = [t for t in c.trigger_points if t in art.trp_labels]
+    for tid, a in art.trp_labels.items():
+        a.set_visible(tid in hits)
+    xy = {t: art.rotation.transform(art.trp_labels[t].xy) for t in hits}
+    for t in sorted(hits, key=lambda t: (xy[t][1], xy[t][0])):
+        k = sum(abs(xy[t][0] - xy[u][0]) < 4.0 for u in shown)
+        art.trp_labels[t].set_position((0, 9 + 11 * k))
+        shown.append(t)
+
+
 def _set_texts(art: RollArtists, c, trigger_point) -> None:
     from hipball.atlas import load_atlas
+
+    _place_trp_labels(art, c)
 
     names = load_atlas().display_names
     import textwrap
@@ -200,7 +219,7 @@ def _set_texts(art: RollArtists, c, trigger_point) -> None:
     mus = ", ".join(names[m].split(" (")[0] for m in c.muscles) or "skin and fat only"
     trp = ", ".join(trigger_point(t).label for t in c.trigger_points) or "none"
     art.under.set_text("\n".join(textwrap.wrap(f"Under the ball: {mus}.", 34)
-                                 + textwrap.wrap(f"Trigger points: {trp}.", 34)))
+                                 + textwrap.wrap(f"Trigger points pressed: {trp}.", 34)))
 
 
 def _rc(key: str) -> float:
@@ -286,7 +305,7 @@ def roll_legend(fig, *, loc="lower center", ncol=6):
                      hatch=palette.MUSCLE_STYLE[m]["hatch"], label=names[m].split(" (")[0])
                for m in sorted(cross_section().muscles)]
     handles += [Line2D([], [], marker="X", ls="", mfc=palette.SPOKE_RED, mec=palette.INK, ms=8,
-                       label="trigger point under the ball"),
+                       label="trigger point pressed by the ball"),
                 Line2D([], [], marker="X", ls="", mfc="white", mec=palette.INK, ms=6, label="other trigger points")]
     return fig.legend(handles=handles, loc=loc, ncol=ncol, frameon=False, fontsize="small")
 

@@ -198,6 +198,8 @@ def _restyle(art, styles: dict[str, tuple[str, str]]) -> None:
         colour, _ = styles[trp]
         patch.set_edgecolor(colour)
         patch.set_hatchcolor(colour)
+    for trp, marker in art.markers.items():  # the X takes its zone's colour (draw_referral)
+        marker.set_markerfacecolor(styles[trp][0])
 
 
 @lru_cache(maxsize=64)
