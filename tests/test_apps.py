@@ -306,6 +306,7 @@ def test_apps_are_exported_from_the_package():
 
 
 # ----------------------------------------------------------------- soak (short)
+@pytest.mark.slow
 def test_soak_many_changes_leak_neither_figures_nor_memory():
     psutil = pytest.importorskip("psutil")
     proc = psutil.Process()

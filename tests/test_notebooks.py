@@ -107,6 +107,7 @@ class _Sections(HTMLParser):
             self.depth -= 1
 
 
+@pytest.mark.slow
 def test_slides_export_has_one_section_per_slide(tmp_path):
     nb = load("01_hip_anatomy")
     slides = sum(slide_type(c) == "slide" for c in nb.cells)

@@ -35,7 +35,9 @@ def test_environment_yml_matches_pyproject(repo):
 def test_extras(repo):
     extras = tomllib.loads((repo / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     assert {_name(r) for r in extras["atlas"]} == {"myo-sim", "mujoco"}
-    assert {"pytest", "pytest-mpl", "pypdf", "playwright"} <= {_name(r) for r in extras["test"]}
+    assert {"pytest", "pytest-mpl", "pypdf", "playwright", "nbval"} <= {_name(r) for r in extras["test"]}
+    runtime = {_name(r) for r in tomllib.loads((repo / "pyproject.toml").read_text())["project"]["dependencies"]}
+    assert "nbval" not in runtime, "nbval only runs the tests: it belongs in the test extra"
 
 
 def test_required_top_level(repo):
@@ -63,3 +65,15 @@ def test_public_names_do_not_shadow_submodules(repo):
         p.name for p in (repo / "lib" / "hipball").iterdir() if p.is_dir() and (p / "__init__.py").exists()}
     clash = sorted(set(hipball._EXPORTS) & modules)
     assert not clash, f"lazy exports named like submodules resolve by import order: {clash}"
+
+
+def test_matplotlib_is_the_one_the_image_baselines_were_made_with(tmp_path):
+    import matplotlib
+    import pytest
+    from conftest import baseline_matplotlib
+
+    assert matplotlib.__version__ == baseline_matplotlib(), "pip install -e '.[test]'"
+    unpinned = tmp_path / "pyproject.toml"
+    unpinned.write_text('[project.optional-dependencies]\ntest = ["pytest", "matplotlib>=3.8"]\n')
+    with pytest.raises(ValueError, match="pin matplotlib exactly once"):
+        baseline_matplotlib(unpinned)
