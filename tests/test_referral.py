@@ -380,23 +380,27 @@ def test_referral_plates_cover_every_muscle_and_both_charts():
     assert len(stems) == len(set(stems))
 
 
-def _referral_plate(stem: str, figsize):
-    from hipball.draw.referral import referral_plates
+def _referral_plate(stem: str):
+    """The plate as `hipball figures` draws it: its size and layout, hipball's screen theme over
+    matplotlib's defaults (mpl-default-style in pyproject.toml)."""
+    from hipball.draw.plates import iter_plates
+    from hipball.draw.theme import theme
 
-    fig, ax = plt.subplots(figsize=figsize)
-    dict(referral_plates())[stem](ax=ax)
-    fig.subplots_adjust(bottom=0.2)
+    ((_, size, draw),) = [p for p in iter_plates(stem) if p[0] == stem]
+    with theme("screen"):
+        fig = plt.figure(figsize=size)
+        draw(fig)
     return fig
 
 
-@pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2)
+@pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2, savefig_kwargs={"dpi": 60})
 def test_plate_gluteus_minimus_lateral():
-    return _referral_plate("referral_gluteus_minimus_lateral", (4, 8))
+    return _referral_plate("referral_gluteus_minimus_lateral")
 
 
-@pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2)
+@pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2, savefig_kwargs={"dpi": 60})
 def test_plate_piriformis_posterior():
-    return _referral_plate("referral_piriformis_posterior", (4.5, 8))
+    return _referral_plate("referral_piriformis_posterior")
 
 
 def test_lookup_messages_say_what_went_wrong():
