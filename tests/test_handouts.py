@@ -9,12 +9,11 @@ import re
 
 import nbformat
 import numpy as np
+import pypdf
 import pytest
 from PIL import Image
 
-pypdf = pytest.importorskip("pypdf")
-
-from hipball.handouts import batch, content, figures, page, params  # noqa: E402
+from hipball.handouts import batch, content, figures, page, params
 
 LETTER = (612.0, 792.0)
 A4 = (595.28, 841.89)

@@ -142,11 +142,12 @@ def test_front_corner_trigger_points_sit_where_the_routine_says():
 
 
 def test_trigger_points_lie_inside_their_drawn_muscle():
-    atlas_mod = pytest.importorskip("hipball.atlas", reason="the atlas module has not landed yet")
     from shapely.geometry import Polygon
     from shapely.ops import unary_union
 
-    atlas = atlas_mod.load_atlas()
+    from hipball.atlas import load_atlas
+
+    atlas = load_atlas()
     misses = []
     for view in referral.TRP_VIEWS:
         v = atlas.view(view, "right")

@@ -220,3 +220,8 @@ def test_spokes_draw_on_the_body_chart_inside_the_body(view):
     assert len(art.spokes) == len(p.spokes)
     for s in p.spokes:
         assert body.contains(LineString([s.start, s.end])), s.number
+
+
+def test_an_empty_list_of_hubs_says_so():
+    with pytest.raises(ValueError, match="hub: the list of hubs is empty"):
+        spoke_pattern([])
