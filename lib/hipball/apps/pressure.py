@@ -17,7 +17,8 @@ from hipball.apps.base import App, esc
 from matplotlib.patches import Rectangle
 
 from hipball.draw.pressure import BALL_STYLE, draw_ball_surface_chart
-from hipball.pressure import BALLS, KPA_PER_KG_CM2, SURFACES, balls, contact_pressure, pain_threshold_band_kpa, surfaces
+from hipball.pressure import (BALLS, KPA_PER_KG_CM2, SURFACES, balls, contact_pressure, pain_threshold_band_kpa,
+                              pressure_table, surfaces)
 
 MASS_RANGE = (40, 150)
 
@@ -46,7 +47,7 @@ def verdict(result) -> tuple[str, str]:
 def advice_html(ball: str, surface: str, mass: float) -> str:
     r = contact_pressure(ball, surface, mass)
     word, text = verdict(r)
-    table = {(b, s): contact_pressure(b, s, mass).mean_pressure_kpa for b in BALLS for s in SURFACES}
+    table = {key: c.mean_pressure_kpa for key, c in pressure_table(mass).items()}
     rank = sorted(table.values()).index(table[(ball, surface)]) + 1
     gentlest = min(table, key=table.get)
     b, s = balls()[ball].name, surfaces()[surface].name
@@ -101,7 +102,7 @@ class BallSurfaceExplorer(App):
         # legend) never changes: a mass change then only re-blits the bars, their labels and
         # the title instead of redrawing the whole chart.
         lo, hi = pain_threshold_band_kpa()
-        heaviest = max(contact_pressure(b, x, MASS_RANGE[1]).mean_pressure_kpa for b in BALLS for x in SURFACES)
+        heaviest = max(c.mean_pressure_kpa for c in pressure_table(MASS_RANGE[1]).values())
         self.ax.set_ylim(0, max(hi, heaviest) * 1.15)
         self.dynamic = ([self.pick_bar, self.pick_marker, self.chart.title] + list(self.chart.bars.values())
                         + list(self.chart.value_labels.values()) + list(self.chart.depth_markers.values()))
@@ -115,8 +116,9 @@ class BallSurfaceExplorer(App):
     def update(self) -> None:
         mass, pick = float(self.mass.value), (self.ball.value, self.surface.value)
         lo, hi = pain_threshold_band_kpa()
+        results = pressure_table(mass)
         for key, bar in self.chart.bars.items():
-            r = contact_pressure(*key, mass)
+            r = results[key]
             bar.set_height(r.mean_pressure_kpa)
             bar.set_alpha(0.35)  # the picked one is the overlay bar, drawn on top
             bar.set_linewidth(0.6)

@@ -17,8 +17,8 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 
 from hipball._choices import check_choice
-from hipball.pressure import (BALLS, KPA_PER_KG_CM2, SURFACES, ContactPressure, balls,
-                              contact_pressure, pain_threshold_band_kpa, surfaces)
+from hipball.pressure import (BALLS, KPA_PER_KG_CM2, SURFACES, ContactPressure, balls, pain_threshold_band_kpa,
+                              pressure_table, surfaces)
 
 # Okabe-Ito colours, one hatch per ball (never colour alone)
 BALL_STYLE = {
@@ -63,7 +63,7 @@ def draw_ball_surface_chart(body_mass_kg: float = 70, *, ax: Axes | None = None,
     if highlight is not None:
         check_choice("highlight ball", highlight[0], BALLS)
         check_choice("highlight surface", highlight[1], SURFACES)
-    results = {(b, s): contact_pressure(b, s, body_mass_kg) for b in BALLS for s in SURFACES}
+    results = pressure_table(body_mass_kg)
     ax = plt.gca() if ax is None else ax
 
     lo, hi = pain_threshold_band_kpa()
