@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = [pytest.mark.notebook]
+
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 APP_NOTEBOOKS = ["01_hip_anatomy", "02_trigger_points_and_referral", "03_spoke_pattern",
                  "04_rolling_to_the_front_corner", "05_ball_and_surface", "06_dose_aftercare_red_flags",

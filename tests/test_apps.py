@@ -306,8 +306,10 @@ def test_apps_are_exported_from_the_package():
 
 
 # ----------------------------------------------------------------- soak (short)
+@pytest.mark.slow
 def test_soak_many_changes_leak_neither_figures_nor_memory():
-    psutil = pytest.importorskip("psutil")
+    import psutil
+
     proc = psutil.Process()
     apps = [RollExplorer(render="canvas"), AnatomyExplorer(render="canvas"), BallSurfaceExplorer(render="canvas")]
     figs = len(plt.get_fignums())

@@ -60,8 +60,9 @@ def test_outline_encloses_the_model_landmarks(view):
 
 
 def test_outline_encloses_the_atlas_skeleton():
-    atlas_mod = pytest.importorskip("hipball.atlas", reason="the atlas module has not landed yet")
-    atlas = atlas_mod.load_atlas()
+    from hipball.atlas import load_atlas
+
+    atlas = load_atlas()
     for view in bc.VIEWS:
         lm = atlas.view(view, "right").landmarks
         pts = np.array([lm[k] for k in bc.REFERENCE_LANDMARKS[view]])

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import nbformat
 import numpy as np
+import pypdf
 import pytest
 from PIL import Image
 
-pypdf = pytest.importorskip("pypdf")
-
-from hipball.handouts import batch, content, figures, page, params  # noqa: E402
+from hipball.handouts import batch, content, figures, page, params
 
 LETTER = (612.0, 792.0)
 A4 = (595.28, 841.89)
@@ -64,7 +63,8 @@ def _words(pdf: bytes) -> str:
     return re.sub(r"\s+", " ", _text(pdf))
 
 
-@pytest.mark.parametrize("level, hold", [("beginner", None), ("experienced", None), ("beginner", 45)])
+@pytest.mark.parametrize("level, hold", [("beginner", None), pytest.param("experienced", None, marks=pytest.mark.slow),
+                                         pytest.param("beginner", 45, marks=pytest.mark.slow)])
 def test_routine_steps_and_dose_box_give_the_same_dose(level, hold):
     """The steps and the dose box both come from hipball.dosage.dosage: same seconds, same
     intensity, same 'until it eases' wording (a review found 5 vs 4 out of 10)."""
@@ -82,6 +82,7 @@ def test_routine_steps_and_dose_box_give_the_same_dose(level, hold):
     assert {float(x) for x in minutes} == {d.session_min}
 
 
+@pytest.mark.slow
 def test_red_flags_carry_one_call_to_action_each(letter_pdf):
     """Never 'get medical help now. Get help today.': each flag its own words, urgent ones
     with exactly one call to action."""
@@ -155,6 +156,7 @@ def test_referral_map_key_is_readable_and_trigger_points_differ(paper, large):
         assert colour.lower() in svg.lower()
 
 
+@pytest.mark.slow
 def test_large_print_scales_the_text():
     def biggest_body_font(pdf):
         sizes = []
@@ -180,6 +182,7 @@ def test_fonts_are_embedded_and_text_is_real(letter_pdf):
     assert b"/Creator" in letter_pdf and b"/CreationDate" not in letter_pdf
 
 
+@pytest.mark.slow
 def test_client_text_is_printed_literally():
     nasty = '#set page(paper: "a5") *bold* $x$ <b>y</b> @ref _u_ `c` \\ ]['
     pdf = page.render_pdf(_values(client=nasty[:60], notes=nasty + "\n= not a heading\n- not a list",
@@ -190,6 +193,7 @@ def test_client_text_is_printed_literally():
     assert (w, h) == pytest.approx(LETTER)  # the '#set page' in the name did nothing
 
 
+@pytest.mark.slow
 def test_a_cjk_name_renders_with_a_font_folder(tmp_path, monkeypatch):
     from test_roster import CJK, _tiny_font
 
@@ -202,6 +206,7 @@ def test_a_cjk_name_renders_with_a_font_folder(tmp_path, monkeypatch):
     assert b"HipballTestCJK" in pdf                      # drawn with that font, not as boxes
 
 
+@pytest.mark.slow
 def test_anonymized_handout_prints_no_name_but_a_line_to_write_it():
     v = _values(client="Secret Name", anonymize=True, notes="Start on the bed.")
     data = page.page_data(v)
@@ -211,6 +216,7 @@ def test_anonymized_handout_prints_no_name_but_a_line_to_write_it():
     assert "write any notes here by hand" in text
 
 
+@pytest.mark.slow
 def test_same_inputs_same_bytes():
     v = _values(client="Dee", side="left", paper="a4", trigger_points=["piriformis.lateral"])
     first = page.render_pdf(v)
@@ -226,9 +232,10 @@ def test_rendered_page_matches_baseline(repo):
     png = page.render_png(_values(client="Baseline Client", side="right"), ppi=40)[0]
     img = np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
     path = repo / "tests" / BASELINE
-    if os.environ.get("HIPBALL_NEW_BASELINE") or not path.exists():
+    if os.environ.get("HIPBALL_NEW_BASELINE"):
         path.write_bytes(png)
-        pytest.skip("baseline written: look at it and commit it")
+        pytest.skip(f"{BASELINE} written on request: look at it and commit it")
+    assert path.exists(), f"{BASELINE} is missing: it is committed; regenerate with HIPBALL_NEW_BASELINE=1"
     base = np.asarray(Image.open(path).convert("L"), dtype=float)
     assert img.shape == base.shape
     rms = float(np.sqrt(np.mean((img - base) ** 2)))

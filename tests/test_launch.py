@@ -80,6 +80,7 @@ def test_voila_config_loads_the_polling_guard():
 
 # ----------------------------------------------------------------------------- doctor
 
+@pytest.mark.slow
 def test_doctor_passes_on_this_machine():
     proc = hipball("doctor")
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -89,6 +90,7 @@ def test_doctor_passes_on_this_machine():
     assert "All good" in out
 
 
+@pytest.mark.slow
 def test_doctor_reports_a_stale_front_end(tmp_path):
     """An old jupyter-matplotlib earlier in the labextensions path (as JupyterLab loads it)."""
     stale = tmp_path / "labextensions" / "jupyter-matplotlib"

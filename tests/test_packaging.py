@@ -37,7 +37,9 @@ def test_environment_yml_matches_pyproject(repo):
 def test_extras(repo):
     extras = tomllib.loads((repo / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     assert {_name(r) for r in extras["atlas"]} == {"myo-sim", "mujoco"}
-    assert {"pytest", "pytest-mpl", "playwright"} <= {_name(r) for r in extras["test"]}
+    assert {"pytest", "pytest-mpl", "playwright", "nbval"} <= {_name(r) for r in extras["test"]}
+    runtime = {_name(r) for r in tomllib.loads((repo / "pyproject.toml").read_text())["project"]["dependencies"]}
+    assert "nbval" not in runtime, "nbval only runs the tests: it belongs in the test extra"
 
 
 def test_required_top_level(repo):
@@ -103,3 +105,15 @@ def test_wheel_installs_and_renders_the_demo_from_another_folder(repo, tmp_path)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "8 rendered, 0 failed" in proc.stdout
     assert len(list((elsewhere / "out").glob("*.pdf"))) == 9    # 8 handouts and the class packet
+
+
+def test_matplotlib_is_the_one_the_image_baselines_were_made_with(tmp_path):
+    import matplotlib
+    import pytest
+    from conftest import baseline_matplotlib
+
+    assert matplotlib.__version__ == baseline_matplotlib(), "pip install -e '.[test]'"
+    unpinned = tmp_path / "pyproject.toml"
+    unpinned.write_text('[project.optional-dependencies]\ntest = ["pytest", "matplotlib>=3.8"]\n')
+    with pytest.raises(ValueError, match="pin matplotlib exactly once"):
+        baseline_matplotlib(unpinned)

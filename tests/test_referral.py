@@ -142,11 +142,12 @@ def test_front_corner_trigger_points_sit_where_the_routine_says():
 
 
 def test_trigger_points_lie_inside_their_drawn_muscle():
-    atlas_mod = pytest.importorskip("hipball.atlas", reason="the atlas module has not landed yet")
     from shapely.geometry import Polygon
     from shapely.ops import unary_union
 
-    atlas = atlas_mod.load_atlas()
+    from hipball.atlas import load_atlas
+
+    atlas = load_atlas()
     misses = []
     for view in referral.TRP_VIEWS:
         v = atlas.view(view, "right")
@@ -381,11 +382,15 @@ def test_referral_plates_cover_every_muscle_and_both_charts():
 
 
 def _referral_plate(stem: str):
+    """The plate as `hipball figures` draws it: its size and layout, hipball's screen theme over
+    matplotlib's defaults (mpl-default-style in pyproject.toml)."""
     from hipball.draw.referral import referral_plates
+    from hipball.draw.theme import theme
 
     _, size, draw = next(p for p in referral_plates() if p[0] == stem)
-    fig = plt.figure(figsize=size)
-    draw(fig)
+    with theme("screen"):
+        fig = plt.figure(figsize=size)
+        draw(fig)
     return fig
 
 
@@ -447,12 +452,12 @@ def test_every_trigger_point_of_a_muscle_is_distinguishable_on_every_chart():
             plt.close(fig)
 
 
-@pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2)
+@pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2, savefig_kwargs={"dpi": 60})
 def test_plate_gluteus_minimus_lateral():
     return _referral_plate("referral_gluteus_minimus_lateral")
 
 
-@pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2)
+@pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2, savefig_kwargs={"dpi": 60})
 def test_plate_piriformis_posterior():
     return _referral_plate("referral_piriformis_posterior")
 

@@ -271,3 +271,8 @@ def test_pressed_points_are_labelled_in_the_section():
     assert {art.trp_labels[t].get_text() for t in shown} == {trigger_point(t).label for t in shown}
     update_roll_section(art, 0)
     assert {t for t, a in art.trp_labels.items() if a.get_visible()} == set(roll_contact(0).trigger_points)
+
+
+def test_an_empty_list_of_hubs_says_so():
+    with pytest.raises(ValueError, match="hub: the list of hubs is empty"):
+        spoke_pattern([])

@@ -22,7 +22,7 @@ import pytest
 
 import browser_support as bs
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.notebook]
 
 LOADS = int(os.environ.get("HIPBALL_VOILA_LOADS", "8"))          # the student app
 LOADS_EACH = int(os.environ.get("HIPBALL_VOILA_LOADS_EACH", "3"))  # every course app notebook

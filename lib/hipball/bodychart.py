@@ -19,7 +19,6 @@ from functools import lru_cache
 
 import numpy as np
 from shapely.geometry import LineString, Polygon, box
-from shapely.ops import unary_union
 
 from hipball._choices import check_choice
 
@@ -378,8 +377,3 @@ def encloses(view: str, points, side: str = "right") -> np.ndarray:
 
     pts = np.atleast_2d(np.asarray(points, dtype=float))
     return contains_xy(body_outline(view, side), pts[:, 0], pts[:, 1])
-
-
-def union_all(geoms):
-    """shapely's unary_union, re-exported so callers need not import shapely.ops."""
-    return unary_union([g for g in geoms if g is not None and not g.is_empty])

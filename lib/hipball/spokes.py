@@ -103,10 +103,7 @@ def bony_zones(view: str, side: str):
 def _skin(view: str, side: str):
     from hipball.bodychart import body_outline
 
-    try:
-        return body_outline(view if view != "anterolateral" else "lateral", side)
-    except ValueError:  # pragma: no cover - bodychart views are fixed
-        return None
+    return body_outline(view if view != "anterolateral" else "lateral", side)
 
 
 def _resolve_hub(hub, view: str, side: str) -> Hub:
@@ -127,10 +124,10 @@ def _resolve_hub(hub, view: str, side: str) -> Hub:
         raise ValueError(f"hub: {hub!r} is not 'default', a trigger point id or an (x, y) point in cm") from None
     if not (np.isfinite(x) and np.isfinite(y)):
         raise ValueError(f"hub: {hub!r} is not a finite (x, y) point in cm")
-    skin = _skin(view, side) if view != "anterolateral" else None
-    if skin is not None:
+    if view != "anterolateral":
         from shapely.geometry import Point
 
+        skin = _skin(view, side)
         if not skin.contains(Point(x, y)):
             b = skin.bounds
             raise ValueError(f"hub: ({x:g}, {y:g}) lies outside the body on the {view} plate "
@@ -161,10 +158,10 @@ def spoke_pattern(hub=None, spokes: int = 8, length_cm: float = 6.0, sweep_deg: 
     length_cm = check_range("length_cm", length_cm, *LENGTH_RANGE, " cm")
     sweep_deg = check_range("sweep_deg", sweep_deg, *SWEEP_RANGE, " degrees")
     rotation_deg = check_range("rotation_deg", rotation_deg, -360.0, 360.0, " degrees")
-    hubs_in = hub if isinstance(hub, list | tuple) and hub and not _is_point(hub) else [hub]
-    hubs = tuple(_resolve_hub(h, view, side) for h in hubs_in)
-    if not hubs:
+    if isinstance(hub, list | tuple) and not hub:
         raise ValueError("hub: the list of hubs is empty (give at least one, or None for the default)")
+    hubs_in = hub if isinstance(hub, list | tuple) and not _is_point(hub) else [hub]
+    hubs = tuple(_resolve_hub(h, view, side) for h in hubs_in)
 
     from shapely.geometry import LineString, Point
 
@@ -188,7 +185,7 @@ def spoke_pattern(hub=None, spokes: int = 8, length_cm: float = 6.0, sweep_deg: 
                     dist = p.distance(hit)
                     if dist < reach:
                         reach, by = dist, name
-            if skin is not None and skin.contains(p):
+            if skin.contains(p):
                 hit = ray.intersection(skin.exterior)
                 if not hit.is_empty:
                     dist = p.distance(hit) - CLEARANCE_CM

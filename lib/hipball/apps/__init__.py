@@ -14,6 +14,7 @@ APPS = {
     "RollExplorer": "hipball.apps.roll",
     "BallSurfaceExplorer": "hipball.apps.pressure",
     "HandoutPreview": "hipball.apps.handout",
+    "StudentApp": "hipball.apps.student",
 }
 __all__ = sorted(APPS)
 __getattr__, __dir__ = attach(__name__, APPS)

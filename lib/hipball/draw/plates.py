@@ -76,11 +76,7 @@ def numbered_body_chart(fig, view: str, side: str = "right"):
 def iter_plates(only: str | None = None):
     for spec in PLATE_SOURCES:
         module, func = spec.split(":")
-        try:
-            mod = importlib.import_module(module)
-        except ImportError:
-            continue
-        for stem, size, draw in getattr(mod, func)():
+        for stem, size, draw in getattr(importlib.import_module(module), func)():
             if only is None or only in stem:
                 yield stem, size, draw
 
