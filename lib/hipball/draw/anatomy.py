@@ -19,7 +19,7 @@ from matplotlib.patches import Polygon as PolygonPatch
 from hipball._choices import check_choice
 from hipball.atlas import LAYERS, MUSCLE_IDS, SIDES, VIEWS, View, load_atlas, project
 from hipball.draw import palette
-from hipball.draw.labels import Label, place_labels
+from hipball.draw.labels import Label, place_labels, points_per_cm
 
 DEFAULT_LAYERS = ("skin", "bones", "superficial")
 # plate frames per view, in cm (x range, y range): the hip and the thigh down to the knee
@@ -97,7 +97,8 @@ class HipArtists:
         out = list(self.skin) + ([self.bones] if self.bones is not None else []) + list(self.bone_outlines)
         for patches in [*self.muscles.values(), *self.nerves.values(), *self.context.values()]:
             out += patches
-        return out + list(self.marks) + list(self.landmarks.values()) + list(self.labels) + list(self.leaders)
+        out += list(self.marks) + list(self.landmarks.values()) + list(self.labels) + list(self.leaders)
+        return out + ([self.key] if self.key is not None and self.key not in self.ghosts else [])
 
 
 def check_layers(layers) -> tuple[str, ...]:
@@ -377,7 +378,7 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
             handles.append(Line2D([], [], color=NERVE_FACE, lw=5, solid_capstyle="butt",
                                   path_effects=[_casing(7)], label="sciatic nerve"))
         handles.append(Line2D([], [], color=NERVE_EDGE, lw=1.6, ls=(0, (3, 2)),
-                              label="sciatic nerve, dashed where muscle or bone covers it"))
+                              label="sciatic nerve (dashed: under muscle or bone)"))
     if handles:
         key = ax.legend(handles=handles, loc="lower left", frameon=False, fontsize=_rc("font.size") * 0.75,
                         handlelength=2.5)
@@ -541,7 +542,7 @@ def _draw_nerve(v: View, ax: Axes, layers, *, z_solid: float, z_dashed: float) -
     out = []
     solid = v.name == "posterior" and "deep" in layers
     # line widths in points from the nerve's width in cm
-    pts_per_cm = _pts_per_cm(ax)
+    pts_per_cm = points_per_cm(ax)
     lw = max(2.0, n.width * pts_per_cm)
     lines = [("trunk", n.path, lw)] + [(b, c, lw * 0.6) for b, c in n.branches.items()]
     if solid:
@@ -560,16 +561,6 @@ def _draw_nerve(v: View, ax: Axes, layers, *, z_solid: float, z_dashed: float) -
     ln.set_gid("nerve:sciatic_nerve:pelvic:hidden")
     out.append(ln)
     return out, solid
-
-
-def _pts_per_cm(ax: Axes) -> float:
-    fig = ax.figure
-    x0, x1 = ax.get_xlim()
-    y0, y1 = ax.get_ylim()
-    pos = ax.get_position()
-    w_in, h_in = fig.get_size_inches()
-    # equal aspect: the limiting dimension sets the scale
-    return 72.0 * min(pos.width * w_in / (x1 - x0), pos.height * h_in / (y1 - y0))
 
 
 def groin_crease(side: str = "right") -> np.ndarray:
