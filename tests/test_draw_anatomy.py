@@ -277,3 +277,18 @@ def test_front_corner_labels_the_two_parts_of_gluteus_minimus_on_separate_region
 def test_layers_that_are_not_a_list_name_the_field(layers):
     with pytest.raises(ValueError, match=r"^layers: .*skin, superficial, deep, bones"):
         draw_hip(layers=layers)
+
+
+def test_overlays_follow_the_layers_on_a_plate_drawn_once():
+    from hipball.draw.anatomy import show_overlays
+
+    _, _, art = _plate("posterior", layers=("skin", "bones", "superficial", "deep"))
+    nerve = art.nerves["sciatic_nerve"]
+    solid = [a for a in nerve if a.get_gid() == "nerve:sciatic_nerve:trunk"][0]
+    dashed = [a for a in nerve if a.get_gid() == "nerve:sciatic_nerve:trunk:hidden"][0]
+    show_overlays(art, ("bones",))
+    assert not solid.get_visible() and not dashed.get_visible() and not art.key.get_visible()
+    show_overlays(art, ("bones", "deep"))
+    assert solid.get_visible() and not dashed.get_visible()
+    show_overlays(art, ("skin", "superficial"))
+    assert dashed.get_visible() and not solid.get_visible()

@@ -49,11 +49,12 @@ VIEW_HIDDEN = {"posterior": (), "lateral": ("semitendinosus", "semimembranosus")
 # painter's order inside a layer (first = farthest). Gluteus maximus covers the top of biceps
 # femoris, TFL and gluteus maximus both lie on the iliotibial band (which is drawn just before
 # TFL), the band lies on gluteus medius and vastus lateralis. From the front corner gluteus
-# maximus is the farthest muscle, seen only at the back edge.
+# maximus is the farthest muscle, seen only at the back edge. From the side piriformis shows
+# below and behind gluteus minimus (whose drawn margin reaches over it).
 PAINT_ORDER = {
     "posterior": ("quadratus_lumborum", "semimembranosus", "piriformis", "gluteus_minimus", "gluteus_medius",
                   "vastus_lateralis", "semitendinosus", "biceps_femoris", "tensor_fasciae_latae", "gluteus_maximus"),
-    "lateral": ("quadratus_lumborum", "semimembranosus", "piriformis", "gluteus_minimus", "semitendinosus",
+    "lateral": ("quadratus_lumborum", "semimembranosus", "gluteus_minimus", "piriformis", "semitendinosus",
                 "gluteus_medius", "vastus_lateralis", "biceps_femoris", "tensor_fasciae_latae", "gluteus_maximus"),
     "anterolateral": ("quadratus_lumborum", "semimembranosus", "piriformis", "gluteus_minimus", "gluteus_maximus",
                       "semitendinosus", "biceps_femoris", "gluteus_medius", "vastus_lateralis", "tensor_fasciae_latae"),
@@ -99,6 +100,32 @@ class HipArtists:
             out += patches
         out += list(self.marks) + list(self.landmarks.values()) + list(self.labels) + list(self.leaders)
         return out + ([self.key] if self.key is not None and self.key not in self.ghosts else [])
+
+
+def show_overlays(art: HipArtists, layers) -> None:
+    """Switch the nerve, the orientation outlines, the skin marks and the key on a plate drawn
+    with every layer (the AnatomyExplorer app draws once and toggles): the nerve solid with the
+    deep layer, dashed with the superficial one (and always dashed where no layer shows it
+    solid), the rest with any muscle layer."""
+    layers = set(layers)
+    muscle_layer = bool(layers & {"superficial", "deep"})
+    solid_drawn = any(not a.get_gid().endswith(":hidden") for arts in art.nerves.values() for a in arts)
+    for arts in art.nerves.values():
+        for a in arts:
+            gid = a.get_gid()
+            if gid.endswith("pelvic:hidden"):
+                a.set_visible(muscle_layer)
+            elif gid.endswith(":hidden"):
+                a.set_visible("superficial" in layers or (muscle_layer and not solid_drawn))
+            else:
+                a.set_visible("deep" in layers)
+    for arts in art.context.values():
+        for a in arts:
+            a.set_visible(muscle_layer)
+    for a in art.marks:
+        a.set_visible("skin" in layers or bool(art.landmarks))
+    if art.key is not None and art.key not in art.ghosts:
+        art.key.set_visible(muscle_layer)
 
 
 def check_layers(layers) -> tuple[str, ...]:
