@@ -61,7 +61,9 @@ LEFT_LEG = ["pelvis_l", "femur_l", "patella_l", "tibia_l", "fibula_l", "talus_l"
 VIEW_BONES = {
     "posterior": AXIAL + RIGHT_LEG + LEFT_LEG,
     "lateral": AXIAL + RIGHT_LEG,
-    "anterolateral": AXIAL + RIGHT_LEG,
+    # from the front corner the sacrum and the lumbar spine lie behind the abdomen, seen only
+    # through the pelvic inlet: drawn, they float beside the ilium as a block and hide the hip
+    "anterolateral": RIGHT_LEG,
 }
 BONE_NAMES = {  # geom -> bone id in the atlas
     "lumbar3_geom_1": "lumbar3", "lumbar4_geom_1": "lumbar4", "lumbar5_geom_1": "lumbar5",

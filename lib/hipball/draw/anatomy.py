@@ -372,8 +372,9 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
     if view == "anterolateral" and ("superficial" in layers or "deep" in layers):
         # sartorius and rectus femoris in outline: they tell the eye where the front of the thigh is
         for cid, m in v.context.items():
-            patch = PolygonPatch(m.outline, closed=True, facecolor=palette.lighten(CONTEXT_EDGE, 0.85),
-                                 edgecolor=CONTEXT_EDGE, lw=0.9, zorder=4.6,
+            shade = {"rectus_femoris": 0.78, "sartorius": 0.9}.get(cid, 0.85)  # sartorius lies on rectus
+            patch = PolygonPatch(m.outline, closed=True, facecolor=palette.lighten(CONTEXT_EDGE, shade),
+                                 edgecolor=CONTEXT_EDGE, lw=0.9, zorder=4.6 + 0.01 * len(art.context),
                                  ls="-" if "superficial" in layers else (0, (4, 3)),
                                  fill="superficial" in layers)
             patch.set_gid(f"context:{cid}")
