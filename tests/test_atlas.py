@@ -122,6 +122,12 @@ def test_every_correction_has_a_reason_and_a_source(atlas):
         assert c["source_id"] in sources, c["id"]
         ids.append(c["id"])
     assert tuple(ids) == atlas.corrections_applied
+    # every correction and every added structure says where in its source to check it
+    for c in data["corrections"] + data["structures"]:
+        assert len(c.get("where", "")) > 15, f"{c['id']}: say where (chapter, section, plate)"
+    for st in data["structures"]:
+        assert st["source_id"] in sources and len(st["reason"]) > 40 and st["change"]
+    assert atlas.structures_added == tuple(st["id"] for st in data["structures"]) == ("sciatic_nerve",)
 
 
 def test_runtime_never_imports_the_model_libraries():

@@ -72,7 +72,7 @@ BONE_NAMES = {  # geom -> bone id in the atlas
 
 # muscles: id -> how to build the outline from the model's lines of action
 MUSCLES = {
-    "gluteus_maximus": dict(kind="sheet", actuators=["glmax1_r", "glmax2_r", "glmax3_r"], layer="superficial", margin=1.2),
+    "gluteus_maximus": dict(kind="sheet", actuators=["glmax1_r", "glmax2_r", "glmax3_r"], layer="superficial", margin=1.6),
     "gluteus_medius": dict(kind="sheet", actuators=["glmed1_r", "glmed2_r", "glmed3_r"], layer="superficial", margin=1.0),
     "gluteus_minimus": dict(kind="sheet", actuators=["glmin1_r", "glmin2_r", "glmin3_r"], layer="deep", margin=1.3,
                             parts={"anterior": ["glmin1_r"], "posterior": ["glmin3_r"]}),
