@@ -402,11 +402,12 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
         if clip is not None:
             for a in art.nerves["sciatic_nerve"]:
                 a.set_clip_path(clip)
-        if solid:
+        if solid and labels:  # (an unlabelled thumbnail, e.g. a handout's, has no room for a key)
             handles.append(Line2D([], [], color=NERVE_FACE, lw=5, solid_capstyle="butt",
                                   path_effects=[_casing(7)], label="sciatic nerve"))
-        handles.append(Line2D([], [], color=NERVE_EDGE, lw=1.6, ls=(0, (3, 2)),
-                              label="sciatic nerve (dashed: under muscle or bone)"))
+        if labels:
+            handles.append(Line2D([], [], color=NERVE_EDGE, lw=1.6, ls=(0, (3, 2)),
+                                  label="sciatic nerve (dashed: under muscle or bone)"))
     if handles:
         key = ax.legend(handles=handles, loc="lower left", frameon=False, fontsize=_rc("font.size") * 0.75,
                         handlelength=2.5)
