@@ -478,9 +478,10 @@ def hip_labels(ax: Axes, v: View, order: list[str], *, highlight: str | None = N
         toward_midline = ("left" if v.side == "right" else "right") if v.name == "posterior" else None
         labs.append(Label("sciatic_nerve", atlas.names["sciatic_nerve"], _nerve_anchor(v, ylim),
                           color=NERVE_EDGE, weight="bold", side=toward_midline))
-    for cid in context:
+    for i, cid in enumerate(context):
         m = v.context[cid]
-        labs.append(Label(cid, m.name, _context_anchor(m, ylim), color=CONTEXT_EDGE))
+        cover = [v.context[c].outline for c in context[i + 1:]] + [v.muscles[o].drawn_outline for o in order]
+        labs.append(Label(cid, m.name, _context_anchor(m, ylim, cover, xlim), color=CONTEXT_EDGE))
     if marks:
         c = groin_crease(v.side)
         labs.append(Label("groin_crease", "groin crease", tuple(c[len(c) // 2])))
@@ -500,12 +501,26 @@ def _nerve_anchor(v: View, ylim) -> tuple[float, float]:
     return float(path[i, 0]), float(path[i, 1])
 
 
-def _context_anchor(m, ylim) -> tuple[float, float]:
-    """A point on an orientation muscle's centre line, inside the frame."""
-    f = m.fibres[0]
-    inside = f[(f[:, 1] > ylim[0] + 3) & (f[:, 1] < ylim[1] - 3)]
-    p = inside[len(inside) // 3] if len(inside) else f[len(f) // 2]
-    return float(p[0]), float(p[1])
+def _context_anchor(m, ylim, cover=(), xlim=None) -> tuple[float, float]:
+    """Where an orientation muscle's label points: inside the largest part of it that nothing
+    drawn later covers (within the frame), else on its centre line low in the frame."""
+    from shapely.geometry import LineString, Polygon, box
+    from shapely.ops import polylabel, unary_union
+
+    if xlim is not None:
+        seen = Polygon(m.outline).buffer(0).intersection(box(xlim[0], ylim[0] + 2, xlim[1], ylim[1] - 2))
+        if cover:
+            seen = seen.difference(unary_union([Polygon(c).buffer(0) for c in cover]))
+        if seen.geom_type == "MultiPolygon":
+            seen = max(seen.geoms, key=lambda g: g.area)
+        if not seen.is_empty and seen.area > 2.0:
+            p = polylabel(seen, tolerance=0.1)
+            return float(p.x), float(p.y)
+    line = LineString(m.fibres[0])
+    y = ylim[0] + {"sartorius": 0.16, "rectus_femoris": 0.42}.get(m.id, 0.3) * (ylim[1] - ylim[0])  # apart
+    hit = line.intersection(LineString([(line.bounds[0] - 1, y), (line.bounds[2] + 1, y)]))
+    p = hit.centroid if not hit.is_empty else line.interpolate(0.5, normalized=True)
+    return float(p.x), float(p.y)
 
 
 LABELLED_PARTS = {"gluteus_minimus": ("anterior", "posterior")}
