@@ -122,6 +122,12 @@ def test_every_correction_has_a_reason_and_a_source(atlas):
         assert c["source_id"] in sources, c["id"]
         ids.append(c["id"])
     assert tuple(ids) == atlas.corrections_applied
+    # every correction and every added structure says where in its source to check it
+    for c in data["corrections"] + data["structures"]:
+        assert len(c.get("where", "")) > 15, f"{c['id']}: say where (chapter, section, plate)"
+    for st in data["structures"]:
+        assert st["source_id"] in sources and len(st["reason"]) > 40 and st["change"]
+    assert atlas.structures_added == tuple(st["id"] for st in data["structures"]) == ("sciatic_nerve",)
 
 
 def test_runtime_never_imports_the_model_libraries():
@@ -167,3 +173,132 @@ def test_quadratus_lumborum_lies_beside_the_spine(atlas):
     ql = atlas.view("posterior", "right").muscles["quadratus_lumborum"].outline
     assert ql[:, 0].min() > 2.0, "from behind, QL lies lateral to the transverse-process tips"
     assert ql[:, 0].max() > 7.0
+
+
+# --------------------------------------------------------------------------- anatomical relations
+# Each fact a class is taught, checked on the atlas geometry against its landmarks (issue 9).
+
+def _poly(coords):
+    from shapely.geometry import Polygon
+
+    return Polygon(coords).buffer(0)
+
+
+def _top_edge(poly, x):
+    from shapely.geometry import LineString
+
+    hit = poly.intersection(LineString([(x, -1e3), (x, 1e3)]))
+    return None if hit.is_empty else (hit.bounds[1], hit.bounds[3])
+
+
+def test_gluteus_minimus_lies_above_piriformis_in_the_back_view(atlas):
+    v = atlas.view("posterior", "right")
+    gmin, piri = _poly(v.muscles["gluteus_minimus"].outline), _poly(v.muscles["piriformis"].outline)
+    x0, x1 = max(gmin.bounds[0], piri.bounds[0]), min(gmin.bounds[2], piri.bounds[2])
+    assert x1 - x0 > 3, "they share some width (both run to the trochanter)"
+    for x in np.linspace(x0 + 0.2, x1 - 0.2, 15):
+        g, p = _top_edge(gmin, x), _top_edge(piri, x)
+        if g and p:
+            assert g[0] >= p[1] - 0.3, f"gluteus minimus reaches below piriformis at x={x:.1f}"
+
+
+def test_piriformis_runs_from_the_front_of_the_sacrum_to_the_trochanter_tip(atlas):
+    v = atlas.view("posterior", "right")
+    piri = v.muscles["piriformis"]
+    tip = v.landmarks["trochanter_tip"]
+    assert np.hypot(*(piri.outline - tip).T).min() < 1.5, "piriformis reaches the tip of the trochanter"
+    # its origin on the front of the sacrum is hidden from behind: drawn solid only beyond it
+    assert piri.visible is not None
+    sacrum = atlas.view("posterior", "right").bones.outlines["sacrum_coccyx"]
+    sacrum_edge = max(r[:, 0].max() for r in sacrum)
+    assert piri.outline[:, 0].min() < sacrum_edge - 1.0, "the muscle itself starts over (in front of) the sacrum"
+    assert piri.visible[:, 0].min() > piri.outline[:, 0].min() + 1.0
+    lat = atlas.view("lateral", "right")
+    # seen from the side, it arises in front of the sacrum's back surface
+    assert lat.muscles["piriformis"].outline[:, 0].max() > lat.landmarks["sacrum"][0] + 2
+
+
+def test_itb_is_a_broad_band_from_the_crest_to_gerdys_tubercle(atlas):
+    for view in ("lateral", "anterolateral"):
+        v = atlas.view(view, "right")
+        itb = _poly(v.muscles["tensor_fasciae_latae"].parts["iliotibial_band"])
+        lm = v.landmarks
+        assert itb.bounds[3] > lm["iliac_tubercle"][1] - 2.5, f"{view}: the band reaches up to the crest (tubercle)"
+        low = np.asarray(itb.exterior.coords)
+        assert np.hypot(*(low - lm["gerdy_tubercle"]).T).min() < 1.0, f"{view}: the band ends on Gerdy's tubercle"
+        assert itb.bounds[1] > lm["gerdy_tubercle"][1] - 2.0
+    lat = atlas.view("lateral", "right")
+    itb = _poly(lat.muscles["tensor_fasciae_latae"].parts["iliotibial_band"])
+    y = lat.landmarks["greater_trochanter"][1] - 6
+    lo, hi = (itb.intersection(_poly([(-50, y - 0.1), (50, y - 0.1), (50, y + 0.1), (-50, y + 0.1)])).bounds[i]
+              for i in (0, 2))
+    assert hi - lo > 3.0, "a broad sheet below the trochanter, not a line"
+
+
+def test_tfl_and_gluteus_maximus_insert_into_the_itb(atlas):
+    from shapely.geometry import Point
+
+    for view in ("lateral", "anterolateral"):
+        v = atlas.view(view, "right")
+        tfl = v.muscles["tensor_fasciae_latae"]
+        itb = _poly(tfl.parts["iliotibial_band"])
+        end = tfl.outline[np.argmin(tfl.outline[:, 1])]
+        assert itb.distance(Point(end)) < 0.5, f"{view}: the TFL belly ends on the band"
+        assert end[1] < v.landmarks["greater_trochanter"][1], f"{view}: TFL joins the band below the trochanter"
+        belly = tfl.outline[:, 1].max() - end[1]
+        assert 12 < belly < 19, f"{view}: TFL belly about 15 cm, not {belly:.0f}"
+    lat = atlas.view("lateral", "right")
+    gmax = _poly(lat.muscles["gluteus_maximus"].outline)
+    itb = _poly(lat.muscles["tensor_fasciae_latae"].parts["iliotibial_band"])
+    assert gmax.intersection(itb).area > 5, "gluteus maximus reaches the band"
+
+
+def test_vastus_lateralis_ends_at_the_patella_above_the_knee_joint_line(atlas):
+    for view in ("posterior", "lateral", "anterolateral"):
+        v = atlas.view(view, "right")
+        vl = v.muscles["vastus_lateralis"].outline
+        assert vl[:, 1].min() > v.landmarks["lateral_knee_joint_line"][1] + 3, view
+        assert abs(vl[:, 1].min() - v.landmarks["patella_superior"][1]) < 3, view
+
+
+def test_biceps_femoris_ends_at_the_fibular_head(atlas):
+    for view in ("posterior", "lateral"):
+        v = atlas.view(view, "right")
+        bf = v.muscles["biceps_femoris"].outline
+        end = bf[np.argmin(bf[:, 1])]
+        assert np.hypot(*(end - v.landmarks["fibular_head"])) < 1.5, view
+
+
+def test_sciatic_nerve_leaves_below_piriformis_and_runs_between_the_hamstrings(atlas):
+    v = atlas.view("posterior", "right")
+    n = atlas.sciatic_nerve("posterior", "right")
+    lm = v.landmarks
+    piri = _poly(v.muscles["piriformis"].outline)
+    top = n.path[0]
+    edge = _top_edge(piri, top[0])
+    assert edge is not None and top[1] < edge[0], "the nerve emerges below piriformis"
+    assert top[1] > edge[0] - 2.5, "right at its lower border"
+    assert n.pelvic_path[0][0] < top[0], "it comes from the sacral plexus, medially, inside the pelvis"
+    # midway between the ischial tuberosity and the greater trochanter, at the tuberosity's level
+    it, gt = lm["ischial_tuberosity"], lm["greater_trochanter"]
+    x = np.interp(it[1], n.path[::-1, 1], n.path[::-1, 0])
+    frac = (x - it[0]) / (gt[0] - it[0])
+    assert 0.3 < frac < 0.7, f"the nerve crosses {frac:.2f} of the way from the tuberosity to the trochanter"
+    # down the back of the thigh, crossed by biceps femoris' long head, between semitendinosus
+    # (medial) and biceps femoris' lateral edge
+    for y in (66.0, 58.0):
+        x = np.interp(y, n.path[::-1, 1], n.path[::-1, 0])
+        st_x = np.mean([p[0] for p in v.muscles["semitendinosus"].outline if abs(p[1] - y) < 1.5])
+        bf_x = max(p[0] for p in v.muscles["biceps_femoris"].outline if abs(p[1] - y) < 1.5)
+        assert st_x < x < bf_x, f"at {y} cm the nerve lies between the hamstrings"
+    # it divides above the knee; the common fibular branch reaches the head of the fibula
+    assert n.path[-1][1] > lm["lateral_knee_joint_line"][1] + 6
+    fib = n.branches["common_fibular"]
+    assert np.hypot(*(fib - lm["fibular_head"]).T).min() < 2.0
+    # the accessor mirrors for the left side and matches the 3D course
+    left = atlas.sciatic_nerve("posterior", "left")
+    np.testing.assert_allclose(left.path, n.path * [-1, 1])
+    from hipball.atlas import project
+
+    p3 = atlas.sciatic_nerve_3d("right")
+    assert np.hypot(*(project(p3[:1], "posterior") - n.path[0]).T)[0] < 0.5

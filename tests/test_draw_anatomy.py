@@ -44,7 +44,9 @@ def test_superficial_muscles_paint_over_deep_ones():
 def test_muscles_are_opaque_and_hatched_distinctly():
     _, _, art = _plate(layers=("bones", "deep", "superficial"))
     hatches = {m: art.muscles[m][0].get_hatch() for m in art.muscles}
-    assert all(h for h in hatches.values()), "every muscle has a hatch for grayscale print"
+    fibre_hatched = {m for m, patches in art.muscles.items() if any(a.get_gid() == f"fibres:{m}" for a in patches)}
+    assert fibre_hatched == {"gluteus_maximus"}, "gluteus maximus is hatched along its own fibres"
+    assert all(h for m, h in hatches.items() if m not in fibre_hatched), "every muscle has a hatch for grayscale print"
     assert len(set(hatches.values())) == len(hatches)
     for m, patches in art.muscles.items():
         assert patches[0].get_facecolor()[3] == 1.0, f"{m} must be opaque (no X-ray look)"
@@ -56,15 +58,30 @@ def _luma(color) -> float:
 
 @pytest.mark.parametrize("view", VIEWS)
 def test_grayscale_still_tells_muscles_apart(view):
-    """In grayscale print each muscle's own hatch pattern is what tells it from its neighbours,
-    so the hatch must stay visible: its lines are clearly darker than the fill (luma, on the
-    drawn artists)."""
+    """In grayscale print each muscle's own pattern is what tells it from its neighbours: a
+    hatch of its own, or (gluteus maximus) lines along its own fibres; either must stay visible,
+    its lines clearly darker than the fill (luma, on the drawn artists). A muscle drawn only as a
+    dashed outline (hidden on the far side, e.g. semitendinosus from the side) has no fill."""
+    from hipball.draw.anatomy import FIBRE_HATCHED
+
     _, _, art = _plate(view, layers=("bones", "deep", "superficial"))
-    patterns = [patches[0].get_hatch() for patches in art.muscles.values()]
-    assert all(patterns) and len(set(patterns)) == len(patterns)
+    patterns = []
     for m, patches in art.muscles.items():
-        face, hatch = _luma(patches[0].get_facecolor()), _luma(patches[0].get_hatchcolor())
-        assert face - hatch >= 0.25, f"{m}: the hatch fades into the fill in grayscale ({hatch:.2f} on {face:.2f})"
+        body = patches[0]
+        if not body.get_fill():
+            assert body.get_linestyle() not in ("-", "solid"), f"{m}: an unfilled muscle must be dashed"
+            continue
+        face = _luma(body.get_facecolor())
+        if m in FIBRE_HATCHED:
+            fibres = [a for a in patches if a.get_gid() == f"fibres:{m}"]
+            assert len(fibres) >= 3, f"{m}: its fibre lines are missing"
+            patterns.append("fibres")
+            lines = _luma(fibres[0].get_color())
+        else:
+            patterns.append(body.get_hatch())
+            lines = _luma(body.get_hatchcolor())
+        assert face - lines >= 0.25, f"{m}: its pattern fades into the fill in grayscale ({lines:.2f} on {face:.2f})"
+    assert all(patterns) and len(set(patterns)) == len(patterns), patterns
 
 
 @pytest.mark.parametrize("view", VIEWS)
@@ -197,3 +214,105 @@ def test_gluteus_minimus_parts_are_labelled_where_they_show():
     gids = {a.get_gid() for a in art.labels}
     assert {"label:gluteus_minimus:anterior", "label:gluteus_minimus:posterior"} <= gids
     assert "label:gluteus_minimus" not in gids
+
+
+# --------------------------------------------------------------------------- issue 9: what a class sees
+
+def test_gluteus_maximus_hatching_runs_down_and_out_along_its_fibres():
+    for view, side, sign in (("posterior", "right", 1), ("posterior", "left", -1), ("lateral", "right", 1)):
+        _, _, art = _plate(view, side, layers=("bones", "superficial"))
+        lines = [a for a in art.muscles["gluteus_maximus"] if a.get_gid() == "fibres:gluteus_maximus"]
+        assert len(lines) > 8
+        for ln in lines:
+            x, y = ln.get_data()
+            dx, dy = x[-1] - x[0], y[-1] - y[0]
+            assert sign * dx > 0 and dy < 0, f"{view} {side}: fibres run down and out (down and forward from the side)"
+            assert abs(dy) > 0.4 * abs(dx)
+
+
+def test_biceps_femoris_emerges_from_under_gluteus_maximus():
+    for view in ("posterior", "lateral"):
+        _, _, art = _plate(view, layers=("bones", "superficial"))
+        assert art.muscles["gluteus_maximus"][0].get_zorder() > art.muscles["biceps_femoris"][0].get_zorder()
+        assert art.muscles["gluteus_maximus"][0].get_zorder() > art.muscles["tensor_fasciae_latae"][1].get_zorder(), \
+            "gluteus maximus lies on the iliotibial band"
+
+
+def test_semitendinosus_is_not_drawn_solid_from_the_side():
+    _, _, art = _plate("lateral", layers=("bones", "superficial"))
+    st = art.muscles["semitendinosus"][0]
+    assert not st.get_fill() and st.get_linestyle() not in ("-", "solid"), "medial: dashed, as hidden"
+    assert any(a.get_gid() == "label:semitendinosus" and "medial" in a.get_text() for a in art.labels)
+    _, _, post = _plate("posterior", layers=("bones", "superficial"))
+    assert post.muscles["semitendinosus"][0].get_fill(), "from behind it is in plain view"
+
+
+def test_the_sciatic_nerve_is_drawn_and_named():
+    _, _, deep = _plate("posterior", layers=("skin", "bones", "deep"))
+    solid = [a for a in deep.nerves["sciatic_nerve"] if a.get_gid() == "nerve:sciatic_nerve:trunk"]
+    assert len(solid) == 1 and solid[0].get_linestyle() == "-"
+    v = deep.view
+    np.testing.assert_allclose(np.c_[solid[0].get_data()], v.nerve("sciatic_nerve").path)
+    assert solid[0].get_zorder() > max(p[0].get_zorder() for p in deep.muscles.values()), "on the deep muscles"
+    legend = [t.get_text() for t in deep.key.get_texts()]
+    assert "sciatic nerve" in legend
+    assert any(a.get_gid() == "label:sciatic_nerve" for a in deep.labels)
+    # superficial plates: the nerve's course shown dashed through the muscles that cover it
+    _, _, sup = _plate("posterior", layers=("skin", "bones", "superficial"))
+    dashed = [a for a in sup.nerves["sciatic_nerve"] if a.get_gid() == "nerve:sciatic_nerve:trunk:hidden"]
+    assert dashed and dashed[0].get_zorder() > max(p[0].get_zorder() for p in sup.muscles.values())
+    assert any("sciatic nerve" in t.get_text() for t in sup.key.get_texts())
+    # from the front corner it lies behind the femur: not drawn
+    _, _, front = _plate("anterolateral", layers=("skin", "bones", "superficial"))
+    assert not front.nerves
+    _, _, off = _plate("posterior", layers=("skin", "bones", "deep"), nerves=False)
+    assert not off.nerves
+
+
+def test_front_corner_shows_its_landmarks_and_orientation_muscles():
+    _, _, art = _plate("anterolateral", layers=("skin", "bones", "superficial"))
+    gids = {a.get_gid() for a in art.labels}
+    assert {"label:asis", "label:iliac_crest", "label:iliac_tubercle", "label:greater_trochanter",
+            "label:groin_crease", "label:sartorius", "label:rectus_femoris", "label:tensor_fasciae_latae",
+            "label:gluteus_medius", "label:iliotibial_band"} <= gids
+    assert art.marks and art.marks[0].get_gid() == "mark:groin_crease"
+    z = {m: p[0].get_zorder() for m, p in art.muscles.items()}
+    assert z["gluteus_maximus"] < min(z["tensor_fasciae_latae"], z["gluteus_medius"]), \
+        "from the front corner gluteus maximus is the farthest muscle, seen only at the back edge"
+    gmax = art.view.muscles["gluteus_maximus"].outline
+    itb = art.view.muscles["tensor_fasciae_latae"].parts["iliotibial_band"]
+    assert np.median(gmax[:, 0]) < np.median(itb[:, 0])
+
+
+def test_front_corner_labels_the_two_parts_of_gluteus_minimus_on_separate_regions():
+    from shapely.geometry import Point, Polygon
+
+    _, _, art = _plate("anterolateral", layers=("skin", "bones", "deep"))
+    leaders = {a.get_gid(): a for a in art.leaders}
+    parts = art.view.muscles["gluteus_minimus"].parts
+    for part, other in (("anterior", "posterior"), ("posterior", "anterior")):
+        x, y = leaders[f"leader:gluteus_minimus:{part}"].get_data()
+        tip = Point(x[-1], y[-1])
+        assert Polygon(parts[part]).buffer(0).contains(tip)
+        assert not Polygon(parts[other]).buffer(0).contains(tip)
+
+
+@pytest.mark.parametrize("layers", [None, 3])
+def test_layers_that_are_not_a_list_name_the_field(layers):
+    with pytest.raises(ValueError, match=r"^layers: .*skin, superficial, deep, bones"):
+        draw_hip(layers=layers)
+
+
+def test_overlays_follow_the_layers_on_a_plate_drawn_once():
+    from hipball.draw.anatomy import show_overlays
+
+    _, _, art = _plate("posterior", layers=("skin", "bones", "superficial", "deep"))
+    nerve = art.nerves["sciatic_nerve"]
+    solid = [a for a in nerve if a.get_gid() == "nerve:sciatic_nerve:trunk"][0]
+    dashed = [a for a in nerve if a.get_gid() == "nerve:sciatic_nerve:trunk:hidden"][0]
+    show_overlays(art, ("bones",))
+    assert not solid.get_visible() and not dashed.get_visible() and not art.key.get_visible()
+    show_overlays(art, ("bones", "deep"))
+    assert solid.get_visible() and not dashed.get_visible()
+    show_overlays(art, ("skin", "superficial"))
+    assert dashed.get_visible() and not solid.get_visible()

@@ -25,7 +25,8 @@ def test_default_hub_is_above_and_behind_the_trochanter():
 
 
 def test_spokes_radiate_evenly_in_working_order():
-    p = spoke_pattern(spokes=8, length_cm=5)
+    p = spoke_pattern(spokes=8, length_cm=5, view="lateral")  # from behind one spoke would meet the nerve
+    assert len(p.spokes) == 8
     assert [s.number for s in p.spokes] == list(range(1, len(p.spokes) + 1))
     angles = [s.angle_deg for s in p.spokes]
     assert angles[0] == pytest.approx(90.0), "the first spoke points toward the head"
@@ -276,3 +277,83 @@ def test_pressed_points_are_labelled_in_the_section():
 def test_an_empty_list_of_hubs_says_so():
     with pytest.raises(ValueError, match="hub: the list of hubs is empty"):
         spoke_pattern([])
+
+
+# ----------------------------------------------------------------- spokes: issue 9 and issue 10 section 5
+from hipball.spokes import LENGTH_RANGE, MIN_SPOKE_CM, nerve_zones  # noqa: E402
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_spokes_stop_short_of_the_sciatic_nerve(side):
+    nerve = load_atlas().sciatic_nerve("posterior", side)
+    path = LineString(nerve.path)
+    hubs = [None, "gluteus_maximus.middle", "gluteus_medius.posterior", "piriformis.lateral"]
+    stopped = set()
+    for hub in hubs:
+        try:
+            p = spoke_pattern(hub, spokes=16, length_cm=12, view="posterior", side=side)
+        except ValueError as e:
+            assert str(e).startswith("hub:")
+            continue
+        for s in p.spokes:
+            line = LineString([s.start, s.end])
+            if nerve_zones("posterior", side)["sciatic nerve"].contains(Point(s.start)):
+                continue
+            assert line.distance(path) >= nerve.width / 2, (hub, s.number)
+            stopped.add(s.stopped_by)
+        stopped |= {b for _, _, b in p.blocked}
+    assert "sciatic nerve" in stopped
+    # the default pattern's downward spoke points at the gap between the tuberosity and the
+    # trochanter, the nerve's path: it stops short of it
+    down = [s for s in spoke_pattern(length_cm=12, view="posterior", side=side).spokes if s.angle_deg == 270.0]
+    assert down and down[0].stopped_by == "sciatic nerve"
+
+
+@pytest.mark.parametrize("view", ["posterior", "lateral", "anterolateral"])
+def test_no_spoke_is_a_stub_and_the_shortest_length_still_draws(view):
+    for length in (LENGTH_RANGE[0], 6.0, 15.0):
+        p = spoke_pattern(view=view, length_cm=length)  # the default hub: never "every spoke runs into bone"
+        assert len(p.spokes) >= 5, (view, length)
+        assert all(s.length_cm >= MIN_SPOKE_CM - 1e-9 for s in p.spokes)
+
+
+@pytest.mark.parametrize("figsize", [(9.0, 8.0), (3.6, 3.2)])
+def test_every_drawn_spoke_shows_a_shaft_between_hub_and_arrowhead(figsize):
+    from hipball.draw.anatomy import draw_hip
+    from hipball.draw.labels import points_per_cm
+
+    fig = plt.figure(figsize=figsize)
+    ax = fig.add_axes((0.0, 0.03, 1.0, 0.92))
+    draw_hip("posterior", "right", layers=("skin", "bones", "superficial"), ax=ax, labels=False)
+    p = spoke_pattern(hub=(12.0, 93.0), spokes=12, length_cm=LENGTH_RANGE[0], view="posterior")
+    art = draw_spokes(p, ax=ax)
+    ppc = points_per_cm(ax)
+    hub_r = art.hubs[0].get_markersize() / 2 + art.hubs[0].get_markeredgewidth() / 2
+    for arrow, s in zip(art.spokes, p.spokes):
+        head = arrow.get_mutation_scale() * 5
+        shaft = s.length_cm * ppc - hub_r - head
+        assert shaft >= 0.25 * s.length_cm * ppc, f"spoke {s.number}: arrowhead and hub ring leave no shaft"
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("hub, words", [
+    ((-10.0, 92.0), "left hip"),
+    ((0.5, 88.0), "cleft"),
+    ((1.5, 80.0), "cleft"),
+])
+def test_a_hub_off_the_chosen_hip_is_refused(hub, words):
+    with pytest.raises(ValueError, match=r"^hub: .*" + words):
+        spoke_pattern(hub=hub, view="posterior", side="right")
+    mirrored = (-hub[0], hub[1])
+    with pytest.raises(ValueError, match=r"^hub: .*" + {"left hip": "right hip"}.get(words, words)):
+        spoke_pattern(hub=mirrored, view="posterior", side="left")
+
+
+def test_a_hub_on_the_nerve_or_on_bone_is_refused():
+    n = load_atlas().sciatic_nerve("posterior", "right")
+    on_nerve = tuple(n.path[len(n.path) // 3])
+    with pytest.raises(ValueError, match=r"^hub: .*sciatic nerve"):
+        spoke_pattern(hub=on_nerve, view="posterior")
+    gt = load_atlas().view("posterior").landmarks["greater_trochanter"]
+    with pytest.raises(ValueError, match=r"^hub: .*greater trochanter"):
+        spoke_pattern(hub=tuple(gt), view="posterior")

@@ -61,7 +61,9 @@ LEFT_LEG = ["pelvis_l", "femur_l", "patella_l", "tibia_l", "fibula_l", "talus_l"
 VIEW_BONES = {
     "posterior": AXIAL + RIGHT_LEG + LEFT_LEG,
     "lateral": AXIAL + RIGHT_LEG,
-    "anterolateral": AXIAL + RIGHT_LEG,
+    # from the front corner the sacrum and the lumbar spine lie behind the abdomen, seen only
+    # through the pelvic inlet: drawn, they float beside the ilium as a block and hide the hip
+    "anterolateral": RIGHT_LEG,
 }
 BONE_NAMES = {  # geom -> bone id in the atlas
     "lumbar3_geom_1": "lumbar3", "lumbar4_geom_1": "lumbar4", "lumbar5_geom_1": "lumbar5",
@@ -70,7 +72,7 @@ BONE_NAMES = {  # geom -> bone id in the atlas
 
 # muscles: id -> how to build the outline from the model's lines of action
 MUSCLES = {
-    "gluteus_maximus": dict(kind="sheet", actuators=["glmax1_r", "glmax2_r", "glmax3_r"], layer="superficial", margin=1.2),
+    "gluteus_maximus": dict(kind="sheet", actuators=["glmax1_r", "glmax2_r", "glmax3_r"], layer="superficial", margin=1.6),
     "gluteus_medius": dict(kind="sheet", actuators=["glmed1_r", "glmed2_r", "glmed3_r"], layer="superficial", margin=1.0),
     "gluteus_minimus": dict(kind="sheet", actuators=["glmin1_r", "glmin2_r", "glmin3_r"], layer="deep", margin=1.3,
                             parts={"anterior": ["glmin1_r"], "posterior": ["glmin3_r"]}),
@@ -80,7 +82,8 @@ MUSCLES = {
     "biceps_femoris": dict(kind="spindle", actuators=["bflh_r"], layer="superficial", width=5.0, belly=(0.12, 0.85)),
     "semitendinosus": dict(kind="spindle", actuators=["semiten_r"], layer="superficial", width=4.2, belly=(0.05, 0.6)),
     "semimembranosus": dict(kind="spindle", actuators=["semimem_r"], layer="deep", width=5.2, belly=(0.35, 0.95)),
-    "vastus_lateralis": dict(kind="spindle", actuators=["vaslat_r"], layer="superficial", width=8.0, belly=(0.08, 0.85)),
+    "vastus_lateralis": dict(kind="spindle", actuators=["vaslat_r"], layer="superficial", width=8.0, belly=(0.08, 0.97),
+                             tendon=2.5),  # fleshy down to the patella, ending broad in the quadriceps tendon
 }
 DISPLAY = {
     "gluteus_maximus": "Gluteus maximus",
@@ -103,6 +106,17 @@ LANDMARK_NAMES = {
     "sacrum": "sacrum (S2)",
     "coccyx": "coccyx",
     "lateral_knee_joint_line": "lateral knee joint line",
+    "iliac_tubercle": "tubercle of the iliac crest",
+    "fibular_head": "head of the fibula",
+    "gerdy_tubercle": "Gerdy's tubercle",
+    "pubic_tubercle": "pubic tubercle",
+}
+# muscles drawn in outline only, for orientation on the front-corner plates (not part of the
+# routine: no trigger points, no hatch); id -> model actuator, drawn width (cm), fleshy belly
+CONTEXT = {
+    "sartorius": dict(actuators=["sart_r"], width=4.0, belly=(0.03, 0.9), name="Sartorius"),
+    "rectus_femoris": dict(actuators=["recfem_r"], width=6.5, belly=(0.12, 0.85), name="Rectus femoris",
+                           end_at="patella_superior"),
 }
 RASTER_CM = 0.25  # painter's raster for visible bone outlines
 
@@ -189,7 +203,23 @@ def find_landmarks(m, d, meshes):
     lm["lateral_femoral_epicondyle"] = nearest(fem, site(m, d, "LFC_r"))
     lm["lateral_malleolus"] = site(m, d, "LMAL_r")
     lm["gerdy_tubercle"] = muscle_path(m, d, "tfl_r")[-1]
+    fib, _ = meshes["fibula_r"]
+    lm["fibular_head"] = fib[np.argmax(fib[:, 2])]
+    pat, _ = meshes["patella_r"]
+    lm["patella_superior"] = pat[np.argmax(pat[:, 2])]
+    # pubic tubercle: the most anterior bone near the midline (the groin crease runs to it)
+    front = pel[pel[:, 0] < 3.5]
+    lm["pubic_tubercle"] = front[np.argmax(front[:, 1])]
     return lm
+
+
+def add_crest_landmarks(lm, pelvis_verts, crest):
+    """The tubercle of the iliac crest: the most lateral bone on the outer lip about a third
+    of the way from the ASIS to the PSIS (about 5 cm behind the ASIS)."""
+    c = crest[3]  # t = 0.3 on the crest line (11 samples)
+    near = pelvis_verts[np.linalg.norm(pelvis_verts - c, axis=1) < 3.0]
+    near = near[near[:, 2] > c[2] - 3.0]
+    lm["iliac_tubercle"] = near[np.argmax(near[:, 0])]
 
 
 def _site_names(m):
@@ -289,14 +319,17 @@ def spindle(path2d, max_width, belly=(0.1, 0.9), tendon_width=0.6):
 
 # ----------------------------------------------------------------------------- muscles
 
+def _named(name, lm, paths):
+    """A landmark, or "<actuator>@<k>": the k-th point of that muscle's line of action."""
+    if "@" in name:
+        act, k = name.split("@")
+        return paths[act][int(k)]
+    return lm[name]
+
+
 def resolve_point(spec, lm, crest, paths):
     if "at" in spec:
-        name = spec["at"]
-        if "@" in name:
-            act, k = name.split("@")
-            p = paths[act][int(k)]
-        else:
-            p = lm[name]
+        p = _named(spec["at"], lm, paths)
     elif "crest" in spec:
         t = float(spec["crest"])
         idx = t * (len(crest) - 1)
@@ -305,7 +338,8 @@ def resolve_point(spec, lm, crest, paths):
         p = crest[i0] + (idx - i0) * (crest[i1] - crest[i0])
     elif "lerp" in spec:
         a, b, t = spec["lerp"]
-        p = lm[a] + float(t) * (lm[b] - lm[a])
+        a, b = _named(a, lm, paths), _named(b, lm, paths)
+        p = a + float(t) * (b - a)
     else:
         raise ValueError(f"cannot resolve point {spec}")
     return np.asarray(p, dtype=float) + np.asarray(spec.get("offset", [0, 0, 0]), dtype=float)
@@ -335,6 +369,19 @@ def build_muscles_3d(m, d, lm, crest, corrections):
                 out[mid]["extra"].append(p)
                 if "part" in ps:
                     out[mid]["parts"][ps["part"]]["extra"].append(p)
+        if "itb_edges" in c:  # the iliotibial band as a sheet between two edges
+            out[mid]["itb_edges"] = {edge: np.array([resolve_point(ps, lm, crest, paths) for ps in pts])
+                                     for edge, pts in c["itb_edges"].items()}
+        if "end_at" in c:  # the muscle ends here: later path points are dropped
+            out[mid]["end_at"] = resolve_point(c["end_at"], lm, crest, paths)
+        if "insertion_at" in c:  # the last path point moves here
+            out[mid]["insertion_at"] = resolve_point(c["insertion_at"], lm, crest, paths)
+        if "above_muscle" in c:
+            out[mid]["above_muscle"] = c["above_muscle"]
+        if "behind_band" in c:
+            out[mid]["behind_band"] = dict(c["behind_band"])
+        if "hidden_behind" in c:
+            out[mid]["hidden_behind"] = dict(c["hidden_behind"])
         if "belly_end_fraction" in c:
             out[mid]["belly_end_fraction"] = float(c["belly_end_fraction"])
         if "min_abs_x_cm" in c:
@@ -371,6 +418,7 @@ def muscle_outlines(mid, entry, view):
         path = entry["paths"][0]
         if mid == "vastus_lateralis":
             path = np.vstack([np.array(entry["extra"]), path])
+        path = _end_path(path, entry)
         xy, depth = project(path, view)
         belly = spec["belly"]
         if "belly_end_fraction" in entry:  # TFL: the fleshy belly only, the rest is the ITB
@@ -378,22 +426,98 @@ def muscle_outlines(mid, entry, view):
             end = line.interpolate(entry["belly_end_fraction"], normalized=True)
             cut = [c for c in line.coords if line.project(__import__("shapely").geometry.Point(c)) < line.project(end)]
             xy = np.array(cut + [end.coords[0]])
-        result["shape"] = spindle(xy, _width(spec["width"], view, mid), belly)
+        result["shape"] = spindle(xy, _width(spec["width"], view, mid), belly, tendon_width=spec.get("tendon", 0.6))
         result["depth"] = float(np.mean(depth))
         fibres = [xy]
-    if "itb" in entry:
-        itb_xy, _ = project(np.array(entry["itb"]), view)
-        band = spindle(itb_xy, 2.8, (0.0, 1.0), tendon_width=1.6)
-        result.setdefault("parts", {})["iliotibial_band"] = band
+    if "itb_edges" in entry:
+        result.setdefault("parts", {})["iliotibial_band"] = band_between(
+            project(entry["itb_edges"]["anterior"], view)[0], project(entry["itb_edges"]["posterior"], view)[0])
     result["fibres"] = fibres
     return result
+
+
+def _end_path(path, entry):
+    """Apply an insertion move or an 'ends here' correction to a line of action."""
+    path = np.asarray(path, dtype=float)
+    if "insertion_at" in entry:
+        path = np.vstack([path[:-1], entry["insertion_at"]])
+    if "end_at" in entry:
+        end = entry["end_at"]
+        keep = path[path[:, 2] > end[2] + 1.0]
+        path = np.vstack([keep, end])
+    return path
+
+
+def band_between(edge_a, edge_b):
+    """A sheet between two 2D edge polylines sampled at matching stations (top to bottom): the
+    union of the quadrilaterals between consecutive stations, so it stays valid when the sheet
+    is seen edge-on or twists."""
+    quads = [MultiPoint([tuple(edge_a[i]), tuple(edge_a[i + 1]), tuple(edge_b[i + 1]), tuple(edge_b[i])]).convex_hull
+             .buffer(0.35, quad_segs=4) for i in range(len(edge_a) - 1)]
+    return unary_union(quads)
+
+
+def cut_below(shape, other):
+    """``shape`` minus everything below the upper border of ``other`` (over other's width plus
+    2 cm each side): e.g. gluteus minimus kept above piriformis."""
+    x0, _, x1, _ = other.bounds
+    xs = np.linspace(x0, x1, 40)
+    top = []
+    for x in xs:
+        hit = other.intersection(LineString([(x, -1e3), (x, 1e3)]))
+        top.append(hit.bounds[3] if not hit.is_empty else np.nan)
+    top = np.array(top)
+    ok = ~np.isnan(top)
+    xs, top = xs[ok], top[ok]
+    ring = [(xs[0] - 2.0, top[0])] + list(zip(xs, top)) + [(xs[-1] + 2.0, top[-1]), (xs[-1] + 2.0, -1e3),
+                                                          (xs[0] - 2.0, -1e3)]
+    return shape.difference(Polygon(ring).buffer(0))
+
+
+def cut_in_front_of(shape, band):
+    """``shape`` minus everything right of ``band``'s left (back) edge, at each height: seen
+    from the front corner, gluteus maximus shows only behind the iliotibial band."""
+    swap = [0, 1, -1, 0, 0, 0]  # (x, y) -> (y, -x): "right of the left edge" becomes "below the top"
+    back = [0, -1, 1, 0, 0, 0]
+    s2, b2 = affinity.affine_transform(shape, swap), affinity.affine_transform(band, swap)
+    return affinity.affine_transform(cut_below(s2, b2), back)
 
 
 def _width(w, view, mid):
     # muscles seen edge-on in a view look narrower; hamstrings mostly from behind
     if view == "lateral" and mid in ("semitendinosus", "semimembranosus"):
         return w * 0.7
+    if view == "anterolateral" and mid == "tensor_fasciae_latae":
+        return w * 1.35  # its flat belly faces this view (seen edge-on from the side)
     return w
+
+
+# ----------------------------------------------------------------------------- nerves
+
+def nerve_3d(st, lm, crest, paths):
+    """A nerve's course in 3D from the named points in data/atlas_corrections.yaml."""
+    out = {part: np.array([resolve_point(ps, lm, crest, paths) for ps in st[part]]) for part in ("pelvic_path", "path")}
+    out["branches"] = {b: np.array([resolve_point(ps, lm, crest, paths) for ps in pts])
+                       for b, pts in st.get("branches", {}).items()}
+    return out
+
+
+def _smooth_line(xy):
+    return chaikin(xy, 2, closed=False) if len(xy) > 2 else np.asarray(xy, dtype=float)
+
+
+def nerve_view(n, st, view):
+    """A nerve in one view: its smoothed centre line (the part outside the pelvis), the part
+    inside the pelvis, its branches, and an outline of its drawn width."""
+    path = _smooth_line(project(n["path"], view)[0])
+    w = float(st["width_cm"])
+    return {
+        "path": r2(path),
+        "pelvic_path": r2(_smooth_line(project(n["pelvic_path"], view)[0])),
+        "branches": {b: r2(_smooth_line(project(p, view)[0])) for b, p in sorted(n["branches"].items())},
+        "outline": polygon_coords(LineString(path).buffer(w / 2.0, quad_segs=8), tol=0.03, smooth=1),
+        "width": w,
+    }
 
 
 # ----------------------------------------------------------------------------- bones
@@ -502,8 +626,14 @@ def build() -> dict:
     meshes = {g: mesh_world(mujoco, m, d, g) for g in geoms}
     lm = find_landmarks(m, d, meshes)
     crest = crest_line(meshes["pelvis_r"][0], lm)
-    corrections = yaml.safe_load((DATA / "atlas_corrections.yaml").read_text())["corrections"]
+    add_crest_landmarks(lm, meshes["pelvis_r"][0], crest)
+    spec = yaml.safe_load((DATA / "atlas_corrections.yaml").read_text())
+    corrections, structures = spec["corrections"], spec["structures"]
     m3d, paths = build_muscles_3d(m, d, lm, crest, corrections)
+    for spec in CONTEXT.values():
+        for a in spec["actuators"]:
+            paths.setdefault(a, muscle_path(m, d, a))
+    n3d = {st["id"]: nerve_3d(st, lm, crest, paths) for st in structures}
 
     views = {}
     for view in VIEW_DIRS:
@@ -514,7 +644,19 @@ def build() -> dict:
         for mid in MUSCLES:
             o = muscle_outlines(mid, m3d[mid], view)
             shapes[mid] = o
-        # lateral view: the medial hamstrings are seen only where biceps femoris does not cover them
+        for mid, o in shapes.items():
+            above = m3d[mid].get("above_muscle")
+            if above and view in above["views"]:  # e.g. gluteus minimus lies above piriformis
+                o["shape"] = largest(cut_below(o["shape"], shapes[above["muscle"]]["shape"]))
+                o["parts"] = {p: g.intersection(o["shape"]) for p, g in o.get("parts", {}).items()}
+        for mid, o in shapes.items():
+            parts = o.get("parts", {})
+            if "anterior" in parts and "posterior" in parts:  # two regions that do not overlap
+                parts["posterior"] = largest(parts["posterior"].difference(parts["anterior"]))
+            bb = m3d[mid].get("behind_band")
+            if bb and view in bb["views"]:
+                band = shapes["tensor_fasciae_latae"]["parts"]["iliotibial_band"]
+                o["shape"] = largest(cut_in_front_of(o["shape"], band.buffer(0.6)))
         for mid, o in shapes.items():
             spec = MUSCLES[mid]
             entry = {
@@ -525,12 +667,29 @@ def build() -> dict:
             }
             if "parts" in o:
                 entry["parts"] = {p: polygon_coords(largest(g)) for p, g in sorted(o["parts"].items()) if not g.is_empty}
+            hb = m3d[mid].get("hidden_behind")
+            if hb and view in hb["views"]:  # e.g. piriformis arises from the FRONT of the sacrum
+                # the whole bone's silhouette (its visible outline stops where the ilium overlaps it)
+                geom = {v: k for k, v in BONE_NAMES.items()}.get(hb["bone"], hb["bone"])
+                bone = MultiPoint([tuple(q) for q in project(meshes[geom][0], view)[0]]).convex_hull
+                seen = largest(o["shape"].difference(bone.buffer(-0.3)))
+                entry["visible"] = polygon_coords(seen)
             muscles[mid] = entry
+        context = {}
+        for cid, spec in CONTEXT.items():
+            # the model runs rectus femoris on to the tibia through the patellar ligament: drawn to the patella
+            ends = {"end_at": lm[spec["end_at"]]} if "end_at" in spec else {}
+            path = _end_path(paths[spec["actuators"][0]], ends)
+            xy, depth = project(path, view)
+            context[cid] = {"outline": polygon_coords(spindle(xy, spec["width"], spec["belly"])),
+                            "depth": round(float(np.mean(depth)), 2), "fibres": [r2(xy)]}
         views[view] = {
             "title": VIEW_TITLES[view],
             "bones": bones,
             "landmarks": landmarks,
             "muscles": muscles,
+            "context": context,
+            "nerves": {st["id"]: nerve_view(n3d[st["id"]], st, view) for st in structures},
             "crest": r2(project(crest, view)[0]),
         }
     import myo_sim
@@ -556,6 +715,11 @@ def build() -> dict:
         "landmarks_3d": {k: r2(p) for k, p in sorted(lm.items())},
         "muscle_paths_3d": {a: r2(p) for a, p in sorted(paths.items())},
         "corrections_applied": [c["id"] for c in corrections],
+        "structures_added": [st["id"] for st in structures],
+        "structure_names": {st["id"]: st["name"] for st in structures},
+        "context_names": {cid: spec["name"] for cid, spec in CONTEXT.items()},
+        "nerves_3d": {k: {part: (r2(v) if part != "branches" else {b: r2(p) for b, p in sorted(v.items())})
+                          for part, v in sorted(n.items())} for k, n in sorted(n3d.items())},
         "views": views,
     }
 

@@ -28,8 +28,10 @@ MUSCLE_IDS = (
 )
 LANDMARK_IDS = (
     "iliac_crest", "asis", "psis", "greater_trochanter", "ischial_tuberosity", "sacrum", "coccyx",
-    "lateral_knee_joint_line",
+    "lateral_knee_joint_line", "iliac_tubercle", "fibular_head", "gerdy_tubercle", "pubic_tubercle",
 )
+NERVE_IDS = ("sciatic_nerve",)
+CONTEXT_IDS = ("sartorius", "rectus_femoris")  # drawn in outline on the front-corner plates
 
 
 # unit vectors (subject frame) from the subject toward the viewer, right side; must match
@@ -69,6 +71,33 @@ class MuscleShape:
     outline: np.ndarray
     parts: dict[str, np.ndarray] = field(default_factory=dict)
     fibres: tuple[np.ndarray, ...] = ()
+    visible: np.ndarray | None = None  # the part not hidden behind bone, where some of it is
+
+    @property
+    def drawn_outline(self) -> np.ndarray:
+        """What a plate fills solid: the whole outline, or only the part in front of bone."""
+        return self.outline if self.visible is None else self.visible
+
+
+@dataclass(frozen=True)
+class Nerve:
+    """A nerve in one view: centre line outside the pelvis (``path``, top to bottom), the part
+    inside the pelvis (``pelvic_path``, hidden by bone in every view), its branches, and an
+    outline of its drawn width (cm)."""
+
+    id: str
+    name: str
+    path: np.ndarray
+    pelvic_path: np.ndarray
+    branches: dict[str, np.ndarray]
+    outline: np.ndarray
+    width: float
+
+    def line(self):
+        """The whole course outside the pelvis as one shapely LineString (main trunk)."""
+        from shapely.geometry import LineString
+
+        return LineString(self.path)
 
 
 @dataclass(frozen=True)
@@ -93,6 +122,12 @@ class View:
     muscles: dict[str, MuscleShape]
     bones: Bones
     crest: np.ndarray
+    nerves: dict[str, Nerve] = field(default_factory=dict)
+    context: dict[str, MuscleShape] = field(default_factory=dict)
+
+    def nerve(self, nerve_id: str = "sciatic_nerve") -> Nerve:
+        check_choice("nerve", nerve_id, NERVE_IDS)
+        return self.nerves[nerve_id]
 
     def landmark(self, landmark_id: str) -> np.ndarray:
         check_choice("landmark", landmark_id, sorted(self.landmarks))
@@ -104,7 +139,8 @@ class View:
 
 
 class Atlas:
-    """What the atlas holds: ``views``, ``muscles``, ``landmarks(view, side)``, ``view(view, side)``."""
+    """What the atlas holds: ``views``, ``muscles``, ``landmarks(view, side)``, ``view(view, side)``,
+    ``sciatic_nerve(view, side)``."""
 
     def __init__(self, raw: dict):
         self._raw = raw
@@ -114,6 +150,8 @@ class Atlas:
         self.landmark_names: dict[str, str] = dict(raw["landmark_names"])
         self.source: dict = dict(raw["source"])
         self.corrections_applied: tuple[str, ...] = tuple(raw["corrections_applied"])
+        self.structures_added: tuple[str, ...] = tuple(raw["structures_added"])
+        self.names: dict[str, str] = {**raw["display_names"], **raw["structure_names"], **raw["context_names"]}
         self._cache: dict[tuple[str, str], View] = {}
 
     def landmarks(self, view: str = "posterior", side: str = "right") -> dict[str, np.ndarray]:
@@ -125,12 +163,22 @@ class Atlas:
         sx = 1.0 if side == "right" else -1.0
         return {k: np.array(v) * [sx, 1.0, 1.0] for k, v in self._raw["landmarks_3d"].items()}
 
+    def sciatic_nerve(self, view: str = "posterior", side: str = "right") -> Nerve:
+        """The sciatic nerve as drawn in ``view`` (for keeping the ball and the spokes off it)."""
+        return self.view(view, side).nerve("sciatic_nerve")
+
+    def sciatic_nerve_3d(self, side: str = "right") -> np.ndarray:
+        """The nerve's course outside the pelvis in the subject frame (cm), top to bottom."""
+        check_choice("side", side, SIDES)
+        sx = 1.0 if side == "right" else -1.0
+        return np.asarray(self._raw["nerves_3d"]["sciatic_nerve"]["path"], dtype=float) * [sx, 1.0, 1.0]
+
     def view(self, view: str = "posterior", side: str = "right") -> View:
         check_choice("view", view, VIEWS)
         check_choice("side", side, SIDES)
         key = (view, side)
         if key not in self._cache:
-            self._cache[key] = _make_view(self._raw["views"][view], view, side, self.display_names)
+            self._cache[key] = _make_view(self._raw["views"][view], view, side, self.names)
         return self._cache[key]
 
 
@@ -153,7 +201,15 @@ def _make_view(raw: dict, view: str, side: str, names: dict[str, str]) -> View:
             outline=_arr(m["outline"], sx),
             parts={p: _arr(c, sx) for p, c in m.get("parts", {}).items()},
             fibres=tuple(_arr(f, sx) for f in m["fibres"]),
+            visible=_arr(m["visible"], sx) if "visible" in m else None,
         )
+    context = {cid: MuscleShape(id=cid, name=names[cid], layer="superficial", depth=float(c["depth"]),
+                                outline=_arr(c["outline"], sx), fibres=tuple(_arr(f, sx) for f in c["fibres"]))
+               for cid, c in raw["context"].items()}
+    nerves = {nid: Nerve(id=nid, name=names[nid], path=_arr(n["path"], sx), pelvic_path=_arr(n["pelvic_path"], sx),
+                         branches={b: _arr(c, sx) for b, c in n["branches"].items()}, outline=_arr(n["outline"], sx),
+                         width=float(n["width"]))
+              for nid, n in raw["nerves"].items()}
     b = raw["bones"]
     bones = Bones(
         vertices=_arr(b["vertices"], sx),
@@ -171,6 +227,8 @@ def _make_view(raw: dict, view: str, side: str, names: dict[str, str]) -> View:
         muscles=muscles,
         bones=bones,
         crest=_arr(raw["crest"], sx),
+        nerves=nerves,
+        context=context,
     )
 
 
@@ -179,3 +237,8 @@ def load_atlas() -> Atlas:
     """The shipped atlas (cached: later calls are free)."""
     text = (resources.files("hipball") / "data" / "atlas.json").read_text(encoding="utf-8")
     return Atlas(json.loads(text))
+
+
+def sciatic_nerve(view: str = "posterior", side: str = "right") -> Nerve:
+    """The sciatic nerve in one view of the shipped atlas (see ``Atlas.sciatic_nerve``)."""
+    return load_atlas().sciatic_nerve(view, side)

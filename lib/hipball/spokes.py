@@ -2,19 +2,24 @@
 
 The client works the ball out along each spoke and back, lingering where it is tender. Spokes
 run over soft tissue only: each stops short of the bony prominences the ball must not grind on
-(the iliac crest, the sacrum, the tip of the greater trochanter and the ischial tuberosity) and
-of the body's outline. Geometry is in the shared plate / body-chart frame (cm, see
+(the iliac crest, the sacrum, the tip of the greater trochanter and the ischial tuberosity), of
+the sciatic nerve's path (from behind: it leaves the pelvis below piriformis, between the
+ischial tuberosity and the trochanter, and runs down the back of the thigh; from the side it
+lies deep behind the femur, out of the ball's reach) and of the body's outline. A hub must lie
+on the chosen hip's soft tissue: not on the other hip, on the cleft between the buttocks, on
+bone or on the nerve. Geometry is in the shared plate / body-chart frame (cm, see
 docs/CONVENTIONS.md), so one pattern draws on the anatomy plate and on the body chart alike.
 
 Model, in full: spoke k (k = 0..n-1) leaves the hub at angle
 ``rotation_deg + 90 - k * step`` (degrees, 0 = the viewer's right, 90 = up; the first spoke
 points toward the head and the order runs clockwise), where ``step = sweep/n`` for a full circle
 and ``sweep/(n-1)`` for a fan. Its end is the hub plus ``length_cm`` in that direction, cut back
-where it comes within ``CLEARANCE_CM`` of the first bony zone or of the skin outline (within
-half the hub's own distance, for a hub closer to a zone than that); a spoke left
-shorter than ``MIN_SPOKE_CM`` is dropped (and listed in ``blocked``). A bony zone that
-already contains the hub is ignored for that hub (a trigger point lies on soft tissue; only the
-drawn safety margin overlapped it).
+where it comes within ``CLEARANCE_CM`` of the first no-go zone (bone or nerve) or of the skin
+outline (within half the hub's own distance, for a hub closer to a zone than that); a spoke
+left shorter than ``MIN_SPOKE_CM`` (room for the hub ring, a visible shaft and the arrowhead)
+is dropped (and listed in ``blocked``). A zone that already contains a trigger-point hub is
+ignored for that hub (a trigger point lies on soft tissue; only the drawn safety margin
+overlapped it); a point hub inside a zone is refused.
 """
 
 from __future__ import annotations
@@ -32,12 +37,16 @@ CLEARANCE_CM = 0.8  # how far short of a bony zone a spoke stops
 CREST_HALF_WIDTH_CM = 1.2
 TROCHANTER_RADIUS_CM = 2.2
 ISCHIAL_RADIUS_CM = 2.0
+NERVE_MARGIN_CM = 0.5  # no-go band on each side of the sciatic nerve (beyond its drawn width)
+NERVE_VIEWS = ("posterior",)  # views in which the ball presses toward the nerve
+CLEFT_HALF_WIDTH_CM = 2.0  # the cleft between the buttocks: no hub within this of the midline
+MIN_SPOKE_CM = 3.0  # shorter than this after clipping: left out (listed in pattern.blocked)
 SPOKES_RANGE = (1, 24)
-LENGTH_RANGE = (1.0, 15.0)
+LENGTH_RANGE = (MIN_SPOKE_CM, 15.0)  # the shortest spoke asked for can still be drawn
 SWEEP_RANGE = (10.0, 360.0)
-# default hub: soft tissue just above and behind the greater trochanter (subject frame offset, cm)
-DEFAULT_HUB_OFFSET_3D = (-3.5, -3.0, 4.0)
-MIN_SPOKE_CM = 1.5  # shorter than this after clipping: left out (listed in pattern.blocked)
+# default hub: soft tissue above and behind the greater trochanter, over gluteus medius and
+# minimus and above the sciatic nerve's exit below piriformis (subject frame offset, cm)
+DEFAULT_HUB_OFFSET_3D = (-3.5, -3.0, 6.0)
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,23 @@ def bony_zones(view: str, side: str):
 
 
 @lru_cache(maxsize=16)
+def nerve_zones(view: str, side: str):
+    """name -> shapely geometry of the sciatic nerve's no-go band in a view (empty where the
+    ball cannot press on it, see NERVE_VIEWS)."""
+    from shapely.geometry import LineString
+
+    if view not in NERVE_VIEWS:
+        return {}
+    n = load_atlas().sciatic_nerve(view, side)
+    return {"sciatic nerve": LineString(n.path).buffer(n.width / 2.0 + NERVE_MARGIN_CM)}
+
+
+def no_go_zones(view: str, side: str) -> dict:
+    """Every zone a spoke stops short of: bony prominences and the sciatic nerve."""
+    return {**bony_zones(view, side), **nerve_zones(view, side)}
+
+
+@lru_cache(maxsize=16)
 def _skin(view: str, side: str):
     from hipball.bodychart import body_outline
 
@@ -124,14 +150,30 @@ def _resolve_hub(hub, view: str, side: str) -> Hub:
         raise ValueError(f"hub: {hub!r} is not 'default', a trigger point id or an (x, y) point in cm") from None
     if not (np.isfinite(x) and np.isfinite(y)):
         raise ValueError(f"hub: {hub!r} is not a finite (x, y) point in cm")
-    if view != "anterolateral":
-        from shapely.geometry import Point
+    from shapely.geometry import Point
 
-        skin = _skin(view, side)
+    skin = _skin(view, side) if view != "anterolateral" else None
+    if skin is not None:
         if not skin.contains(Point(x, y)):
             b = skin.bounds
             raise ValueError(f"hub: ({x:g}, {y:g}) lies outside the body on the {view} plate "
                              f"(x {b[0]:.0f} to {b[2]:.0f} cm, y {b[1]:.0f} to {b[3]:.0f} cm)")
+    if view == "posterior":  # both hips show from behind: the hub must be on the chosen one
+        sign = 1.0 if side == "right" else -1.0
+        other = "left" if side == "right" else "right"
+        allowed = (f"x from {CLEFT_HALF_WIDTH_CM:g} cm outward" if side == "right"
+                   else f"x from -{CLEFT_HALF_WIDTH_CM:g} cm outward")
+        if sign * x < -CLEFT_HALF_WIDTH_CM:
+            raise ValueError(f"hub: ({x:g}, {y:g}) is on the {other} hip; this pattern is for the {side} hip "
+                             f"({allowed} on the posterior plate), or choose side='{other}'")
+        if abs(x) <= CLEFT_HALF_WIDTH_CM:
+            raise ValueError(f"hub: ({x:g}, {y:g}) is on the cleft between the buttocks (within "
+                             f"{CLEFT_HALF_WIDTH_CM:g} cm of the midline); put it on the {side} hip's soft tissue "
+                             f"({allowed})")
+    for name, z in sorted(no_go_zones(view, side).items()):
+        if z.contains(Point(x, y)):
+            raise ValueError(f"hub: ({x:g}, {y:g}) lies on the {name} (or within its safety margin); "
+                             f"put the hub on soft tissue")
     return Hub((x, y), "point")
 
 
@@ -165,7 +207,7 @@ def spoke_pattern(hub=None, spokes: int = 8, length_cm: float = 6.0, sweep_deg: 
 
     from shapely.geometry import LineString, Point
 
-    zones = bony_zones(view, side)
+    zones = no_go_zones(view, side)
     skin = _skin(view, side)
     out, blocked = [], []
     number = 1
@@ -199,7 +241,9 @@ def spoke_pattern(hub=None, spokes: int = 8, length_cm: float = 6.0, sweep_deg: 
                              float(reach), by))
             number += 1
     if not out:
-        raise ValueError("hub: every spoke runs straight into bone here; move the hub onto soft tissue")
+        what = sorted({b for _, _, b in blocked})
+        raise ValueError(f"hub: every spoke runs into the {' / '.join(what)} within {MIN_SPOKE_CM:g} cm here; "
+                         f"move the hub onto open soft tissue or narrow the sweep")
     return SpokePattern(view, side, hubs, tuple(out), length_cm, sweep_deg, rotation_deg, tuple(blocked))
 
 

@@ -20,7 +20,7 @@ from hipball._choices import check_choice
 from hipball.apps.base import App, esc
 from hipball.atlas import LAYERS, MUSCLE_IDS, SIDES, VIEWS, load_atlas
 from hipball.draw import palette
-from hipball.draw.anatomy import EXTENTS, VIEW_MUSCLES, check_layers, draw_hip, hip_labels, muscle_order
+from hipball.draw.anatomy import EXTENTS, VIEW_MUSCLES, check_layers, draw_hip, hip_labels, muscle_order, show_overlays
 
 VIEW_NAMES = {"posterior": "From behind", "lateral": "From the side", "anterolateral": "Front corner"}
 LAYER_NAMES = {"skin": "Skin", "bones": "Bones", "superficial": "Superficial muscles", "deep": "Deep muscles"}
@@ -181,6 +181,7 @@ class AnatomyExplorer(App):
             p.set_visible(ghosts and mid != hl)
         for pt in art.landmarks.values():
             pt.set_visible(True)
+        show_overlays(art, layers)  # the sciatic nerve, orientation outlines, groin crease, key
         for key, group in self.label_groups.items():
             for a in group:
                 a.set_visible(False)

@@ -205,5 +205,5 @@ class SpokeDesigner(App):
         out = ("<b>Working order</b> (out along each spoke and back, linger where tender):"
                f"<ol style='margin:4px 0 4px 18px;padding:0'>{''.join(items)}</ol>")
         if blocked:
-            out += f"<b>Left out</b> (would run onto bone):<ul style='margin:4px 0 4px 18px;padding:0'>{blocked}</ul>"
+            out += f"<b>Left out</b> (would run onto bone or the sciatic nerve):<ul style='margin:4px 0 4px 18px;padding:0'>{blocked}</ul>"
         return out

@@ -17,19 +17,19 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon as PolygonPatch
 
 from hipball._choices import check_choice
-from hipball.atlas import LAYERS, MUSCLE_IDS, SIDES, VIEWS, View, load_atlas
+from hipball.atlas import LAYERS, MUSCLE_IDS, SIDES, VIEWS, View, load_atlas, project
 from hipball.draw import palette
-from hipball.draw.labels import Label, place_labels
+from hipball.draw.labels import Label, place_labels, points_per_cm
 
 DEFAULT_LAYERS = ("skin", "bones", "superficial")
 # plate frames per view, in cm (x range, y range): the hip and the thigh down to the knee
 EXTENTS = {
     ("posterior", "hip"): ((-21.0, 23.0), (40.0, 113.0)),
     ("lateral", "hip"): ((-19.0, 19.0), (40.0, 109.0)),
-    ("anterolateral", "hip"): ((-20.0, 19.0), (55.0, 109.0)),
+    ("anterolateral", "hip"): ((-22.0, 4.0), (62.0, 108.0)),
     ("posterior", "leg"): ((-21.0, 23.0), (0.0, 113.0)),
     ("lateral", "leg"): ((-19.0, 19.0), (0.0, 109.0)),
-    ("anterolateral", "leg"): ((-20.0, 19.0), (0.0, 109.0)),
+    ("anterolateral", "leg"): ((-22.0, 4.0), (0.0, 108.0)),
 }
 EXTENT_NAMES = ("hip", "leg")
 MIN_LABEL_AREA_CM2 = 4.0
@@ -43,12 +43,34 @@ VIEW_MUSCLES = {
     "anterolateral": ("gluteus_maximus", "gluteus_medius", "gluteus_minimus", "tensor_fasciae_latae",
                       "vastus_lateralis"),
 }
+# muscles that lie on the far (medial) side of the limb in a view: drawn dashed, as hidden
+# (semitendinosus is medial: from the side it is seen through the thigh, never on top of it)
+VIEW_HIDDEN = {"posterior": (), "lateral": ("semitendinosus", "semimembranosus"), "anterolateral": ()}
+# painter's order inside a layer (first = farthest). Gluteus maximus covers the top of biceps
+# femoris, TFL and gluteus maximus both lie on the iliotibial band (which is drawn just before
+# TFL), the band lies on gluteus medius and vastus lateralis. From the front corner gluteus
+# maximus is the farthest muscle, seen only at the back edge. From the side piriformis shows
+# below and behind gluteus minimus (whose drawn margin reaches over it).
+PAINT_ORDER = {
+    "posterior": ("quadratus_lumborum", "semimembranosus", "piriformis", "gluteus_minimus", "gluteus_medius",
+                  "vastus_lateralis", "semitendinosus", "biceps_femoris", "tensor_fasciae_latae", "gluteus_maximus"),
+    "lateral": ("quadratus_lumborum", "semimembranosus", "gluteus_minimus", "piriformis", "semitendinosus",
+                "gluteus_medius", "vastus_lateralis", "biceps_femoris", "tensor_fasciae_latae", "gluteus_maximus"),
+    "anterolateral": ("quadratus_lumborum", "semimembranosus", "piriformis", "gluteus_minimus", "gluteus_maximus",
+                      "semitendinosus", "biceps_femoris", "gluteus_medius", "vastus_lateralis", "tensor_fasciae_latae"),
+}
+# the nerve (yellow, as atlases draw nerves; a dark casing keeps it readable in grayscale)
+NERVE_FACE = "#F0E442"  # Okabe-Ito yellow
+NERVE_EDGE = "#5C4D00"
+# muscles drawn in outline for orientation only (front corner)
+CONTEXT_EDGE = "#7A6F66"
 # landmarks that can be seen (or felt) from each view; hidden ones would only confuse
 VIEW_LANDMARKS = {
     "posterior": ("iliac_crest", "psis", "sacrum", "coccyx", "greater_trochanter", "ischial_tuberosity",
-                  "lateral_knee_joint_line"),
-    "lateral": ("iliac_crest", "asis", "psis", "greater_trochanter", "ischial_tuberosity", "lateral_knee_joint_line"),
-    "anterolateral": ("iliac_crest", "asis", "greater_trochanter", "lateral_knee_joint_line"),
+                  "lateral_knee_joint_line", "fibular_head"),
+    "lateral": ("iliac_crest", "asis", "psis", "greater_trochanter", "ischial_tuberosity", "lateral_knee_joint_line",
+                "gerdy_tubercle"),
+    "anterolateral": ("iliac_crest", "iliac_tubercle", "asis", "greater_trochanter"),
 }
 
 
@@ -65,20 +87,55 @@ class HipArtists:
     labels: list = field(default_factory=list)  # Text per label (gid "label:<id>")
     leaders: list = field(default_factory=list)  # Line2D per label (gid "leader:<id>")
     ghosts: list = field(default_factory=list)
+    nerves: dict[str, list] = field(default_factory=dict)  # id -> [artists] (the sciatic nerve)
+    context: dict[str, list] = field(default_factory=dict)  # orientation outlines (front corner)
+    marks: list = field(default_factory=list)  # skin marks such as the groin crease
+    key: object = None  # the legend (dashed outlines, the nerve)
     title: object = None
     credit: object = None
 
     def all(self) -> list:
         out = list(self.skin) + ([self.bones] if self.bones is not None else []) + list(self.bone_outlines)
-        for patches in self.muscles.values():
+        for patches in [*self.muscles.values(), *self.nerves.values(), *self.context.values()]:
             out += patches
-        return out + list(self.landmarks.values()) + list(self.labels) + list(self.leaders)
+        out += list(self.marks) + list(self.landmarks.values()) + list(self.labels) + list(self.leaders)
+        return out + ([self.key] if self.key is not None and self.key not in self.ghosts else [])
+
+
+def show_overlays(art: HipArtists, layers) -> None:
+    """Switch the nerve, the orientation outlines, the skin marks and the key on a plate drawn
+    with every layer (the AnatomyExplorer app draws once and toggles): the nerve solid with the
+    deep layer, dashed with the superficial one (and always dashed where no layer shows it
+    solid), the rest with any muscle layer."""
+    layers = set(layers)
+    muscle_layer = bool(layers & {"superficial", "deep"})
+    solid_drawn = any(not a.get_gid().endswith(":hidden") for arts in art.nerves.values() for a in arts)
+    for arts in art.nerves.values():
+        for a in arts:
+            gid = a.get_gid()
+            if gid.endswith("pelvic:hidden"):
+                a.set_visible(muscle_layer)
+            elif gid.endswith(":hidden"):
+                a.set_visible("superficial" in layers or (muscle_layer and not solid_drawn))
+            else:
+                a.set_visible("deep" in layers)
+    for arts in art.context.values():
+        for a in arts:
+            a.set_visible(muscle_layer)
+    for a in art.marks:
+        a.set_visible("skin" in layers or bool(art.landmarks))
+    if art.key is not None and art.key not in art.ghosts:
+        art.key.set_visible(muscle_layer)
 
 
 def check_layers(layers) -> tuple[str, ...]:
     if isinstance(layers, str):
         layers = (layers,)
-    layers = tuple(layers)
+    try:
+        layers = tuple(layers)
+    except TypeError:
+        raise ValueError(f"layers: {layers!r} is not a list of layers; give any of: {', '.join(LAYERS)} "
+                         f"(e.g. layers=('skin', 'bones', 'superficial'))") from None
     for layer in layers:
         check_choice("layer", layer, LAYERS)
     return layers
@@ -126,21 +183,45 @@ def draw_bones(v: View, ax: Axes, *, ylim=None, zorder: float = 2) -> tuple[Poly
     return coll, outlines
 
 
-def _muscle_patches(m, ax: Axes, *, zorder: float, highlight: bool, dim: bool) -> list:
+# muscles whose hatching is their own fibres (a fixed hatch would cross them in some views)
+FIBRE_HATCHED = ("gluteus_maximus",)
+
+
+def _muscle_patches(m, ax: Axes, *, zorder: float, highlight: bool, dim: bool, hidden: bool = False) -> list:
     style = palette.MUSCLE_STYLE[m.id]
     edge = palette.darken(style["color"], 0.25)
     face = palette.lighten(style["color"], 0.35 if highlight else 0.55)
     alpha = 0.35 if dim else 1.0
     patches = []
-    body = PolygonPatch(m.outline, closed=True, facecolor=face, edgecolor=edge, lw=2.2 if highlight else 1.0,
-                        hatch=style["hatch"], zorder=zorder, alpha=alpha, joinstyle="round")
+    if hidden:  # on the far side of the limb: a dashed outline, never a solid shape
+        body = PolygonPatch(m.outline, closed=True, fill=False, edgecolor=edge, lw=1.2 if highlight else 0.9,
+                            ls=(0, (4, 3)), zorder=zorder, alpha=0.9 * alpha)
+        body.set_gid(f"muscle:{m.id}")
+        ax.add_patch(body)
+        return [body]
+    if m.visible is not None:  # the part behind bone: dashed over the bone
+        behind = PolygonPatch(m.outline, closed=True, fill=False, edgecolor=edge, lw=0.9, ls=(0, (4, 3)),
+                              zorder=zorder - 0.01, alpha=alpha)
+        behind.set_gid(f"muscle:{m.id}:behind_bone")
+        ax.add_patch(behind)
+    fibre_hatch = m.id in FIBRE_HATCHED
+    body = PolygonPatch(m.drawn_outline, closed=True, facecolor=face, edgecolor=edge, lw=2.2 if highlight else 1.0,
+                        hatch="" if fibre_hatch else style["hatch"], zorder=zorder, alpha=alpha, joinstyle="round")
     body.set_gid(f"muscle:{m.id}")
     ax.add_patch(body)
     patches.append(body)
+    if m.visible is not None:
+        patches.append(behind)
+    if fibre_hatch:
+        for k, f in enumerate(fibre_lines(m)):
+            (ln,) = ax.plot(f[:, 0], f[:, 1], color=edge, lw=0.7, alpha=0.8 * alpha, zorder=zorder + 0.015)
+            ln.set_gid(f"fibres:{m.id}")  # already cut to the muscle; the plate clips it to the skin
+            patches.append(ln)
     for part, coords in m.parts.items():
         if part == "iliotibial_band":
+            # a sheet of fascia: the muscles under it show through a little
             p = PolygonPatch(coords, closed=True, facecolor=palette.ITB_FACE, edgecolor=edge, lw=0.8,
-                             hatch="||", zorder=zorder - 0.05, alpha=alpha)
+                             hatch="||", zorder=zorder - 0.05, alpha=0.78 * alpha)
         else:
             p = PolygonPatch(coords, closed=True, facecolor="none", edgecolor=edge, lw=0.9, ls=(0, (3, 2)),
                              hatch=palette.PART_HATCH.get(part, ""), zorder=zorder + 0.01, alpha=alpha)
@@ -153,6 +234,33 @@ def _muscle_patches(m, ax: Axes, *, zorder: float, highlight: bool, dim: bool) -
         ln.set_clip_path(body)
         patches.append(ln)
     return patches
+
+
+def fibre_lines(m, spacing: float = 1.0) -> list[np.ndarray]:
+    """Hatching that follows a sheet muscle's fibres: straight lines about ``spacing`` cm apart
+    along the mean direction of the model's lines of action in this view (gluteus maximus: down
+    and out from the crest, sacrum and coccyx to the iliotibial band); clipped to the muscle when
+    drawn."""
+    dirs = [f[-1] - f[0] for f in m.fibres if len(f) >= 2 and np.hypot(*(f[-1] - f[0])) > 1e-6]
+    if not dirs:
+        return []
+    d = np.mean([u / np.hypot(*u) for u in dirs], axis=0)
+    d /= np.hypot(*d)
+    n = np.array([-d[1], d[0]])
+    pts = m.drawn_outline
+    across = pts @ n
+    along = pts @ d
+    from shapely.geometry import LineString, Polygon
+
+    body = Polygon(pts).buffer(0)
+    out = []
+    for c in np.arange(across.min() + spacing / 2, across.max(), spacing):
+        a, b = along.min() - 1.0, along.max() + 1.0
+        cut = body.intersection(LineString([c * n + a * d, c * n + b * d]))
+        for g in getattr(cut, "geoms", [cut]):
+            if g.geom_type == "LineString" and g.length > 0.3:
+                out.append(np.asarray(g.coords))
+    return out
 
 
 def _skin_clip(v: View, ax: Axes):
@@ -177,10 +285,12 @@ def _ghost(m, ax: Axes):
 
 
 def muscle_order(v: View, layers: tuple[str, ...], muscles: tuple[str, ...]) -> list[str]:
-    """Painter's order: deep layer first, then superficial; within a layer far to near."""
+    """Painter's order: deep layer first, then superficial; within a layer as PAINT_ORDER says
+    (which muscle lies on which, from anatomy, not from the model's mean depth)."""
     rank = {"deep": 0, "superficial": 1}
+    paint = PAINT_ORDER[v.name]
     chosen = [m for m in muscles if v.muscles[m].layer in layers]
-    return sorted(chosen, key=lambda m: (rank[v.muscles[m].layer], v.muscles[m].depth, m))
+    return sorted(chosen, key=lambda m: (rank[v.muscles[m].layer], paint.index(m), m))
 
 
 def visible_anchor(v: View, order: list[str], mid: str, frame=None):
@@ -189,12 +299,13 @@ def visible_anchor(v: View, order: list[str], mid: str, frame=None):
     from shapely.geometry import Polygon, box
     from shapely.ops import polylabel, unary_union
 
-    shape = Polygon(v.muscles[mid].outline)
+    shape = Polygon(v.muscles[mid].drawn_outline).buffer(0)
     if frame is not None:
         shape = shape.intersection(box(frame[0], frame[2], frame[1], frame[3]))
         if shape.is_empty:
             return (float("nan"), float("nan")), 0.0
-    above = [Polygon(v.muscles[o].outline) for o in order[order.index(mid) + 1:]]
+    above = [Polygon(v.muscles[o].drawn_outline).buffer(0) for o in order[order.index(mid) + 1:]
+             if o not in VIEW_HIDDEN[v.name]]
     vis = shape.difference(unary_union(above)) if above else shape
     area = float(vis.area)
     if vis.is_empty or vis.area < 0.5:
@@ -209,14 +320,16 @@ def visible_anchor(v: View, order: list[str], mid: str, frame=None):
 
 def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS, labels: bool = True, ax: Axes | None = None,
              *, muscles=None, highlight: str | None = None, extent: str = "hip", landmarks: bool = True,
-             title: bool | str = True, credit: bool = True) -> HipArtists:
+             title: bool | str = True, credit: bool = True, nerves: bool = True) -> HipArtists:
     """Draw one hip plate and return its artists.
 
     view: posterior | lateral | anterolateral; side: right | left;
     layers: any of skin, superficial, deep, bones (skin: the body outline from the body
     chart's widths and depths, hipball.bodychart); muscles: ids to draw
     (default all ten; each view draws only those it can show, see VIEW_MUSCLES);
-    highlight: a muscle id drawn emphasised (others dimmed); extent: hip | leg.
+    highlight: a muscle id drawn emphasised (others dimmed); extent: hip | leg;
+    nerves: draw the sciatic nerve (with any muscle layer, in the views that show it: solid
+    where the deep layer shows it, dashed where muscle or bone covers it).
     """
     check_choice("view", view, VIEWS)
     check_choice("side", side, SIDES)
@@ -256,22 +369,54 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
                 art.ghosts.append(_ghost(v.muscles[mid], ax))
                 if clip is not None:
                     art.ghosts[-1].set_clip_path(clip)
+    if view == "anterolateral" and ("superficial" in layers or "deep" in layers):
+        # sartorius and rectus femoris in outline: they tell the eye where the front of the thigh is
+        for cid, m in v.context.items():
+            shade = {"rectus_femoris": 0.78, "sartorius": 0.9}.get(cid, 0.85)  # sartorius lies on rectus
+            patch = PolygonPatch(m.outline, closed=True, facecolor=palette.lighten(CONTEXT_EDGE, shade),
+                                 edgecolor=CONTEXT_EDGE, lw=0.9, zorder=4.6 + 0.01 * len(art.context),
+                                 ls="-" if "superficial" in layers else (0, (4, 3)),
+                                 fill="superficial" in layers)
+            patch.set_gid(f"context:{cid}")
+            ax.add_patch(patch)
+            art.context[cid] = [patch]
+            if clip is not None:
+                patch.set_clip_path(clip)
     for i, mid in enumerate(order):
         z = 5 + i * 0.2 + (3 if mid == highlight else 0)
         art.muscles[mid] = _muscle_patches(v.muscles[mid], ax, zorder=z, highlight=mid == highlight,
-                                           dim=highlight is not None and mid != highlight)
+                                           dim=highlight is not None and mid != highlight,
+                                           hidden=mid in VIEW_HIDDEN[view])
         if clip is not None:  # muscles lie under the skin: never draw them past it
             for a in art.muscles[mid]:
                 if a.get_clip_path() is None:
                     a.set_clip_path(clip)
+    handles = []
     if art.ghosts:
-        from matplotlib.lines import Line2D
-
-        key = ax.legend(handles=[Line2D([], [], color="#777777", lw=0.9, ls=(0, (4, 3)),
-                                        label="dashed outline: a superficial muscle, lifted away")],
-                        loc="lower left", frameon=False, fontsize=_rc("font.size") * 0.75, handlelength=2.5)
-        key.set_gid("ghost-key")
-        art.ghosts.append(key)
+        handles.append(Line2D([], [], color="#777777", lw=0.9, ls=(0, (4, 3)),
+                              label="dashed outline: a superficial muscle, lifted away"))
+    if nerves and ("deep" in layers or "superficial" in layers) and view in NERVE_VIEWS:
+        n_deep = sum(1 for m in order if v.muscles[m].layer == "deep")
+        art.nerves["sciatic_nerve"], solid = _draw_nerve(v, ax, layers, z_solid=5 + n_deep * 0.2 - 0.1,
+                                                         z_dashed=5 + len(order) * 0.2 + 0.5)
+        if clip is not None:
+            for a in art.nerves["sciatic_nerve"]:
+                a.set_clip_path(clip)
+        if solid and labels:  # (an unlabelled thumbnail, e.g. a handout's, has no room for a key)
+            handles.append(Line2D([], [], color=NERVE_FACE, lw=5, solid_capstyle="butt",
+                                  path_effects=[_casing(7)], label="sciatic nerve"))
+        if labels:
+            handles.append(Line2D([], [], color=NERVE_EDGE, lw=1.6, ls=(0, (3, 2)),
+                                  label="sciatic nerve (dashed: under muscle or bone)"))
+    if handles:
+        key = ax.legend(handles=handles, loc="lower left", frameon=False, fontsize=_rc("font.size") * 0.75,
+                        handlelength=2.5)
+        key.set_gid("ghost-key" if art.ghosts else "key")
+        art.key = key
+        if art.ghosts:
+            art.ghosts.append(key)
+    if view == "anterolateral" and ("skin" in layers or landmarks):
+        art.marks = _groin_crease(v, ax)
     if landmarks:
         for lid in VIEW_LANDMARKS[view]:
             x, y = v.landmarks[lid]
@@ -282,7 +427,9 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
             art.landmarks[lid] = pt
     if labels:
         art.labels, art.leaders = hip_labels(ax, v, order, highlight=highlight, extent=extent,
-                                             landmark_ids=tuple(art.landmarks))
+                                             landmark_ids=tuple(art.landmarks), nerves=bool(art.nerves),
+                                             context=tuple(art.context), marks=bool(art.marks),
+                                             key=art.key is not None)
     if title:
         text = title if isinstance(title, str) else _title(view, side, layers)
         art.title = ax.set_title(text)
@@ -295,7 +442,8 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
 
 
 def hip_labels(ax: Axes, v: View, order: list[str], *, highlight: str | None = None, extent: str = "hip",
-               landmark_ids=None, fontsize: float | None = None) -> tuple[list, list]:
+               landmark_ids=None, fontsize: float | None = None, nerves: bool | None = None,
+               context: tuple[str, ...] = (), marks: bool = False, key: bool = False) -> tuple[list, list]:
     """The margin labels of a plate (muscles as painted in ``order``, their named parts, the
     iliotibial band, the landmarks), placed so they never overlap: (texts, leader lines).
     draw_hip and the AnatomyExplorer app both use it."""
@@ -315,18 +463,64 @@ def hip_labels(ax: Axes, v: View, order: list[str], *, highlight: str | None = N
         if part_labels:  # gluteus minimus: its anterior and posterior fibres refer pain differently
             labs += part_labels
             continue
-        labs.append(Label(mid, atlas.display_names[mid], anchor, color=palette.darken(style["color"], 0.35),
-                          weight="bold"))
+        hidden = mid in VIEW_HIDDEN[v.name]
+        labs.append(Label(mid, atlas.display_names[mid] + (" (medial)" if hidden else ""), anchor,
+                          color=palette.darken(style["color"], 0.35), weight="normal" if hidden else "bold"))
     if "tensor_fasciae_latae" in order and "iliotibial_band" in v.muscles["tensor_fasciae_latae"].parts:
         anchor = _band_anchor(v, xlim, ylim)
         if anchor is not None:
             labs.append(Label("iliotibial_band", "iliotibial band", anchor,
                               color=palette.darken(palette.MUSCLE_STYLE["tensor_fasciae_latae"]["color"], 0.35)))
+    if nerves is None:
+        nerves = bool(order) and v.name in NERVE_VIEWS
+    if nerves:
+        # from behind the muscle labels crowd the hip's side: the nerve takes the midline side
+        toward_midline = ("left" if v.side == "right" else "right") if v.name == "posterior" else None
+        labs.append(Label("sciatic_nerve", atlas.names["sciatic_nerve"], _nerve_anchor(v, ylim),
+                          color=NERVE_EDGE, weight="bold", side=toward_midline))
+    for i, cid in enumerate(context):
+        m = v.context[cid]
+        cover = [v.context[c].outline for c in context[i + 1:]] + [v.muscles[o].drawn_outline for o in order]
+        labs.append(Label(cid, m.name, _context_anchor(m, ylim, cover, xlim), color=CONTEXT_EDGE))
+    if marks:
+        c = groin_crease(v.side)
+        labs.append(Label("groin_crease", "groin crease", tuple(c[len(c) // 2])))
     for lid in landmark_ids:
         labs.append(Label(lid, atlas.landmark_names[lid], tuple(v.landmarks[lid])))
     width = xlim[1] - xlim[0]
     return place_labels(ax, labs, margin_x=(xlim[0] - width * 0.04, xlim[1] + width * 0.04),
-                        y_range=(ylim[0] + 2, ylim[1] - 2), fontsize=fontsize)
+                        y_range=(ylim[0] + 2 + (0.09 * (ylim[1] - ylim[0]) if key else 0.0), ylim[1] - 2),
+                        fontsize=fontsize)
+
+
+def _nerve_anchor(v: View, ylim) -> tuple[float, float]:
+    """Where the nerve's label points: its course a third of the way down the thigh."""
+    path = v.nerve("sciatic_nerve").path
+    y = ylim[0] + 0.45 * (ylim[1] - ylim[0])
+    i = int(np.argmin(np.abs(path[:, 1] - y)))
+    return float(path[i, 0]), float(path[i, 1])
+
+
+def _context_anchor(m, ylim, cover=(), xlim=None) -> tuple[float, float]:
+    """Where an orientation muscle's label points: inside the largest part of it that nothing
+    drawn later covers (within the frame), else on its centre line low in the frame."""
+    from shapely.geometry import LineString, Polygon, box
+    from shapely.ops import polylabel, unary_union
+
+    if xlim is not None:
+        seen = Polygon(m.outline).buffer(0).intersection(box(xlim[0], ylim[0] + 2, xlim[1], ylim[1] - 2))
+        if cover:
+            seen = seen.difference(unary_union([Polygon(c).buffer(0) for c in cover]))
+        if seen.geom_type == "MultiPolygon":
+            seen = max(seen.geoms, key=lambda g: g.area)
+        if not seen.is_empty and seen.area > 2.0:
+            p = polylabel(seen, tolerance=0.1)
+            return float(p.x), float(p.y)
+    line = LineString(m.fibres[0])
+    y = ylim[0] + {"sartorius": 0.16, "rectus_femoris": 0.42}.get(m.id, 0.3) * (ylim[1] - ylim[0])  # apart
+    hit = line.intersection(LineString([(line.bounds[0] - 1, y), (line.bounds[2] + 1, y)]))
+    p = hit.centroid if not hit.is_empty else line.interpolate(0.5, normalized=True)
+    return float(p.x), float(p.y)
 
 
 LABELLED_PARTS = {"gluteus_minimus": ("anterior", "posterior")}
@@ -375,6 +569,64 @@ def _band_anchor(v: View, xlim, ylim):
     return float(c.x), float(c.y)
 
 
+NERVE_VIEWS = ("posterior", "lateral")  # from the front corner the nerve lies behind the femur
+
+
+def _casing(width: float):
+    from matplotlib import patheffects
+
+    return patheffects.withStroke(linewidth=width, foreground=NERVE_EDGE)
+
+
+def _draw_nerve(v: View, ax: Axes, layers, *, z_solid: float, z_dashed: float) -> tuple[list, bool]:
+    """The sciatic nerve: a yellow band with a dark casing where the deep layer shows it (from
+    behind), and a dashed line on top where muscle covers it (every superficial plate, and the
+    side view, where it runs behind the femur); the part inside the pelvis is always dashed."""
+    n = v.nerve("sciatic_nerve")
+    out = []
+    solid = v.name == "posterior" and "deep" in layers
+    # line widths in points from the nerve's width in cm
+    pts_per_cm = points_per_cm(ax)
+    lw = max(2.0, n.width * pts_per_cm)
+    lines = [("trunk", n.path, lw)] + [(b, c, lw * 0.6) for b, c in n.branches.items()]
+    if solid:
+        for name, c, w in lines:
+            (ln,) = ax.plot(c[:, 0], c[:, 1], color=NERVE_FACE, lw=w, solid_capstyle="round", zorder=z_solid,
+                            path_effects=[_casing(w + 1.6)])
+            ln.set_gid(f"nerve:sciatic_nerve:{name}")
+            out.append(ln)
+    if not solid or "superficial" in layers:
+        for name, c, w in lines:
+            (ln,) = ax.plot(c[:, 0], c[:, 1], color=NERVE_EDGE, lw=1.6, ls=(0, (3, 2)), zorder=z_dashed)
+            ln.set_gid(f"nerve:sciatic_nerve:{name}:hidden")
+            out.append(ln)
+    c = n.pelvic_path
+    (ln,) = ax.plot(c[:, 0], c[:, 1], color=NERVE_EDGE, lw=1.6, ls=(0, (3, 2)), zorder=z_dashed)
+    ln.set_gid("nerve:sciatic_nerve:pelvic:hidden")
+    out.append(ln)
+    return out, solid
+
+
+def groin_crease(side: str = "right") -> np.ndarray:
+    """The groin crease in the front-corner view: a gentle curve on the skin from below and in
+    front of the ASIS down and in toward the pubic tubercle (cm, anterolateral 2D frame)."""
+    l3 = load_atlas().landmarks_3d(side)
+    sx = 1.0 if side == "right" else -1.0
+    a = l3["asis"] + np.array([-1.0 * sx, 2.5, -4.0])  # on the skin, just below and inside the ASIS
+    b = l3["pubic_tubercle"] + np.array([1.5 * sx, 2.5, -2.0])
+    mid = (a + b) / 2 + np.array([0.0, 1.0, -1.5])  # the crease sags a little
+    t = np.linspace(0, 1, 20)[:, None]
+    curve = (1 - t) ** 2 * a + 2 * t * (1 - t) * mid + t ** 2 * b
+    return project(curve, "anterolateral", side)
+
+
+def _groin_crease(v: View, ax: Axes) -> list:
+    c = groin_crease(v.side)
+    (ln,) = ax.plot(c[:, 0], c[:, 1], color=palette.SKIN_EDGE, lw=1.6, zorder=14, solid_capstyle="round")
+    ln.set_gid("mark:groin_crease")
+    return [ln]
+
+
 def _title(view: str, side: str, layers: tuple[str, ...]) -> str:
     names = {"posterior": "from behind", "lateral": "from the side",
              "anterolateral": "the front corner (from in front and to the side)"}
@@ -402,6 +654,13 @@ def _draw_skin(v: View, ax: Axes, ylim) -> list:
                          lw=1.2, zorder=1)
     patch.set_gid("skin")
     ax.add_patch(patch)
+    if v.name == "anterolateral":
+        # the front-corner plate is a window onto one hip: the rest of the body (the other leg)
+        # stops at its frame instead of running into the label margin
+        from matplotlib.patches import Rectangle
+
+        x0, x1 = _xlim(v.name, v.side, "hip")
+        patch.set_clip_path(Rectangle((x0, ylim[0]), x1 - x0, ylim[1] - ylim[0], transform=ax.transData))
     return [patch]
 
 

@@ -108,3 +108,15 @@ def place_labels(ax: Axes, labels: list[Label], *, margin_x: tuple[float, float]
             texts.append(t)
             lines.append(ln)
     return texts, lines
+
+
+def points_per_cm(ax: Axes) -> float:
+    """Typographic points per data centimetre on an equal-aspect plate, as laid out now (the
+    limiting dimension of the axes box sets the scale): lets a drawing size a line or an
+    arrowhead in centimetres of body."""
+    fig = ax.figure
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    pos = ax.get_position()
+    w_in, h_in = fig.get_size_inches()
+    return 72.0 * min(pos.width * w_in / abs(x1 - x0), pos.height * h_in / abs(y1 - y0))

@@ -15,9 +15,19 @@ from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
 
 from hipball.draw import palette
+from hipball.draw.labels import points_per_cm
 from hipball.spokes import SpokePattern
 
-_CASING = [patheffects.Stroke(linewidth=5.2, foreground="white"), patheffects.Normal()]
+def _casing(lw: float) -> list:
+    """A white casing 2.6 points wider than the line: readable over any plate and in grayscale."""
+    return [patheffects.Stroke(linewidth=lw + 2.6, foreground="white"), patheffects.Normal()]
+
+
+HEAD_LENGTH = 5  # arrowhead length in units of the mutation scale
+HEAD_SCALE = 1.6  # full-size head: 8 points long
+HEAD_MAX_FRACTION = 0.3  # a head never takes more than this share of its spoke
+HUB_MS = 9.0  # hub ring diameter in points, at most HUB_MAX_CM of body
+HUB_MAX_CM = 0.9
 
 
 @dataclass
@@ -43,10 +53,15 @@ def draw_spokes(pattern: SpokePattern, *, ax: Axes | None = None, color: str = p
     ax = _gca(ax)
     art = SpokeArtists()
     lw = arrow_kws.pop("lw", arrow_kws.pop("linewidth", 2.6))
+    ppc = points_per_cm(ax)
+    # the hub ring and the arrowheads scale down on a small plate (a handout), so that every
+    # spoke keeps a visible shaft between the ring and its head
+    hub_ms = min(HUB_MS, HUB_MAX_CM * ppc)
     for s in pattern.spokes:
-        arrow = FancyArrowPatch(s.start, s.end, arrowstyle="-|>,head_length=5,head_width=3", mutation_scale=1.6,
-                                color=color, lw=lw, shrinkA=0, shrinkB=0, zorder=zorder,
-                                path_effects=_CASING, **arrow_kws)
+        scale = min(HEAD_SCALE, HEAD_MAX_FRACTION * s.length_cm * ppc / HEAD_LENGTH)
+        arrow = FancyArrowPatch(s.start, s.end, arrowstyle=f"-|>,head_length={HEAD_LENGTH},head_width=2.6",
+                                mutation_scale=scale, color=color, lw=min(lw, 0.5 * hub_ms), shrinkA=0, shrinkB=0,
+                                zorder=zorder, path_effects=_casing(min(lw, 0.5 * hub_ms)), **arrow_kws)
         arrow.set_gid(f"spoke:{s.number}")
         ax.add_patch(arrow)
         art.spokes.append(arrow)
@@ -60,7 +75,8 @@ def draw_spokes(pattern: SpokePattern, *, ax: Axes | None = None, color: str = p
             t.set_gid(f"spoke-number:{s.number}")
             art.numbers.append(t)
     for h in pattern.hubs:
-        (hub,) = ax.plot([h.xy[0]], [h.xy[1]], "o", ms=9, mfc="white", mec=color, mew=2.6, zorder=zorder + 2)
+        (hub,) = ax.plot([h.xy[0]], [h.xy[1]], "o", ms=hub_ms, mfc="white", mec=color, mew=min(2.6, 0.3 * hub_ms),
+                         zorder=zorder + 2)
         hub.set_gid(f"hub:{h.label}")
         art.hubs.append(hub)
     return art
