@@ -1,0 +1,216 @@
+"""The Handout tab for a class (issue 10, section 2), without a browser: every page previewed,
+the PDF in the download link is the handout of the form, notes show where they print, a class
+roster typed or uploaded gives the packet with bad rows reported in plain words, and files
+saved for the file browser are private. The same flows in Chromium: tests/test_classroom_browser.py.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import io
+import re
+import stat
+
+import ipywidgets as widgets
+import pytest
+from PIL import Image
+
+from hipball.apps import HandoutPreview
+from hipball.apps.handout import notes_page, plain_error
+from hipball.handouts import params
+from hipball.handouts.page import render_pdf
+
+pypdf = pytest.importorskip("pypdf")
+
+
+def _link_pdf(html: str) -> tuple[str, bytes]:
+    m = re.search(r"download='([^']+)' href='data:application/pdf;base64,([A-Za-z0-9+/=]+)'", html)
+    assert m, f"no download link in {html[:200]!r}"
+    return m.group(1), base64.b64decode(m.group(2))
+
+
+def _pages_text(pdf: bytes) -> list[str]:
+    return [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+
+
+@pytest.fixture
+def app():
+    a = HandoutPreview(client="Ann Example", side="left")
+    yield a
+    a.close()
+
+
+def test_every_page_is_previewed_sharp_enough_to_read(app):
+    assert app.error.value == ""
+    assert len(app.pages) == 2
+    shown = app.page_box.children
+    assert len(shown) == 2 and all(isinstance(w, widgets.Image) for w in shown)
+    for img in shown:
+        w, h = Image.open(io.BytesIO(img.value)).size
+        assert w >= 800 and h > w  # a Letter page at 100 ppi: 850 x 1100 px, not a thumbnail
+    app.page.value = 1
+    assert app.page_box.children == (app.page_images[1],)
+    app.large_print.value = True
+    assert len(app.pages) == 3
+    assert [label for label, _ in app.page.options] == ["All pages", "Page 1", "Page 2", "Page 3"]
+
+
+def test_download_link_holds_the_handout_of_the_form(app):
+    name, pdf = _link_pdf(app.download.value)
+    assert name == "ann-example.pdf"
+    assert pdf == render_pdf(params.validate(app.values()).values)
+    assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) == 2
+    app.client.value = "Bo Example"
+    name, pdf = _link_pdf(app.download.value)
+    assert name == "bo-example.pdf" and "Bo Example" in _pages_text(pdf)[0]
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_typing_notes_shows_the_page_where_they_print(app, large):
+    app.large_print.value = large
+    app.page.value = -1
+    app.notes.value = "Ten minutes after the walk, zebra"
+    n = notes_page(app._checked)
+    assert n == (3 if large else 2)
+    assert app.page.value == n - 1 and app.page_box.children == (app.page_images[n - 1],)
+    assert f"page {n}" in app.where.value and "Notes from your therapist" in app.where.value
+    texts = _pages_text(_link_pdf(app.download.value)[1])
+    assert "zebra" in texts[n - 1] and not any("zebra" in t for i, t in enumerate(texts) if i != n - 1)
+    app.therapist.value = "Dee Therapist"
+    texts = _pages_text(_link_pdf(app.download.value)[1])
+    assert "Dee Therapist" in texts[n - 1]
+
+
+def test_bad_value_removes_the_link_and_says_it_in_plain_words(app):
+    app.notes.value = "x" * 5000
+    assert app.download.value == ""
+    assert "Notes to the client: 5000 characters; at most 1200" in app.error.value
+    app.notes.value = "fine"
+    assert app.error.value == "" and app.download.value
+    app.client.value = "\u674e Example"  # no font of the handout has this character
+    assert app.download.value == ""
+    text = app.error.value
+    assert "Client:" in text and "cannot be printed" in text
+    for developer_words in ("HIPBALL_FONT_DIR", "--anonymize", "client:", "run again"):
+        assert developer_words not in text
+
+
+def test_plain_error_names_the_field_not_the_parameter():
+    checked = params.validate({"side": "up", "hold_s": "abc"})
+    msgs = [plain_error(e) for e in checked.errors]
+    assert any(m.startswith("Side: 'up' is not one of: left, right, both") for m in msgs)
+    assert any(m.startswith("Hold: 'abc' is not a number") for m in msgs)
+
+
+ROSTER = ("client,side,level\n"
+          "Ann Example,left,beginner\n"
+          "Bo Example,up,beginner\n"
+          "Cy Example,both,experienced\n"
+          ",,\n"
+          "Ann Example,right,beginner\n")
+
+
+def test_class_packet_from_a_typed_roster_keeps_the_valid_rows(app):
+    app.large_print.value = False
+    app.roster_text.value = ROSTER
+    app.make_class.click()
+    assert app.error.value == ""
+    done = {o.row: o.status for o in app.class_outcomes}
+    assert done == {2: "rendered", 3: "failed", 4: "rendered", 5: "skipped", 6: "failed"}
+    report = app.class_report.value
+    assert "2 handouts made" in report and "2 rows with a mistake left out" in report
+    assert "Row 3 (Bo Example): Side: &#x27;up&#x27; is not one of: left, right, both" in report
+    assert "Row 6 (Ann Example): Client: &#x27;Ann Example&#x27; appears again (first in row 2)" in report
+    assert "Row 5: empty, skipped" in report
+    name, packet = _link_pdf(app.class_download.value)
+    assert name == "class-packet.pdf" and packet == app.packet
+    texts = _pages_text(packet)
+    assert len(texts) == 4  # two handouts of two pages, in roster order
+    assert "Ann Example" in texts[0] and "Cy Example" in texts[2] and "both hips" in texts[2]
+    assert not any("Bo Example" in t for t in texts)
+
+
+def test_class_roster_uploaded_as_yaml_takes_the_form_as_defaults(app):
+    app.level.value = "experienced"
+    yaml_text = "clients:\n  - client: Eve Example\n    side: right\n  - client: Fay Example\n    level: beginner\n"
+    app.upload.value = ({"name": "class.yaml", "type": "application/x-yaml", "size": len(yaml_text),
+                         "content": memoryview(yaml_text.encode()), "last_modified": datetime.datetime(2026, 1, 1)},)
+    assert app.roster_text.value == yaml_text and "class.yaml" in app.class_report.value
+    app.make_class.click()
+    assert app.error.value == ""
+    assert [o.status for o in app.class_outcomes] == ["rendered", "rendered"]
+    texts = _pages_text(app.packet)
+    assert "experienced" in texts[0] and "beginner" in texts[2]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("", "The class is empty"),
+    ("client\n" + "\n".join(f"P{i}" for i in range(61)), "at most 60 at once"),
+])
+def test_class_mistakes_in_the_whole_roster_are_one_clear_message(app, text, words):
+    app.roster_text.value = text
+    app.make_class.click()
+    assert words in app.error.value and app.class_download.value == ""
+
+
+def test_non_utf8_upload_is_refused_with_what_to_do(app):
+    data = "client\nJos\u00e9\n".encode("latin-1")
+    app.upload.value = ({"name": "class.csv", "type": "text/csv", "size": len(data), "content": memoryview(data),
+                         "last_modified": datetime.datetime(2026, 1, 1)},)
+    assert "not UTF-8" in app.error.value and "CSV UTF-8" in app.error.value
+
+
+def test_save_to_writes_private_files_and_says_when_it_replaces(tmp_path):
+    app = HandoutPreview(client="Ann Example", save_to=tmp_path / "handouts_out")
+    try:
+        assert app.save.layout.display != "none"
+        app.save.click()
+        target = tmp_path / "handouts_out" / "ann-example.pdf"
+        assert target.read_bytes() == app.pdf
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+        assert "Saved: handouts_out/ann-example.pdf" in app.saved.value and "replaced" not in app.saved.value
+        app.notes.value = "again"
+        app.save.click()
+        assert "replaced the earlier file" in app.saved.value and target.read_bytes() == app.pdf
+        app.roster_text.value = "client\nBo Example\n"
+        app.make_class.click()
+        assert (tmp_path / "handouts_out" / "class-packet.pdf").read_bytes() == app.packet
+    finally:
+        app.close()
+    plain = HandoutPreview()
+    try:
+        assert plain.save.layout.display == "none"  # the student app saves nothing on the server
+    finally:
+        plain.close()
+
+
+def test_no_output_widget_and_no_command_line_on_screen(app):
+    def walk(w):
+        yield w
+        for c in getattr(w, "children", ()):
+            yield from walk(c)
+
+    tree = list(walk(app.widget))
+    assert not any(isinstance(w, widgets.Output) for w in tree)
+    text = " ".join(str(getattr(w, "value", "")) for w in tree if isinstance(w, widgets.HTML))
+    for developer_words in ("hipball handouts", "--roster", "HIPBALL_FONT_DIR", "--anonymize", "papermill"):
+        assert developer_words not in text
+
+
+def test_notebook_07_saves_where_the_file_browser_shows_it_and_git_ignores_it():
+    import json
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    nb = json.loads((repo / "notebooks" / "07_making_handouts.ipynb").read_text())
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    folders = set(re.findall(r"save_to=\"([^\"]+)\"", code)) | set(re.findall(r"Path\(\"([^\"]+)\"\) /", code))
+    assert folders == {"handouts_out"}  # relative: next to the notebook, inside JupyterLab's root
+    if shutil.which("git") is None or not (repo / ".git").exists():
+        pytest.skip("not a git checkout")
+    probe = f"notebooks/{folders.pop()}/ann-example.pdf"
+    assert subprocess.run(["git", "check-ignore", "-q", probe], cwd=repo).returncode == 0, \
+        f"{probe} would be committed: handouts hold client data"
