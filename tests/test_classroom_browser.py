@@ -1,0 +1,138 @@
+"""The Handout tab in Chromium (issue 10, section 2): a student downloads the handout and a class
+packet in the Voila app, an instructor downloads and saves it from notebook 07 in JupyterLab.
+No code is typed anywhere: clicks and the form only.
+
+Servers as in tests/test_browser.py (loopback, token, private folders, a temporary copy of
+notebooks/); each flow asserts that a real download happened (Playwright's download event), that
+the file is the PDF of what the form says (pages, name, text) and that the console stayed clean.
+Screenshots: .test-artifacts/screenshots/classroom-*.png.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+import browser_support as bs
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pypdf = pytest.importorskip("pypdf")
+
+SHOTS = bs.SCREENSHOTS.parent / "screenshots-classroom"
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("classroom-browser")
+
+
+@pytest.fixture(scope="module")
+def served(run_dir) -> Path:
+    root = run_dir / "notebooks"
+    bs.copy_notebooks(root, ["student_app.ipynb", "07_making_handouts.ipynb"])
+    return root
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(bs.CHROMIUM).exists():
+        pytest.fail(f"{bs.CHROMIUM} is missing (tools/test.sh installs it)")
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = bs.launch_browser(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    context.set_default_timeout(60_000)
+    pg = context.new_page()
+    pg.console_log = bs.ConsoleLog(pg)
+    yield pg
+    context.close()
+
+
+def _download(page, link_text: str, tmp: Path) -> tuple[str, bytes]:
+    link = page.locator("a.hipball-download", has_text=link_text).first
+    link.wait_for(state="visible", timeout=90_000)
+    with page.expect_download(timeout=30_000) as info:
+        link.click()
+    d = info.value
+    assert d.failure() is None, d.failure()
+    target = tmp / d.suggested_filename
+    d.save_as(target)
+    return d.suggested_filename, target.read_bytes()
+
+
+def _pdf_text(data: bytes) -> list[str]:
+    assert data[:5] == b"%PDF-"
+    return [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages]
+
+
+def test_student_downloads_handout_and_class_packet_in_voila(served, run_dir, page, tmp_path):
+    server = bs.start_voila(served, run_dir / "voila")
+    try:
+        page.goto(server.url("voila/render/student_app.ipynb"), timeout=120_000)
+        page.get_by_role("tab", name="Handout").click()
+        name, pdf = _download(page, "Download PDF", tmp_path)
+        assert name == "class-handout.pdf"
+        texts = _pdf_text(pdf)
+        assert len(texts) == 2 and "class handout" in texts[0]
+        # every page on show, not a thumbnail
+        imgs = page.locator(".widget-image")
+        assert imgs.count() >= 2
+        assert all(imgs.nth(i).evaluate("e => e.naturalWidth") >= 800 for i in range(2))
+        # the client's name, typed: the link follows the form
+        box = page.get_by_placeholder("empty: a class handout")
+        box.fill("Ann Example")
+        box.press("Enter")
+        page.locator("a.hipball-download[download='ann-example.pdf']").wait_for(timeout=30_000)
+        name, pdf = _download(page, "Download PDF", tmp_path)
+        assert name == "ann-example.pdf" and "Ann Example" in _pdf_text(pdf)[0]
+        # a class typed in the box: the bad row is reported, the others make the packet
+        roster = page.locator("textarea[placeholder^='client,side']")
+        roster.fill("client,side\nBo Example,left\nCy Example,up\nDi Example,both\n")
+        roster.blur()
+        page.get_by_role("button", name="Make the class packet").click()
+        name, packet = _download(page, "Download the class packet", tmp_path)
+        texts = _pdf_text(packet)
+        assert name == "class-packet.pdf" and len(texts) == 4
+        assert "Bo Example" in texts[0] and "Di Example" in texts[2]
+        report = page.locator(".widget-html", has_text="handouts made").first.inner_text()
+        assert "Row 3 (Cy Example): Side: 'up' is not one of: left, right, both" in report
+        page.screenshot(path=str(SHOTS / "classroom-voila-handout.png"), full_page=True)
+        errors = page.console_log.problems()
+        assert not errors, "console errors:\n" + "\n".join(errors)
+    finally:
+        server.stop()
+
+
+def test_instructor_downloads_and_saves_from_notebook_07_in_jupyterlab(served, run_dir, page, tmp_path):
+    server = bs.start_lab(served, run_dir / "lab")
+    try:
+        page.goto(server.url("lab/tree/07_making_handouts.ipynb", reset=""), timeout=120_000)
+        bs.lab_run_all(page)
+        name, pdf = _download(page, "Download PDF", tmp_path)
+        assert name == "sample-client.pdf"
+        texts = _pdf_text(pdf)
+        assert len(texts) == 2 and "Sample Client" in texts[0] and "left hip" in texts[0]
+        page.get_by_role("button", name="Save in handouts_out/").click()
+        page.locator(".widget-html", has_text="Saved: handouts_out/sample-client.pdf").wait_for(timeout=30_000)
+        listing = server.request("GET", "api/contents/handouts_out")
+        names = {f["name"] for f in listing["content"]}
+        assert "sample-client.pdf" in names  # the file browser lists what the contents API lists
+        assert (served / "handouts_out" / "sample-client.pdf").read_bytes() == pdf
+        page.screenshot(path=str(SHOTS / "classroom-lab-07.png"))
+        errors = page.console_log.problems()
+        assert not errors, "console errors:\n" + "\n".join(errors)
+    finally:
+        try:
+            bs.shutdown_all_kernels(server)
+        finally:
+            server.stop()
