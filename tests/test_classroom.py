@@ -214,3 +214,28 @@ def test_notebook_07_saves_where_the_file_browser_shows_it_and_git_ignores_it():
     probe = f"notebooks/{folders.pop()}/ann-example.pdf"
     assert subprocess.run(["git", "check-ignore", "-q", probe], cwd=repo).returncode == 0, \
         f"{probe} would be committed: handouts hold client data"
+
+
+# ----------------------------------------------------------------- plain words on student screens
+def test_referral_candidates_speak_plain_words():
+    from hipball import referral
+    from hipball.apps.referral import candidates_html, plain_message
+
+    html = candidates_html(referral.candidates(["lateral_thigh", "lateral_leg"], side="right"), "the regions picked")
+    assert "outer thigh, back chart:" in html and "in the main zone" in html
+    for developer_words in ("lateral_thigh", "lateral_leg", "(posterior)", "(lateral)", "essential", "spillover"):
+        assert developer_words not in html
+    msg = ("That pain is on the left leg of the chart, and these are the right side's trigger points: "
+           "look it up with side='left'.")
+    assert plain_message(msg).endswith("choose Side: Left above.") and "side=" not in plain_message(msg)
+    assert "view=" not in plain_message("None of a is shown on the lateral chart; look it up without view= "
+                                        "or on the other chart.")
+
+
+def test_index_tells_the_instructor_to_start_with_hipball_lab():
+    import json
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / "00_index.ipynb").read_text())
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "`hipball lab`" in text and "jupyter lab notebooks/" not in text

@@ -11,6 +11,7 @@ Screenshots: .test-artifacts/screenshots/classroom-*.png.
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,10 @@ def page(browser):
     context.set_default_timeout(60_000)
     pg = context.new_page()
     pg.console_log = bs.ConsoleLog(pg)
+    pg.outside = []  # requests that leave the machine (a CDN): none, offline classrooms
+    pg.on("request", lambda r: pg.outside.append(r.url)
+          if r.url.split(":", 1)[0] in ("http", "https") and not r.url.startswith("http://127.0.0.1:") else None)
+    pg.on("requestfailed", lambda r: pg.outside.append(f"failed: {r.url}"))
     yield pg
     context.close()
 
@@ -107,8 +112,9 @@ def test_student_downloads_handout_and_class_packet_in_voila(served, run_dir, pa
         report = page.locator(".widget-html", has_text="handouts made").first.inner_text()
         assert "Row 3 (Cy Example): Side: 'up' is not one of: left, right, both" in report
         page.screenshot(path=str(SHOTS / "classroom-voila-handout.png"), full_page=True)
-        errors = page.console_log.problems()
+        errors = page.console_log.problems() + page.console_log.harmless
         assert not errors, "console errors:\n" + "\n".join(errors)
+        assert not page.outside, "requests off this machine or failed:\n" + "\n".join(page.outside)
     finally:
         server.stop()
 
@@ -135,4 +141,89 @@ def test_instructor_downloads_and_saves_from_notebook_07_in_jupyterlab(served, r
         try:
             bs.shutdown_all_kernels(server)
         finally:
+            server.stop()
+
+
+def _kernels(server) -> list[int]:
+    import psutil
+
+    return sorted(p.pid for p in psutil.Process(server.proc.pid).children(recursive=True)
+                  if "ipykernel" in " ".join(p.cmdline()))
+
+
+def _wait_kernels(server, n: int, timeout_s: float) -> list[int]:
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout_s:
+        pids = _kernels(server)
+        if len(pids) == n:
+            return pids
+        time.sleep(0.5)
+    raise AssertionError(f"expected {n} kernels within {timeout_s:.0f} s, have {len(_kernels(server))}:\n"
+                         + server.log_tail())
+
+
+def test_kernel_of_a_closed_page_is_culled_and_an_open_one_is_not(served, run_dir, browser, monkeypatch):
+    """The app's own configuration (voila_config/voila.py) with short timeouts: idle 4 s, checked
+    every second. The page is closed without its unload handler (a killed browser, a closed lid),
+    so only the culler can end its kernel. One pre-heated kernel waits in the pool throughout."""
+    pytest.importorskip("psutil")
+    monkeypatch.setenv("HIPBALL_VOILA_POOL", "1")
+    server = bs.start_voila(served, run_dir / "voila-cull", extra_args=[
+        "--MappingKernelManager.cull_idle_timeout=4", "--MappingKernelManager.cull_interval=1"])
+    try:
+        pool = _wait_kernels(server, 1, 90)
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        page = context.new_page()
+        page.goto(server.url("voila/render/student_app.ipynb"), timeout=120_000)
+        page.locator(".jupyter-matplotlib-figure canvas, .widget-image").first.wait_for(timeout=90_000)
+        pids = _wait_kernels(server, 2, 90)  # the page's kernel and the pool's replacement
+        time.sleep(8)                         # twice the idle timeout, the page still open
+        assert _kernels(server) == pids, "the kernel of an open page was culled"
+        page.close(run_before_unload=False)
+        context.close()
+        left = _wait_kernels(server, 1, 30)
+        # the page ran in the pre-heated kernel; its replacement in the pool is left alone
+        assert set(left) == set(pids) - set(pool), "the wrong kernel was culled"
+        assert "Culling 'idle' kernel" in server.log_path.read_text(errors="replace")
+    finally:
+        server.stop()
+
+
+def test_hipball_lab_turns_off_the_news_toast(served, run_dir):
+    """`hipball lab` starts JupyterLab with the course's settings defaults: the "Jupyter news"
+    question (a toast over the apps) and the update check are off. The toast is shown exactly
+    when fetchNews is "none", so the settings JupyterLab serves to the page decide it."""
+    import json
+    import os
+    import secrets
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    home = run_dir / "hipball-lab"
+    port, token = bs.free_port(), secrets.token_hex(16)
+    server = bs.Server("jupyterlab", served, port, token, home / "lab.log")
+    home.mkdir(parents=True, exist_ok=True)
+    server.proc = subprocess.Popen(
+        [sys.executable, "-m", "hipball.cli", "lab", "--no-browser", f"--port={port}", f"--token={token}",
+         f"--notebooks={served}"], cwd=served, env=bs.private_env(home), start_new_session=True,
+        stdout=open(server.log_path, "wb"), stderr=subprocess.STDOUT)
+    try:
+        server.wait_ready("api/status", timeout=90)
+        req = urllib.request.Request(
+            f"{server.base}/lab/api/settings/@jupyterlab/apputils-extension:notification",
+            headers={"Authorization": f"token {token}"})
+        with urllib.request.urlopen(req, timeout=20) as r:
+            settings = json.loads(r.read())
+        # overrides become the schema's defaults (JupyterLab's own default for fetchNews is "none")
+        props = settings["schema"]["properties"]
+        assert props["fetchNews"]["default"] == "false", props["fetchNews"]
+        assert props["checkForUpdates"]["default"] is False
+        assert settings.get("composite", {}).get("fetchNews", "false") == "false"
+    finally:
+        try:
+            os.killpg(os.getpgid(server.proc.pid), signal.SIGTERM)
+            server.proc.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
             server.stop()

@@ -33,6 +33,7 @@ import webbrowser
 from pathlib import Path
 
 VOILA_CONFIG_DIR = Path(__file__).resolve().parent / "voila_config"
+LAB_SETTINGS_DIR = Path(__file__).resolve().parent / "lab_settings"  # overrides.json: no news toast
 STUDENT_APP = "student_app.ipynb"
 LAB_START_PAGE = "00_index.ipynb"
 HOST = "127.0.0.1"
@@ -142,7 +143,8 @@ def run_app(args: argparse.Namespace) -> int:
 def lab_command(folder: Path, port: int, token: str) -> list[str]:
     return [sys.executable, "-m", "jupyterlab", "--no-browser",
             f"--ServerApp.ip={HOST}", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-            f"--ServerApp.root_dir={folder}", f"--IdentityProvider.token={token}", *_as_root()]
+            f"--ServerApp.root_dir={folder}", f"--IdentityProvider.token={token}",
+            f"--LabApp.app_settings_dir={LAB_SETTINGS_DIR}", *_as_root()]
 
 
 def run_lab(args: argparse.Namespace) -> int:
