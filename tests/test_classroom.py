@@ -239,3 +239,44 @@ def test_index_tells_the_instructor_to_start_with_hipball_lab():
     nb = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / "00_index.ipynb").read_text())
     text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     assert "`hipball lab`" in text and "jupyter lab notebooks/" not in text
+
+
+def test_postbuild_installs_the_server_settings_for_binder_and_jupyterhub(tmp_path):
+    """repo2docker runs postBuild; the files must land where a Jupyter server and JupyterLab in
+    that environment read them (etc/jupyter/jupyter_server_config.d, lab/settings/overrides.d)."""
+    import json
+    import os
+    import subprocess
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    subprocess.run(["bash", str(repo / "postBuild")], check=True, timeout=60,
+                   env=dict(os.environ, NB_PYTHON_PREFIX=str(tmp_path)))
+    server = json.loads((tmp_path / "etc/jupyter/jupyter_server_config.d/hipball.json").read_text())
+    assert server["MappingKernelManager"]["cull_idle_timeout"] == 300
+    assert server["MappingKernelManager"]["cull_connected"] is False
+    lab = json.loads((tmp_path / "share/jupyter/lab/settings/overrides.d/hipball.json").read_text())
+    assert lab["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+
+
+def test_hub_settings_match_the_app_settings():
+    """The culling of `hipball app` (voila.py) and of a Hub/Binder server (the JSON that postBuild
+    installs) are the same numbers, as README and docs/deploy.md say."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from hipball.launch import VOILA_CONFIG_DIR
+
+    code = ("import json\nfrom traitlets.config.loader import PyFileConfigLoader\n"
+            f"cfg = PyFileConfigLoader('voila.py', path={str(VOILA_CONFIG_DIR)!r}).load_config()\n"
+            "m = cfg.MappingKernelManager\n"
+            "print(json.dumps({k: m[k] for k in ('cull_idle_timeout', 'cull_interval', 'cull_connected', "
+            "'cull_busy')}))\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HIPBALL_")}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert proc.returncode == 0, proc.stderr
+    app = json.loads(proc.stdout.strip().splitlines()[-1])
+    hub = json.loads((VOILA_CONFIG_DIR / "jupyter_server_config.json").read_text())["MappingKernelManager"]
+    assert app == hub == {"cull_idle_timeout": 300, "cull_interval": 60, "cull_connected": False, "cull_busy": False}

@@ -227,3 +227,50 @@ def test_hipball_lab_turns_off_the_news_toast(served, run_dir):
             server.proc.wait(timeout=20)
         except (ProcessLookupError, subprocess.TimeoutExpired):
             server.stop()
+
+
+BASE = "/user/student-1/"  # how JupyterHub serves a user's server (docs/deploy.md)
+FIGURE_DRAWN = """() => Array.from(document.querySelectorAll('.jupyter-matplotlib-figure canvas')).some(c => {
+    if (!c.width || !c.height || c.offsetParent === null) return false;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 0; i < d.length; i += 4 * 97) if (d[i + 3] > 0 && d[i] < 235) return true;
+    return false; })"""
+
+
+@pytest.mark.parametrize("mode", ["voila", "jupyter-server"])
+def test_student_app_works_under_a_base_path(served, run_dir, browser, mode):
+    """The student app under a URL prefix, as behind JupyterHub or BinderHub: standalone Voila
+    with hipball's configuration (``hipball app``'s set-up), and Voila as an extension of a
+    Jupyter server (what jupyterhub-singleuser runs) with voila_config/jupyter_server_config.json.
+    The page, its scripts, its kernel's websocket and the first figure all work under the prefix."""
+    import secrets
+    import sys
+
+    from hipball.launch import VOILA_CONFIG_DIR
+
+    home = run_dir / f"base-{mode}"
+    home.mkdir(parents=True, exist_ok=True)
+    server = bs.Server(mode, served, bs.free_port(), secrets.token_hex(16), home / "server.log")
+    if mode == "voila":
+        cmd = [sys.executable, "-m", "voila", str(served), "--no-browser", "--Voila.ip=127.0.0.1",
+               f"--port={server.port}", f"--token={server.token}", f"--Voila.base_url={BASE}",
+               f"--Voila.config_file_paths={VOILA_CONFIG_DIR}"]
+    else:
+        cmd = [sys.executable, "-m", "jupyter_server", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.port={server.port}", f"--IdentityProvider.token={server.token}",
+               f"--ServerApp.base_url={BASE}", f"--ServerApp.root_dir={served}",
+               f"--config={VOILA_CONFIG_DIR / 'jupyter_server_config.json'}", *bs._as_root()]
+    bs._launch(server, cmd, home, BASE.lstrip("/") + ("" if mode == "voila" else "api/status"), 90)
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    try:
+        page = context.new_page()
+        log = bs.ConsoleLog(page)
+        page.goto(server.url(BASE.lstrip("/") + "voila/render/student_app.ipynb"), timeout=120_000)
+        page.wait_for_function(FIGURE_DRAWN, timeout=120_000, polling=250)
+        assert not log.problems(), "console errors:\n" + "\n".join(log.problems())
+        if mode == "jupyter-server":  # the culling settings reached the server's kernel manager
+            assert "Culling kernels with idle durations > 300 seconds at 60 second intervals" in \
+                server.log_path.read_text(errors="replace")
+    finally:
+        context.close()
+        server.stop()
