@@ -134,14 +134,33 @@ def kernel_count(pid: int) -> int:
         return 0
 
 
-def wait_pool(server: bs.Server, want: int, timeout_s: float = 180) -> float:
+def wait_pool(server: bs.Server, want: int, timeout_s: float = 300) -> float:
+    """Until the pool's kernels have started (Voila's log says "filled") and have run the app:
+    the server and its kernels then fall quiet (under 10 % of a CPU for 3 s)."""
+    import psutil
+
     t0 = time.monotonic()
-    while time.monotonic() - t0 < timeout_s:
-        log = server.log_path.read_text(errors="replace")
-        if want == 0 or "Kernel pool of student_app.ipynb is filled" in log:
-            return time.monotonic() - t0
+    while want and "Kernel pool of student_app.ipynb is filled" not in server.log_path.read_text(errors="replace"):
+        if time.monotonic() - t0 > timeout_s:
+            raise TimeoutError(f"the kernel pool did not fill in {timeout_s:.0f} s:\n{server.log_tail()}")
         time.sleep(0.5)
-    raise TimeoutError(f"the kernel pool did not fill in {timeout_s:.0f} s:\n{server.log_tail()}")
+    quiet = 0
+    while want and quiet < 3 and time.monotonic() - t0 < timeout_s:
+        procs = [psutil.Process(server.proc.pid)] + psutil.Process(server.proc.pid).children(recursive=True)
+        for p in procs:
+            try:
+                p.cpu_percent(None)
+            except psutil.Error:
+                pass
+        time.sleep(1.0)
+        busy = 0.0
+        for p in procs:
+            try:
+                busy += p.cpu_percent(None)
+            except psutil.Error:
+                pass
+        quiet = quiet + 1 if busy < 10 else 0
+    return time.monotonic() - t0
 
 
 async def one_student(browser, url: str, t_start: float, timeout_s: float) -> dict:
@@ -248,6 +267,10 @@ def measure(config: str, n: int, timeout_s: float, work: Path, mode: str = "brow
         mem.join()
         end_mb, kernels_mb = mem.sample()
         log = server.log_path.read_text(errors="replace")
+        if any(not r["ok"] for r in results):  # keep the server's log for the diagnosis
+            keep = Path(tempfile.gettempdir()) / f"bench-class-{config}-{mode}-{n}-{os.getpid()}.log"
+            keep.write_text(log)
+            print(f"  some pages failed: the Voila log is kept in {keep}", flush=True)
         died = len(re.findall(r"Address already in use|Kernel died|KernelDied|died unexpectedly", log))
     finally:
         server.stop()

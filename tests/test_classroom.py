@@ -280,3 +280,50 @@ def test_hub_settings_match_the_app_settings():
     app = json.loads(proc.stdout.strip().splitlines()[-1])
     hub = json.loads((VOILA_CONFIG_DIR / "jupyter_server_config.json").read_text())["MappingKernelManager"]
     assert app == hub == {"cull_idle_timeout": 300, "cull_interval": 60, "cull_connected": False, "cull_busy": False}
+
+
+POOL_CHECK = r"""
+import asyncio, json, logging, sys, types
+from traitlets.config.loader import PyFileConfigLoader
+PyFileConfigLoader("voila.py", path=sys.argv[1]).load_config()
+import voila.app
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+cls = voila.app.voila_kernel_manager_factory(AsyncMappingKernelManager, True, 3)
+
+async def main():
+    loop = asyncio.get_running_loop()
+    def entry(kernel_started, app_ran, kid):
+        render = loop.create_future()
+        if app_ran:
+            render.set_result((["<p>app</p>"], None))
+        item = loop.create_future()
+        if kernel_started:
+            item.set_result({"task": render, "kernel_id": kid,
+                             "renderer": types.SimpleNamespace(stop_generator=False, rendered_cache=[])})
+        return item
+    pool = [entry(False, False, "starting"), entry(True, False, "running-the-app"), entry(True, True, "ready")]
+    fake = types.SimpleNamespace(_pools={"student_app.ipynb": pool}, log=logging.getLogger("t"),
+                                 fill_if_needed=lambda **kw: None)
+    size = cls.get_pool_size(fake, "student_app.ipynb")
+    _, _, kid = await cls.get_rendered_notebook(fake, notebook_name="student_app.ipynb")
+    print(json.dumps({"size": size, "given": kid, "left": len(pool)}))
+
+asyncio.run(main())
+"""
+
+
+def test_voila_hands_out_only_pool_kernels_that_have_run_the_app():
+    """voila_config/voila.py: of a pool with a kernel still starting, one still running the app
+    and one ready, Voila sees one kernel available and gives the page the ready one (Voila 0.5
+    alone counts all three and gives the first, whose page then lacks the app)."""
+    import json
+    import subprocess
+    import sys
+
+    from hipball.launch import VOILA_CONFIG_DIR
+
+    proc = subprocess.run([sys.executable, "-c", POOL_CHECK, str(VOILA_CONFIG_DIR)], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == {"size": 1, "given": "ready", "left": 2}

@@ -274,3 +274,37 @@ def test_student_app_works_under_a_base_path(served, run_dir, browser, mode):
     finally:
         context.close()
         server.stop()
+
+
+def test_a_class_arriving_while_the_pool_warms_up_gets_the_app_on_every_page(served, run_dir, monkeypatch):
+    """Requests arriving while the pool's kernels are still running the app: every page must
+    hold the app. (bench_class.py saw 30 students on a fresh pool of 30 get 0 apps with Voila
+    0.5 alone, which hands out unfinished pool kernels; voila_config/voila.py no longer does,
+    test_classroom.py checks that logic directly. At this small scale the failure did not show
+    without the fix: this test guards the whole path, the unit test the fix.)"""
+    import re
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setenv("HIPBALL_VOILA_POOL", "3")
+    server = bs.start_voila(served, run_dir / "voila-pool")
+    try:
+        url = server.url("voila/render/student_app.ipynb")
+        t0 = time.monotonic()  # the pool's kernels have started and are running the app
+        while "Kernel pool of student_app.ipynb is filled" not in server.log_path.read_text(errors="replace"):
+            assert time.monotonic() - t0 < 120, server.log_tail()
+            time.sleep(0.2)
+
+        def page(_):
+            with urllib.request.urlopen(url, timeout=240) as r:
+                return r.read().decode("utf-8", "replace")
+
+        with ThreadPoolExecutor(6) as pool:
+            pages = list(pool.map(page, range(6)))
+        log = server.log_path.read_text(errors="replace")
+        without = [i for i, html in enumerate(pages)
+                   if not re.search(r"application/vnd\.jupyter\.widget-view\+json", html)]
+        assert not without, f"pages {without} of 6 came back without the app:\n{server.log_tail()}"
+        assert "Kernel pool of student_app.ipynb is filled with 3" in log  # the pool was in play
+    finally:
+        server.stop()
