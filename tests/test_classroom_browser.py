@@ -277,11 +277,8 @@ def test_student_app_works_under_a_base_path(served, run_dir, browser, mode):
 
 
 def test_a_class_arriving_while_the_pool_warms_up_gets_the_app_on_every_page(served, run_dir, monkeypatch):
-    """Requests arriving while the pool's kernels are still running the app: every page must
-    hold the app. (bench_class.py saw 30 students on a fresh pool of 30 get 0 apps with Voila
-    0.5 alone, which hands out unfinished pool kernels; voila_config/voila.py no longer does,
-    test_classroom.py checks that logic directly. At this small scale the failure did not show
-    without the fix: this test guards the whole path, the unit test the fix.)"""
+    """Requests arriving while the pool's kernels are still running the app (Voila then hands
+    out the warming kernels and finishes their pages): every page must hold the app."""
     import re
     import urllib.request
     from concurrent.futures import ThreadPoolExecutor

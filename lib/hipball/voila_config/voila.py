@@ -55,52 +55,12 @@ if POOL_SIZE > 0:
                                                 "student_app.ipynb": {"pool_size": POOL_SIZE}}
     c.VoilaKernelManager.fill_delay = 0
 
+# When a class arrives, dozens of kernels start and run the app at once on a few cores. nbclient
+# then waits only 4 s (its default iopub_timeout) for a cell's outputs after the cell has
+# finished, and drops the rest with a warning ("Timeout waiting for IOPub output"): the page
+# came back without the app (bench_class.py: 5 of 30 students). Wait up to 60 s for them.
+c.VoilaExecutor.iopub_timeout = 60
 
-def _hand_out_only_finished_kernels():
-    """Voila 0.5 counts a pool kernel that is still starting (or still running the notebook) as
-    available and hands it out; under load (bench_class.py, 30 students at once) such pages came
-    back without the app's output: 4 to 17 of 30 students saw no app. Here a page gets a pooled
-    kernel only once that kernel has run the whole notebook; otherwise Voila starts a kernel for
-    the page as usual, and the pool keeps warming up for the next students."""
-    import voila.app
-
-    factory = voila.app.voila_kernel_manager_factory
-    if getattr(factory, "_hipball", False):
-        return
-
-    def ready(task) -> bool:
-        if not task.done() or task.cancelled() or task.exception() is not None:
-            return False
-        render = task.result().get("task")
-        return render is not None and render.done() and not render.cancelled() and render.exception() is None
-
-    def patched_factory(base_class, preheat_kernel, *args, **kwargs):
-        cls = factory(base_class, preheat_kernel, *args, **kwargs)
-        if not preheat_kernel:
-            return cls
-        original = cls.get_rendered_notebook
-
-        def get_pool_size(self, notebook_name: str) -> int:
-            return sum(ready(t) for t in self._pools.get(notebook_name, []))
-
-        async def get_rendered_notebook(self, notebook_name: str, *a, **kw):
-            pool = self._pools.get(notebook_name, [])
-            first = next((t for t in pool if ready(t)), None)
-            if first is not None:  # Voila takes the pool's first entry: make it a finished one
-                pool.remove(first)
-                pool.insert(0, first)
-            return await original(self, notebook_name, *a, **kw)
-
-        cls.get_pool_size = get_pool_size
-        cls.get_rendered_notebook = get_rendered_notebook
-        return cls
-
-    patched_factory._hipball = True
-    voila.app.voila_kernel_manager_factory = patched_factory
-
-
-if POOL_SIZE > 0:
-    _hand_out_only_finished_kernels()
 
 # ---- no CDN ----------------------------------------------------------------------------------------
 # Voila's "lab" page links Font Awesome from cdn.jsdelivr.net; its own bundle already carries the
