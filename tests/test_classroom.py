@@ -280,6 +280,8 @@ def test_hub_settings_match_the_app_settings():
     app = json.loads(proc.stdout.strip().splitlines()[-1])
     hub = json.loads((VOILA_CONFIG_DIR / "jupyter_server_config.json").read_text())["MappingKernelManager"]
     assert app == hub == {"cull_idle_timeout": 300, "cull_interval": 60, "cull_connected": False, "cull_busy": False}
+    hub_file = json.loads((VOILA_CONFIG_DIR / "jupyter_server_config.json").read_text())
+    assert hub_file["VoilaExecutor"]["iopub_timeout"] == 60  # as voila.py (test above)
 
 
 

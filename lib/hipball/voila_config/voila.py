@@ -53,7 +53,9 @@ if POOL_SIZE > 0:
     c.VoilaConfiguration.preheat_kernel = True
     c.VoilaKernelManager.kernel_pools_config = {"default": {"pool_size": 0},
                                                 "student_app.ipynb": {"pool_size": POOL_SIZE}}
-    c.VoilaKernelManager.fill_delay = 0
+    # A page that takes a pooled kernel makes Voila start a replacement: wait 10 s, so that the
+    # replacements do not compete for the CPU with a class that has just arrived.
+    c.VoilaKernelManager.fill_delay = 10
 
 # When a class arrives, dozens of kernels start and run the app at once on a few cores. nbclient
 # then waits only 4 s (its default iopub_timeout) for a cell's outputs after the cell has
