@@ -255,7 +255,7 @@ def test_handout_preview_shows_the_page_and_reports_bad_values():
     assert app.image.value[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(app.pages) >= 1
     app.notes.value = "x" * 5000
-    assert "notes" in app.error.value and "1200" in app.error.value
+    assert "Notes" in app.error.value and "1200" in app.error.value
     app.notes.value = "Three times a week."
     assert app.error.value == ""
     app.close()

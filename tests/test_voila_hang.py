@@ -73,15 +73,16 @@ def load(server: bs.Server, name: str) -> dict:
     return {"name": name, "ok": not why, "why": "; ".join(why), "s": seconds, "views": len(views)}
 
 
-def kernels_left(server: bs.Server, wait_s: float = 15) -> list:
-    """Kernel processes still running under the Voila server (after a grace period)."""
+def kernels_left(server: bs.Server, wait_s: float = 15, keep: int = 0) -> list:
+    """Kernel processes still running under the Voila server (after a grace period), once at
+    most ``keep`` are left (the pre-heated pool of voila_config/voila.py waits by design)."""
     import psutil
 
     t0 = time.monotonic()
     while True:
         kids = [p for p in psutil.Process(server.proc.pid).children(recursive=True)
                 if "ipykernel" in " ".join(p.cmdline())]
-        if not kids or time.monotonic() - t0 > wait_s:
+        if len(kids) <= keep or time.monotonic() - t0 > wait_s:
             return kids
         time.sleep(0.3)
 
@@ -105,5 +106,8 @@ def test_every_app_page_loads_without_hanging(voila):
           + "\n".join(f"  {n}: {v}" for n, v in summary.items()))
     assert not bad, f"{len(bad)} of {len(results)} loads failed or hung:\n" + "\n".join(
         f"{r['name']}: {r['why']} ({r['s']:.1f} s)" for r in bad) + "\n" + voila.log_tail()
-    left = kernels_left(voila)
-    assert not left, f"{len(left)} kernels left running after their pages were closed"
+    pool = re.findall(r"Kernel pool of \S+ is filled with (\d+) kernel", voila.log_path.read_text(errors="replace"))
+    waiting = int(pool[-1]) if pool else 0
+    left = kernels_left(voila, keep=waiting)
+    assert len(left) <= waiting, (f"{len(left) - waiting} kernels left running after their pages were closed "
+                                  f"(besides the {waiting} pre-heated ones waiting for the next page)")

@@ -10,6 +10,8 @@ blitted over the cached chart. The ranked candidates are an HTML table beside th
 
 from __future__ import annotations
 
+import re
+
 import ipywidgets as widgets
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch
@@ -53,17 +55,34 @@ def resolve_trps(selection) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+_CHART_WORDS = {"posterior": "back chart", "lateral": "side chart"}
+_ZONE_WORDS = {"essential": "main zone", "spillover": "occasional zone"}
+
+
+def why_text(w) -> str:
+    """One reason in plain words ("outer thigh, back chart: 80% in the main zone"), not the
+    ids of ``referral.Why`` (notebooks can still print ``c.why`` for the ids)."""
+    place = referral.region_names().get(w.pain, w.pain)
+    return f"{place}, {_CHART_WORDS.get(w.view, w.view)}: {w.fraction:.0%} in the {_ZONE_WORDS.get(w.kind, w.kind)}"
+
+
+def plain_message(msg: str) -> str:
+    """The ranking's note for a student's screen: the app's buttons instead of code arguments."""
+    msg = re.sub(r"look it up with side='(\w+)'", lambda m: f"choose Side: {m.group(1).capitalize()} above", msg)
+    return msg.replace("look it up without view= or on the other chart", "look at the other chart")
+
+
 def candidates_html(cands, source: str) -> str:
     if not cands:
-        return f"<p><b>Candidates</b> ({esc(source)}): {esc(cands.message)}</p>"
+        return f"<p><b>Candidates</b> ({esc(source)}): {esc(plain_message(cands.message))}</p>"
     rows = []
     for i, c in enumerate(cands[:TOP], 1):
-        why = "; ".join(str(w) for w in c.why[:2]) + (" ..." if len(c.why) > 2 else "")
+        why = "; ".join(why_text(w) for w in c.why[:2]) + (" ..." if len(c.why) > 2 else "")
         rows.append([str(i), trp_title(c.trp_id), f"{c.score:.2f}", why])
     out = html_table(["#", "Trigger point", "Score", "Why"], rows,
                      caption=f"Could explain it (top {min(TOP, len(cands))} of {len(cands)}, {source})")
     if cands.message:
-        out += f"<p style='font-size:90%'>{esc(cands.message)}</p>"
+        out += f"<p style='font-size:90%'>{esc(plain_message(cands.message))}</p>"
     return out
 
 

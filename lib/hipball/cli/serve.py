@@ -41,6 +41,8 @@ from pathlib import Path
 STUDENT_APP = "student_app.ipynb"
 LAB_START_PAGE = "00_index.ipynb"
 HOST = "127.0.0.1"
+# JupyterLab settings defaults for the course (overrides.json: no news pop-up over the apps)
+LAB_SETTINGS_DIR = Path(__file__).resolve().parents[1] / "lab_settings"
 TOKEN_ENV = "HIPBALL_TOKEN"
 STOP_TIMEOUT_S = 15
 
@@ -217,7 +219,8 @@ def lab_command(folder: Path, port: int, token: str) -> list[str]:
     auth = [] if token else ["--IdentityProvider.token="]
     return [sys.executable, "-m", "jupyterlab", "--no-browser",
             f"--ServerApp.ip={HOST}", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-            f"--ServerApp.root_dir={folder}", *auth, *_as_root()]
+            f"--ServerApp.root_dir={folder}", f"--LabApp.app_settings_dir={LAB_SETTINGS_DIR}",
+            *auth, *_as_root()]
 
 
 def run_lab(args: argparse.Namespace) -> int:
