@@ -21,6 +21,7 @@ PLATE_SOURCES = [
     "hipball.draw.plates:anatomy_plates",
     "hipball.draw.technique:technique_plates",
     "hipball.draw.plates:referral_figure_plates",
+    "hipball.draw.position:position_plates",
 ]
 METADATA = {
     "svg": {"Date": None, "Creator": "hipball"},

@@ -1,0 +1,129 @@
+"""The position pictures: a person on the ball, posed by hipball.pose from the rolling model."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from shapely.geometry import Polygon
+
+from hipball.draw.position import draw_position, position_plates
+from hipball.pose import BALLS, POSITIONS, ball_radius_cm, lowest_point, measured_roll, pose, sequence
+from hipball.roll import roll_contact
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+@pytest.mark.parametrize("position", POSITIONS)
+def test_pose_roll_and_ball_are_the_rolling_models(position, side):
+    """The body is rolled by the model's angle and the ball touches the hip where
+    roll_contact puts it, tangent to the skin, resting on the floor (or against the wall)."""
+    p = pose(position, side)
+    c = roll_contact(p.roll_deg, None, side)
+    assert measured_roll(p) == pytest.approx(p.roll_deg, abs=0.5)
+    assert p.contact_subject == pytest.approx(c.point_3d, abs=1e-6)
+    r = p.ball_radius_cm
+    assert np.linalg.norm(p.contact_world - p.ball_centre) == pytest.approx(r, abs=1e-6)
+    if p.wall_x is None:
+        assert p.ball_centre[2] == pytest.approx(r, abs=1e-6)  # on the floor
+        assert lowest_point(p) > -1.0  # nothing sinks through the floor
+        assert lowest_point(p) < 2.0  # and the body rests on it
+    else:
+        assert abs(p.wall_x - p.ball_centre[0]) == pytest.approx(r, abs=1e-6)
+
+
+def test_front_corner_picture_reaches_the_front_corner():
+    """The three-quarters picture is drawn at an angle where the model's ball is on the
+    front-corner trigger points (rolling 'well onto the side' is not enough)."""
+    p = pose("front")
+    assert 120 <= p.roll_deg <= 135
+    assert {"gluteus_minimus.anterior", "tensor_fasciae_latae.belly"} <= set(p.trigger_points)
+    assert not {"gluteus_minimus.anterior", "tensor_fasciae_latae.belly"} & set(pose("side").trigger_points)
+
+
+@pytest.mark.parametrize("position", POSITIONS)
+def test_left_is_the_mirror_of_right(position):
+    """Every drawn outline of the left picture is the right one mirrored left to right."""
+    fig, (a, b) = plt.subplots(1, 2)
+    r = draw_position(position, side="right", ax=a)
+    left = draw_position(position, side="left", ax=b)
+    assert set(r.body) == {g.replace("_r_", "_x_").replace("_l_", "_r_").replace("_x_", "_l_") for g in left.body}
+    for g, patch in r.body.items():
+        twin = g.replace("_r_", "_x_").replace("_l_", "_r_").replace("_x_", "_l_")
+        a_r = Polygon(patch.get_xy())
+        a_l = Polygon(left.body[twin].get_xy() * [-1, 1])
+        assert a_r.symmetric_difference(a_l).area < 0.005 * a_r.area, g
+    # and not trivially: the picture is not symmetric itself (head on one side)
+    assert r.body["head"].get_xy()[:, 0].mean() * left.body["head"].get_xy()[:, 0].mean() < 0
+    assert left.ball.center[0] == pytest.approx(-r.ball.center[0])
+    # the rolling model's own left side: the contact point mirrors x
+    assert left.pose.contact_subject[0] == pytest.approx(-r.pose.contact_subject[0])
+
+
+def test_every_ball_at_its_true_relative_size():
+    from hipball.pressure import balls
+
+    fig, ax = plt.subplots()
+    radii = {b: draw_position("side", ball=b, ax=ax).ball.radius for b in BALLS}
+    for b in BALLS:
+        assert radii[b] == pytest.approx(balls()[b].diameter_mm / 20.0)
+    assert radii["baseball"] / radii["golf"] == pytest.approx(73.8 / 42.7, rel=1e-3)
+    # the hip also sits higher on a bigger ball
+    assert pose("back", ball="baseball").contact_world[2] > pose("back", ball="golf").contact_world[2] + 2.5
+
+
+def test_body_proportions_follow_drillis_and_contini():
+    from hipball.bodychart import STATURE_CM
+
+    p = pose("wall")
+    j = p.joints
+    thigh = np.linalg.norm(j["knee_r"] - j["hip_r"])
+    shank = np.linalg.norm(j["ankle_r"] - j["knee_r"])
+    upper_arm = np.linalg.norm(j["elbow_r"] - j["shoulder_r"])
+    assert thigh / STATURE_CM == pytest.approx(0.245, abs=0.002)
+    assert shank / STATURE_CM == pytest.approx(0.246, abs=0.002)
+    assert upper_arm / STATURE_CM == pytest.approx(0.186, abs=0.002)
+
+
+def test_ball_is_painted_visible_and_each_picture_has_a_cue():
+    fig, ax = plt.subplots()
+    for position in POSITIONS:
+        art = draw_position(position, ax=ax)
+        assert art.cue.get_text() and art.title.get_text()
+        assert art.ball.get_gid() == "ball:tennis"
+    assert "120" in draw_position("front", ax=ax).title.get_text()
+    assert any("tingles" in draw_position(n, ax=ax).cue.get_text() for n in POSITIONS)
+
+
+def test_sequence_for_the_setup():
+    assert sequence("right", "wall") == ("wall",)
+    assert sequence("left", "floor")[-1] == "front"
+    with pytest.raises(ValueError, match="setup"):
+        sequence("right", "bed")
+
+
+def test_bad_input_names_the_field():
+    with pytest.raises(ValueError, match="position.*back"):
+        pose("sitting")
+    with pytest.raises(ValueError, match="ball"):
+        ball_radius_cm("football")
+
+
+def _plate(stem: str):
+    """The plate exactly as ``hipball figures`` draws it (screen theme, its own size)."""
+    from hipball.draw.theme import theme
+
+    ((_, size, draw),) = [p for p in position_plates() if p[0] == stem]
+    fig = plt.figure(figsize=size)
+    with theme("screen"):
+        draw(fig)
+    return fig
+
+
+@pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2, savefig_kwargs={"dpi": 60})
+def test_plate_position_front_right():
+    return _plate("position_front_right")
+
+
+@pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2, savefig_kwargs={"dpi": 60})
+def test_plate_position_sequence_left():
+    return _plate("position_sequence_left")
