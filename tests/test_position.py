@@ -95,7 +95,8 @@ def test_ball_is_painted_visible_and_each_picture_has_a_cue():
 
 
 def test_sequence_for_the_setup():
-    assert sequence("right", "wall") == ("wall",)
+    assert sequence("right", "wall")[0] == "wall"
+    assert all(pose(n).wall_x is not None for n in sequence("right", "wall"))
     assert sequence("left", "floor")[-1] == "front"
     with pytest.raises(ValueError, match="setup"):
         sequence("right", "bed")
@@ -127,3 +128,17 @@ def test_plate_position_front_right():
 @pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2, savefig_kwargs={"dpi": 60})
 def test_plate_position_sequence_left():
     return _plate("position_sequence_left")
+
+
+def test_handouts_package_imports_no_matplotlib(repo):
+    """STYLE.md: matplotlib only in draw/ and apps/. The handout pictures live in
+    draw/handout.py; handouts/ only places them (read from each module's imports)."""
+    import ast
+
+    offenders = []
+    for path in sorted((repo / "lib" / "hipball" / "handouts").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] == "matplotlib"]
+    assert offenders == []

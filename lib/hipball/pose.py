@@ -38,7 +38,7 @@ import numpy as np
 from hipball._choices import check_choice, check_range
 
 SIDES = ("right", "left")
-POSITIONS = ("back", "spoke", "half", "side", "front", "wall")
+POSITIONS = ("back", "spoke", "half", "side", "front", "wall", "wall_side", "wall_front")
 BALLS = ("tennis", "racquetball", "lacrosse", "baseball", "golf")
 FRONT_CORNER_ANGLE = 120.0  # the "three-quarters" picture; the rolling model reaches the front corner here
 
@@ -69,15 +69,20 @@ CUES = {
     "side": ("On your side", "Prop yourself on your forearm; the top foot on the floor takes weight off."),
     "front": ("Three-quarters toward face down", "Roll past your side for the front corner. Take the weight "
               "on your forearms. Move the ball if it tingles or shoots down the leg."),
-    "wall": ("Against a wall", "Lean into the ball to press more; step your feet closer to the wall to ease off."),
+    "wall": ("Back to the wall", "Ball between the hip and the wall. Lean in to press more; "
+             "step your feet closer to the wall to ease off."),
+    "wall_side": ("Side to the wall", "Turn slowly; bend your knees a little to roll the ball up and down."),
+    "wall_front": ("Turn further toward the wall", "Past side-on for the front corner. Move the ball "
+                   "if it tingles or shoots down the leg."),
 }
-ANGLES = {"back": 0.0, "spoke": 0.0, "half": 45.0, "side": 90.0, "front": FRONT_CORNER_ANGLE, "wall": 0.0}
+ANGLES = {"back": 0.0, "spoke": 0.0, "half": 45.0, "side": 90.0, "front": FRONT_CORNER_ANGLE, "wall": 0.0,
+          "wall_side": 90.0, "wall_front": FRONT_CORNER_ANGLE}
 # (azimuth, elevation) of the view, degrees: low enough to see the ball under the hip, high
 # enough to see which way the knees and arms go
 CAMERAS = {"back": (0.0, 8.0), "spoke": (0.0, 8.0), "half": (0.0, 18.0), "side": (-20.0, 28.0),
-           "front": (-20.0, 28.0), "wall": (0.0, 0.0)}
+           "front": (-20.0, 28.0), "wall": (0.0, 0.0), "wall_side": (0.0, 0.0), "wall_front": (0.0, 0.0)}
 SUPPORT = {"back": "floor", "spoke": "floor", "half": "floor", "side": "forearm", "front": "forearm",
-           "wall": "standing"}
+           "wall": "standing", "wall_side": "standing", "wall_front": "standing"}
 
 
 def _H(name: str) -> float:
@@ -427,9 +432,9 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
         ra, rf = rad["upper_arm_radius"], rad["forearm_radius"]
         segs = _limb(f"arm_{k}", f"arm_{k}", s, elbow, wrist, (ra[0], (ra[0] + ra[1]) / 2, ra[1]), rf)
         lower = segs[1]
-        if position == "wall":
+        if SUPPORT[position] == "standing":
             hf = wrist - elbow
-        if position not in ("wall", "back", "spoke"):  # a hand on the floor lies flat
+        elif position not in ("back", "spoke"):  # a hand on the floor lies flat
             hf = np.array([hf[0], hf[1], 0.0])
         segs[1] = Segment(lower.name, lower.group, lower.parts + _hand(wrist, hf, hu))
         out += segs
@@ -530,4 +535,5 @@ def lowest_point(p: Pose) -> float:
 def sequence(side: str = "right", setup: str = "floor") -> tuple[str, ...]:
     """The positions to show for a set-up: lying on a surface, or standing at a wall."""
     check_choice("setup", setup, ("floor", "wall"))
-    return ("wall",) if setup == "wall" else ("back", "spoke", "half", "side", "front")
+    check_choice("side", side, SIDES + ("both",))
+    return ("wall", "wall_side", "wall_front") if setup == "wall" else ("back", "spoke", "half", "side", "front")

@@ -57,7 +57,7 @@ def _gca(ax):
 
 
 def title_text(p: Pose) -> str:
-    angle = "" if p.position in ("back", "spoke", "wall") else f" ({p.roll_deg:.0f}\N{DEGREE SIGN})"
+    angle = "" if p.roll_deg == 0 else f" ({p.roll_deg:.0f}\N{DEGREE SIGN})"
     return p.title + angle
 
 

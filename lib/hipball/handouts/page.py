@@ -164,10 +164,9 @@ def _compile(values: dict[str, Any], *, fmt: str, ppi: float | None = None):
     with tempfile.TemporaryDirectory(prefix="hipball-page-") as tmp:
         root = Path(tmp)
         (root / "main.typ").write_bytes(resources.files("hipball.handouts").joinpath(TEMPLATE).read_bytes())
+        data.update(figures.write_page_figures(root, values, trps, size,
+                                               text_width_cm(values["paper"], bool(values["large_print"]))))
         (root / "data.json").write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-        (root / "anatomy.svg").write_text(figures.anatomy_svg(values["side"], trps), encoding="utf-8")
-        (root / "rolling.svg").write_text(figures.rolling_svg(values["side"]), encoding="utf-8")
-        (root / "referral.svg").write_text(figures.referral_svg(values["side"], trps, **size), encoding="utf-8")
         if values["logo"]:
             shutil.copyfile(values["logo"], root / data["logo"])
         out = typst.compile(str(root / "main.typ"), root=str(root), format=fmt, font_paths=fonts(), ppi=ppi)
