@@ -142,3 +142,22 @@ def test_handouts_package_imports_no_matplotlib(repo):
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] == "matplotlib"]
     assert offenders == []
+
+
+def test_roll_explorer_turns_the_person_with_the_slider():
+    """The app's person is the model's pose at the slider's angle, drawn in place (same patches)."""
+    from hipball.apps import RollExplorer
+
+    app = RollExplorer(render="canvas")
+    patches = dict(app.person.body)
+    for angle in (0, 90, 120):
+        app.angle.value = angle
+        assert app.error.value == ""
+        assert measured_roll(app.person.pose) == pytest.approx(angle, abs=0.5)
+        assert app.person.pose.contact_subject == pytest.approx(roll_contact(angle).point_3d)
+    assert app.person.body == patches
+    head_right = app.person.body["head"].get_xy()[:, 0].mean()
+    app.side.value = "left"
+    assert app.person.pose.side == "left"
+    assert app.person.body["head"].get_xy()[:, 0].mean() == pytest.approx(-head_right, abs=0.5)  # mirrored
+    app.close()

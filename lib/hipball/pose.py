@@ -532,6 +532,18 @@ def lowest_point(p: Pose) -> float:
     return min(float(e.centre[2] - np.linalg.norm(e.axes[2])) for s in p.segments for e in s.parts)
 
 
+def position_at(angle_deg: float) -> str:
+    """The lying position whose limbs suit a roll angle (the ranges of hipball.roll.POSITIONS:
+    on the back, half turned, on the side, three-quarters toward face down)."""
+    from hipball.roll import POSITIONS as RANGES
+
+    a = check_range("angle_deg", angle_deg, 0.0, 150.0, " degrees")
+    names = dict(zip((name for _, _, name in RANGES), ("back", "half", "side", "front")))
+    from hipball.roll import position_name
+
+    return names[position_name(a)]
+
+
 def sequence(side: str = "right", setup: str = "floor") -> tuple[str, ...]:
     """The positions to show for a set-up: lying on a surface, or standing at a wall."""
     check_choice("setup", setup, ("floor", "wall"))

@@ -109,6 +109,31 @@ def draw_position(subject: Pose | str = "back", *, side: str = "right", ball: st
     return art
 
 
+def update_position(art: PositionArtists, p: Pose) -> PositionArtists:
+    """Redraw ``art`` in place for another pose of the same kind (e.g. a new roll angle from
+    a slider): outlines, painting order, the ball. Title and cue follow the pose."""
+    shapes = project(p)
+    order = sorted(shapes, key=lambda g: shapes[g][1])
+    for z, g in enumerate(order):
+        if g == "ball":
+            art.ball.set_zorder(10 + z)
+            continue
+        patch = art.body.get(g)
+        if patch is not None:
+            patch.set_xy(shapes[g][0])
+            patch.set_zorder(10 + z)
+    art.ball.center = tuple(to_picture(p, p.ball_centre)[0])
+    art.ball.set_radius(p.ball_radius_cm)
+    for m in art.ball_marks:
+        m.set_visible(False)  # seams follow the first pose only; hidden when the ball moves
+    if art.title is not None:
+        art.title.set_text("\n".join(textwrap.wrap(title_text(p), 40)))
+    if art.cue is not None:
+        art.cue.set_text("\n".join(textwrap.wrap(p.cue, 44)))
+    art.pose = p
+    return art
+
+
 def _extent(shapes, art) -> tuple[tuple[float, float], tuple[float, float]]:
     pts = np.vstack([ring for ring, _ in shapes.values()])
     xs, ys = [pts[:, 0].min(), pts[:, 0].max()], [pts[:, 1].min(), pts[:, 1].max()]
