@@ -161,3 +161,41 @@ def test_roll_explorer_turns_the_person_with_the_slider():
     assert app.person.pose.side == "left"
     assert app.person.body["head"].get_xy()[:, 0].mean() == pytest.approx(-head_right, abs=0.5)  # mirrored
     app.close()
+
+
+@pytest.mark.parametrize("side", ["right", "left", "both"])
+def test_handout_spot_views_show_every_spot_in_its_view(side):
+    """Each of the client's spots is marked, in the view where the rolling model
+    reaches it (front corner past 105 degrees), and lies inside that panel's crop."""
+    from matplotlib.figure import Figure
+
+    from hipball.draw.handout import draw_spot_views
+    from hipball.referral import trp_ids
+
+    trps = tuple(trp_ids())
+    views = draw_spot_views(Figure(), side, trps)
+    marks = {k: (view, m) for view, (ax, ms) in views.items() for k, m in ms.items()}
+    assert {t.split(":")[0] for t in marks} == set(trps)  # none dropped
+    if side != "both":
+        assert len(marks) == len(trps)  # each in one view only
+    assert marks.get("tensor_fasciae_latae.belly", (None,))[0] in ("anterolateral", None)
+    for view, (ax, ms) in views.items():
+        (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+        for k, m in ms.items():
+            x, y = m.get_xydata()[0]
+            assert x0 <= x <= x1 and y0 <= y <= y1, (view, k)
+    front = views["anterolateral"][1]
+    assert any(k.startswith("gluteus_minimus.anterior") for k in front)
+
+
+def test_handout_positions_follow_the_setup():
+    from matplotlib.figure import Figure
+
+    from hipball.draw.handout import setup_of
+    from hipball.draw.position import draw_sequence
+
+    arts = draw_sequence(Figure(), "left", "racquetball", setup_of("wall"))
+    assert [a.pose.position for a in arts][0] == "wall" and all(a.pose.wall_x is not None for a in arts)
+    assert {a.pose.ball for a in arts} == {"racquetball"} and {a.pose.side for a in arts} == {"left"}
+    lying = draw_sequence(Figure(), "right", "baseball", setup_of("hardwood"))
+    assert [a.pose.position for a in lying] == ["back", "spoke", "half", "side", "front"]

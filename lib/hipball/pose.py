@@ -65,10 +65,10 @@ ESTIMATES = {
 CUES = {
     "back": ("On your back", "Knees bent, feet flat. Lift your hips a little to press less."),
     "spoke": ("Roll out along a spoke", "Push gently with your feet: out along one line, slowly back."),
-    "half": ("Half turned", "Lean toward the ball side. Your hands on the floor take some weight."),
+    "half": ("Half turned", "Knees bent, dropped toward the ball side. Push with your feet to press less."),
     "side": ("On your side", "Prop yourself on your forearm; the top foot on the floor takes weight off."),
-    "front": ("Three-quarters toward face down", "Roll past your side for the front corner. Take the weight "
-              "on your forearms. Move the ball if it tingles or shoots down the leg."),
+    "front": ("Three-quarters toward face down", "Past your side, for the front corner. Forearms take the "
+              "weight. Move the ball if it tingles or shoots down the leg."),
     "wall": ("Back to the wall", "Ball between the hip and the wall. Lean in to press more; "
              "step your feet closer to the wall to ease off."),
     "wall_side": ("Side to the wall", "Turn slowly; bend your knees a little to roll the ball up and down."),
@@ -332,7 +332,6 @@ def _pose_right(position: str, ball: str, angle: float) -> Pose:
         t = P @ (t0 - ball_c) + ball_c  # about the ball's centre
         return R, t
 
-    torso = [parts[k] for k in ("buttock_r", "buttock_l", "waist", "chest", "shoulders")]
     if support == "floor":  # tilt head-down until the upper back rests on the floor
         rest = [parts["chest"], parts["shoulders"], sphere(joints["shoulder_r"], ESTIMATES["upper_arm_radius"][0])]
         phi = _support_pitch(lambda a: -_lowest(rest, *placed(a)), -20.0, 30.0)
@@ -350,6 +349,7 @@ def _pose_right(position: str, ball: str, angle: float) -> Pose:
         ball_c = R @ p + r * (R @ n) + t
     W = {k: R @ v + t for k, v in joints.items()}
     W["_t"] = t
+    W["_wall"] = np.array([ball_c[0] + r, 0.0, 0.0])
     segs = [Segment("pelvis", "torso", tuple(parts[k] for k in ("buttock_r", "buttock_l", "waist"))),
             Segment("chest", "torso", tuple(parts[k] for k in ("waist", "chest", "shoulders")))]
     segs = [Segment(s.name, s.group, tuple(e.moved(R, t) for e in s.parts)) for s in segs]
@@ -369,6 +369,7 @@ def _pose_right(position: str, ball: str, angle: float) -> Pose:
     segs.append(Segment("head", "head", tuple(hd[2:])))
     segs += _limbs(position, angle, R, W)
     W.pop("_t")
+    W.pop("_wall")
     title, cue = CUES[position]
     wall_x = float(ball_c[0] + r) if support == "standing" else None
     cam = Camera(*CAMERAS[position])
@@ -398,8 +399,8 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
     elif position == "half":
         legs["r"] = (at(hr, -44, 14, ank), front + 0.3 * up, (-X, up))
         legs["l"] = (at(hl, -42, 14, ank), front + 0.3 * up, (-X, up))
-        arms["r"] = (at(sr, -48, 12, 2.6), Y - up * 0.3, (-X, up))
-        arms["l"] = (at(sl, -22, 40, 2.6), -X + up * 0.4, (-X + Y, up))
+        arms["r"] = (at(sr, 16, 24, 2.6), Y + X * 0.3, (X + Y, up))  # forearm on the floor by the head
+        arms["l"] = (hl + np.array([6.0, 6.0, 9.0]), up - X * 0.3, (-X, up))  # hand resting on the top hip
     elif position == "side":
         legs["r"] = (at(hr, -78, 4, 5.5), front, (front, head_dir))
         legs["l"] = (at(hl, -34, 34, ank), front + 0.4 * up, (-X, up))
@@ -415,6 +416,8 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
             legs[k] = (np.array([h[0] - 14.0, h[1], ank]), -X, (-X, up))
         for k, s, o in (("r", sr, 1), ("l", sl, -1)):
             arms[k] = (at(s, -3, 3 * o, s[2] - 56.0), X, (-up, -X))
+        if angle >= 60:  # turned to the wall: the ball-side hand on the wall, clear of the ball
+            arms["r"] = (np.array([W["_wall"][0] - 2.8, sr[1] + 12.0, sr[2] + 4.0]), -up - X, (up, X))
     rad = ESTIMATES
     for k, h in (("r", hr), ("l", hl)):
         target, pole, (ff, fu) = legs[k]
@@ -432,9 +435,9 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
         ra, rf = rad["upper_arm_radius"], rad["forearm_radius"]
         segs = _limb(f"arm_{k}", f"arm_{k}", s, elbow, wrist, (ra[0], (ra[0] + ra[1]) / 2, ra[1]), rf)
         lower = segs[1]
-        if SUPPORT[position] == "standing":
+        if SUPPORT[position] == "standing" and not (k == "r" and angle >= 60):  # hanging: along the forearm
             hf = wrist - elbow
-        elif position not in ("back", "spoke"):  # a hand on the floor lies flat
+        elif SUPPORT[position] != "standing" and position not in ("back", "spoke"):  # a hand on the floor lies flat
             hf = np.array([hf[0], hf[1], 0.0])
         segs[1] = Segment(lower.name, lower.group, lower.parts + _hand(wrist, hf, hu))
         out += segs

@@ -194,6 +194,8 @@ def positions_svg(side: str, ball: str, setup: str = "floor", width_cm: float = 
 
     s = "right" if side == "both" else side
     n = len(sequence(s, setup))
+    if side == "both":  # room for the note above the pictures
+        height_cm += 1.5 * font_pt * PT_CM
     fig = _figure(width_cm * CM, height_cm * CM)
     with _theme():
         note = 1.5 * font_pt / 72 / (height_cm * CM) if side == "both" else 0.0
@@ -259,35 +261,52 @@ def _views_for(side: str) -> list[tuple[str, str]]:
     return [("posterior", s), ("lateral", s), ("anterolateral", s)]
 
 
-@lru_cache(maxsize=64)
-def spokes_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 8.6, height_cm: float = 6.2,
-               font_pt: float = 7.5) -> str:
-    """A simple spoke picture: the hip from behind, from the side and at the front corner, the
-    spokes large and red from the hub over the hip, and the client's spots (X) each in the view
-    where it can be seen. No anatomy, no Latin: the words are under the picture on the page."""
-    from matplotlib.lines import Line2D
-
+def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rect=(0.0, 0.0, 1.0, 1.0)) -> dict:
+    """The hip from behind, from the side and at the front corner on a body outline, the
+    spokes large and red from the hub, and the client's spots (X) each in the view where it is
+    reached (``spot_view``); a view's crop grows to take in every spot it shows. Returns
+    {view: (axes, {trp_id: marker, ...})}."""
     from hipball.referral import trigger_point_xy
     from hipball.spokes import spoke_pattern
 
+    x0, y0, w, h = rect
+    out = {}
+    for i, (view, s) in enumerate(_views_for(side)):
+        ax = fig.add_axes((x0 + i * w / 3, y0, w / 3, h))
+        both = view == "posterior" and side == "both"
+        sides = ("left", "right") if both else (s,)
+        spots = {(t, ss): trigger_point_xy(t, view, ss) for t in trigger_points for ss in sides
+                 if spot_view(t, ss) == view}
+        (cx0, cx1), (cy0, cy1) = (_CROP if both else _CLOSE)[view]
+        ys = [xy[1] for xy in spots.values()]
+        crop = dict(_CLOSE)
+        crop[view] = ((cx0, cx1), (min([cy0, *(y - 4 for y in ys)]), max([cy1, *(y + 4 for y in ys)])))
+        _outline(ax, view, s, crop=crop, fill=SKIN_FACE)
+        if view != "anterolateral":
+            for ss in sides:
+                _plain_spokes(ax, spoke_pattern(side=ss, view=view, length_cm=SPOKE_LENGTH_CM), font_pt)
+        marks = {}
+        for (t, ss), xy in spots.items():
+            (m,) = ax.plot(*xy, "X", ms=font_pt * 1.05, mfc="black", mec="white", mew=0.8, zorder=40)
+            m.set_gid(f"spot:{t}:{ss}")
+            marks[t if len(sides) == 1 else f"{t}:{ss}"] = m
+        out[view] = (ax, marks)
+    return out
+
+
+@lru_cache(maxsize=64)
+def spokes_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 8.6, height_cm: float = 6.2,
+               font_pt: float = 7.5) -> str:
+    """The spoke picture of page 1 (``draw_spot_views``) at its printed size, a view name over
+    each panel and a two-line key under them. No anatomy, no Latin."""
+    from matplotlib.lines import Line2D
+
     fig = _figure(width_cm * CM, height_cm * CM)
-    views = _views_for(side)
     title_h = 1.7 * font_pt / 72 / (height_cm * CM)
     key_h = 3.2 * font_pt / 72 / (height_cm * CM)
     with _theme():
-        for i, (view, s) in enumerate(views):
-            ax = fig.add_axes((i / 3, key_h, 1 / 3, 1 - title_h - key_h))
-            both = view == "posterior" and side == "both"
-            _outline(ax, view, s, crop=_CROP if both else _CLOSE, fill=SKIN_FACE)
-            sides = ("left", "right") if both else (s,)
-            if view != "anterolateral":
-                for ss in sides:
-                    _plain_spokes(ax, spoke_pattern(side=ss, view=view, length_cm=SPOKE_LENGTH_CM), font_pt)
-            for t in trigger_points:
-                if spot_view(t, s) != view:
-                    continue
-                xy = trigger_point_xy(t, view, s)
-                ax.plot(*xy, "X", ms=font_pt * 1.05, mfc="black", mec="white", mew=0.8, zorder=40)
+        views = draw_spot_views(fig, side, trigger_points, font_pt=font_pt, rect=(0.0, key_h, 1.0, 1 - title_h - key_h))
+        for i, view in enumerate(views):
             fig.text((i + 0.5) / 3, 1.0, VIEW_WORDS[view], ha="center", va="top", fontsize=font_pt,
                      fontweight="bold")
         handles = [Line2D([], [], color="#D0021B", lw=2.4, label="roll out along each line, and back"),
