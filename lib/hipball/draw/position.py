@@ -254,13 +254,27 @@ def position_plates():
         yield f"position_sequence_{side}", (16.0, 4.6), seq
 
     def balls(fig):
+        from matplotlib.patches import Circle as Disc
+
+        from hipball.pose import ball_radius_cm
+
         n = len(BALLS)
-        for i, b in enumerate(BALLS):
-            ax = fig.add_axes((i / n, 0.05, 1 / n, 0.8))
-            art = draw_position("side", side="right", ball=b, ax=ax, title=False, cue=False)
-            bx, by = art.ball.center
-            ax.set_xlim(bx - 55, bx + 55)
-            ax.set_ylim(by - 14, by + 40)
-            ax.text(0.5, 0.98, b.capitalize(), transform=ax.transAxes, ha="center", va="top", fontweight="bold")
-        fig.suptitle("The same hip on each ball (true relative sizes)", fontweight="bold")
-    yield "position_balls", (14.0, 3.4), balls
+        for i, b in enumerate(BALLS):  # the person on each ball, one scale for all
+            ax = fig.add_axes((i / n, 0.42, 1 / n, 0.42))
+            draw_position("back", side="right", ball=b, ax=ax, title=False, cue=False, lw=1.1,
+                          limits=((-75.0, 95.0), (-12.0, 62.0)))
+            ax.text(0.5, 1.02, b.capitalize(), transform=ax.transAxes, ha="center", va="bottom", fontweight="bold")
+        ax = fig.add_axes((0.05, 0.02, 0.9, 0.3))  # the balls themselves, side by side at true size
+        x = 0.0
+        for b in BALLS:
+            r = ball_radius_cm(b)
+            x += r
+            ax.add_patch(Disc((x, r), r, fc=BALL_STYLE[b]["fc"], ec=palette.INK, lw=1.2))
+            ax.text(x, -0.5, f"{b}\n{2 * r * 10:.0f} mm", ha="center", va="top", fontsize="small")
+            x += r + 2.5
+        ax.set_xlim(-1, x)
+        ax.set_ylim(-3.5, 8.5)
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        fig.suptitle("The same hip on each ball, and the balls at their true relative sizes", fontweight="bold")
+    yield "position_balls", (14.0, 5.6), balls
