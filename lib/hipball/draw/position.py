@@ -64,10 +64,12 @@ def title_text(p: Pose) -> str:
 def draw_position(subject: Pose | str = "back", *, side: str = "right", ball: str = "tennis",
                   ax: Axes | None = None, title: bool = True, cue: bool = True, wrap: int = 34,
                   lw: float = 1.5, color: str = palette.INK, fontsize: float | None = None,
-                  limits: tuple[tuple[float, float], tuple[float, float]] | None = None) -> PositionArtists:
+                  limits: tuple[tuple[float, float], tuple[float, float]] | None = None,
+                  pointer: bool = False) -> PositionArtists:
     """One step of the routine: ``subject`` is a ``hipball.pose.Pose`` or a position name
     (``hipball.pose.POSITIONS``, then ``side`` and ``ball`` choose the pose). ``limits``
-    ((x0, x1), (y0, y1)) in picture cm fixes the view (to give a sequence one scale)."""
+    ((x0, x1), (y0, y1)) in picture cm fixes the view (to give a sequence one scale).
+    ``pointer``: a short red arrow to the ball (at print size a true-size ball is small)."""
     ax = _gca(ax)
     p = pose(subject, side, ball) if isinstance(subject, str) else subject
     art = PositionArtists(pose=p)
@@ -91,6 +93,14 @@ def draw_position(subject: Pose | str = "back", *, side: str = "right", ball: st
     art.floor, art.wall = _ground(ax, p, color, lw)
     if p.position == "spoke":
         art.arrows = _spoke_arrows(ax, p, color)
+    if pointer:
+        wall_left = p.wall_x is not None and p.wall_x < p.ball_centre[0]
+        xytext = (14, -10) if wall_left else ((-14, -10) if p.wall_x is not None else (-17, -3))  # open side
+        tip = ax.annotate("", xy=(bx, by), xytext=xytext, textcoords="offset points",
+                          arrowprops=dict(arrowstyle="-|>,head_length=0.5,head_width=0.28", color=palette.SPOKE_RED,
+                                          lw=1.3, shrinkA=0, shrinkB=2.5), zorder=60)
+        tip.set_gid("ball-pointer")
+        art.arrows.append(tip)
     xs, ys = _extent(shapes, art)
     if limits is None:
         limits = ((xs[0] - 4, xs[1] + 4), (ys[0] - 3, ys[1] + 4))
@@ -208,14 +218,15 @@ def _spoke_arrows(ax, p: Pose, color) -> list:
     bx, _ = to_picture(p, p.ball_centre)[0]
     near, _ = _floor_v(p)
     y = near - 3.0
-    arrow = FancyArrowPatch((bx - 22, y), (bx + 22, y), arrowstyle="<|-|>,head_length=6,head_width=3.5",
-                            mutation_scale=1.0, color=palette.SPOKE_RED, lw=2.2, zorder=40)
+    arrow = FancyArrowPatch((bx - 38, y), (bx + 38, y), arrowstyle="<|-|>,head_length=5,head_width=2.8",
+                            mutation_scale=1.0, color=palette.SPOKE_RED, lw=1.6, zorder=40)
     ax.add_patch(arrow)
     return [arrow]
 
 
 def draw_sequence(fig, side: str = "right", ball: str = "tennis", setup: str = "floor", *, rect=(0, 0, 1, 1),
-                  numbers: bool = True, wrap: int = 30, fontsize: float | None = None) -> list[PositionArtists]:
+                  numbers: bool = True, wrap: int = 30, fontsize: float | None = None,
+                  pointer: bool = True) -> list[PositionArtists]:
     """The routine's pictures in a row (``hipball.pose.sequence``: lying on a surface, or
     standing at a wall), one scale for all, each with its title and cue, numbered."""
     names = sequence(side, setup)
@@ -229,7 +240,7 @@ def draw_sequence(fig, side: str = "right", ball: str = "tennis", setup: str = "
         (lx0, lx1), ly = limits
         pts = np.vstack([r for r, _ in project(p).values()])
         cx = (pts[:, 0].min() + pts[:, 0].max()) / 2
-        art = draw_position(p, ax=ax, wrap=wrap, fontsize=fontsize, limits=((cx + lx0, cx + lx1), (ly[0] + _floor_v(p)[0], ly[1] + _floor_v(p)[0])))
+        art = draw_position(p, ax=ax, wrap=wrap, fontsize=fontsize, pointer=pointer, limits=((cx + lx0, cx + lx1), (ly[0] + _floor_v(p)[0], ly[1] + _floor_v(p)[0])))
         if numbers and n > 1:
             art.title.set_text("\n".join(textwrap.wrap(f"{i + 1}. {title_text(p)}", max(wrap - 4, 16))))
         arts.append(art)
