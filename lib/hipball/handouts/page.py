@@ -12,14 +12,15 @@ Client text stays literal: all of it travels in ``data.json``, which the templat
 
 Determinism: ``date: none`` in the template, fonts only from files shipped with pinned
 packages (matplotlib's DejaVu, Typst's embedded fonts; no system fonts) plus the folders in
-HIPBALL_FONT_DIR, figures from ``figures`` with a fixed SVG hash salt and no date. The same
+HIPBALL_FONT_DIR, figures from ``figures`` (their file names arrive in the data as fig_*) with a
+fixed SVG hash salt and no date. The same
 parameters (and fonts) give the same bytes. Client text is checked against those fonts before
 anything is rendered (``glyphs``), so it never prints as empty boxes.
 
-Pages: normal print is two pages (routine, pictures, dose, ball, aftercare | red flags,
-referral map, notes, log, sources). Large print (text x1.35, narrower margins) is three: the
-routine with the plate (1.35x) and the rolling picture scaled up | dose, ball, aftercare,
-referral map | red flags, notes, log, sources. Long notes can still add a page (in the worst
+Pages: normal print is two pages (the position pictures, routine, spots and spokes, dose,
+ball, aftercare | red flags, referral map beside the outline for marking spots, notes, log,
+sources). Large print (text x1.35, narrower margins) is three: positions, routine, spots and
+spokes | dose, ball, aftercare, referral map | red flags, spots outline, notes, log, sources. Long notes can still add a page (in the worst
 case about 480 characters of notes fit on Letter, 270 in large print).
 """
 
@@ -121,10 +122,6 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "therapist": v["therapist"],
         "logo": "logo" + Path(v["logo"]).suffix.lower() if v["logo"] else "",
         "steps": content.routine_steps(v["side"], dose),
-        "fig_anatomy": "anatomy.svg",
-        "anatomy_caption": "Back view. Spokes run out from the hub over the hip; "
-                           "dots mark your trigger points.",
-        "fig_rolling": "rolling.svg",
         "rolling_caption": "The most common mistake is not rolling far enough onto the side: the spots "
                            "in front of the bony point of the hip are only reached there.",
         "dose_title": "Your dose",
@@ -133,7 +130,6 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "dose_side": ("Both hips, one at a time" if v["side"] == "both" else f"Your {side_word}")
                      + f" \u00b7 {v['level']}",
         "ball_advice": content.ball_advice(v["ball"], v["surface"]),
-        "fig_referral": "referral.svg",
         "referral_caption": "A trigger point can send pain to a place some distance away. Solid areas: "
                             "felt by nearly everyone with that spot; dotted areas: by some.",
         "trigger_points": [content.trigger_point_label(t) for t in trps],
