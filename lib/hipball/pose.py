@@ -293,10 +293,12 @@ def pose(position: str = "back", side: str = "right", ball: str = "tennis", *, a
     check_choice("side", side, SIDES)
     check_choice("ball", ball, BALLS)
     angle = ANGLES[position] if angle_deg is None else check_range("angle_deg", angle_deg, 0.0, 150.0, " degrees")
-    right = _pose_right(position, ball, float(angle))
-    if side == "right":
-        return right
-    return _mirror(right)
+    return _pose_right(position, ball, float(angle)) if side == "right" else _pose_left(position, ball, float(angle))
+
+
+@lru_cache(maxsize=64)
+def _pose_left(position: str, ball: str, angle: float) -> Pose:
+    return _mirror(_pose_right(position, ball, angle))
 
 
 def ball_radius_cm(ball: str) -> float:
@@ -497,13 +499,27 @@ def _ellipse_outline(e: Ellipsoid, right, upv, k: int = 72) -> np.ndarray:
     return c + circle @ V.T
 
 
+_PROJECTED: dict = {}  # id(pose), camera -> (pose, outlines): a drawing projects a pose several times
+
+
 def project(p: Pose, camera: Camera | None = None) -> dict[str, tuple[np.ndarray, float]]:
     """Per group (torso, head, leg_r_upper, ..., ball): its outline in picture coordinates
     (cm; an (N, 2) ring) and its depth (larger = nearer the viewer), for painting far to near."""
+    cam = camera or p.camera
+    hit = _PROJECTED.get((id(p), cam))
+    if hit is not None and hit[0] is p:
+        return hit[1]
+    out = _project(p, cam)
+    if len(_PROJECTED) > 256:
+        _PROJECTED.clear()
+    _PROJECTED[(id(p), cam)] = (p, out)
+    return out
+
+
+def _project(p: Pose, cam: Camera) -> dict[str, tuple[np.ndarray, float]]:
     from shapely.geometry import MultiPoint, Polygon
     from shapely.ops import unary_union
 
-    cam = camera or p.camera
     right, upv, view = cam.basis()
     groups: dict[str, list] = {}
     depth: dict[str, list] = {}

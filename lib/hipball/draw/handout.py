@@ -222,6 +222,7 @@ OUTLINE_EDGE = "#444444"
 SKIN_FACE = "#F6EBE2"
 
 
+@lru_cache(maxsize=256)
 def spot_view(trp_id: str, side: str = "right") -> str:
     """The view in which a client sees (and reaches) a spot: by the roll angle that reaches
     it (hipball.roll): on the back, from behind; up to a side-lying roll, from the side; past
