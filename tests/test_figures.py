@@ -85,6 +85,9 @@ EXPECTED_PLATES = {
     "ball_surface_chart_70kg",
     "bodychart_posterior", "bodychart_lateral",
     *(f"referral_{muscle}_{view}" for muscle in MUSCLES for view in ("posterior", "lateral")),
+    *(f"position_{name}_{side}" for name in ("back", "spoke", "half", "side", "front", "wall", "wall_side",
+                                             "wall_front") for side in ("right", "left")),
+    "position_sequence_right", "position_sequence_left", "position_balls",
 }
 
 

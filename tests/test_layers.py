@@ -37,11 +37,7 @@ CLI_NAMES = {"cli", "__main__", "launch", "referral_cli", "voila_config"}
 
 # Known violations being fixed on another branch: (module, imported name) -> why, since when.
 # A stale entry fails the test too, so the list only shrinks.
-ALLOWED = {
-    ("hipball.handouts.figures", "matplotlib"):
-        "2026-12-01: handout page figures move to hipball.draw.handout (issue 13, section 1, "
-        "branch 'pose'); the lead removes this entry when merging that move",
-}
+ALLOWED: dict[tuple[str, str], str] = {}  # (module, import) -> dated reason; empty: no exceptions
 
 
 def layer_of(module: str) -> str | None:

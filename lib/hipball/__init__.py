@@ -41,6 +41,8 @@ _EXPORTS = {
     "draw_referral": "hipball.draw.referral",
     "draw_body_chart": "hipball.draw.referral",
     "referral_plates": "hipball.draw.referral",
+    "draw_position": "hipball.draw.position",
+    "draw_sequence": "hipball.draw.position",
 }
 
 

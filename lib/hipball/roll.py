@@ -28,8 +28,8 @@ Model, in full (a teaching model, not a measurement):
   when it lies inside the pressure cone under the contact: at most ``DEEP_DEPTH_CM`` under the
   skin and no farther from the contact's axis (across the slice and in height, the height
   difference being the trigger point's own) than ``CONTACT_RADIUS_CM + PRESSURE_SPREAD *
-  depth``. Pressure under a ball spreads with depth (the 1:1 load-spread rule of thumb; a
-  teaching simplification of the stress bulb under a round contact), which is why lying on
+  depth``. Pressure under a ball spreads with depth (a teaching simplification of the stress
+  bulb under a round contact; see PRESSURE_SPREAD for the rate chosen), which is why lying on
   the side, with the ball over the side of the hip, presses the deep gluteus minimus points
   under gluteus medius. The panel's text and its red marks both come from this one test.
 
@@ -59,7 +59,15 @@ SUPERFICIAL_DEPTH_CM = 2.5
 DEEP_DEPTH_CM = 5.5
 REACH_CM = 3.0
 CONTACT_RADIUS_CM = 2.0  # a ball of 3.3 cm radius pressed about 0.7 cm into the skin
-PRESSURE_SPREAD = 1.0  # the cone widens 1 cm per cm of depth
+# The cone widens 0.6 cm per cm of depth. A teaching parameter, not a measurement: the 1:1
+# load-spread rule of thumb (1.0) let the ball over the trochanter (on your side, 90 degrees)
+# reach the anterior gluteus minimus point in front of the bone, which contradicts both the
+# routine's key cue (the front-corner points need about three-quarters of a turn, 120 to 135
+# degrees) and the bone under the ball carrying the load there. 0.6 keeps what the clinic says:
+# side-lying presses the posterior gluteus minimus (and lateral piriformis) points; the front
+# corner (TFL, anterior gluteus minimus) is reached at 120 degrees. tests/test_technique.py and
+# tests/test_position.py hold both facts.
+PRESSURE_SPREAD = 0.6
 TRP_HEIGHT_TOL_CM = 5.0
 SWEEP_STEP_DEG = 0.5
 POSITIONS = (  # roll angle ranges and their names, as the handouts and apps word them

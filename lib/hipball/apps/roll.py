@@ -8,17 +8,23 @@ moves one marker on the plate; only those artists are redrawn (blitted) over the
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import ipywidgets as widgets
+import numpy as np
 
 from hipball import referral
 from hipball._choices import check_choice, check_range
 from hipball.apps.base import App, esc
 from hipball.atlas import SIDES, load_atlas
 from hipball.draw.anatomy import draw_hip
+from hipball.draw.position import draw_position, update_position
 from hipball.draw.technique import draw_roll_path, draw_roll_section, update_roll_section
+from hipball.pose import Camera, pose, position_at, project
 from hipball.roll import ANGLE_RANGE, angle_to_reach, roll_contact, trigger_points_3d
 
 BALL_YELLOW = "#F2D94E"
+APP_CAMERA = Camera(0.0, 15.0)
 CREDIT = ("Geometry: MyoLeg (myo-sim, Apache-2.0) from Rajagopal et al. 2016, with documented corrections. "
           "Cross-section: a teaching model (an ellipse with muscle sectors), not a scan.")
 
@@ -28,7 +34,7 @@ class RollExplorer(App):
     cross-section shows the ball under the hip, the plate where it touches, the text what is
     under it. Pick a trigger point and press "Roll to reach it"."""
 
-    figsize = (9.2, 5.0)
+    figsize = (9.2, 6.4)
 
     def __init__(self, angle_deg: float = 45, side: str = "right", *, render: str = "auto",
                  figsize: tuple[float, float] | None = None):
@@ -52,12 +58,14 @@ class RollExplorer(App):
         self.observe(self.side, self.refresh)
         self.on_click(self.reach, self.roll_to_target)
         self.ax_plate = self.fig.add_axes((0.0, 0.04, 0.46, 0.83))
-        self.ax_section = self.fig.add_axes((0.5, 0.14, 0.48, 0.76))
+        self.ax_section = self.fig.add_axes((0.5, 0.42, 0.48, 0.5))
+        self.ax_pose = self.fig.add_axes((0.5, 0.04, 0.48, 0.3))  # the person on the ball (hipball.pose)
         self.plates: dict = {}
         self.sections: dict = {}
         (self.marker,) = self.ax_plate.plot([], [], "o", ms=15, mfc=BALL_YELLOW, mec="black", mew=1.6, zorder=40)
         self.marker.set_gid("contact")
         self.dynamic = [self.marker]
+        self.person = self._person(s["side"], s["angle"])
         self._side(s["side"])
 
     def layout(self) -> widgets.Widget:
@@ -66,6 +74,23 @@ class RollExplorer(App):
 
     def static_key(self) -> tuple:
         return (self.side.value,)
+
+    @staticmethod
+    def _pose(side: str, angle: float):
+        """One camera for every angle, so the person turns smoothly as the slider moves."""
+        return replace(pose(position_at(angle), side, angle_deg=angle), camera=APP_CAMERA)
+
+    def _person(self, side: str, angle: float):
+        """The person on the ball, drawn once; the slider moves it with update_position."""
+        art = draw_position(self._pose(side, angle), ax=self.ax_pose, title=False, cue=False, lw=1.1)
+        pts = np.vstack([ring for a in (0, 60, 90, 150) for sd in SIDES
+                         for ring, _ in project(self._pose(sd, a)).values()])
+        self.ax_pose.set_xlim(pts[:, 0].min() - 3, pts[:, 0].max() + 3)
+        self.ax_pose.set_ylim(pts[:, 1].min() - 6, pts[:, 1].max() + 3)
+        self.add_dynamic([*art.body.values(), art.ball])
+        for m in art.ball_marks:
+            m.set_visible(False)
+        return art
 
     @staticmethod
     def _targets(side: str) -> list[tuple[str, str]]:
@@ -127,6 +152,7 @@ class RollExplorer(App):
         update_roll_section(sec, angle)
         c = roll_contact(angle, sec.height_cm, side)
         self.marker.set_data([c.plates["lateral"][0]], [c.plates["lateral"][1]])
+        update_position(self.person, self._pose(side, angle))
         self.under.value = self.under_html(c)
 
     @staticmethod

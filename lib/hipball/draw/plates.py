@@ -1,8 +1,9 @@
 """``hipball figures``: write every plate to figures/ as SVG, PDF and 300 dpi PNG.
 
-Output is deterministic (same bytes on every run): no dates in the PDF/PNG metadata, a fixed
-SVG hash salt, and figures drawn from the shipped atlas only. Other parts of hipball add their
-plates through ``PLATE_SOURCES`` (module path -> function yielding (stem, draw(fig))).
+Output is deterministic (same bytes on every run): ``hipball.draw.export`` writes every file
+(no dates in the metadata, a fixed SVG hash salt; the handouts' pictures use it too), and
+figures are drawn from the shipped atlas only. Other parts of hipball add their plates through
+``PLATE_SOURCES`` (module path -> function yielding (stem, figsize, draw(fig))).
 """
 
 from __future__ import annotations
@@ -14,18 +15,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 FORMATS = ("svg", "pdf", "png")
-PNG_DPI = 300
 # every module listed here provides plates() -> iterator of (stem, figsize, draw(fig))
 PLATE_SOURCES = [
     "hipball.draw.plates:anatomy_plates",
     "hipball.draw.technique:technique_plates",
     "hipball.draw.plates:referral_figure_plates",
+    "hipball.draw.position:position_plates",
 ]
-METADATA = {
-    "svg": {"Date": None, "Creator": "hipball"},
-    "pdf": {"CreationDate": None, "ModDate": None, "Creator": "hipball", "Producer": "hipball"},
-    "png": {"Software": "hipball"},
-}
 
 
 def anatomy_plates() -> Iterator[tuple[str, tuple[float, float], Callable]]:
@@ -85,8 +81,9 @@ def _atomic_save(fig, path: Path, fmt: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".{fmt}")
     os.close(fd)
     try:
-        kw = {"dpi": PNG_DPI} if fmt == "png" else {}
-        fig.savefig(tmp, format=fmt, metadata=METADATA[fmt], **kw)
+        from hipball.draw.export import save
+
+        save(fig, tmp, fmt)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     finally:

@@ -21,16 +21,18 @@ clinic, notes or a file path.
 
 Determinism: ``date: none`` in the template, fonts only from files shipped with pinned
 packages (matplotlib's DejaVu, Typst's embedded fonts; no system fonts) plus the folders in
-HIPBALL_FONT_DIR, figures from ``figures`` with a fixed SVG hash salt and no date. The same
+HIPBALL_FONT_DIR, figures from ``figures`` (their file names arrive in the data as fig_*) with a
+fixed SVG hash salt and no date. The same
 parameters (and fonts) give the same bytes. Client text is checked against those fonts before
 anything is rendered (``glyphs``), so it never prints as empty boxes.
 
-Pages (``PAGES``): normal print is three: how (routine, pictures, dose) | safety and set-up
-(red flags and spots to keep the ball off, ball and surface with the gentlest-to-firmest ladder,
-aftercare, what the research shows) | notes and contact, referral map, log, sources. Large
-print (text x1.35, narrower margins) is four: routine and pictures | dose, ball and ladder,
-aftercare | red flags, research, notes | referral map, log, sources. Notes near the length limit
-(``params.MAX_NOTES``) can add one page in large print.
+Pages (``PAGES``): normal print is three: how (the position pictures, the routine beside the
+spots and spokes, the dose) | safety and set-up (red flags and spots to keep the ball off, ball
+and surface with the gentlest-to-firmest ladder, aftercare, what the research shows) | notes and
+contact, the referral map beside the outline for marking spots, log, sources. Large print (text
+x1.35, narrower margins) is four: positions, routine, spots and spokes | dose, ball and ladder,
+aftercare | red flags, research, spots outline, notes | referral map, log, sources. Notes near
+the length limit (``params.MAX_NOTES``) can add one page in large print.
 """
 
 from __future__ import annotations
@@ -132,10 +134,6 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "therapist": v["therapist"],
         "logo": logo.print_name(v["logo"]) if v["logo"] else "",
         "steps": content.routine_steps(v["side"], dose, v["surface"]),
-        "fig_anatomy": "anatomy.svg",
-        "anatomy_caption": "Back view. Spokes run out from the hub over the hip; "
-                           "dots mark your trigger points.",
-        "fig_rolling": "rolling.svg",
         "rolling_caption": content.rolling_caption(v["surface"]),
         "dose_title": "Your dose",
         "dose_rows": dose_rows,
@@ -147,7 +145,6 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "cautions": [c["text"] for c in content.local_cautions()],
         "evidence": content.evidence(),
         "notes_check": content.notes_check(v["notes"], v["ball"], v["surface"]),
-        "fig_referral": "referral.svg",
         "referral_caption": "A trigger point can send pain to a place some distance away. Solid areas: "
                             "felt by nearly everyone with that spot; dotted areas: by some.",
         "trigger_points": [content.trigger_point_label(t, v["surface"]) for t in trps],
@@ -179,10 +176,9 @@ def _compile(values: dict[str, Any], *, fmt: str, ppi: float | None = None, work
     with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=workdir) as tmp:  # mode 0700
         root = Path(tmp)
         (root / "main.typ").write_bytes(resources.files("hipball.handouts").joinpath(TEMPLATE).read_bytes())
+        data.update(figures.write_page_figures(root, values, trps, size,
+                                               text_width_cm(values["paper"], bool(values["large_print"]))))
         (root / "data.json").write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-        (root / "anatomy.svg").write_text(figures.anatomy_svg(values["side"], trps), encoding="utf-8")
-        (root / "rolling.svg").write_text(figures.rolling_svg(values["side"]), encoding="utf-8")
-        (root / "referral.svg").write_text(figures.referral_svg(values["side"], trps, **size), encoding="utf-8")
         if values["logo"]:
             logo.for_print(values["logo"], root)
         out = typst.compile(str(root / "main.typ"), root=str(root), format=fmt, font_paths=fonts(), ppi=ppi)

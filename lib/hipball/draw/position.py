@@ -1,0 +1,291 @@
+"""Pictures of a person on the ball, in the line-art style of exercise handouts: white body
+outlines painted far to near, the ball in its own colour at its true size, the floor (or the
+wall), a title and a short cue for controlling the pressure.
+
+Geometry comes from ``hipball.pose`` (the body's proportions, the roll angle and the ball's
+place from ``hipball.roll``); this module only draws it (Axes in, artists out).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.patches import Circle, FancyArrowPatch, Polygon, Rectangle
+
+from hipball.draw import palette
+from hipball.pose import POSITIONS, Pose, pose, project, sequence, to_picture
+
+BODY_FILL = "white"
+MAT_FILL = "#E6E1D8"
+WALL_FILL = "#E6E1D8"
+# Each ball in a colour close to the real one, with a mark that still tells them apart in grayscale.
+BALL_STYLE = {
+    "tennis": {"fc": "#D7E84A", "seam": "white"},
+    "racquetball": {"fc": "#2F6DB5", "seam": None},
+    "lacrosse": {"fc": "#F08A24", "seam": None},
+    "baseball": {"fc": "#F7F4EC", "seam": "#C8102E"},
+    "golf": {"fc": "white", "seam": "dimples"},
+}
+
+
+@dataclass
+class PositionArtists:
+    pose: Pose
+    body: dict = field(default_factory=dict)  # group -> Polygon patch (torso, head, leg_r_upper, ...)
+    ball: Circle | None = None
+    ball_marks: list = field(default_factory=list)
+    floor: list = field(default_factory=list)
+    wall: list = field(default_factory=list)
+    arrows: list = field(default_factory=list)
+    title: object = None
+    cue: object = None
+
+    def all(self) -> list:
+        return [*self.body.values(), self.ball, *self.ball_marks, *self.floor, *self.wall, *self.arrows,
+                self.title, self.cue]
+
+
+def _gca(ax):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        ax = plt.gca()
+    return ax
+
+
+def title_text(p: Pose) -> str:
+    angle = "" if p.roll_deg == 0 else f" ({p.roll_deg:.0f}\N{DEGREE SIGN})"
+    return p.title + angle
+
+
+def draw_position(subject: Pose | str = "back", *, side: str = "right", ball: str = "tennis",
+                  ax: Axes | None = None, title: bool = True, cue: bool = True, wrap: int = 34,
+                  lw: float = 1.5, color: str = palette.INK, fontsize: float | None = None,
+                  limits: tuple[tuple[float, float], tuple[float, float]] | None = None,
+                  pointer: bool = False) -> PositionArtists:
+    """One step of the routine: ``subject`` is a ``hipball.pose.Pose`` or a position name
+    (``hipball.pose.POSITIONS``, then ``side`` and ``ball`` choose the pose). ``limits``
+    ((x0, x1), (y0, y1)) in picture cm fixes the view (to give a sequence one scale).
+    ``pointer``: a short red arrow to the ball (at print size a true-size ball is small)."""
+    ax = _gca(ax)
+    p = pose(subject, side, ball) if isinstance(subject, str) else subject
+    art = PositionArtists(pose=p)
+    shapes = project(p)
+    order = sorted(shapes, key=lambda g: shapes[g][1])
+    for z, g in enumerate(order):
+        ring, _ = shapes[g]
+        if g == "ball":
+            continue
+        patch = Polygon(ring, closed=True, fc=BODY_FILL, ec=color, lw=lw, joinstyle="round", zorder=10 + z)
+        patch.set_gid(f"body:{g}")
+        ax.add_patch(patch)
+        art.body[g] = patch
+    bz = 10 + order.index("ball")
+    (bx, by) = to_picture(p, p.ball_centre)[0]
+    style = BALL_STYLE[p.ball]
+    art.ball = Circle((bx, by), p.ball_radius_cm, fc=style["fc"], ec=color, lw=lw, zorder=bz)
+    art.ball.set_gid(f"ball:{p.ball}")
+    ax.add_patch(art.ball)
+    art.ball_marks = _ball_marks(ax, p, (bx, by), style, bz, lw)
+    art.floor, art.wall = _ground(ax, p, color, lw)
+    if p.position == "spoke":
+        art.arrows = _spoke_arrows(ax, p, color)
+    if pointer:
+        wall_left = p.wall_x is not None and p.wall_x < p.ball_centre[0]
+        xytext = (14, -10) if wall_left else ((-14, -10) if p.wall_x is not None else (-17, -3))  # open side
+        tip = ax.annotate("", xy=(bx, by), xytext=xytext, textcoords="offset points",
+                          arrowprops=dict(arrowstyle="-|>,head_length=0.5,head_width=0.28", color=palette.SPOKE_RED,
+                                          lw=1.3, shrinkA=0, shrinkB=2.5), zorder=60)
+        tip.set_gid("ball-pointer")
+        art.arrows.append(tip)
+    xs, ys = _extent(shapes, art)
+    if limits is None:
+        limits = ((xs[0] - 4, xs[1] + 4), (ys[0] - 3, ys[1] + 4))
+    ax.set_xlim(*limits[0])
+    ax.set_ylim(*limits[1])
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    fs = fontsize
+    if title:
+        art.title = ax.text(0.5, 1.0, "\n".join(textwrap.wrap(title_text(p), max(wrap - 4, 16))), transform=ax.transAxes, ha="center", va="bottom",
+                            fontweight="bold", fontsize=fs, color=color)
+    if cue:
+        art.cue = ax.text(0.5, -0.02, "\n".join(textwrap.wrap(p.cue, wrap)), transform=ax.transAxes,
+                          ha="center", va="top", fontsize=None if fs is None else fs * 0.9, color=color,
+                          linespacing=1.25)
+    return art
+
+
+def update_position(art: PositionArtists, p: Pose) -> PositionArtists:
+    """Redraw ``art`` in place for another pose of the same kind (e.g. a new roll angle from
+    a slider): outlines, painting order, the ball. Title and cue follow the pose."""
+    shapes = project(p)
+    order = sorted(shapes, key=lambda g: shapes[g][1])
+    for z, g in enumerate(order):
+        if g == "ball":
+            art.ball.set_zorder(10 + z)
+            continue
+        patch = art.body.get(g)
+        if patch is not None:
+            patch.set_xy(shapes[g][0])
+            patch.set_zorder(10 + z)
+    art.ball.center = tuple(to_picture(p, p.ball_centre)[0])
+    art.ball.set_radius(p.ball_radius_cm)
+    for m in art.ball_marks:
+        m.set_visible(False)  # seams follow the first pose only; hidden when the ball moves
+    if art.title is not None:
+        art.title.set_text("\n".join(textwrap.wrap(title_text(p), 40)))
+    if art.cue is not None:
+        art.cue.set_text("\n".join(textwrap.wrap(p.cue, 44)))
+    art.pose = p
+    return art
+
+
+def _extent(shapes, art) -> tuple[tuple[float, float], tuple[float, float]]:
+    pts = np.vstack([ring for ring, _ in shapes.values()])
+    xs, ys = [pts[:, 0].min(), pts[:, 0].max()], [pts[:, 1].min(), pts[:, 1].max()]
+    for a in art.floor + art.wall:
+        if isinstance(a, Rectangle):
+            ys[0] = min(ys[0], a.get_y() if a.get_height() < 20 else ys[0])
+    return (float(xs[0]), float(xs[1])), (float(ys[0]), float(ys[1]))
+
+
+def sequence_limits(poses) -> tuple[tuple[float, float], tuple[float, float]]:
+    """One scale for a row of pictures: the widest picture's width and the tallest's height,
+    each picture centred on its own body."""
+    w = h = 0.0
+    for p in poses:
+        pts = np.vstack([r for r, _ in project(p).values()])
+        w = max(w, float(np.ptp(pts[:, 0])))
+        h = max(h, float(pts[:, 1].max()) - _floor_v(p)[0])
+    return (-(w / 2 + 4), w / 2 + 4), (-3.0, h + 4)
+
+
+def _floor_v(p: Pose) -> tuple[float, float]:
+    """The floor's near and far edges in the picture (the mat under the body)."""
+    near = to_picture(p, [0.0, 40.0, 0.0])[0, 1]
+    far = to_picture(p, [0.0, p.ball_centre[1] - 6.0, 0.0])[0, 1]
+    return float(near), float(far)
+
+
+def _ground(ax, p: Pose, color, lw) -> tuple[list, list]:
+    floor, wall = [], []
+    if p.wall_x is None:
+        near, far = _floor_v(p)
+        mat = Rectangle((-400, near), 800, far - near, fc=MAT_FILL, ec="none", zorder=1)
+        ax.add_patch(mat)
+        (edge,) = ax.plot([-400, 400], [near, near], color=color, lw=lw * 0.8, zorder=2)
+        floor = [mat, edge]
+    else:
+        wx = to_picture(p, [p.wall_x, 0.0, 0.0])[0, 0]
+        s = 1.0 if p.side == "right" else -1.0
+        top = to_picture(p, [0.0, 0.0, 185.0])[0, 1]
+        w = Rectangle((wx, -2.0) if s > 0 else (wx - 12.0, -2.0), 12.0, top + 2.0, fc=WALL_FILL, ec="none",
+                      zorder=1)
+        ax.add_patch(w)
+        (edge,) = ax.plot([wx, wx], [-2.0, top], color=color, lw=lw * 1.2, zorder=2)
+        wall = [w, edge]
+        (f,) = ax.plot([wx - s * 120, wx], [0.0, 0.0], color=color, lw=lw * 0.8, zorder=2)
+        floor = [f]
+    return floor, wall
+
+
+def _ball_marks(ax, p: Pose, xy, style, z, lw) -> list:
+    r = p.ball_radius_cm
+    seam = style.get("seam")
+    out = []
+    if seam in ("white", "#C8102E"):
+        t = np.linspace(-0.9, 0.9, 30)
+        for s in (-1, 1):
+            x = xy[0] + s * r * (0.55 + 0.25 * np.cos(t * 1.7)) * np.cos(t) * 0.85 - s * 0.15 * r
+            y = xy[1] + r * 0.85 * np.sin(t)
+            (line,) = ax.plot(x, y, color=seam, lw=lw * (1.1 if seam == "white" else 0.9),
+                              ls="-" if seam == "white" else (0, (1.2, 0.9)), zorder=z + 0.1)
+            out.append(line)
+    elif seam == "dimples":
+        k = np.linspace(0, 2 * np.pi, 7)[:-1]
+        pts = np.c_[np.cos(k), np.sin(k)] * r * 0.5 + xy
+        (dots,) = ax.plot(pts[:, 0], pts[:, 1], "o", ms=1.2, color="#888888", zorder=z + 0.1)
+        out.append(dots)
+    return out
+
+
+def _spoke_arrows(ax, p: Pose, color) -> list:
+    """A double arrow under the hip: the ball rolls out along a line and back."""
+    bx, _ = to_picture(p, p.ball_centre)[0]
+    near, _ = _floor_v(p)
+    y = near - 3.0
+    arrow = FancyArrowPatch((bx - 38, y), (bx + 38, y), arrowstyle="<|-|>,head_length=5,head_width=2.8",
+                            mutation_scale=1.0, color=palette.SPOKE_RED, lw=1.6, zorder=40)
+    ax.add_patch(arrow)
+    return [arrow]
+
+
+def draw_sequence(fig, side: str = "right", ball: str = "tennis", setup: str = "floor", *, rect=(0, 0, 1, 1),
+                  numbers: bool = True, wrap: int = 30, fontsize: float | None = None,
+                  pointer: bool = True) -> list[PositionArtists]:
+    """The routine's pictures in a row (``hipball.pose.sequence``: lying on a surface, or
+    standing at a wall), one scale for all, each with its title and cue, numbered."""
+    names = sequence(side, setup)
+    poses = [pose(n, side, ball) for n in names]
+    n = len(poses)
+    x0, y0, w, h = rect
+    arts = []
+    limits = sequence_limits(poses)
+    for i, p in enumerate(poses):
+        ax = fig.add_axes((x0 + i * w / n, y0 + 0.3 * h, w / n, 0.55 * h))
+        (lx0, lx1), ly = limits
+        pts = np.vstack([r for r, _ in project(p).values()])
+        cx = (pts[:, 0].min() + pts[:, 0].max()) / 2
+        art = draw_position(p, ax=ax, wrap=wrap, fontsize=fontsize, pointer=pointer, limits=((cx + lx0, cx + lx1), (ly[0] + _floor_v(p)[0], ly[1] + _floor_v(p)[0])))
+        if numbers and n > 1:
+            art.title.set_text("\n".join(textwrap.wrap(f"{i + 1}. {title_text(p)}", max(wrap - 4, 16))))
+        arts.append(art)
+    return arts
+
+
+def position_plates():
+    """Plates for ``hipball figures``: each position on both sides with a tennis ball, and
+    the side position with every ball (their true relative sizes)."""
+    from hipball.pose import BALLS
+
+    for side in ("right", "left"):
+        for name in POSITIONS:
+            def one(fig, name=name, side=side):
+                ax = fig.add_axes((0.03, 0.2, 0.94, 0.68))
+                draw_position(name, side=side, ax=ax, fontsize=12, wrap=60)
+            yield f"position_{name}_{side}", (7.0, 4.6), one
+
+        def seq(fig, side=side):
+            draw_sequence(fig, side, rect=(0.0, 0.02, 1.0, 0.9), fontsize=10, wrap=28)
+            fig.suptitle(f"The hip ball routine, {side} hip", fontweight="bold")
+        yield f"position_sequence_{side}", (16.0, 4.6), seq
+
+    def balls(fig):
+        from matplotlib.patches import Circle as Disc
+
+        from hipball.pose import ball_radius_cm
+
+        n = len(BALLS)
+        for i, b in enumerate(BALLS):  # the person on each ball, one scale for all
+            ax = fig.add_axes((i / n, 0.42, 1 / n, 0.42))
+            draw_position("back", side="right", ball=b, ax=ax, title=False, cue=False, lw=1.1,
+                          limits=((-75.0, 95.0), (-12.0, 62.0)))
+            ax.text(0.5, 1.02, b.capitalize(), transform=ax.transAxes, ha="center", va="bottom", fontweight="bold")
+        ax = fig.add_axes((0.05, 0.02, 0.9, 0.3))  # the balls themselves, side by side at true size
+        x = 0.0
+        for b in BALLS:
+            r = ball_radius_cm(b)
+            x += r
+            ax.add_patch(Disc((x, r), r, fc=BALL_STYLE[b]["fc"], ec=palette.INK, lw=1.2))
+            ax.text(x, -0.5, f"{b}\n{2 * r * 10:.0f} mm", ha="center", va="top", fontsize="small")
+            x += r + 2.5
+        ax.set_xlim(-1, x)
+        ax.set_ylim(-3.5, 8.5)
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        fig.suptitle("The same hip on each ball, and the balls at their true relative sizes", fontweight="bold")
+    yield "position_balls", (14.0, 5.6), balls

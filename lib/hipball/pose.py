@@ -1,0 +1,570 @@
+"""A person on the ball: a simple 3D figure posed for each step of the routine.
+
+The pictures of the routine (``hipball.draw.position``) are drawn from this model, so that
+the body's proportions and the ball's place are the ones the rest of hipball uses:
+
+* Proportions: the body chart's stature (H = 169 cm) and Drillis & Contini's fractions of
+  stature (1966, as reproduced in Winter 2009, Fig. 4.1): thigh 0.245 H, shank 0.246 H, upper
+  arm 0.186 H, forearm 0.146 H, hand 0.108 H, foot 0.152 H, shoulder height 0.818 H, chin
+  height 0.870 H, shoulder width 0.259 H, ankle height 0.039 H. Widths and depths of the
+  pelvis and waist come from the body chart (``hipball.bodychart.span_at``); the buttocks are
+  exactly the rolling model's slice (``hipball.roll.cross_section``). Limb girths, chest and
+  head sizes are labelled estimates (``ESTIMATES``) of an average adult.
+* The body is a set of ellipsoids; a segment is the convex hull of two or three of them
+  (a tapered capsule). Drawn, each segment's outline is the convex hull of its projected
+  ellipsoids, which is exact for an orthographic view.
+* The roll: the body turns about its long axis by the roll angle, the same angle and the same
+  direction as ``hipball.roll`` (0 = on the back, 90 = on the side, 120 = three-quarters toward
+  face down). The ball touches the hip at ``roll_contact(angle).point_3d`` with the skin's
+  normal there; it rests on the floor (or against the wall). The upper body is then tilted
+  about the ball until the shoulders rest on the floor, or the forearm props them; the limbs
+  reach their supports by two-segment inverse kinematics.
+* Left is the mirror image of right (the rolling model's left side, and the picture mirrored
+  left to right): a left-hip picture shows the person from their left.
+
+Coordinates: the subject frame of the atlas (cm; x to the right, y to the front, z up,
+standing), and a world frame for the picture: X along the floor (the head toward +X on the
+right side), Y toward the viewer, Z up; the floor is Z = 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+import re
+
+import numpy as np
+
+from hipball._choices import check_choice, check_range
+
+SIDES = ("right", "left")
+POSITIONS = ("back", "spoke", "half", "side", "front", "wall", "wall_side", "wall_front")
+BALLS = ("tennis", "racquetball", "lacrosse", "baseball", "golf")
+FRONT_CORNER_ANGLE = 120.0  # the "three-quarters" picture; the rolling model reaches the front corner here
+
+# Drillis & Contini (1966), via Winter (2009) Fig. 4.1: fractions of stature H.
+DRILLIS_CONTINI = {
+    "thigh": 0.245, "shank": 0.246, "upper_arm": 0.186, "forearm": 0.146, "hand": 0.108,
+    "foot_length": 0.152, "foot_width": 0.055, "ankle_height": 0.039,
+    "shoulder_height": 0.818, "chin_height": 0.870, "shoulder_width": 0.259,
+}
+# Estimates (cm) of an average adult, for the parts the cited tables do not give.
+ESTIMATES = {
+    "thigh_radius": (8.0, 6.8, 5.0),    # at the hip, a third down, the knee
+    "shank_radius": (5.0, 5.4, 3.3),    # knee, calf, ankle
+    "upper_arm_radius": (4.6, 3.7),     # shoulder, elbow
+    "forearm_radius": (3.6, 3.8, 2.5),  # elbow, a quarter down, wrist
+    "chest": (15.5, 11.0, 11.5),        # semi-axes across, front to back, up
+    "shoulders": (18.0, 7.5, 5.0),
+    "head": (7.6, 9.6, 11.0),
+    "neck_radius": 5.4,
+}
+
+# The support of the upper body, per position: "floor" (the shoulders rest on it), "forearm"
+# (propped on the lower forearm), "standing".
+CUES = {
+    "back": ("On your back", "Knees bent, feet flat. Lift your hips a little to press less."),
+    "spoke": ("Roll out along a spoke", "Push gently with your feet: out along one line, slowly back."),
+    "half": ("Half turned", "Knees bent, dropped toward the ball side. Push with your feet to press less."),
+    "side": ("On your side", "Prop yourself on your forearm; the top foot on the floor takes weight off."),
+    "front": ("Three-quarters toward face down", "Past your side, for the front corner. Forearms take the "
+              "weight. Move the ball if it tingles or shoots down the leg."),
+    "wall": ("Back to the wall", "Ball between the hip and the wall. Lean in to press more; "
+             "step your feet closer to the wall to ease off."),
+    "wall_side": ("Side to the wall", "Turn slowly; bend your knees a little to roll the ball up and down."),
+    "wall_front": ("Turn further toward the wall", "Past side-on for the front corner. Move the ball "
+                   "if it tingles or shoots down the leg."),
+}
+ANGLES = {"back": 0.0, "spoke": 0.0, "half": 45.0, "side": 90.0, "front": FRONT_CORNER_ANGLE, "wall": 0.0,
+          "wall_side": 90.0, "wall_front": FRONT_CORNER_ANGLE}
+# (azimuth, elevation) of the view, degrees: low enough to see the ball under the hip, high
+# enough to see which way the knees and arms go
+CAMERAS = {"back": (0.0, 8.0), "spoke": (0.0, 8.0), "half": (0.0, 18.0), "side": (-20.0, 28.0),
+           "front": (-20.0, 28.0), "wall": (0.0, 0.0), "wall_side": (0.0, 0.0), "wall_front": (0.0, 0.0)}
+SUPPORT = {"back": "floor", "spoke": "floor", "half": "floor", "side": "forearm", "front": "forearm",
+           "wall": "standing", "wall_side": "standing", "wall_front": "standing"}
+
+
+def _H(name: str) -> float:
+    from hipball.bodychart import STATURE_CM
+
+    return DRILLIS_CONTINI[name] * STATURE_CM
+
+
+@dataclass(frozen=True)
+class Ellipsoid:
+    centre: np.ndarray  # (3,)
+    axes: np.ndarray  # (3, 3): the points are centre + axes @ u for |u| <= 1
+
+    def moved(self, R: np.ndarray, t=(0.0, 0.0, 0.0)) -> Ellipsoid:
+        return Ellipsoid(R @ self.centre + np.asarray(t, float), R @ self.axes)
+
+
+def sphere(c, r: float) -> Ellipsoid:
+    return Ellipsoid(np.asarray(c, float), np.eye(3) * r)
+
+
+def ellipsoid(c, semi) -> Ellipsoid:
+    return Ellipsoid(np.asarray(c, float), np.diag(np.asarray(semi, float)))
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One convex piece of the body (the hull of its ellipsoids)."""
+
+    name: str
+    group: str  # drawn as one outline with the other segments of its group
+    parts: tuple[Ellipsoid, ...]
+
+
+@dataclass(frozen=True)
+class Camera:
+    azimuth_deg: float = 0.0
+    elevation_deg: float = 10.0
+
+    def basis(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(image right, image up, toward the viewer), world vectors."""
+        a, e = np.radians(self.azimuth_deg), np.radians(self.elevation_deg)
+        rz = np.array([[np.cos(a), -np.sin(a), 0.0], [np.sin(a), np.cos(a), 0.0], [0.0, 0.0, 1.0]])
+        view = rz @ np.array([0.0, np.cos(e), np.sin(e)])
+        right = rz @ np.array([1.0, 0.0, 0.0])
+        return right, np.cross(right, view), view
+
+
+@dataclass(frozen=True)
+class Pose:
+    position: str
+    side: str
+    ball: str
+    roll_deg: float  # the rolling model's angle (0 back, 90 side)
+    segments: tuple[Segment, ...]
+    ball_centre: np.ndarray  # world
+    ball_radius_cm: float
+    contact_world: np.ndarray  # where the ball touches the hip (world)
+    contact_subject: tuple[float, float, float]  # the same point, subject frame (= roll_contact)
+    joints: dict  # name -> world point
+    wall_x: float | None  # the wall plane X = wall_x (standing), else None
+    camera: Camera
+    title: str
+    cue: str
+    trigger_points: tuple[str, ...] = field(default=())  # under the ball (hipball.roll)
+
+    def outlines(self) -> dict[str, np.ndarray]:
+        """Each group's outline in picture coordinates (cm), with its depth: see ``project``."""
+        return {g: ring for g, (ring, _) in project(self).items()}
+
+
+# ---------------------------------------------------------------------- the standing body
+@lru_cache(maxsize=1)
+def _standing() -> tuple[dict[str, Ellipsoid], dict[str, np.ndarray]]:
+    """Torso ellipsoids and joint centres of the right-side model, subject frame (standing)."""
+    from hipball.bodychart import REFERENCE_LANDMARKS, span_at
+    from hipball.roll import cross_section
+
+    sec = cross_section(None, "right")
+    (cx, cy), (a, b) = sec.centre, sec.semi_axes
+    h = sec.height_cm
+    parts = {
+        "buttock_r": ellipsoid((cx, cy, h), (a, b, 10.5)),
+        "buttock_l": ellipsoid((-cx, cy, h), (a, b, 10.5)),
+    }
+    zw = 108.0  # waist: the body chart's widths and depths at this height
+    w = span_at("posterior", zw)[1]
+    d0, d1 = span_at("lateral", zw)
+    parts["waist"] = ellipsoid((0.0, (d0 + d1) / 2, zw), (w, (d1 - d0) / 2, 6.0))
+    sh = _H("shoulder_height")
+    ch = ESTIMATES["chest"]
+    parts["chest"] = ellipsoid((0.0, -6.0, sh - 12.5), ch)
+    parts["shoulders"] = ellipsoid((0.0, -6.5, sh - 3.0), ESTIMATES["shoulders"])
+    chin = _H("chin_height")
+    parts["neck_base"] = sphere((0.0, -5.5, sh + 2.0), ESTIMATES["neck_radius"])
+    parts["neck_top"] = sphere((0.0, -3.5, chin + 2.0), ESTIMATES["neck_radius"] * 0.92)
+    hd = ESTIMATES["head"]
+    parts["head"] = ellipsoid((0.0, -1.0, chin + hd[2] - 0.5), hd)
+    parts["nose"] = ellipsoid((0.0, 7.8, chin + 8.5), (1.3, 1.6, 2.2))
+    lm = REFERENCE_LANDMARKS
+    hip = np.array([lm["posterior"]["hip_joint_centre"][0], lm["lateral"]["hip_joint_centre"][0],
+                    lm["posterior"]["hip_joint_centre"][1]])
+    shoulder = np.array([_H("shoulder_width") / 2 - 4.5, -6.5, sh - 3.0])
+    joints = {"hip_r": hip, "hip_l": hip * [-1, 1, 1], "shoulder_r": shoulder, "shoulder_l": shoulder * [-1, 1, 1],
+              "neck": np.array([0.0, -5.5, sh + 2.0])}
+    return parts, joints
+
+
+# ---------------------------------------------------------------------- rotations
+def _rot(axis, deg: float) -> np.ndarray:
+    x, y, z = np.asarray(axis, float) / np.linalg.norm(axis)
+    t = np.radians(deg)
+    c, s, C = np.cos(t), np.sin(t), 1 - np.cos(t)
+    return np.array([[c + x * x * C, x * y * C - z * s, x * z * C + y * s],
+                     [y * x * C + z * s, c + y * y * C, y * z * C - x * s],
+                     [z * x * C - y * s, z * y * C + x * s, c + z * z * C]])
+
+
+# subject frame -> world, right side: lying on the back (x toward the viewer, front up, head
+# toward +X) and standing (x toward the viewer, front toward -X, head up)
+_LYING = np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+_STANDING = np.array([[0.0, -1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+
+
+def _two_link(root, target, l1: float, l2: float, pole) -> tuple[np.ndarray, np.ndarray]:
+    """(middle joint, end) of a two-segment limb from ``root`` toward ``target``, bending
+    toward ``pole`` (a direction). Out of reach: straight toward the target."""
+    root, target, pole = (np.asarray(v, float) for v in (root, target, pole))
+    d = target - root
+    dist = float(np.linalg.norm(d))
+    u = d / dist
+    if dist >= l1 + l2 - 1e-6:
+        mid = root + u * l1 * 0.999
+        return mid, root + u * (l1 + l2) * 0.999
+    dist = max(dist, abs(l1 - l2) + 1e-3)
+    x = (l1 * l1 - l2 * l2 + dist * dist) / (2 * dist)
+    y = np.sqrt(max(l1 * l1 - x * x, 0.0))
+    p = pole - (pole @ u) * u
+    p = p / (np.linalg.norm(p) or 1.0)
+    return root + u * x + p * y, root + u * dist
+
+
+def _off_floor(root, target, l1, l2, pole, r_mid):
+    """Two-segment inverse kinematics, turning the bend upward until the middle joint (knee,
+    elbow) stays above the floor."""
+    pole = np.asarray(pole, float)
+    for _ in range(12):
+        mid, end = _two_link(root, target, l1, l2, pole)
+        if mid[2] >= r_mid + 0.1:
+            break
+        pole = pole / (np.linalg.norm(pole) or 1.0) + np.array([0.0, 0.0, 0.5])
+    return mid, end
+
+
+def _limb(prefix: str, group: str, root, mid, end, radii_a, radii_b) -> list[Segment]:
+    r1 = radii_a
+    a = [sphere(root, r1[0]), sphere(root + (mid - root) * 0.33, r1[1]), sphere(mid, r1[2] if len(r1) > 2 else r1[1])]
+    b = [sphere(mid, radii_b[0]), sphere(mid + (end - mid) * 0.28, radii_b[1]), sphere(end, radii_b[2])]
+    return [Segment(f"{prefix}_upper", f"{group}_upper", tuple(a)), Segment(f"{prefix}_lower", f"{group}_lower", tuple(b))]
+
+
+def _foot(ankle, forward, up) -> tuple[Ellipsoid, ...]:
+    f = np.asarray(forward, float)
+    f /= np.linalg.norm(f)
+    s = np.asarray(up, float)
+    s = s - (s @ f) * f
+    s /= np.linalg.norm(s)
+    length = _H("foot_length")
+    return (sphere(ankle, 3.3), sphere(ankle - 3.5 * s - 2.6 * f, 3.0),
+            sphere(ankle - 3.9 * s + (length - 9.5) * f, 2.6), sphere(ankle - 4.7 * s + (length - 5.0) * f, 1.8))
+
+
+def _hand(wrist, forward, up) -> tuple[Ellipsoid, ...]:
+    f = np.asarray(forward, float)
+    f /= np.linalg.norm(f)
+    length = _H("hand")
+    s = np.asarray(up, float)
+    s = s - (s @ f) * f
+    s /= np.linalg.norm(s) or 1.0
+    return (sphere(wrist, 2.5), sphere(wrist + 0.45 * length * f - 0.2 * s, 2.6),
+            sphere(wrist + 0.85 * length * f - 0.4 * s, 1.6))
+
+
+# ---------------------------------------------------------------------- posing
+def _support_pitch(fn, lo: float, hi: float) -> float:
+    """Bisection: the angle in [lo, hi] where ``fn`` (increasing in the angle) crosses 0."""
+    f_lo = fn(lo)
+    if f_lo >= 0:
+        return lo
+    for _ in range(40):
+        m = (lo + hi) / 2
+        if fn(m) < 0:
+            lo = m
+        else:
+            hi = m
+    return (lo + hi) / 2
+
+
+def _lowest(parts, R, t) -> float:
+    return min(float((R @ p.centre + t)[2] - np.linalg.norm((R @ p.axes)[2])) for p in parts)
+
+
+def pose(position: str = "back", side: str = "right", ball: str = "tennis", *, angle_deg: float | None = None) -> Pose:
+    """The person in one step of the routine (``POSITIONS``), with the ball under the hip
+    where ``hipball.roll`` puts it. ``angle_deg`` overrides the position's roll angle (e.g.
+    135 for the far end of the front-corner range)."""
+    check_choice("position", position, POSITIONS)
+    check_choice("side", side, SIDES)
+    check_choice("ball", ball, BALLS)
+    angle = ANGLES[position] if angle_deg is None else check_range("angle_deg", angle_deg, 0.0, 150.0, " degrees")
+    return _pose_right(position, ball, float(angle)) if side == "right" else _pose_left(position, ball, float(angle))
+
+
+@lru_cache(maxsize=64)
+def _pose_left(position: str, ball: str, angle: float) -> Pose:
+    return _mirror(_pose_right(position, ball, angle))
+
+
+def ball_radius_cm(ball: str) -> float:
+    """Half the ball's diameter (data/balls.csv)."""
+    from hipball.pressure import balls
+
+    return balls()[check_choice("ball", ball, BALLS)].diameter_mm / 20.0
+
+
+@lru_cache(maxsize=64)
+def _pose_right(position: str, ball: str, angle: float) -> Pose:
+    from hipball.roll import roll_contact
+
+    parts, joints = _standing()
+    r = ball_radius_cm(ball)
+    c = roll_contact(angle, None, "right")
+    p = np.asarray(c.point_3d)
+    n = np.array([c.normal[0], c.normal[1], 0.0])
+    support = SUPPORT[position]
+    base = _STANDING if support == "standing" else _LYING
+    R0 = base @ _rot((0, 0, 1), -angle)
+    centre = R0 @ p + r * (R0 @ n)  # ball centre before moving the body
+    if support == "standing":
+        t0 = np.array([0.0, 0.0, 0.0]) - [centre[0], 0.0, 0.0]  # stands on its own height
+        t0 = t0 + [0.0, 0.0, -2.5]  # knees a little bent
+    else:
+        t0 = np.array([-centre[0], 0.0, r - centre[2]])
+    ball_c = R0 @ p + r * (R0 @ n) + t0
+
+    def placed(phi):
+        P = _rot((0, 1, 0), phi)
+        R = P @ R0
+        t = P @ (t0 - ball_c) + ball_c  # about the ball's centre
+        return R, t
+
+    if support == "floor":  # tilt head-down until the upper back rests on the floor
+        rest = [parts["chest"], parts["shoulders"], sphere(joints["shoulder_r"], ESTIMATES["upper_arm_radius"][0])]
+        phi = _support_pitch(lambda a: -_lowest(rest, *placed(a)), -20.0, 30.0)
+    elif support == "forearm":  # tilt head-up: the lower shoulder at the height the forearm props it
+        prop = _H("upper_arm") * 0.93 + 3.0
+
+        def shoulder_gap(a):
+            R, t = placed(a)
+            return (R @ joints["shoulder_r"] + t)[2] - prop
+        phi = -_support_pitch(lambda a: shoulder_gap(-a), -10.0, 40.0)
+    else:  # leaning back into the wall
+        phi = 8.0
+    R, t = placed(phi)
+    if support == "standing":
+        ball_c = R @ p + r * (R @ n) + t
+    W = {k: R @ v + t for k, v in joints.items()}
+    W["_t"] = t
+    W["_wall"] = np.array([ball_c[0] + r, 0.0, 0.0])
+    segs = [Segment("pelvis", "torso", tuple(parts[k] for k in ("buttock_r", "buttock_l", "waist"))),
+            Segment("chest", "torso", tuple(parts[k] for k in ("waist", "chest", "shoulders")))]
+    segs = [Segment(s.name, s.group, tuple(e.moved(R, t) for e in s.parts)) for s in segs]
+    # the head: bend the neck forward just enough to keep the head off the floor
+    head = [parts[k] for k in ("neck_base", "neck_top", "head", "nose")]
+    neck = joints["neck"]
+    bend = 0.0
+    if support != "standing":
+        def head_gap(b):
+            Rh = _rot((1, 0, 0), -b)  # chin toward the chest (subject frame)
+            moved = [e.moved(Rh, neck - Rh @ neck) for e in head[2:]]
+            return _lowest(moved, R, t) - 0.5
+        bend = _support_pitch(head_gap, -25.0, 70.0) if support == "floor" else 0.0
+    Rh = _rot((1, 0, 0), -bend)
+    hd = [e.moved(Rh, neck - Rh @ neck).moved(R, t) for e in head]
+    segs.append(Segment("neck", "head", tuple(hd[:2])))
+    segs.append(Segment("head", "head", tuple(hd[2:])))
+    segs += _limbs(position, angle, R, W)
+    W.pop("_t")
+    W.pop("_wall")
+    title, cue = CUES[position]
+    wall_x = float(ball_c[0] + r) if support == "standing" else None
+    cam = Camera(*CAMERAS[position])
+    return Pose(position, "right", ball, angle, tuple(segs), ball_c, r, R @ p + t, tuple(float(v) for v in p),
+                W, wall_x, cam, title, cue, c.trigger_points)
+
+
+def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]:
+    """Legs and arms, reaching their supports (world targets per position)."""
+    L = {k: _H(k) for k in ("thigh", "shank", "upper_arm", "forearm")}
+    ank = _H("ankle_height")
+    front = R @ np.array([0.0, 1.0, 0.0])  # the body's front, world
+    head_dir = R @ np.array([0.0, 0.0, 1.0])
+    up, X, Y = np.array([0.0, 0.0, 1.0]), np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0])
+    out: list[Segment] = []
+    hr, hl, sr, sl = W["hip_r"], W["hip_l"], W["shoulder_r"], W["shoulder_l"]
+
+    def at(p, dx=0.0, dy=0.0, z=None):
+        return np.array([p[0] + dx, p[1] + dy, p[2] if z is None else z])
+
+    legs, arms = {}, {}
+    if position in ("back", "spoke"):
+        for k, h in (("r", hr), ("l", hl)):
+            legs[k] = (at(h, -46, 0, ank), up + 0.1 * -X, (-X, up))
+        for k, o in (("r", 1), ("l", -1)):  # hands resting on the belly, clear of the ball
+            arms[k] = (R @ np.array([5.0 * o, 9.0, 100.0 - 4 * o]) + W["_t"], o * Y - up * 0.5, (-X, up))
+    elif position == "half":
+        legs["r"] = (at(hr, -44, 14, ank), front + 0.3 * up, (-X, up))
+        legs["l"] = (at(hl, -42, 14, ank), front + 0.3 * up, (-X, up))
+        arms["r"] = (at(sr, 16, 24, 2.6), Y + X * 0.3, (X + Y, up))  # forearm on the floor by the head
+        arms["l"] = (hl + np.array([6.0, 6.0, 9.0]), up - X * 0.3, (-X, up))  # hand resting on the top hip
+    elif position == "side":
+        legs["r"] = (at(hr, -78, 4, 5.5), front, (front, head_dir))
+        legs["l"] = (at(hl, -34, 34, ank), front + 0.4 * up, (-X, up))
+        arms["r"] = (at(sr, 26, 10, 3.0), -up + 0.3 * Y, (X, up))
+        arms["l"] = (hl + np.array([-8.0, 10.0, 4.0]), -up * 0.2 - Y, (-X, up))
+    elif position == "front":
+        legs["r"] = (at(hr, -95, -4, 6.0), front, (-X, front))
+        legs["l"] = (at(hl, -62, 24, 9.0), front, (-X, up))
+        arms["r"] = (at(sr, 26, 12, 3.0), -up + 0.3 * Y, (X, up))
+        arms["l"] = (at(sl, 10, 30, 2.6), -X + up * 0.4, (X + 0.3 * Y, up))
+    else:  # wall: standing, knees a little bent, feet forward of the hips
+        for k, h in (("r", hr), ("l", hl)):
+            legs[k] = (np.array([h[0] - 14.0, h[1], ank]), -X, (-X, up))
+        for k, s, o in (("r", sr, 1), ("l", sl, -1)):
+            arms[k] = (at(s, -3, 3 * o, s[2] - 56.0), X, (-up, -X))
+        if angle >= 60:  # turned to the wall: the ball-side hand on the wall, clear of the ball
+            arms["r"] = (np.array([W["_wall"][0] - 2.8, sr[1] + 12.0, sr[2] + 4.0]), -up - X, (up, X))
+    rad = ESTIMATES
+    for k, h in (("r", hr), ("l", hl)):
+        target, pole, (ff, fu) = legs[k]
+        knee, ankle = _off_floor(h, target, L["thigh"], L["shank"], pole, rad["thigh_radius"][2])
+        W[f"knee_{k}"], W[f"ankle_{k}"] = knee, ankle
+        segs = _limb(f"leg_{k}", f"leg_{k}", h, knee, ankle, rad["thigh_radius"], rad["shank_radius"])
+        lower = segs[1]
+        segs[1] = Segment(lower.name, lower.group, lower.parts + _foot(ankle, ff, fu))
+        out += segs
+    for k, s in (("r", sr), ("l", sl)):
+        target, pole, (hf, hu) = arms[k]
+        target = np.array([target[0], target[1], max(target[2], rad["forearm_radius"][2] + 0.2)])
+        elbow, wrist = _off_floor(s, target, L["upper_arm"], L["forearm"], pole, rad["upper_arm_radius"][1])
+        W[f"elbow_{k}"], W[f"wrist_{k}"] = elbow, wrist
+        ra, rf = rad["upper_arm_radius"], rad["forearm_radius"]
+        segs = _limb(f"arm_{k}", f"arm_{k}", s, elbow, wrist, (ra[0], (ra[0] + ra[1]) / 2, ra[1]), rf)
+        lower = segs[1]
+        if SUPPORT[position] == "standing" and not (k == "r" and angle >= 60):  # hanging: along the forearm
+            hf = wrist - elbow
+        elif SUPPORT[position] != "standing" and position not in ("back", "spoke"):  # a hand on the floor lies flat
+            hf = np.array([hf[0], hf[1], 0.0])
+        segs[1] = Segment(lower.name, lower.group, lower.parts + _hand(wrist, hf, hu))
+        out += segs
+    return out
+
+
+def _mirror(p: Pose) -> Pose:
+    """The left side: the right side's pose mirrored left to right (world X -> -X), on the
+    rolling model's left side."""
+    from hipball.roll import roll_contact
+
+    S = np.diag([-1.0, 1.0, 1.0])
+    segs = tuple(Segment(_swap(s.name), _swap(s.group), tuple(e.moved(S) for e in s.parts)) for s in p.segments)
+    c = roll_contact(p.roll_deg, None, "left")
+    joints = {_swap(k): S @ v for k, v in p.joints.items()}
+    return Pose(p.position, "left", p.ball, p.roll_deg, segs, S @ p.ball_centre, p.ball_radius_cm,
+                S @ p.contact_world, tuple(float(v) for v in c.point_3d), joints,
+                None if p.wall_x is None else -p.wall_x, Camera(-p.camera.azimuth_deg, p.camera.elevation_deg),
+                p.title, p.cue, c.trigger_points)
+
+
+def _swap(name: str) -> str:
+    """Right and left swap in part names ('leg_r_upper' <-> 'leg_l_upper', 'hip_r' <-> 'hip_l')."""
+    return re.sub(r"_([rl])(?=_|$)", lambda m: "_l" if m.group(1) == "r" else "_r", name)
+
+
+def measured_roll(p: Pose) -> float:
+    """The roll angle read back from the drawn body (degrees): the direction of the floor (or
+    of the wall) in the pelvis's own frame, as ``hipball.roll`` defines it
+    (d = sin(angle) * ball side - cos(angle) * front)."""
+    waist = next(s for s in p.segments if s.name == "pelvis").parts[2]
+    ball_side = waist.axes[:, 0] / np.linalg.norm(waist.axes[:, 0])
+    front = waist.axes[:, 1] / np.linalg.norm(waist.axes[:, 1])
+    d = np.array([0.0, 0.0, -1.0]) if p.wall_x is None else np.array([np.sign(p.wall_x - p.ball_centre[0]), 0, 0])
+    return float(np.degrees(np.arctan2(d @ ball_side, -(d @ front))))
+
+
+# ---------------------------------------------------------------------- projection
+@lru_cache(maxsize=1)
+def _unit_sphere(n: int = 160) -> np.ndarray:
+    i = np.arange(n) + 0.5
+    phi = np.arccos(1 - 2 * i / n)
+    th = np.pi * (1 + 5 ** 0.5) * i
+    return np.c_[np.cos(th) * np.sin(phi), np.sin(th) * np.sin(phi), np.cos(phi)]
+
+
+def _ellipse_outline(e: Ellipsoid, right, upv, k: int = 72) -> np.ndarray:
+    """The exact outline of an ellipsoid in an orthographic view: an ellipse whose shape
+    matrix is (P A)(P A)^T, P the 2 x 3 projection."""
+    P = np.vstack([right, upv])
+    c = P @ e.centre
+    M = P @ e.axes
+    S = M @ M.T
+    w, V = np.linalg.eigh(S)
+    t = np.linspace(0, 2 * np.pi, k, endpoint=False)
+    circle = np.c_[np.cos(t), np.sin(t)] * np.sqrt(np.maximum(w, 0))
+    return c + circle @ V.T
+
+
+_PROJECTED: dict = {}  # id(pose), camera -> (pose, outlines): a drawing projects a pose several times
+
+
+def project(p: Pose, camera: Camera | None = None) -> dict[str, tuple[np.ndarray, float]]:
+    """Per group (torso, head, leg_r_upper, ..., ball): its outline in picture coordinates
+    (cm; an (N, 2) ring) and its depth (larger = nearer the viewer), for painting far to near."""
+    cam = camera or p.camera
+    hit = _PROJECTED.get((id(p), cam))
+    if hit is not None and hit[0] is p:
+        return hit[1]
+    out = _project(p, cam)
+    if len(_PROJECTED) > 256:
+        _PROJECTED.clear()
+    _PROJECTED[(id(p), cam)] = (p, out)
+    return out
+
+
+def _project(p: Pose, cam: Camera) -> dict[str, tuple[np.ndarray, float]]:
+    from shapely.geometry import MultiPoint, Polygon
+    from shapely.ops import unary_union
+
+    right, upv, view = cam.basis()
+    groups: dict[str, list] = {}
+    depth: dict[str, list] = {}
+    for s in p.segments:
+        pts = np.vstack([_ellipse_outline(e, right, upv) for e in s.parts])
+        groups.setdefault(s.group, []).append(MultiPoint(pts).convex_hull)
+        depth.setdefault(s.group, []).extend(float(e.centre @ view) for e in s.parts)
+    ball = sphere(p.ball_centre, p.ball_radius_cm)
+    groups["ball"] = [Polygon(_ellipse_outline(ball, right, upv, 96))]
+    depth["ball"] = [float(ball.centre @ view)]
+    out = {}
+    for g, polys in groups.items():
+        u = unary_union(polys)
+        if u.geom_type != "Polygon":
+            u = max(u.geoms, key=lambda q: q.area)
+        out[g] = (np.asarray(u.exterior.coords)[:-1], float(np.mean(depth[g])))
+    return out
+
+
+def to_picture(p: Pose, points, camera: Camera | None = None) -> np.ndarray:
+    """World points to picture coordinates (cm)."""
+    right, upv, _ = (camera or p.camera).basis()
+    pts = np.atleast_2d(np.asarray(points, float))
+    return np.c_[pts @ right, pts @ upv]
+
+
+def lowest_point(p: Pose) -> float:
+    """The lowest point of the body (world Z, cm): about 0 when it rests on the floor."""
+    return min(float(e.centre[2] - np.linalg.norm(e.axes[2])) for s in p.segments for e in s.parts)
+
+
+def position_at(angle_deg: float) -> str:
+    """The lying position whose limbs suit a roll angle (the ranges of hipball.roll.POSITIONS:
+    on the back, half turned, on the side, three-quarters toward face down)."""
+    from hipball.roll import POSITIONS as RANGES
+
+    a = check_range("angle_deg", angle_deg, 0.0, 150.0, " degrees")
+    names = dict(zip((name for _, _, name in RANGES), ("back", "half", "side", "front")))
+    from hipball.roll import position_name
+
+    return names[position_name(a)]
+
+
+def sequence(side: str = "right", setup: str = "floor") -> tuple[str, ...]:
+    """The positions to show for a set-up: lying on a surface, or standing at a wall."""
+    check_choice("setup", setup, ("floor", "wall"))
+    check_choice("side", side, SIDES + ("both",))
+    return ("wall", "wall_side", "wall_front") if setup == "wall" else ("back", "spoke", "half", "side", "front")

@@ -1,0 +1,201 @@
+"""The position pictures: a person on the ball, posed by hipball.pose from the rolling model."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from shapely.geometry import Polygon
+
+from hipball.draw.position import draw_position, position_plates
+from hipball.pose import BALLS, POSITIONS, ball_radius_cm, lowest_point, measured_roll, pose, sequence
+from hipball.roll import roll_contact
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+@pytest.mark.parametrize("position", POSITIONS)
+def test_pose_roll_and_ball_are_the_rolling_models(position, side):
+    """The body is rolled by the model's angle and the ball touches the hip where
+    roll_contact puts it, tangent to the skin, resting on the floor (or against the wall)."""
+    p = pose(position, side)
+    c = roll_contact(p.roll_deg, None, side)
+    assert measured_roll(p) == pytest.approx(p.roll_deg, abs=0.5)
+    assert p.contact_subject == pytest.approx(c.point_3d, abs=1e-6)
+    r = p.ball_radius_cm
+    assert np.linalg.norm(p.contact_world - p.ball_centre) == pytest.approx(r, abs=1e-6)
+    if p.wall_x is None:
+        assert p.ball_centre[2] == pytest.approx(r, abs=1e-6)  # on the floor
+        assert lowest_point(p) > -1.0  # nothing sinks through the floor
+        assert lowest_point(p) < 2.0  # and the body rests on it
+    else:
+        assert abs(p.wall_x - p.ball_centre[0]) == pytest.approx(r, abs=1e-6)
+
+
+def test_front_corner_picture_reaches_the_front_corner():
+    """The three-quarters picture is drawn at an angle where the model's ball is on the
+    front-corner trigger points (rolling 'well onto the side' is not enough)."""
+    p = pose("front")
+    assert 120 <= p.roll_deg <= 135
+    assert {"gluteus_minimus.anterior", "tensor_fasciae_latae.belly"} <= set(p.trigger_points)
+    assert not {"gluteus_minimus.anterior", "tensor_fasciae_latae.belly"} & set(pose("side").trigger_points)
+
+
+@pytest.mark.parametrize("position", POSITIONS)
+def test_left_is_the_mirror_of_right(position):
+    """Every drawn outline of the left picture is the right one mirrored left to right."""
+    fig, (a, b) = plt.subplots(1, 2)
+    r = draw_position(position, side="right", ax=a)
+    left = draw_position(position, side="left", ax=b)
+    assert set(r.body) == {g.replace("_r_", "_x_").replace("_l_", "_r_").replace("_x_", "_l_") for g in left.body}
+    for g, patch in r.body.items():
+        twin = g.replace("_r_", "_x_").replace("_l_", "_r_").replace("_x_", "_l_")
+        a_r = Polygon(patch.get_xy())
+        a_l = Polygon(left.body[twin].get_xy() * [-1, 1])
+        assert a_r.symmetric_difference(a_l).area < 0.005 * a_r.area, g
+    # and not trivially: the picture is not symmetric itself (head on one side)
+    assert r.body["head"].get_xy()[:, 0].mean() * left.body["head"].get_xy()[:, 0].mean() < 0
+    assert left.ball.center[0] == pytest.approx(-r.ball.center[0])
+    # the rolling model's own left side: the contact point mirrors x
+    assert left.pose.contact_subject[0] == pytest.approx(-r.pose.contact_subject[0])
+
+
+def test_every_ball_at_its_true_relative_size():
+    from hipball.pressure import balls
+
+    fig, ax = plt.subplots()
+    radii = {b: draw_position("side", ball=b, ax=ax).ball.radius for b in BALLS}
+    for b in BALLS:
+        assert radii[b] == pytest.approx(balls()[b].diameter_mm / 20.0)
+    assert radii["baseball"] / radii["golf"] == pytest.approx(73.8 / 42.7, rel=1e-3)
+    # the hip also sits higher on a bigger ball
+    assert pose("back", ball="baseball").contact_world[2] > pose("back", ball="golf").contact_world[2] + 2.5
+
+
+def test_body_proportions_follow_drillis_and_contini():
+    from hipball.bodychart import STATURE_CM
+
+    p = pose("wall")
+    j = p.joints
+    thigh = np.linalg.norm(j["knee_r"] - j["hip_r"])
+    shank = np.linalg.norm(j["ankle_r"] - j["knee_r"])
+    upper_arm = np.linalg.norm(j["elbow_r"] - j["shoulder_r"])
+    assert thigh / STATURE_CM == pytest.approx(0.245, abs=0.002)
+    assert shank / STATURE_CM == pytest.approx(0.246, abs=0.002)
+    assert upper_arm / STATURE_CM == pytest.approx(0.186, abs=0.002)
+
+
+def test_ball_is_painted_visible_and_each_picture_has_a_cue():
+    fig, ax = plt.subplots()
+    for position in POSITIONS:
+        art = draw_position(position, ax=ax)
+        assert art.cue.get_text() and art.title.get_text()
+        assert art.ball.get_gid() == "ball:tennis"
+    assert "120" in draw_position("front", ax=ax).title.get_text()
+    assert any("tingles" in draw_position(n, ax=ax).cue.get_text() for n in POSITIONS)
+
+
+def test_sequence_for_the_setup():
+    assert sequence("right", "wall")[0] == "wall"
+    assert all(pose(n).wall_x is not None for n in sequence("right", "wall"))
+    assert sequence("left", "floor")[-1] == "front"
+    with pytest.raises(ValueError, match="setup"):
+        sequence("right", "bed")
+
+
+def test_bad_input_names_the_field():
+    with pytest.raises(ValueError, match="position.*back"):
+        pose("sitting")
+    with pytest.raises(ValueError, match="ball"):
+        ball_radius_cm("football")
+
+
+def _plate(stem: str):
+    """The plate exactly as ``hipball figures`` draws it (screen theme, its own size)."""
+    from hipball.draw.theme import theme
+
+    ((_, size, draw),) = [p for p in position_plates() if p[0] == stem]
+    fig = plt.figure(figsize=size)
+    with theme("screen"):
+        draw(fig)
+    return fig
+
+
+@pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2, savefig_kwargs={"dpi": 60})
+def test_plate_position_front_right():
+    return _plate("position_front_right")
+
+
+@pytest.mark.mpl_image_compare(baseline_dir="baseline", tolerance=2, savefig_kwargs={"dpi": 60})
+def test_plate_position_sequence_left():
+    return _plate("position_sequence_left")
+
+
+def test_handouts_package_imports_no_matplotlib(repo):
+    """STYLE.md: matplotlib only in draw/ and apps/. The handout pictures live in
+    draw/handout.py; handouts/ only places them (read from each module's imports)."""
+    import ast
+
+    offenders = []
+    for path in sorted((repo / "lib" / "hipball" / "handouts").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] == "matplotlib"]
+    assert offenders == []
+
+
+def test_roll_explorer_turns_the_person_with_the_slider():
+    """The app's person is the model's pose at the slider's angle, drawn in place (same patches)."""
+    from hipball.apps import RollExplorer
+
+    app = RollExplorer(render="canvas")
+    patches = dict(app.person.body)
+    for angle in (0, 90, 120):
+        app.angle.value = angle
+        assert app.error.value == ""
+        assert measured_roll(app.person.pose) == pytest.approx(angle, abs=0.5)
+        assert app.person.pose.contact_subject == pytest.approx(roll_contact(angle).point_3d)
+    assert app.person.body == patches
+    head_right = app.person.body["head"].get_xy()[:, 0].mean()
+    app.side.value = "left"
+    assert app.person.pose.side == "left"
+    assert app.person.body["head"].get_xy()[:, 0].mean() == pytest.approx(-head_right, abs=0.5)  # mirrored
+    app.close()
+
+
+@pytest.mark.parametrize("side", ["right", "left", "both"])
+def test_handout_spot_views_show_every_spot_in_its_view(side):
+    """Each of the client's spots is marked, in the view where the rolling model
+    reaches it (front corner past 105 degrees), and lies inside that panel's crop."""
+    from matplotlib.figure import Figure
+
+    from hipball.draw.handout import draw_spot_views
+    from hipball.referral import trp_ids
+
+    trps = tuple(trp_ids())
+    views = draw_spot_views(Figure(), side, trps)
+    marks = {k: (view, m) for view, (ax, ms) in views.items() for k, m in ms.items()}
+    assert {t.split(":")[0] for t in marks} == set(trps)  # none dropped
+    if side != "both":
+        assert len(marks) == len(trps)  # each in one view only
+    assert marks.get("tensor_fasciae_latae.belly", (None,))[0] in ("anterolateral", None)
+    for view, (ax, ms) in views.items():
+        (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+        for k, m in ms.items():
+            x, y = m.get_xydata()[0]
+            assert x0 <= x <= x1 and y0 <= y <= y1, (view, k)
+    front = views["anterolateral"][1]
+    assert any(k.startswith("gluteus_minimus.anterior") for k in front)
+
+
+def test_handout_positions_follow_the_setup():
+    from matplotlib.figure import Figure
+
+    from hipball.draw.handout import setup_of
+    from hipball.draw.position import draw_sequence
+
+    arts = draw_sequence(Figure(), "left", "racquetball", setup_of("wall"))
+    assert [a.pose.position for a in arts][0] == "wall" and all(a.pose.wall_x is not None for a in arts)
+    assert {a.pose.ball for a in arts} == {"racquetball"} and {a.pose.side for a in arts} == {"left"}
+    lying = draw_sequence(Figure(), "right", "baseball", setup_of("hardwood"))
+    assert [a.pose.position for a in lying] == ["back", "spoke", "half", "side", "front"]
