@@ -162,6 +162,12 @@ class AnatomyExplorer(App):
         view, side, layers = self.view.value, self.side.value, self.layers()
         hl = None if self.highlight.value == "none" else self.highlight.value
         g = self._group(view, side)
+        # the frame first: the margin labels are spaced for the axes' current size on screen
+        # (limits and equal aspect applied), else they depend on the view shown before
+        xlim, ylim = plate_frame(view, side, labels=True)
+        self.ax.set_xlim(*xlim)
+        self.ax.set_ylim(*ylim)
+        self.ax.apply_aspect()
         if self._shown is not None and self._shown[:2] != (view, side):
             for a in self.groups[self._shown[:2]].artists():
                 a.set_visible(False)
@@ -187,9 +193,6 @@ class AnatomyExplorer(App):
         if self.labels.value:
             for a in self._labels((view, side, layers, hl)):
                 a.set_visible(True)
-        xlim, ylim = plate_frame(view, side, labels=True)
-        self.ax.set_xlim(*xlim)
-        self.ax.set_ylim(*ylim)
         self.ax.set_title(plate_title(view, side, layers))
         self._shown = (view, side)
         shown = [load_atlas().display_names[m] for m in art.muscles if g.layer_of[m] in layers or m == hl]

@@ -17,6 +17,21 @@ Rendering, in the live (ipympl) mode:
   renders the figure at once (``fig.canvas.draw()``), whose ``draw_event`` captures the new
   background and draws the dynamic artists on it.
 
+One frame per user action, and every frame whole. ipympl's browser side keeps a single
+``Image`` and replaces its ``src`` for each frame that arrives; a frame whose successor arrives
+before it has loaded is never drawn. matplotlib's web canvas sends *diff* frames (only the
+pixels that changed since the previous frame it sent) unless told otherwise, so a dropped frame
+put every later diff on the wrong base: the old view stayed, titles doubled, cleared marks
+stayed (matplotlib#19116, ipympl#566). Two frames went out for one action whenever a callback
+set another control whose own observer rendered too (spokes: a new view resets the hub;
+referral: "Clear" empties the regions). So:
+
+* Every callback runs inside an *action* (``_safe``); ``render()`` inside an action only marks
+  the figure dirty, and the outermost action renders once when it ends.
+* Every frame is a full frame (``_force_full`` before each frame; the browser never shows a
+  diff): the front end acknowledges nothing, so no diff is provably safe. A dropped frame then
+  costs nothing, as the next one is whole.
+
 In the image mode (no ipympl: static exports, the inline backend) nothing is animated and each
 change re-renders the figure to a PNG in an ``Image`` widget, so a correct picture always shows.
 """
@@ -92,6 +107,11 @@ class App:
         self._backgrounds: OrderedDict = OrderedDict()
         self._closed = False
         self._front_end_drew = False  # set by the first draw_event (see render)
+        self._depth = 0  # nesting of callbacks in the current user action (see _safe)
+        self._dirty = False  # render() was asked for inside the current action
+        self._action_failed = False
+        self._exporting = False  # to_png is drawing: no background capture
+        self.frames_sent = 0  # renders shown (pushed or asked for): one per user action
         self.dynamic: list = []
         self.last_exception: BaseException | None = None
         self.error = widgets.HTML(value="", layout=widgets.Layout(width="auto"))
@@ -165,15 +185,35 @@ class App:
         self._cids.append(self.fig.canvas.mpl_connect(event, cb))
 
     def _safe(self, fn: Callable[[], None]) -> bool:
-        """Run a callback; show a clear message (escaped) in the error area if it fails."""
+        """Run a callback as (part of) one user action; show a clear message (escaped) in the
+        error area if it fails. Callbacks nest when one sets another control; the figure is
+        rendered once, when the outermost one ends (one frame per action)."""
+        outer = self._depth == 0
+        if outer:
+            self._action_failed = False
+        self._depth += 1
+        ok = True
         try:
             fn()
         except Exception as exc:  # every callback error must be visible, never lost
             self.last_exception = exc
             self.show_error(exc)
-            return False
-        self.error.value = ""
-        return True
+            self._action_failed = True
+            ok = False
+        finally:
+            self._depth -= 1
+        if outer:
+            if not self._action_failed:
+                self.error.value = ""
+            if self._dirty:
+                self._dirty = False
+                try:
+                    self._render_now()
+                except Exception as exc:
+                    self.last_exception = exc
+                    self.show_error(exc)
+                    ok = False
+        return ok
 
     def show_error(self, exc: BaseException | str) -> None:
         if isinstance(exc, str):
@@ -195,8 +235,16 @@ class App:
             self.render()
 
     def render(self) -> None:
-        if self.fig is None:
+        """Show the current state: at once outside a callback, else when the action ends."""
+        if self._depth:
+            self._dirty = True
+        else:
+            self._render_now()
+
+    def _render_now(self) -> None:
+        if self.fig is None or self._closed:
             return
+        self.frames_sent += 1
         if not self.live:
             self.image.value = self.to_png()
             return
@@ -211,6 +259,7 @@ class App:
             # control change could then show nothing). Before the first frame the browser's
             # canvas does not exist yet, so a pushed frame would be lost: ask instead.
             if self._front_end_drew:
+                self._whole_frame()
                 canvas.draw()
             else:
                 canvas.draw_idle()
@@ -218,7 +267,13 @@ class App:
         self._backgrounds.move_to_end(key)
         canvas.restore_region(bg)
         self._draw_dynamic()
+        self._whole_frame()
         canvas.blit(self.fig.bbox)
+
+    def _whole_frame(self) -> None:
+        """The next frame the web canvas sends is a full one (see the module docstring)."""
+        if hasattr(self.fig.canvas, "_force_full"):
+            self.fig.canvas._force_full = True
 
     def _background_key(self) -> tuple:
         w, h = self.fig.bbox.size
@@ -230,8 +285,11 @@ class App:
                 self.fig.draw_artist(a)
 
     def _on_draw(self, event) -> None:
-        if self._closed:
+        if self._closed or self._exporting:
             return
+        # any full draw (ours, the browser's request, the toolbar's) sends a whole frame
+        if hasattr(self.fig.canvas, "_force_full"):
+            self.fig.canvas._force_full = True
         self._front_end_drew = True  # only the browser's request can draw before the first frame
         canvas = self.fig.canvas
         key = self._background_key()
@@ -264,10 +322,12 @@ class App:
         animated = [a for a in self.dynamic if a.get_animated()]
         for a in animated:
             a.set_animated(False)
+        self._exporting = True  # the draw_event must not draw the dynamic artists twice
         try:
             buf = io.BytesIO()
             self.fig.savefig(buf, format="png", **savefig_kw)
         finally:
+            self._exporting = False
             for a in animated:
                 a.set_animated(True)
             if animated:

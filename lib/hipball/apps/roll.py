@@ -81,6 +81,11 @@ class RollExplorer(App):
             title = f"{side.capitalize()} hip, from the side:\nwhere the ball touches"
             hip = draw_hip("lateral", side, layers=("skin", "bones", "deep"), labels=False, ax=ax, title=title,
                            credit=False)
+            if ax.legend_ is not None and ax.legend_ in hip.ghosts:
+                # each side's key stays an artist of its own: the next side's ax.legend() would
+                # replace it (then a whole redraw lost it while a cached background kept it)
+                key, ax.legend_ = ax.legend_, None
+                ax.add_artist(key)
             if not self.plates:  # the plate is narrow here: the credit goes along the figure's foot
                 self.fig.text(0.01, 0.005, CREDIT, fontsize=6.5, color="#555555", va="bottom")
             path = draw_roll_path("lateral", side, ax=ax)
