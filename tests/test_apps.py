@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import io
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -454,20 +455,30 @@ def test_referral_clear_removes_the_marks_in_one_frame():
     assert differing(shown(app), clean) < 0.001, "the pain marks stayed after Clear"
 
 
-def test_every_frame_sent_to_the_browser_is_whole():
+@pytest.mark.parametrize("whole", [False, True], ids=["force_full", "send_whole_frames"])
+def test_every_frame_sent_to_the_browser_is_whole(whole):
     """On matplotlib's web canvas (the machinery under ipympl) every frame the app causes,
-    blitted or drawn whole, goes out as a full frame, never as a diff."""
+    blitted or drawn whole, goes out as a full frame, never as a diff: by the app's
+    ``_force_full`` alone, and with the canvas' own frame encoder replaced (what ipympl gets)."""
     from matplotlib.backends.backend_webagg_core import FigureCanvasWebAggCore
+    from PIL import Image
+
+    from hipball.apps.base import send_whole_frames
 
     app = SpokeDesigner(render="canvas")
     canvas = FigureCanvasWebAggCore(app.fig)   # callbacks live on the figure: the app's stay
     modes = []
 
     def refresh_all():
-        if canvas.get_diff_image() is not None:
+        png = canvas.get_diff_image()
+        if png is not None:
             modes.append(canvas._current_image_mode)
+            frame = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+            assert differing(frame, shown(app)) == 0.0  # the whole picture, not a diff
 
     canvas.manager = SimpleNamespace(refresh_all=refresh_all, resize=lambda *a, **k: None)
+    if whole:
+        send_whole_frames(canvas)
     app._front_end_drew = True
     app._backgrounds.clear()
     canvas.draw()                              # the browser's first request

@@ -28,9 +28,16 @@ referral: "Clear" empties the regions). So:
 
 * Every callback runs inside an *action* (``_safe``); ``render()`` inside an action only marks
   the figure dirty, and the outermost action renders once when it ends.
-* Every frame is a full frame (``_force_full`` before each frame; the browser never shows a
-  diff): the front end acknowledges nothing, so no diff is provably safe. A dropped frame then
-  costs nothing, as the next one is whole.
+* Every frame is a full frame: the front end acknowledges nothing, so no diff is provably
+  safe. ``send_whole_frames`` makes the canvas encode every frame whole (opaque RGB, fast zlib
+  level: about as quick as the diff it replaces); ``_force_full`` before each frame is the
+  belt to those braces. A dropped frame then costs nothing, as the next one is whole.
+
+Callbacks may run on two threads at once: JupyterLab with ipykernel 7 sends some widget
+messages through a kernel *subshell*, whose handlers run on their own thread beside the main
+one (seen in the browser test: renders on "MainThread" and on "subshell-..."; a blit then ran in
+the middle of another callback's savefig and failed). So one lock per app serialises every
+action, every draw of the canvas (ipympl's own redraw requests included) and ``to_png``.
 
 In the image mode (no ipympl: static exports, the inline backend) nothing is animated and each
 change re-renders the figure to a PNG in an ``Image`` widget, so a correct picture always shows.
@@ -40,6 +47,7 @@ from __future__ import annotations
 
 import html
 import io
+import threading
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable
@@ -50,6 +58,13 @@ import matplotlib.pyplot as plt
 from hipball._choices import check_choice
 
 RENDER_MODES = ("auto", "canvas", "image")
+# Fit the room (issue 10.3): the largest figure, in screen pixels, that fits a 768 px wide tablet
+# (JupyterLab leaves about 600 px for an output there, file browser closed) and, beside its
+# controls, a 1366x768 projector (about 940 px of output width with the file browser open, about
+# 640 px of height). Figures keep their proportions and layout in inches and are scaled to this
+# box through their dpi (text scales with them).
+SCREEN_BOX_PX = (560, 530)
+CONTROLS_WIDTH_PX = 320
 BACKGROUND_CACHE = 6  # cached backgrounds per app (about 2 MB each at 100 dpi)
 ERROR_STYLE = ("color:#9B1C1C;background:#FDECEC;border-left:4px solid #D55E00;"
                "padding:4px 8px;margin:4px 0;white-space:pre-wrap")
@@ -70,6 +85,57 @@ def screen_rc() -> dict:
         rc.update(rc_for("screen"))
         _SCREEN_RC = rc
     return _SCREEN_RC
+
+
+def screen_dpi(figsize: tuple[float, float]) -> float:
+    """The dpi that fits a figure of ``figsize`` inches into ``SCREEN_BOX_PX`` (at most 100)."""
+    w, h = figsize
+    return float(min(100.0, SCREEN_BOX_PX[0] / w, SCREEN_BOX_PX[1] / h))
+
+
+def fit_layout(controls: list, figure_column: list, *, figure_width_px: int,
+               controls_width: int = CONTROLS_WIDTH_PX) -> widgets.Box:
+    """The controls beside the figure where the page is wide enough, above it where it is not:
+    one flex row that wraps (no JavaScript, so it works alike in JupyterLab and Voila). The
+    figure's column is as wide as the figure, so text under it wraps there."""
+    left = widgets.VBox(controls, layout=widgets.Layout(width=f"{controls_width}px", flex="0 0 auto",
+                                                        margin="0 16px 8px 0"))
+    right = widgets.VBox(figure_column, layout=widgets.Layout(flex="0 1 auto", width=f"{figure_width_px + 8}px",
+                                                              max_width="100%"))
+    box = widgets.Box([left, right], layout=widgets.Layout(display="flex", flex_flow="row wrap",
+                                                           align_items="flex-start", width="100%"))
+    box.add_class("hipball-app")
+    return box
+
+
+def send_whole_frames(canvas) -> None:
+    """Make a web canvas (ipympl, matplotlib's webagg) send every frame whole, never a diff.
+
+    Replaces the canvas' ``get_diff_image`` (the one place its frames are made) with one that
+    always returns the full picture, as an opaque RGB PNG at zlib level 1: our figures have an
+    opaque face, and that encodes in about half the time of matplotlib's RGBA at level 6.
+    ``_last_buff`` is kept as matplotlib keeps it (ipympl reads it for its data URL)."""
+    if not hasattr(canvas, "get_diff_image"):
+        return
+
+    def whole_frame():
+        if not canvas._png_is_old:
+            return None
+        import numpy as np
+        from PIL import Image
+
+        rgba = np.asarray(canvas.get_renderer().buffer_rgba())
+        canvas.set_image_mode("full")
+        canvas._last_buff = rgba.view(np.uint32).squeeze(2).copy()
+        canvas._force_full = False
+        canvas._png_is_old = False
+        opaque = bool((rgba[:, :, 3] == 255).all())
+        with io.BytesIO() as png:
+            Image.fromarray(np.ascontiguousarray(rgba[:, :, :3]) if opaque else rgba).save(
+                png, format="png", compress_level=1)
+            return png.getvalue()
+
+    canvas.get_diff_image = whole_frame
 
 
 def is_ipympl(fig) -> bool:
@@ -107,6 +173,7 @@ class App:
         self._backgrounds: OrderedDict = OrderedDict()
         self._closed = False
         self._front_end_drew = False  # set by the first draw_event (see render)
+        self._lock = threading.RLock()  # one action, draw or export at a time (see the docstring)
         self._depth = 0  # nesting of callbacks in the current user action (see _safe)
         self._dirty = False  # render() was asked for inside the current action
         self._action_failed = False
@@ -121,8 +188,9 @@ class App:
         if self.uses_figure:
             import matplotlib as mpl
 
+            size = figsize or self.figsize
             with plt.ioff(), mpl.rc_context(screen_rc()):
-                self.fig = plt.figure(figsize=figsize or self.figsize)
+                self.fig = plt.figure(figsize=size, dpi=screen_dpi(size))
                 self.live = is_ipympl(self.fig) if render == "auto" else render == "canvas"
                 self.build()
             if self.live:
@@ -155,6 +223,14 @@ class App:
     def _figure_widget(self) -> widgets.Widget:
         if self.live and is_ipympl(self.fig):
             c = self.fig.canvas
+            send_whole_frames(c)
+            draw = c.draw
+
+            def locked_draw(*args, **kwargs):  # ipympl's own redraws too (the browser asks)
+                with self._lock:
+                    return draw(*args, **kwargs)
+
+            c.draw = locked_draw
             c.header_visible = False
             c.footer_visible = False
             c.resizable = False
@@ -164,6 +240,10 @@ class App:
         self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{w}px", height=f"{h}px",
                                                                        object_fit="contain"))
         return self.image
+
+    def figure_width_px(self) -> int:
+        """The figure's width on screen, in CSS pixels."""
+        return int(round(self.fig.get_figwidth() * self.fig.dpi)) if self.fig is not None else 0
 
     def observe(self, widget: widgets.Widget, handler: Callable[[], None], names: str = "value") -> None:
         """Call ``handler()`` (errors shown in the error area) when ``widget``'s trait changes."""
@@ -188,6 +268,10 @@ class App:
         """Run a callback as (part of) one user action; show a clear message (escaped) in the
         error area if it fails. Callbacks nest when one sets another control; the figure is
         rendered once, when the outermost one ends (one frame per action)."""
+        with self._lock:
+            return self._action(fn)
+
+    def _action(self, fn: Callable[[], None]) -> bool:
         outer = self._depth == 0
         if outer:
             self._action_failed = False
@@ -236,10 +320,11 @@ class App:
 
     def render(self) -> None:
         """Show the current state: at once outside a callback, else when the action ends."""
-        if self._depth:
-            self._dirty = True
-        else:
-            self._render_now()
+        with self._lock:
+            if self._depth:
+                self._dirty = True
+            else:
+                self._render_now()
 
     def _render_now(self) -> None:
         if self.fig is None or self._closed:
@@ -319,6 +404,10 @@ class App:
 
     def to_png(self, **savefig_kw) -> bytes:
         """The figure as PNG bytes, dynamic artists included (what the user sees)."""
+        with self._lock:
+            return self._png(**savefig_kw)
+
+    def _png(self, **savefig_kw) -> bytes:
         animated = [a for a in self.dynamic if a.get_animated()]
         for a in animated:
             a.set_animated(False)

@@ -15,7 +15,7 @@ from collections import OrderedDict
 
 import ipywidgets as widgets
 
-from hipball.apps.base import App, esc, labelled
+from hipball.apps.base import App, esc, fit_layout, labelled
 
 PPI = 60
 PAGE_CACHE = 16
@@ -25,6 +25,9 @@ def _params():
     from hipball.handouts import params
 
     return params
+
+
+PREVIEW_PX = 440  # the page preview's width: a Letter page and its controls fit a 1366x768 projector
 
 
 class HandoutPreview(App):
@@ -66,7 +69,8 @@ class HandoutPreview(App):
                                       layout=widgets.Layout(width="330px"))
         self.page = widgets.ToggleButtons(options=[("Page 1", 0)], value=0, style={"button_width": "70px"})
         self.status = widgets.HTML()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="520px", border="1px solid #999"))
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{PREVIEW_PX}px", max_width="100%",
+                                                                     border="1px solid #999"))
         self.controls = [self.client, self.therapist, self.side, self.trigger_points, self.ball, self.surface,
                          self.level, self.paper, self.large_print, self.notes]
         for w in self.controls:
@@ -80,8 +84,7 @@ class HandoutPreview(App):
                              widgets.HBox([labelled("Ball", self.ball), labelled("Surface", self.surface)]),
                              labelled("Level", self.level), labelled("Paper", self.paper), self.large_print,
                              labelled("Notes to the client", self.notes)])
-        right = widgets.VBox([self.page, self.status, self.image])
-        return widgets.VBox([self.error, widgets.HBox([left, right])])
+        return fit_layout([left, self.error], [self.page, self.status, self.image], figure_width_px=PREVIEW_PX)
 
     def values(self) -> dict:
         return {"client": self.client.value, "therapist": self.therapist.value, "side": self.side.value,
