@@ -265,6 +265,7 @@ def test_student_app_in_voila(voila, page, shots):
 
 FRAMES_NOTEBOOK = '''%matplotlib widget
 import base64, io, json
+from contextlib import nullcontext
 import ipywidgets as widgets
 import numpy as np
 from PIL import Image
@@ -285,13 +286,13 @@ def png64(rgba):
 
 def on_probe(_):
     c = app.fig.canvas
-    with app._lock:  # callbacks may run on another thread (a kernel subshell)
+    with getattr(app, "_lock", nullcontext()):  # callbacks may run on another thread (a subshell)
         sent = c._last_buff.view(np.uint8).reshape(*c._last_buff.shape, 4).copy()
         kept = dict(app._backgrounds)  # drawing from scratch must not change what the app caches
         scratch = base64.b64encode(app.to_png(dpi=app.fig.dpi)).decode()
         app._backgrounds.update(kept)
     asked[0] += 1
-    out.value = json.dumps(dict(n=asked[0], sent=png64(sent), scratch=scratch, renders=app.frames_sent,
+    out.value = json.dumps(dict(n=asked[0], sent=png64(sent), scratch=scratch,
                                 error=app.error.value, trace=trace(app.last_exception), threads=sorted(threads)))
 
 
@@ -302,15 +303,15 @@ def trace(exc):
 
 import threading
 threads = set()  # the threads that rendered (reported with a mismatch)
-_render_now = app._render_now
+_render = app.render
 
 
 def _traced():
     threads.add(threading.current_thread().name)
-    _render_now()
+    _render()
 
 
-app._render_now = _traced
+app.render = _traced
 probe.on_click(on_probe)
 widgets.VBox([app.widget, widgets.HBox([probe, out])])
 '''
