@@ -1,15 +1,22 @@
-"""Benchmark: key press to new image in the browser, JupyterLab (and optionally Voila).
+"""Benchmark: key press or click to new image in the browser, JupyterLab and Voila.
 
-    python bench/bench_browser.py [--notebook NAME ...] [--presses 20] [--voila]
+    python bench/bench_browser.py [--notebook NAME ...] [--presses 20] [--voila] [--no-lab]
 
-Starts JupyterLab on 127.0.0.1 (private folders, a temporary copy of the notebooks, autosave
-off), opens each notebook in Debian's Chromium (headless, through Playwright), runs it, then
-presses ArrowRight/ArrowLeft on the app's first slider ``--presses`` times. For each press it
-records, inside the page, the key event's time and the first frame after the ipympl canvas was
-redrawn (a hook on CanvasRenderingContext2D.drawImage for canvases inside an ipympl figure,
-then requestAnimationFrame: the frame that shows the new picture). A press counts only if the
-canvas pixels really changed. Prints the median, p90 and max per notebook with the target
-(median under 150 ms on the 2-core reference machine) and writes bench/results/browser.json.
+Starts JupyterLab (and with --voila, Voila) on 127.0.0.1 (private folders, a temporary copy of
+the notebooks, autosave off), opens each notebook in Debian's Chromium (headless, through
+Playwright), runs it, then, at a human pace (``--pace`` seconds between actions):
+
+* presses ArrowRight/ArrowLeft on the app's first slider ``--presses`` times ("key");
+* clicks the buttons of the app's first toggle row (the view or chart) round and round,
+  ``--presses`` times: the first click on each button is a "first visit" (a view never drawn
+  before), the later ones "click".
+
+For each action it records, inside the page, the event's time (keydown / pointerdown) and the
+first frame after the ipympl canvas was redrawn (a hook on CanvasRenderingContext2D.drawImage
+for canvases inside an ipympl figure, then requestAnimationFrame: the frame that shows the new
+picture). An action counts only if the canvas pixels really changed. Prints median, p90 and max
+per notebook and kind against the target (issue 10: median under 100 ms, p90 under 200 ms on
+the 2-core reference machine) and writes bench/results/browser.json.
 """
 
 from __future__ import annotations
@@ -27,14 +34,16 @@ sys.path.insert(0, str(REPO / "tests"))
 
 import browser_support as bs  # noqa: E402
 
-TARGET_MS = 150.0
-DEFAULT_NOTEBOOKS = ["03_spoke_pattern.ipynb", "05_ball_and_surface.ipynb"]
+TARGET_MS = 100.0      # median
+TARGET_P90_MS = 200.0
+DEFAULT_NOTEBOOKS = ["01_hip_anatomy.ipynb", "03_spoke_pattern.ipynb", "05_ball_and_surface.ipynb"]
 
 HOOK = """() => {
     if (window.__hipballHook) return;
     window.__hipballHook = true;
     window.__keys = []; window.__frames = [];
     document.addEventListener('keydown', e => window.__keys.push(e.timeStamp), true);
+    document.addEventListener('pointerdown', e => window.__keys.push(e.timeStamp), true);
     const orig = CanvasRenderingContext2D.prototype.drawImage;
     CanvasRenderingContext2D.prototype.drawImage = function (...args) {
         const out = orig.apply(this, args);
@@ -47,10 +56,28 @@ HOOK = """() => {
 }"""
 
 
-def measure(page, root: str, presses: int, settle_s: float = 0.4) -> list[float]:
+def _timed(page, root: str, act, settle_s: float) -> float | None:
+    """Run ``act()``; the time from its event to the first redrawn frame, or None if the
+    picture did not change."""
+    before = bs.canvas_signature(page, root)
+    page.evaluate("() => { window.__keys = []; window.__frames = []; }")
+    act()
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 10 and not page.evaluate("() => window.__frames.length"):
+        time.sleep(0.01)
+    time.sleep(settle_s)                 # let any second redraw land before the next action
+    keys, frames = page.evaluate("() => [window.__keys, window.__frames]")
+    if not keys or not frames or bs.canvas_signature(page, root) == before:
+        return None                      # a redraw that changed nothing does not count
+    return frames[0] - keys[0]
+
+
+def measure_keys(page, root: str, presses: int, settle_s: float) -> list[float]:
     """Key press -> next frame with a redrawn canvas, in ms, for ``presses`` presses."""
     page.evaluate(HOOK)
     handle = page.locator(f"{root} .widget-slider .noUi-handle").first
+    if not handle.count():
+        return []
     handle.wait_for(state="visible", timeout=20_000)
     handle.focus()
     lo, hi = float(handle.get_attribute("aria-valuemin")), float(handle.get_attribute("aria-valuemax"))
@@ -64,23 +91,40 @@ def measure(page, root: str, presses: int, settle_s: float = 0.4) -> list[float]
             key = "ArrowLeft"
         elif value <= lo:
             key = "ArrowRight"
-        before = bs.canvas_signature(page, root)
-        page.evaluate("() => { window.__keys = []; window.__frames = []; }")
-        page.keyboard.press(key)
-        t0 = time.monotonic()
-        while time.monotonic() - t0 < 10 and not page.evaluate("() => window.__frames.length"):
-            time.sleep(0.01)
-        time.sleep(settle_s)             # let any second redraw land before the next press
-        keys, frames = page.evaluate("() => [window.__keys, window.__frames]")
-        if not keys or not frames:
-            continue
-        if bs.canvas_signature(page, root) == before:
-            continue                     # a redraw that changed nothing does not count
-        times.append(frames[0] - keys[0])
+        t = _timed(page, root, lambda: page.keyboard.press(key), settle_s)
+        if t is not None:
+            times.append(t)
     return times
 
 
-def bench_lab(names: list[str], presses: int, run_dir: Path, shots: Path) -> dict:
+def measure_clicks(page, root: str, presses: int, settle_s: float) -> tuple[list[float], list[float]]:
+    """Clicks on the first toggle row's buttons, round and round: (first visits, later clicks)."""
+    page.evaluate(HOOK)
+    row = page.locator(f"{root} .widget-toggle-buttons").first
+    if not row.count():
+        return [], []
+    buttons = row.locator("button")
+    n = buttons.count()
+    seen = {i for i in range(n) if "mod-active" in (buttons.nth(i).get_attribute("class") or "")}
+    first, later = [], []
+    i = 0
+    for _ in range(presses):
+        i = (i + 1) % n
+        b = buttons.nth(i)
+        b.scroll_into_view_if_needed()
+        t = _timed(page, root, b.click, settle_s)
+        if t is not None:
+            (later if i in seen else first).append(t)
+        seen.add(i)
+    return first, later
+
+
+def measure(page, root: str, presses: int, settle_s: float) -> dict[str, list[float]]:
+    first, later = measure_clicks(page, root, presses, settle_s)
+    return {"key": measure_keys(page, root, presses, settle_s), "first visit": first, "click": later}
+
+
+def bench_lab(names: list[str], presses: int, run_dir: Path, shots: Path, pace: float) -> dict:
     from playwright.sync_api import sync_playwright
 
     root = run_dir / "notebooks"
@@ -96,9 +140,9 @@ def bench_lab(names: list[str], presses: int, run_dir: Path, shots: Path) -> dic
                 bs.lab_run_all(page)
                 out = ".jp-OutputArea-output"
                 page.locator(f"{out} .jupyter-matplotlib-canvas-div canvas").first.wait_for(timeout=30_000)
-                times = measure(page, out, presses)
+                for kind, times in measure(page, out, presses, pace).items():
+                    results[f"lab:{name}:{kind}"] = times
                 page.screenshot(path=str(shots / f"bench-lab-{Path(name).stem}.png"))
-                results[f"lab:{name}"] = times
                 page.close()
                 bs.shutdown_all_kernels(lab)
             browser.close()
@@ -107,7 +151,7 @@ def bench_lab(names: list[str], presses: int, run_dir: Path, shots: Path) -> dic
     return results
 
 
-def bench_voila(names: list[str], presses: int, run_dir: Path, shots: Path) -> dict:
+def bench_voila(names: list[str], presses: int, run_dir: Path, shots: Path, pace: float) -> dict:
     from playwright.sync_api import sync_playwright
 
     root = run_dir / "notebooks-voila"
@@ -121,9 +165,9 @@ def bench_voila(names: list[str], presses: int, run_dir: Path, shots: Path) -> d
                 page = browser.new_page(viewport={"width": 1280, "height": 1000})
                 page.goto(voila.url(f"voila/render/{name}"), timeout=90_000)
                 page.locator(".jupyter-matplotlib-canvas-div canvas").first.wait_for(timeout=60_000)
-                times = measure(page, "body", presses)
+                for kind, times in measure(page, "body", presses, pace).items():
+                    results[f"voila:{name}:{kind}"] = times
                 page.screenshot(path=str(shots / f"bench-voila-{Path(name).stem}.png"))
-                results[f"voila:{name}"] = times
                 page.close()
             browser.close()
     finally:
@@ -131,21 +175,26 @@ def bench_voila(names: list[str], presses: int, run_dir: Path, shots: Path) -> d
     return results
 
 
+def p90(times: list[float]) -> float:
+    q = sorted(times)
+    return q[min(len(q) - 1, int(round(0.9 * (len(q) - 1))))]
+
+
 def summary(times: list[float]) -> str:
     if not times:
-        return "no valid presses"
-    q = sorted(times)
-    p90 = q[min(len(q) - 1, int(round(0.9 * (len(q) - 1))))]
-    return (f"median {statistics.median(q):6.1f} ms  p90 {p90:6.1f} ms  max {q[-1]:6.1f} ms  "
-            f"(n={len(q)})")
+        return "no valid actions"
+    return (f"median {statistics.median(times):6.1f} ms  p90 {p90(times):6.1f} ms  max {max(times):6.1f} ms  "
+            f"(n={len(times)})")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--notebook", action="append", default=None,
                     help=f"notebook in notebooks/ (repeatable; default: {', '.join(DEFAULT_NOTEBOOKS)})")
-    ap.add_argument("--presses", type=int, default=20)
+    ap.add_argument("--presses", type=int, default=20, help="actions of each kind per notebook")
+    ap.add_argument("--pace", type=float, default=0.6, help="seconds between actions (a human pace)")
     ap.add_argument("--voila", action="store_true", help="also measure in Voila")
+    ap.add_argument("--no-lab", action="store_true", help="skip JupyterLab")
     args = ap.parse_args()
     names = args.notebook or [n for n in DEFAULT_NOTEBOOKS if (bs.NOTEBOOKS / n).exists()]
     if not names:
@@ -153,20 +202,20 @@ def main() -> int:
     shots = REPO / "bench" / "results"
     shots.mkdir(parents=True, exist_ok=True)
     run_dir = Path(tempfile.mkdtemp(prefix="hipball-bench-browser-"))
-    results = bench_lab(names, args.presses, run_dir, shots)
+    results = {} if args.no_lab else bench_lab(names, args.presses, run_dir, shots, args.pace)
     if args.voila:
-        results.update(bench_voila(names, args.presses, run_dir, shots))
-    print(f"key press -> new image in the browser (target: median under {TARGET_MS:.0f} ms)")
+        results.update(bench_voila(names, args.presses, run_dir, shots, args.pace))
+    print(f"action -> new image in the browser (target: median under {TARGET_MS:.0f} ms, "
+          f"p90 under {TARGET_P90_MS:.0f} ms)")
     ok = True
     for key, times in results.items():
-        med = statistics.median(times) if times else float("inf")
-        flag = "ok" if med < TARGET_MS else "OVER TARGET"
-        ok &= med < TARGET_MS or not key.startswith("lab:")
-        print(f"  {key:45s} {summary(times)}  {flag}")
+        good = bool(times) and statistics.median(times) < TARGET_MS and p90(times) < TARGET_P90_MS
+        ok &= good or not times
+        print(f"  {key:55s} {summary(times)}  {'ok' if good else 'OVER TARGET' if times else ''}")
     (shots / "browser.json").write_text(json.dumps(
-        {"target_ms": TARGET_MS, "results_ms": results,
-         "medians_ms": {k: statistics.median(v) if v else None for k, v in results.items()}},
-        indent=1))
+        {"target_median_ms": TARGET_MS, "target_p90_ms": TARGET_P90_MS, "results_ms": results,
+         "medians_ms": {k: statistics.median(v) if v else None for k, v in results.items()},
+         "p90_ms": {k: p90(v) if v else None for k, v in results.items()}}, indent=1))
     return 0 if ok else 1
 
 

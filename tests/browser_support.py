@@ -98,6 +98,13 @@ LAB_SETTINGS = {
         {"fetchNews": "false", "checkForUpdates": False, "doNotDisturbMode": True},
     # Never write into the notebook files.
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+    # Widget messages on the kernel's main shell, not on a subshell thread: with ipykernel 7,
+    # JupyterLab's default ("perCommTarget") runs widget callbacks on a second thread beside the
+    # main one, and ipywidgets/matplotlib state is not thread-safe (seen here: a blit inside
+    # another callback's savefig; widget updates applied out of order, so the kernel's figure
+    # and the buttons disagreed). Upstream: jupyterlab#19719, ipympl#603. `hipball lab` should
+    # ship the same setting.
+    "@jupyterlab/apputils-extension/kernels-settings.jupyterlab-settings": {"commsOverSubshells": "disabled"},
     # Render every cell (no virtual scrolling), so outputs below the fold exist in the DOM.
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import io
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -328,3 +329,163 @@ def test_soak_many_changes_leak_neither_figures_nor_memory():
     assert len(plt.get_fignums()) == figs
     assert proc.memory_info().rss - rss < 10 * 2**20
     assert all(a.error.value == "" for a in apps)
+
+
+# ----------------------------------------------------------------- frames (issue 10.1, 13.1)
+def shown(app) -> np.ndarray:
+    """What the canvas holds after the last action: the pixels the browser is sent."""
+    return np.asarray(app.fig.canvas.buffer_rgba())[..., :3].astype(np.int16).copy()
+
+
+def from_scratch(app) -> np.ndarray:
+    """The same figure drawn from scratch (no cached background, no blit)."""
+    import io
+
+    from PIL import Image
+
+    png = app.to_png(dpi=app.fig.dpi)
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+
+
+def differing(a: np.ndarray, b: np.ndarray) -> float:
+    """Fraction of pixels that differ visibly (any channel by more than 40 of 255)."""
+    assert a.shape == b.shape, (a.shape, b.shape)
+    return float((np.abs(a - b).max(axis=2) > 40).mean())
+
+
+def press(app, x, y) -> None:
+    """A real left click at data coordinates (x, y), through the canvas' event machinery."""
+    from matplotlib.backend_bases import MouseEvent
+
+    px, py = app.ax.transData.transform((x, y))
+    MouseEvent("button_press_event", app.fig.canvas, px, py, button=1)._process()
+
+
+def put(path: str, value):
+    """A step: set the control at ``path`` (attribute names, dots for items) to ``value``."""
+    def step(app):
+        obj = app
+        for part in path.split("."):
+            obj = obj[part] if isinstance(obj, dict) else getattr(obj, part)
+        obj.value = value
+    step.__name__ = f"{path}={value!r}"
+    return step
+
+
+def pick_regions(n: int):
+    def step(app):
+        app.regions.value = tuple(r for _, r in app.regions.options[:n])
+    return step
+
+
+# Each app: a sequence of single user actions (with views and charts switched back and forth so
+# cached backgrounds are reused), and the constructor arguments of the same final state.
+SEQUENCES = {
+    AnatomyExplorer: ([put("view", "lateral"), put("layer_boxes.deep", True), put("highlight", "gluteus_minimus"),
+                       put("view", "anterolateral"), put("side", "left"), put("view", "lateral"),
+                       put("labels", False), put("labels", True)],
+                      lambda app: dict(view="lateral", side="left", layers=("skin", "bones", "superficial", "deep"),
+                                       labels=True, highlight="gluteus_minimus")),
+    ReferralExplorer: ([pick_regions(2), lambda app: app.show_top.click(), lambda app: press(app, 12.0, 60.0),
+                        lambda app: app.clear.click(), put("view", "lateral"), put("subjects", ("piriformis",)),
+                        put("view", "posterior")],
+                       lambda app: dict(trigger_points=("piriformis",), view="posterior")),
+    SpokeDesigner: ([lambda app: press(app, *app.pattern.hubs[0].xy), put("view", "lateral"), put("spokes", 5),
+                     put("view", "posterior"), put("rotation", 30), put("side", "left"), put("side", "right")],
+                    lambda app: dict(spokes=5, rotation_deg=30, view="posterior", side="right")),
+    RollExplorer: ([put("angle", 100), put("side", "left"), put("angle", 130), put("side", "right"), put("angle", 60)],
+                   lambda app: dict(angle_deg=60, side="right")),
+    BallSurfaceExplorer: ([lambda app: setattr(app.ball, "value", app.ball.options[-1][1]), put("mass", 90),
+                           lambda app: setattr(app.surface, "value", app.surface.options[-1][1]),
+                           lambda app: setattr(app.ball, "value", app.ball.options[0][1])],
+                          lambda app: dict(ball=app.ball.value, surface=app.surface.value, body_mass_kg=90)),
+}
+
+
+@pytest.mark.parametrize("cls", FIGURE_APPS, ids=lambda c: c.__name__)
+def test_figure_after_changes_equals_the_figure_drawn_from_scratch(cls):
+    """Issue 13.1 / 10.1: after a sequence of control changes the canvas (blits over cached
+    backgrounds, in-place updates) shows what a fresh app in the same state draws, and what
+    the same figure drawn whole shows."""
+    steps, same_state = SEQUENCES[cls]
+    app = cls(render="canvas")
+    for step in steps:
+        step(app)
+        assert app.error.value == "", (step.__name__, app.error.value)
+    after = shown(app)
+    fresh = cls(render="canvas", **same_state(app))
+    assert fresh.error.value == "", fresh.error.value
+    assert differing(after, from_scratch(app)) < 0.001, f"{cls.__name__}: the canvas differs from its own whole redraw"
+    assert differing(after, shown(fresh)) < 0.001, f"{cls.__name__}: the canvas differs from a fresh app"
+
+
+@pytest.mark.parametrize("cls", FIGURE_APPS, ids=lambda c: c.__name__)
+def test_one_render_per_user_action(cls):
+    """One render per action, after the action: a callback that sets another control (whose
+    observer renders too) must not send a second frame (issue 10.1: the stale view)."""
+    steps, _ = SEQUENCES[cls]
+    app = cls(render="canvas")
+    depths = []
+    original = app._render_now
+    app._render_now = lambda: (depths.append(app._depth), original())
+    for step in steps:
+        n = len(depths)
+        step(app)
+        assert len(depths) == n + 1, f"{cls.__name__}: {step.__name__} rendered {len(depths) - n} times"
+    assert set(depths) == {0}, "rendered inside a callback, before the action ended"
+
+
+def test_spokes_view_change_after_a_click_shows_the_new_view_once():
+    app = SpokeDesigner(render="canvas")
+    press(app, *app.pattern.hubs[0].xy)
+    assert app.hub.value == "point"
+    n = app.frames_sent
+    app.view.value = "lateral"       # resets the hub (its own observer): still one frame
+    assert app.frames_sent == n + 1
+    assert app.hub.value == "default"
+    assert differing(shown(app), from_scratch(app)) < 0.001
+
+
+def test_referral_clear_removes_the_marks_in_one_frame():
+    app = ReferralExplorer(render="canvas")
+    clean = shown(app)
+    app.regions.value = ("lateral_buttock", "lower_buttock")   # the issue's sequence: two regions picked
+    assert differing(clean, shown(app)) > 0.002, "the regions picked did not show"
+    n = app.frames_sent
+    app.clear.click()                # empties the regions (their own observer) and the clicks
+    assert app.frames_sent == n + 1
+    assert differing(shown(app), clean) < 0.001, "the pain marks stayed after Clear"
+
+
+@pytest.mark.parametrize("whole", [False, True], ids=["force_full", "send_whole_frames"])
+def test_every_frame_sent_to_the_browser_is_whole(whole):
+    """On matplotlib's web canvas (the machinery under ipympl) every frame the app causes,
+    blitted or drawn whole, goes out as a full frame, never as a diff: by the app's
+    ``_force_full`` alone, and with the canvas' own frame encoder replaced (what ipympl gets)."""
+    from matplotlib.backends.backend_webagg_core import FigureCanvasWebAggCore
+    from PIL import Image
+
+    from hipball.apps.base import send_whole_frames
+
+    app = SpokeDesigner(render="canvas")
+    canvas = FigureCanvasWebAggCore(app.fig)   # callbacks live on the figure: the app's stay
+    modes = []
+
+    def refresh_all():
+        png = canvas.get_diff_image()
+        if png is not None:
+            modes.append(canvas._current_image_mode)
+            frame = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+            assert differing(frame, shown(app)) == 0.0  # the whole picture, not a diff
+
+    canvas.manager = SimpleNamespace(refresh_all=refresh_all, resize=lambda *a, **k: None)
+    if whole:
+        send_whole_frames(canvas)
+    app._front_end_drew = True
+    app._backgrounds.clear()
+    canvas.draw()                              # the browser's first request
+    for step in (put("view", "lateral"), put("spokes", 4), put("rotation", 20), put("view", "posterior"),
+                 put("spokes", 6)):
+        step(app)
+    assert len(modes) == 6, modes
+    assert set(modes) == {"full"}, modes

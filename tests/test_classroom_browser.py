@@ -223,6 +223,13 @@ def test_hipball_lab_turns_off_the_news_toast(served, run_dir):
         assert props["fetchNews"]["default"] == "false", props["fetchNews"]
         assert props["checkForUpdates"]["default"] is False
         assert settings.get("composite", {}).get("fetchNews", "false") == "false"
+        # widget messages on the kernel's main thread (apps/base.py; jupyterlab#19719)
+        req = urllib.request.Request(
+            f"{server.base}/lab/api/settings/@jupyterlab/apputils-extension:kernels-settings",
+            headers={"Authorization": f"token {token}"})
+        with urllib.request.urlopen(req, timeout=20) as r:
+            kernels = json.loads(r.read())
+        assert kernels["schema"]["properties"]["commsOverSubshells"]["default"] == "disabled"
     finally:
         try:
             os.killpg(os.getpgid(server.proc.pid), signal.SIGTERM)

@@ -17,7 +17,7 @@ import matplotlib as mpl
 from matplotlib.patches import Polygon as PolygonPatch
 
 from hipball._choices import check_choice
-from hipball.apps.base import App, esc
+from hipball.apps.base import App, esc, fit_layout
 from hipball.atlas import LAYERS, MUSCLE_IDS, SIDES, VIEWS, load_atlas
 from hipball.draw import palette
 from hipball.draw.anatomy import EXTENTS, VIEW_MUSCLES, check_layers, draw_hip, hip_labels, muscle_order, show_overlays
@@ -108,16 +108,17 @@ class AnatomyExplorer(App):
         s = self._start
         names = load_atlas().display_names
         self.view = widgets.ToggleButtons(options=[(VIEW_NAMES[v], v) for v in VIEWS], value=s["view"],
-                                          description="View", style={"button_width": "110px"})
+                                          description="View", style={"button_width": "auto", "description_width": "56px"})
         self.side = widgets.ToggleButtons(options=[("Right", "right"), ("Left", "left")], value=s["side"],
-                                          description="Side", style={"button_width": "70px"})
+                                          description="Side", style={"button_width": "auto", "description_width": "56px"})
         self.layer_boxes = {layer: widgets.Checkbox(value=layer in s["layers"], description=LAYER_NAMES[layer],
                                                     indent=False, layout=widgets.Layout(width="auto"))
                             for layer in ("skin", "bones", "superficial", "deep")}
         self.labels = widgets.Checkbox(value=s["labels"], description="Labels", indent=False,
                                        layout=widgets.Layout(width="auto"))
         self.highlight = widgets.Dropdown(options=[("none", "none")] + [(names[m], m) for m in MUSCLE_IDS],
-                                          value=s["highlight"], description="Highlight")
+                                          value=s["highlight"], description="Highlight",
+                                          style={"description_width": "72px"}, layout=widgets.Layout(width="100%"))
         for w in [self.view, self.side, self.labels, self.highlight, *self.layer_boxes.values()]:
             self.observe(w, self.refresh)
         self.ax = self.fig.add_axes((0.0, 0.035, 1.0, 0.9))
@@ -129,9 +130,10 @@ class AnatomyExplorer(App):
         self.caption = widgets.HTML()
 
     def layout(self) -> widgets.Widget:
-        layers = widgets.HBox([widgets.HTML("<b>Layers</b>&nbsp;"), *self.layer_boxes.values(), self.labels])
-        return widgets.VBox([self.view, self.side, layers, self.highlight, self.error, self.figure_widget,
-                             self.caption], layout=widgets.Layout(width="auto"))
+        layers = widgets.Box([widgets.HTML("<b>Layers</b>&nbsp;"), *self.layer_boxes.values(), self.labels],
+                             layout=widgets.Layout(flex_flow="row wrap"))
+        return fit_layout([self.view, self.side, layers, self.highlight, self.error], [self.figure_widget, self.caption],
+                          figure_width_px=self.figure_width_px())
 
     # ------------------------------------------------------------------ state
     def layers(self) -> tuple[str, ...]:
@@ -162,6 +164,12 @@ class AnatomyExplorer(App):
         view, side, layers = self.view.value, self.side.value, self.layers()
         hl = None if self.highlight.value == "none" else self.highlight.value
         g = self._group(view, side)
+        # the frame first: the margin labels are spaced for the axes' current size on screen
+        # (limits and equal aspect applied), else they depend on the view shown before
+        xlim, ylim = plate_frame(view, side, labels=True)
+        self.ax.set_xlim(*xlim)
+        self.ax.set_ylim(*ylim)
+        self.ax.apply_aspect()
         if self._shown is not None and self._shown[:2] != (view, side):
             for a in self.groups[self._shown[:2]].artists():
                 a.set_visible(False)
@@ -188,9 +196,6 @@ class AnatomyExplorer(App):
         if self.labels.value:
             for a in self._labels((view, side, layers, hl)):
                 a.set_visible(True)
-        xlim, ylim = plate_frame(view, side, labels=True)
-        self.ax.set_xlim(*xlim)
-        self.ax.set_ylim(*ylim)
         self.ax.set_title(plate_title(view, side, layers))
         self._shown = (view, side)
         shown = [load_atlas().display_names[m] for m in art.muscles if g.layer_of[m] in layers or m == hl]

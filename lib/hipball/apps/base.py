@@ -17,6 +17,28 @@ Rendering, in the live (ipympl) mode:
   renders the figure at once (``fig.canvas.draw()``), whose ``draw_event`` captures the new
   background and draws the dynamic artists on it.
 
+One frame per user action, and every frame whole. ipympl's browser side keeps a single
+``Image`` and replaces its ``src`` for each frame that arrives; a frame whose successor arrives
+before it has loaded is never drawn. matplotlib's web canvas sends *diff* frames (only the
+pixels that changed since the previous frame it sent) unless told otherwise, so a dropped frame
+put every later diff on the wrong base: the old view stayed, titles doubled, cleared marks
+stayed (matplotlib#19116, ipympl#566). Two frames went out for one action whenever a callback
+set another control whose own observer rendered too (spokes: a new view resets the hub;
+referral: "Clear" empties the regions). So:
+
+* Every callback runs inside an *action* (``_safe``); ``render()`` inside an action only marks
+  the figure dirty, and the outermost action renders once when it ends.
+* Every frame is a full frame: the front end acknowledges nothing, so no diff is provably
+  safe. ``send_whole_frames`` makes the canvas encode every frame whole (opaque RGB, fast zlib
+  level: about as quick as the diff it replaces); ``_force_full`` before each frame is the
+  belt to those braces. A dropped frame then costs nothing, as the next one is whole.
+
+Callbacks may run on two threads at once: JupyterLab with ipykernel 7 sends some widget
+messages through a kernel *subshell*, whose handlers run on their own thread beside the main
+one (seen in the browser test: renders on "MainThread" and on "subshell-..."; a blit then ran in
+the middle of another callback's savefig and failed). So one lock per app serialises every
+action, every draw of the canvas (ipympl's own redraw requests included) and ``to_png``.
+
 In the image mode (no ipympl: static exports, the inline backend) nothing is animated and each
 change re-renders the figure to a PNG in an ``Image`` widget, so a correct picture always shows.
 """
@@ -25,6 +47,7 @@ from __future__ import annotations
 
 import html
 import io
+import threading
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable
@@ -35,6 +58,13 @@ import matplotlib.pyplot as plt
 from hipball._choices import check_choice
 
 RENDER_MODES = ("auto", "canvas", "image")
+# Fit the room (issue 10.3): the largest figure, in screen pixels, that fits a 768 px wide tablet
+# (JupyterLab leaves about 600 px for an output there, file browser closed) and, beside its
+# controls, a 1366x768 projector (about 940 px of output width with the file browser open, about
+# 640 px of height). Figures keep their proportions and layout in inches and are scaled to this
+# box through their dpi (text scales with them).
+SCREEN_BOX_PX = (560, 530)
+CONTROLS_WIDTH_PX = 320
 BACKGROUND_CACHE = 6  # cached backgrounds per app (about 2 MB each at 100 dpi)
 ERROR_STYLE = ("color:#9B1C1C;background:#FDECEC;border-left:4px solid #D55E00;"
                "padding:4px 8px;margin:4px 0;white-space:pre-wrap")
@@ -55,6 +85,57 @@ def screen_rc() -> dict:
         rc.update(rc_for("screen"))
         _SCREEN_RC = rc
     return _SCREEN_RC
+
+
+def screen_dpi(figsize: tuple[float, float]) -> float:
+    """The dpi that fits a figure of ``figsize`` inches into ``SCREEN_BOX_PX`` (at most 100)."""
+    w, h = figsize
+    return float(min(100.0, SCREEN_BOX_PX[0] / w, SCREEN_BOX_PX[1] / h))
+
+
+def fit_layout(controls: list, figure_column: list, *, figure_width_px: int,
+               controls_width: int = CONTROLS_WIDTH_PX) -> widgets.Box:
+    """The controls beside the figure where the page is wide enough, above it where it is not:
+    one flex row that wraps (no JavaScript, so it works alike in JupyterLab and Voila). The
+    figure's column is as wide as the figure, so text under it wraps there."""
+    left = widgets.VBox(controls, layout=widgets.Layout(width=f"{controls_width}px", flex="0 0 auto",
+                                                        margin="0 16px 8px 0"))
+    right = widgets.VBox(figure_column, layout=widgets.Layout(flex="0 1 auto", width=f"{figure_width_px + 8}px",
+                                                              max_width="100%"))
+    box = widgets.Box([left, right], layout=widgets.Layout(display="flex", flex_flow="row wrap",
+                                                           align_items="flex-start", width="100%"))
+    box.add_class("hipball-app")
+    return box
+
+
+def send_whole_frames(canvas) -> None:
+    """Make a web canvas (ipympl, matplotlib's webagg) send every frame whole, never a diff.
+
+    Replaces the canvas' ``get_diff_image`` (the one place its frames are made) with one that
+    always returns the full picture, as an opaque RGB PNG at zlib level 1: our figures have an
+    opaque face, and that encodes in about half the time of matplotlib's RGBA at level 6.
+    ``_last_buff`` is kept as matplotlib keeps it (ipympl reads it for its data URL)."""
+    if not hasattr(canvas, "get_diff_image"):
+        return
+
+    def whole_frame():
+        if not canvas._png_is_old:
+            return None
+        import numpy as np
+        from PIL import Image
+
+        rgba = np.asarray(canvas.get_renderer().buffer_rgba())
+        canvas.set_image_mode("full")
+        canvas._last_buff = rgba.view(np.uint32).squeeze(2).copy()
+        canvas._force_full = False
+        canvas._png_is_old = False
+        opaque = bool((rgba[:, :, 3] == 255).all())
+        with io.BytesIO() as png:
+            Image.fromarray(np.ascontiguousarray(rgba[:, :, :3]) if opaque else rgba).save(
+                png, format="png", compress_level=1)
+            return png.getvalue()
+
+    canvas.get_diff_image = whole_frame
 
 
 def is_ipympl(fig) -> bool:
@@ -92,6 +173,12 @@ class App:
         self._backgrounds: OrderedDict = OrderedDict()
         self._closed = False
         self._front_end_drew = False  # set by the first draw_event (see render)
+        self._lock = threading.RLock()  # one action, draw or export at a time (see the docstring)
+        self._depth = 0  # nesting of callbacks in the current user action (see _safe)
+        self._dirty = False  # render() was asked for inside the current action
+        self._action_failed = False
+        self._exporting = False  # to_png is drawing: no background capture
+        self.frames_sent = 0  # renders shown (pushed or asked for): one per user action
         self.dynamic: list = []
         self.last_exception: BaseException | None = None
         self.error = widgets.HTML(value="", layout=widgets.Layout(width="auto"))
@@ -101,8 +188,9 @@ class App:
         if self.uses_figure:
             import matplotlib as mpl
 
+            size = figsize or self.figsize
             with plt.ioff(), mpl.rc_context(screen_rc()):
-                self.fig = plt.figure(figsize=figsize or self.figsize)
+                self.fig = plt.figure(figsize=size, dpi=screen_dpi(size))
                 self.live = is_ipympl(self.fig) if render == "auto" else render == "canvas"
                 self.build()
             if self.live:
@@ -135,6 +223,14 @@ class App:
     def _figure_widget(self) -> widgets.Widget:
         if self.live and is_ipympl(self.fig):
             c = self.fig.canvas
+            send_whole_frames(c)
+            draw = c.draw
+
+            def locked_draw(*args, **kwargs):  # ipympl's own redraws too (the browser asks)
+                with self._lock:
+                    return draw(*args, **kwargs)
+
+            c.draw = locked_draw
             c.header_visible = False
             c.footer_visible = False
             c.resizable = False
@@ -144,6 +240,10 @@ class App:
         self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{w}px", height=f"{h}px",
                                                                        object_fit="contain"))
         return self.image
+
+    def figure_width_px(self) -> int:
+        """The figure's width on screen, in CSS pixels."""
+        return int(round(self.fig.get_figwidth() * self.fig.dpi)) if self.fig is not None else 0
 
     def observe(self, widget: widgets.Widget, handler: Callable[[], None], names: str = "value") -> None:
         """Call ``handler()`` (errors shown in the error area) when ``widget``'s trait changes."""
@@ -165,15 +265,39 @@ class App:
         self._cids.append(self.fig.canvas.mpl_connect(event, cb))
 
     def _safe(self, fn: Callable[[], None]) -> bool:
-        """Run a callback; show a clear message (escaped) in the error area if it fails."""
+        """Run a callback as (part of) one user action; show a clear message (escaped) in the
+        error area if it fails. Callbacks nest when one sets another control; the figure is
+        rendered once, when the outermost one ends (one frame per action)."""
+        with self._lock:
+            return self._action(fn)
+
+    def _action(self, fn: Callable[[], None]) -> bool:
+        outer = self._depth == 0
+        if outer:
+            self._action_failed = False
+        self._depth += 1
+        ok = True
         try:
             fn()
         except Exception as exc:  # every callback error must be visible, never lost
             self.last_exception = exc
             self.show_error(exc)
-            return False
-        self.error.value = ""
-        return True
+            self._action_failed = True
+            ok = False
+        finally:
+            self._depth -= 1
+        if outer:
+            if not self._action_failed:
+                self.error.value = ""
+            if self._dirty:
+                self._dirty = False
+                try:
+                    self._render_now()
+                except Exception as exc:
+                    self.last_exception = exc
+                    self.show_error(exc)
+                    ok = False
+        return ok
 
     def show_error(self, exc: BaseException | str) -> None:
         if isinstance(exc, str):
@@ -195,8 +319,17 @@ class App:
             self.render()
 
     def render(self) -> None:
-        if self.fig is None:
+        """Show the current state: at once outside a callback, else when the action ends."""
+        with self._lock:
+            if self._depth:
+                self._dirty = True
+            else:
+                self._render_now()
+
+    def _render_now(self) -> None:
+        if self.fig is None or self._closed:
             return
+        self.frames_sent += 1
         if not self.live:
             self.image.value = self.to_png()
             return
@@ -211,6 +344,7 @@ class App:
             # control change could then show nothing). Before the first frame the browser's
             # canvas does not exist yet, so a pushed frame would be lost: ask instead.
             if self._front_end_drew:
+                self._whole_frame()
                 canvas.draw()
             else:
                 canvas.draw_idle()
@@ -218,7 +352,13 @@ class App:
         self._backgrounds.move_to_end(key)
         canvas.restore_region(bg)
         self._draw_dynamic()
+        self._whole_frame()
         canvas.blit(self.fig.bbox)
+
+    def _whole_frame(self) -> None:
+        """The next frame the web canvas sends is a full one (see the module docstring)."""
+        if hasattr(self.fig.canvas, "_force_full"):
+            self.fig.canvas._force_full = True
 
     def _background_key(self) -> tuple:
         w, h = self.fig.bbox.size
@@ -230,8 +370,11 @@ class App:
                 self.fig.draw_artist(a)
 
     def _on_draw(self, event) -> None:
-        if self._closed:
+        if self._closed or self._exporting:
             return
+        # any full draw (ours, the browser's request, the toolbar's) sends a whole frame
+        if hasattr(self.fig.canvas, "_force_full"):
+            self.fig.canvas._force_full = True
         self._front_end_drew = True  # only the browser's request can draw before the first frame
         canvas = self.fig.canvas
         key = self._background_key()
@@ -261,13 +404,19 @@ class App:
 
     def to_png(self, **savefig_kw) -> bytes:
         """The figure as PNG bytes, dynamic artists included (what the user sees)."""
+        with self._lock:
+            return self._png(**savefig_kw)
+
+    def _png(self, **savefig_kw) -> bytes:
         animated = [a for a in self.dynamic if a.get_animated()]
         for a in animated:
             a.set_animated(False)
+        self._exporting = True  # the draw_event must not draw the dynamic artists twice
         try:
             buf = io.BytesIO()
             self.fig.savefig(buf, format="png", **savefig_kw)
         finally:
+            self._exporting = False
             for a in animated:
                 a.set_animated(True)
             if animated:

@@ -32,12 +32,12 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from hipball.apps.base import App, esc, labelled
+from hipball.apps.base import App, esc, fit_layout, labelled
 
 PPI = 100          # preview resolution: US Letter is 850 x 1100 px, crisp at the shown width
 PAGE_CACHE = 8     # rendered parameter sets kept (pages and PDF, about 1 MB each)
 MAX_CLASS = 60     # rows the app renders at once (a larger class: the command line)
-PAGE_WIDTH = "560px"
+PAGE_WIDTH = "440px"  # = PREVIEW_PX: a page and the form fit a 1366x768 projector
 _BUTTON = ("display:inline-block;padding:5px 14px;margin:2px 6px 2px 0;border-radius:3px;"
            "background:#0072B2;color:#fff;font-weight:bold;text-decoration:none")
 # The field names of the form, as the user sees them (messages name these, not parameter ids).
@@ -97,6 +97,9 @@ def download_link(pdf: bytes, filename: str, label: str) -> str:
     return (f"<a class='hipball-download' download='{esc(filename)}' href='data:application/pdf;base64,{data}' "
             f"style='{_BUTTON}'>{esc(label)}</a><span style='font-size:90%'>{esc(filename)}, "
             f"{max(1, len(pdf) // 1024)} kB</span>")
+
+
+PREVIEW_PX = 440  # the page preview's width: a Letter page and its controls fit a 1366x768 projector
 
 
 class HandoutPreview(App):
@@ -182,8 +185,8 @@ class HandoutPreview(App):
                              widgets.HBox([labelled("Ball", self.ball), labelled("Surface", self.surface)]),
                              labelled("Level", self.level), labelled("Paper", self.paper), self.large_print,
                              labelled("Notes to the client", self.notes)])
-        right = widgets.VBox([widgets.HBox([self.download, self.save], layout=widgets.Layout(align_items="center")),
-                              self.saved, self.status, self.where, self.page, self.page_box])
+        right = [widgets.HBox([self.download, self.save], layout=widgets.Layout(align_items="center")),
+                 self.saved, self.status, self.where, self.page, self.page_box]
         klass = widgets.VBox([
             widgets.HTML("<h4 style='margin:12px 0 4px'>A class: one handout per person</h4>"
                          "<div style='font-size:90%'>Type one line per person, the column names first "
@@ -192,7 +195,7 @@ class HandoutPreview(App):
                          "roster. Empty cells take the values of the form above. Rows with a mistake are "
                          "listed below and left out; the others make the packet.</div>"),
             self.roster_text, widgets.HBox([self.upload, self.make_class]), self.class_report, self.class_download])
-        return widgets.VBox([self.error, widgets.HBox([left, right]), klass])
+        return widgets.VBox([self.error, fit_layout([left], right, figure_width_px=PREVIEW_PX), klass])
 
     def values(self) -> dict:
         return {"client": self.client.value, "therapist": self.therapist.value, "side": self.side.value,

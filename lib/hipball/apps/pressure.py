@@ -13,7 +13,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from hipball._choices import check_choice, check_range
-from hipball.apps.base import App, esc
+from hipball.apps.base import App, esc, fit_layout
 from matplotlib.patches import Rectangle
 
 from hipball.draw.pressure import BALL_STYLE, draw_ball_surface_chart
@@ -58,12 +58,12 @@ class BallSurfaceExplorer(App):
     def build(self) -> None:
         s = self._start
         self.ball = widgets.ToggleButtons(options=[(balls()[b].name, b) for b in BALLS], value=s["ball"],
-                                          description="Ball", style={"button_width": "105px"})
+                                          description="Ball", style={"button_width": "auto", "description_width": "56px"})
         self.surface = widgets.ToggleButtons(options=[(surfaces()[x].name.split(" (")[0], x) for x in SURFACES],
-                                             value=s["surface"], description="Surface", style={"button_width": "170px"})
+                                             value=s["surface"], description="Surface", style={"button_width": "auto", "description_width": "56px"})
         self.mass = widgets.FloatSlider(value=s["mass"], min=MASS_RANGE[0], max=MASS_RANGE[1], step=5,
                                         description="Body mass (kg)", continuous_update=False,
-                                        style={"description_width": "110px"}, layout=widgets.Layout(width="480px"))
+                                        style={"description_width": "110px"}, layout=widgets.Layout(width="100%"))
         self.advice = widgets.HTML(layout=widgets.Layout(width="auto"))
         for w in (self.ball, self.surface, self.mass):
             self.observe(w, self.refresh)
@@ -87,7 +87,8 @@ class BallSurfaceExplorer(App):
                         + list(self.chart.value_labels.values()) + list(self.chart.depth_markers.values()))
 
     def layout(self) -> widgets.Widget:
-        return widgets.VBox([self.ball, self.surface, self.mass, self.error, self.figure_widget, self.advice])
+        return fit_layout([self.ball, self.surface, self.mass, self.error], [self.figure_widget, self.advice],
+                          figure_width_px=self.figure_width_px())
 
     def static_key(self) -> tuple:
         return ()  # the background is the same for every ball, surface and body mass

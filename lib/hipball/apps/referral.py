@@ -18,12 +18,13 @@ from matplotlib.patches import Patch, PathPatch
 
 from hipball import referral
 from hipball._choices import check_choice
-from hipball.apps.base import App, esc, html_table, labelled
+from hipball.apps.base import App, esc, fit_layout, html_table, labelled
 from hipball.draw.referral import (add_legend, draw_body_chart, draw_referral, geometry_path, key_handles,
                                    label_trigger_points, legend_handles, restyle_zones, styles_for, zone_order)
 
 TOP = 5
 MAX_CLICKS = 60
+LEGEND_PT = 10  # readable from the back of a room (issue 10.3)
 
 
 def trp_title(trp_id: str) -> str:
@@ -90,7 +91,7 @@ class ReferralExplorer(App):
     """Pick muscles or trigger points to see their referral zones; click where it hurts (or
     pick regions) to rank the trigger points that could explain it."""
 
-    figsize = (5.6, 7.4)
+    figsize = (6.6, 7.6)
 
     def __init__(self, trigger_points=("gluteus_minimus.anterior",), view: str = "posterior", side: str = "right",
                  *, render: str = "auto", figsize: tuple[float, float] | None = None):
@@ -104,24 +105,24 @@ class ReferralExplorer(App):
     def build(self) -> None:
         s = self._start
         self.view = widgets.ToggleButtons(options=[("Back", "posterior"), ("Side", "lateral")], value=s["view"],
-                                          description="Chart", style={"button_width": "70px"})
+                                          description="Chart", style={"button_width": "auto", "description_width": "56px"})
         self.side = widgets.ToggleButtons(options=[("Right", "right"), ("Left", "left")], value=s["side"],
-                                          description="Side", style={"button_width": "70px"})
+                                          description="Side", style={"button_width": "auto", "description_width": "56px"})
         self.subjects = widgets.SelectMultiple(options=subject_options(), value=s["selection"], rows=9,
-                                               layout=widgets.Layout(width="330px"))
+                                               layout=widgets.Layout(width="100%"))
         names = referral.region_names()
         self.regions = widgets.SelectMultiple(options=[(names[r], r) for r in referral.region_ids()], rows=7,
-                                              layout=widgets.Layout(width="330px"))
+                                              layout=widgets.Layout(width="100%"))
         self.clear = widgets.Button(description="Clear the pain marks", icon="eraser")
         self.show_top = widgets.Button(description="Show the top 3 zones", icon="eye")
-        self.candidates_html = widgets.HTML(layout=widgets.Layout(width="330px"))
+        self.candidates_html = widgets.HTML(layout=widgets.Layout(width="auto"))
         for w in (self.view, self.side):
             self.observe(w, self._on_chart_change)
         self.observe(self.subjects, self.refresh)
         self.observe(self.regions, self._on_regions)
         self.on_click(self.clear, self._on_clear)
         self.on_click(self.show_top, self._on_show_top)
-        self.ax = self.fig.add_axes((0.02, 0.2, 0.96, 0.78))
+        self.ax = self.fig.add_axes((0.02, 0.22, 0.96, 0.76))
         self.charts: dict = {}
         self.zones: dict = {}
         self.region_patches: dict = {}
@@ -138,10 +139,12 @@ class ReferralExplorer(App):
 
     def layout(self) -> widgets.Widget:
         hint = widgets.HTML("<i>Click on the chart where it hurts, or pick regions below.</i>")
-        right = widgets.VBox([self.view, self.side, labelled("Referral zones of", self.subjects),
-                              hint, labelled("Where it hurts (regions)", self.regions),
-                              widgets.HBox([self.clear, self.show_top]), self.candidates_html])
-        return widgets.VBox([self.error, widgets.HBox([self.figure_widget, right])])
+        for b in (self.clear, self.show_top):  # the whole label, never cut short
+            b.layout = widgets.Layout(width="auto", margin="2px 6px 2px 0")
+        buttons = widgets.Box([self.clear, self.show_top], layout=widgets.Layout(flex_flow="row wrap"))
+        return fit_layout([self.view, self.side, labelled("Referral zones of", self.subjects), hint,
+                           labelled("Where it hurts (regions)", self.regions), buttons, self.error,
+                           self.candidates_html], [self.figure_widget], figure_width_px=self.figure_width_px())
 
     def static_key(self) -> tuple:
         # the zones and the legend are part of the cached background: a click or a region
@@ -278,6 +281,6 @@ class ReferralExplorer(App):
             Patch(facecolor="none", edgecolor="black", hatch="xx", ls=(0, (4, 2))),
         ]
         labels += ["where it hurts (clicks)", "where it hurts (regions)"]
-        self.legend = add_legend(self.ax, handles, labels, bbox_to_anchor=(0.5, 0.0), fontsize=7.5,
-                                 ncols=1 if len(handles) <= 8 else 2)
+        self.legend = add_legend(self.ax, handles, labels, bbox_to_anchor=(0.5, 0.0), fontsize=LEGEND_PT,
+                                 ncols=1 if len(handles) <= 5 else 2)
         self.legend.set_zorder(20)

@@ -15,7 +15,7 @@ import numpy as np
 
 from hipball import referral
 from hipball._choices import check_choice, check_range
-from hipball.apps.base import App, esc
+from hipball.apps.base import App, esc, fit_layout
 from hipball.atlas import SIDES, load_atlas
 from hipball.draw.anatomy import draw_hip
 from hipball.draw.position import draw_position, update_position
@@ -47,12 +47,12 @@ class RollExplorer(App):
         s = self._start
         self.angle = widgets.IntSlider(value=s["angle"], min=int(ANGLE_RANGE[0]), max=int(ANGLE_RANGE[1]), step=1,
                                        description="Roll (°)", continuous_update=True,
-                                       style={"description_width": "70px"}, layout=widgets.Layout(width="520px"))
+                                       style={"description_width": "56px"}, layout=widgets.Layout(width="100%"))
         self.side = widgets.ToggleButtons(options=[("Right", "right"), ("Left", "left")], value=s["side"],
-                                          description="Side", style={"button_width": "70px"})
+                                          description="Side", style={"button_width": "auto", "description_width": "56px"})
         self.target = widgets.Dropdown(options=self._targets(s["side"]), description="Trigger point",
-                                       style={"description_width": "90px"}, layout=widgets.Layout(width="420px"))
-        self.reach = widgets.Button(description="Roll to reach it", icon="rotate-right")
+                                       style={"description_width": "90px"}, layout=widgets.Layout(width="100%"))
+        self.reach = widgets.Button(description="Roll to reach it", icon="rotate-right", layout=widgets.Layout(width="auto"))
         self.under = widgets.HTML(layout=widgets.Layout(width="auto"))
         self.observe(self.angle, self.refresh)
         self.observe(self.side, self.refresh)
@@ -69,8 +69,8 @@ class RollExplorer(App):
         self._side(s["side"])
 
     def layout(self) -> widgets.Widget:
-        row = widgets.HBox([self.target, self.reach])
-        return widgets.VBox([self.angle, self.side, row, self.error, self.figure_widget, self.under])
+        return fit_layout([self.angle, self.side, self.target, self.reach, self.error], [self.figure_widget, self.under],
+                          figure_width_px=self.figure_width_px())
 
     def static_key(self) -> tuple:
         return (self.side.value,)

@@ -14,7 +14,7 @@ import numpy as np
 from hipball import referral
 from hipball._choices import check_choice
 from hipball.apps.anatomy import plate_frame, plate_title
-from hipball.apps.base import App, esc
+from hipball.apps.base import App, esc, fit_layout
 from hipball.atlas import SIDES, VIEWS
 from hipball.draw.anatomy import draw_hip
 from hipball.draw.technique import draw_spokes
@@ -59,12 +59,12 @@ class SpokeDesigner(App):
     def build(self) -> None:
         s = self._start
         self.view = widgets.ToggleButtons(options=[(VIEW_NAMES[v], v) for v in VIEWS], value=s["view"],
-                                          description="View", style={"button_width": "110px"})
+                                          description="View", style={"button_width": "auto", "description_width": "56px"})
         self.side = widgets.ToggleButtons(options=[("Right", "right"), ("Left", "left")], value=s["side"],
-                                          description="Side", style={"button_width": "70px"})
+                                          description="Side", style={"button_width": "auto", "description_width": "56px"})
         self.hub = widgets.Dropdown(options=self._hub_options(s["view"], s["side"]), value=s["hub"], description="Hub",
-                                    layout=widgets.Layout(width="420px"))
-        slider = dict(continuous_update=False, style={"description_width": "90px"}, layout=widgets.Layout(width="420px"))
+                                    style={"description_width": "36px"}, layout=widgets.Layout(width="100%"))
+        slider = dict(continuous_update=False, style={"description_width": "90px"}, layout=widgets.Layout(width="100%"))
         self.spokes = widgets.IntSlider(value=s["spokes"], min=SPOKES_RANGE[0], max=SPOKES_RANGE[1], description="Spokes",
                                         **slider)
         self.length = widgets.FloatSlider(value=s["length"], min=LENGTH_RANGE[0], max=LENGTH_RANGE[1], step=0.5,
@@ -73,7 +73,7 @@ class SpokeDesigner(App):
                                          description="Sweep (°)", **slider)
         self.rotation = widgets.FloatSlider(value=s["rotation"], min=-180, max=180, step=5, description="Rotation (°)",
                                             **slider)
-        self.order = widgets.HTML(layout=widgets.Layout(width="320px"))
+        self.order = widgets.HTML(layout=widgets.Layout(width="auto"))
         self.observe(self.view, self._on_plate)
         self.observe(self.side, self._on_plate)
         self.observe(self.hub, self._on_hub)
@@ -89,9 +89,8 @@ class SpokeDesigner(App):
 
     def layout(self) -> widgets.Widget:
         hint = widgets.HTML("<i>Click on the plate to put the hub there.</i>")
-        controls = widgets.VBox([self.view, self.side, self.hub, hint, self.spokes, self.length, self.sweep,
-                                 self.rotation])
-        return widgets.VBox([controls, self.error, widgets.HBox([self.figure_widget, self.order])])
+        return fit_layout([self.view, self.side, self.hub, hint, self.spokes, self.length, self.sweep, self.rotation,
+                           self.error], [self.figure_widget, self.order], figure_width_px=self.figure_width_px())
 
     def static_key(self) -> tuple:
         return (self.view.value, self.side.value)

@@ -411,6 +411,11 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
     if handles:
         key = ax.legend(handles=handles, loc="lower left", frameon=False, fontsize=_rc("font.size") * 0.75,
                         handlelength=2.5)
+        # a plain artist of the Axes, not its one legend slot: the apps draw several plates on
+        # one Axes, and the next plate's ax.legend() would replace this key (a whole redraw then
+        # lost it while a cached background still showed it)
+        ax.legend_ = None
+        ax.add_artist(key)
         key.set_gid("ghost-key" if art.ghosts else "key")
         art.key = key
         if art.ghosts:
