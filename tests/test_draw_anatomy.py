@@ -137,6 +137,24 @@ def test_uncross_swaps_two_crossing_leaders():
     assert not _segments_cross((0, ys[0]), labs[0].anchor, (0, ys[1]), labs[1].anchor)
 
 
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_front_corner_skin_is_not_cut_by_a_straight_edge(side):
+    """The front-corner plate showed its skin clipped by a rectangle: a straight vertical cut
+    through the groin (review of issue 9). The frame now holds the body's whole width at every
+    height it shows, and the skin is drawn unclipped."""
+    from hipball.bodychart import skin_outline
+
+    _, _, art = _plate("anterolateral", side, layers=("skin", "bones", "superficial"))
+    (skin,) = art.skin
+    assert skin.get_clip_path() is None
+    (x0, x1), (y0, y1) = EXTENTS[("anterolateral", "hip")]
+    if side == "left":
+        x0, x1 = -x1, -x0
+    ring = skin_outline("anterolateral", side)
+    inside = ring[(ring[:, 1] >= y0) & (ring[:, 1] <= y1)]
+    assert x0 <= inside[:, 0].min() and inside[:, 0].max() <= x1
+
+
 def test_landmark_markers_sit_on_atlas_landmarks():
     _, _, art = _plate("lateral", "right")
     v = art.view

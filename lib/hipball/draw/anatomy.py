@@ -26,10 +26,10 @@ DEFAULT_LAYERS = ("skin", "bones", "superficial")
 EXTENTS = {
     ("posterior", "hip"): ((-21.0, 23.0), (40.0, 113.0)),
     ("lateral", "hip"): ((-19.0, 19.0), (40.0, 109.0)),
-    ("anterolateral", "hip"): ((-22.0, 4.0), (62.0, 108.0)),
+    ("anterolateral", "hip"): ((-22.0, 10.5), (62.0, 108.0)),
     ("posterior", "leg"): ((-21.0, 23.0), (0.0, 113.0)),
     ("lateral", "leg"): ((-19.0, 19.0), (0.0, 109.0)),
-    ("anterolateral", "leg"): ((-22.0, 4.0), (0.0, 108.0)),
+    ("anterolateral", "leg"): ((-22.0, 10.5), (0.0, 108.0)),
 }
 EXTENT_NAMES = ("hip", "leg")
 MIN_LABEL_AREA_CM2 = 4.0
@@ -654,13 +654,6 @@ def _draw_skin(v: View, ax: Axes, ylim) -> list:
                          lw=1.2, zorder=1)
     patch.set_gid("skin")
     ax.add_patch(patch)
-    if v.name == "anterolateral":
-        # the front-corner plate is a window onto one hip: the rest of the body (the other leg)
-        # stops at its frame instead of running into the label margin
-        from matplotlib.patches import Rectangle
-
-        x0, x1 = _xlim(v.name, v.side, "hip")
-        patch.set_clip_path(Rectangle((x0, ylim[0]), x1 - x0, ylim[1] - ylim[0], transform=ax.transData))
     return [patch]
 
 
