@@ -357,3 +357,27 @@ def test_a_hub_on_the_nerve_or_on_bone_is_refused():
     gt = load_atlas().view("posterior").landmarks["greater_trochanter"]
     with pytest.raises(ValueError, match=r"^hub: .*greater trochanter"):
         spoke_pattern(hub=tuple(gt), view="posterior")
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_front_and_back_words_stay_clear_of_the_trigger_point_labels(side):
+    """Review of issue 9: at 45 and 90 degrees a pressed point's label sat on the word "back"
+    or "front" (and a mark on it). On the plate's four panels, and after the app turns a
+    section in place, neither word touches a shown label or any mark."""
+    from matplotlib.text import Text
+
+    fig, axes = plt.subplots(1, 4, figsize=(14, 5.4))
+    arts = [draw_roll_section(a, side=side, ax=ax) for a, ax in zip((0, 45, 90, 120), axes)]
+    moved, ax = plt.subplots(figsize=(3.5, 5.4))
+    turned = draw_roll_section(0, side=side, ax=ax)
+    update_roll_section(turned, 90)
+    for f in (fig, moved):
+        f.canvas.draw()
+    for art in [*arts, turned]:
+        renderer = art.title.figure.canvas.get_renderer()
+        words = [Text.get_window_extent(t, renderer) for t in art.front_back]
+        others = [a.get_window_extent(renderer) for a in art.trp_labels.values() if a.get_visible()]
+        others += [m.get_window_extent(renderer) for m in art.trigger_points]
+        for w in words:
+            for o in others:
+                assert not w.overlaps(o), (art.angle_deg, side)

@@ -103,6 +103,7 @@ class RollArtists:
     height_cm: float | None
     side: str
     trp_labels: dict = field(default_factory=dict)  # trp id -> Annotation (shown while pressed)
+    front_back_axis: tuple | None = None  # (centre, (side-to-side, front-back semi-axes)) of the section, cm
 
 
 def _rot_for(contact) -> Affine2D:
@@ -177,7 +178,7 @@ def draw_roll_section(angle_deg: float, height: float | None = None, side: str =
     title = ax.set_title("", fontsize=_rc("axes.titlesize") * 0.85)
     under = ax.text(0.5, -0.02, "", transform=ax.transAxes, ha="center", va="top", fontsize=_rc("font.size") * 0.8)
     art = RollArtists(rot, skin, muscles, bones, ball, floor, trps, title, under, front_back, c.angle_deg,
-                      height, side)
+                      height, side, front_back_axis=(tuple(sec.centre), tuple(sec.semi_axes)))
     for m in trps:  # each pressed point carries its label, as on the referral charts
         tid = m.get_gid().split(":", 1)[1]
         a = ax.annotate(trigger_point(tid).label, (m.get_xdata()[0], m.get_ydata()[0]), xycoords=tr,
@@ -190,6 +191,7 @@ def draw_roll_section(angle_deg: float, height: float | None = None, side: str =
     ax.set_xlim(-22, 22)
     ax.set_ylim(-2 * ball_radius_cm - 3, 30)
     ax.set_axis_off()
+    _place_front_back(art)  # again, now that the frame (and so the text's scale) is set
     return art
 
 
@@ -223,10 +225,63 @@ def _place_trp_labels(art: RollArtists, c) -> None:
         shown.append(t)
 
 
+def _place_front_back(art: RollArtists) -> None:
+    """Keep the words "front" and "back" clear of the trigger-point marks, their labels and the
+    femur (review of issue 9: at 45 and 90 degrees a label sat on "back" or "front"): each word
+    slides along the section's front-back axis to the first place where nothing covers it."""
+    if not art.front_back or art.front_back_axis is None:
+        return
+    ax = art.front_back[0].axes
+    ax.apply_aspect()
+    tr = art.rotation + ax.transData
+    pt = ax.figure.dpi / 72.0
+    boxes = []  # obstacles as (x0, x1, y0, y1) in pixels
+    for m in art.trigger_points:
+        x, y = tr.transform((m.get_xdata()[0], m.get_ydata()[0]))
+        r = (m.get_markersize() / 2 + 2) * pt
+        boxes.append((x - r, x + r, y - r, y + r))
+    for a in art.trp_labels.values():
+        if a.get_visible():
+            x, y = tr.transform(a.xy)
+            ox, oy = a.xyann
+            half = (len(a.get_text()) * 0.32 * a.get_fontsize() + 3) * pt
+            boxes.append((x + ox * pt - half, x + ox * pt + half, y + oy * pt - 2 * pt, y + (oy + 12) * pt))
+    for b in art.bones:
+        x, y = tr.transform(b.center)
+        r = b.radius * _px_per_cm(tr)
+        boxes.append((x - r, x + r, y - r, y + r))
+    (cx, cy), (semi_a, semi_b) = art.front_back_axis
+
+    def covered(x, y, hw, hh) -> float:
+        return sum(max(0.0, min(x + hw, b[1]) - max(x - hw, b[0])) * max(0.0, min(y + hh, b[3]) - max(y - hh, b[2]))
+                   for b in boxes)
+
+    # places on the word's own half of the section, nearest the usual one first
+    cands = sorted(((u, f) for f in (0.55, 0.45, 0.65, 0.35, 0.75, 0.25) for u in (0.0, -0.2, 0.2, -0.4, 0.4)),
+                   key=lambda c: abs(c[1] - 0.55) + abs(c[0]))
+    for t, sign in zip(art.front_back, (1, -1)):
+        hw, hh = (len(t.get_text()) * 0.32 * t.get_fontsize() + 2) * pt, 0.75 * t.get_fontsize() * pt
+        best = None
+        for u, f in cands:
+            xy = (cx + u * semi_a, cy + sign * f * semi_b)
+            cost = covered(*tr.transform(xy), hw, hh)
+            if best is None or cost < best[0]:
+                best = (cost, xy)
+            if cost == 0.0:
+                break
+        t.set_position(best[1])
+
+
+def _px_per_cm(tr) -> float:
+    a, b = tr.transform([(0.0, 0.0), (1.0, 0.0)])
+    return float(np.hypot(*(b - a)))
+
+
 def _set_texts(art: RollArtists, c, trigger_point) -> None:
     from hipball.atlas import load_atlas
 
     _place_trp_labels(art, c)
+    _place_front_back(art)
 
     names = load_atlas().display_names
     import textwrap
