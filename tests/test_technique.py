@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from shapely.geometry import LineString, Point
 
+from hipball import draw_hip
 from hipball.atlas import load_atlas
 from hipball.draw.technique import draw_roll_path, draw_roll_section, draw_spokes, update_roll_section
 from hipball.roll import angle_to_reach, cross_section, roll_contact
@@ -221,6 +224,29 @@ def test_roll_path_marks_stops_and_trigger_points():
     assert [t.get_text() for t in art.stop_labels] == ["0°", "45°", "90°", "120°", "135°"]
     gids = {m.get_gid() for m in art.trigger_points}
     assert "trp:gluteus_minimus.anterior" in gids
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_roll_path_names_its_points_and_no_text_sits_on_a_mark(side):
+    """Review of issue 9: the path's points were identical red Xs (the two gluteus minimus
+    points could not be told apart) and "90°" sat under one of them."""
+    from hipball.referral import trigger_point
+
+    fig = plt.figure(figsize=(9, 8))
+    ax = fig.add_axes((0.0, 0.03, 1.0, 0.92))
+    draw_hip("lateral", side, layers=("skin", "bones", "deep"), ax=ax)
+    art = draw_roll_path("lateral", side, ax=ax)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    tids = {m.get_gid().split(":", 1)[1] for m in art.trigger_points}
+    assert set(art.trp_labels) == tids
+    assert {t: a.get_text() for t, a in art.trp_labels.items()} == {t: trigger_point(t).label for t in tids}
+    marks = [m.get_window_extent(renderer) for m in [*art.trigger_points, *art.stops]]
+    texts = [a.get_window_extent(renderer) for a in [*art.stop_labels, *art.trp_labels.values()]]
+    for t in texts:
+        assert not any(t.overlaps(m) for m in marks)
+    for t1, t2 in itertools.combinations(texts, 2):
+        assert not t1.overlaps(t2)
 
 
 def _technique_plate(stem: str):

@@ -322,6 +322,7 @@ class RollPathArtists:
     stops: list
     stop_labels: list
     trigger_points: list
+    trp_labels: dict = field(default_factory=dict)  # trp id -> Annotation
 
 
 def draw_roll_path(view: str = "lateral", side: str = "right", height: float | None = None, *,
@@ -359,7 +360,65 @@ def draw_roll_path(view: str = "lateral", side: str = "right", height: float | N
         (m,) = ax.plot([xy[0]], [xy[1]], "X", ms=8, mfc=palette.SPOKE_RED, mec=palette.INK, mew=0.9, zorder=34)
         m.set_gid(f"trp:{tid}")
         trps.append(m)
-    return RollPathArtists(line, stops_art, labels, trps)
+    return RollPathArtists(line, stops_art, labels, trps, _label_path(ax, stops_art, labels, trps))
+
+
+def _label_path(ax: Axes, stops: list, stop_labels: list, trps: list) -> dict:
+    """Name each trigger point on the path (the two gluteus minimus points are otherwise two
+    identical red Xs) and keep every text off every mark (review of issue 9: "90°" sat under an
+    X): each text takes the first of a few places around its point that nothing covers."""
+    from hipball.referral import trigger_point
+
+    ax.apply_aspect()
+    pt = ax.figure.dpi / 72.0
+    to_px = ax.transData.transform
+
+    def mark_box(m):
+        x, y = to_px((m.get_xdata()[0], m.get_ydata()[0]))
+        r = (m.get_markersize() / 2 + 1.5) * pt
+        return (x - r, x + r, y - r, y + r)
+
+    def text_box(xy, text, fs, off, ha):
+        x, y = to_px(xy)
+        w, h = (len(text) * 0.58 * fs + 2) * pt, 1.25 * fs * pt
+        x0 = x + off[0] * pt - {"left": 0.0, "center": w / 2, "right": w}[ha]
+        y0 = y + off[1] * pt
+        return (x0, x0 + w, y0, y0 + h)
+
+    def free(b, boxes) -> bool:
+        return not any(b[0] < o[1] and o[0] < b[1] and b[2] < o[3] and o[2] < b[3] for o in boxes)
+
+    boxes = [mark_box(m) for m in [*stops, *trps]]
+    for i, t in enumerate(stop_labels):  # above or below the path, alternating, first free place
+        ups = [(0, 9), (0, -12), (0, 18), (0, -21)] if i % 2 == 0 else [(0, -12), (0, 9), (0, -21), (0, 18)]
+        for off in ups:
+            b = text_box(t.xy, t.get_text(), t.get_fontsize(), (off[0], off[1] if off[1] > 0 else off[1] - 2), "center")
+            if free(b, boxes):
+                break
+        else:
+            off = ups[0]
+        t.xyann = off
+        boxes.append(text_box(t.xy, t.get_text(), t.get_fontsize(), off, "center"))
+    out = {}
+    places = [((7, -4), "left"), ((-7, -4), "right"), ((0, 7), "center"), ((0, -16), "center"),
+              ((7, 4), "left"), ((-7, 4), "right"), ((7, -13), "left"), ((-7, -13), "right")]
+    for m in sorted(trps, key=lambda m: (m.get_xdata()[0], m.get_ydata()[0])):
+        tid = m.get_gid().split(":", 1)[1]
+        xy = (m.get_xdata()[0], m.get_ydata()[0])
+        text, fs = trigger_point(tid).label, 6.5
+        for off, ha in places:
+            b = text_box(xy, text, fs, off, ha)
+            if free(b, boxes):
+                break
+        else:
+            (off, ha), b = places[0], text_box(xy, text, fs, places[0][0], places[0][1])
+        a = ax.annotate(text, xy, xytext=off, textcoords="offset points", ha=ha, va="bottom", fontsize=fs,
+                        color=palette.INK, zorder=35,
+                        path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")])
+        a.set_gid(f"trp-label:{tid}")
+        boxes.append(b)
+        out[tid] = a
+    return out
 
 
 def roll_legend(fig, *, loc="lower center", ncol=6):
