@@ -407,3 +407,26 @@ def test_front_and_back_words_stay_clear_of_the_trigger_point_labels(side):
         for w in words:
             for o in others:
                 assert not w.overlaps(o), (art.angle_deg, side)
+
+
+@pytest.mark.parametrize("stem", ["spokes_posterior_right", "spokes_posterior_left", "spokes_lateral_right",
+                                  "spokes_lateral_left"])
+def test_spoke_badges_do_not_cover_where_a_label_points(stem):
+    """Review of issue 9: on the spokes plates the "Gluteus medius" leader ended under the
+    badge of spoke 1; muscle labels now point at a part of the muscle the spokes leave clear."""
+    fig = _technique_plate(stem)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    badges = [t.get_bbox_patch().get_window_extent(renderer) for t in ax.texts
+              if (t.get_gid() or "").startswith("spoke-number:")]  # the dark disc around each number
+    assert len(badges) >= 6
+    leaders = [ln for ln in ax.lines if (ln.get_gid() or "").startswith("leader:")]
+    assert leaders
+    muscles = set(load_atlas().view("posterior", "right").muscles)
+    for ln in leaders:
+        if ln.get_gid().split(":")[1] not in muscles:
+            continue  # a landmark's leader ends on the landmark, wherever the spokes are
+        x, y = ln.get_data()
+        end = ax.transData.transform((x[-1], y[-1]))
+        assert not any(b.contains(*end) for b in badges), ln.get_gid()

@@ -293,9 +293,11 @@ def muscle_order(v: View, layers: tuple[str, ...], muscles: tuple[str, ...]) -> 
     return sorted(chosen, key=lambda m: (rank[v.muscles[m].layer], paint.index(m), m))
 
 
-def visible_anchor(v: View, order: list[str], mid: str, frame=None):
+def visible_anchor(v: View, order: list[str], mid: str, frame=None, avoid=None):
     """A point well inside the visible part of a muscle (pole of inaccessibility), and the
-    visible area in cm2; ``frame`` = (x0, x1, y0, y1) clips to the plate."""
+    visible area in cm2; ``frame`` = (x0, x1, y0, y1) clips to the plate; ``avoid`` (a shapely
+    geometry, e.g. the spokes and their number badges drawn over the plate) is kept clear of
+    the point where the muscle shows enough beside it."""
     from shapely.geometry import Polygon, box
     from shapely.ops import polylabel, unary_union
 
@@ -312,6 +314,10 @@ def visible_anchor(v: View, order: list[str], mid: str, frame=None):
         vis = shape
     if vis.is_empty:
         return (float("nan"), float("nan")), 0.0
+    if avoid is not None:
+        clear = vis.difference(avoid)
+        if not clear.is_empty and clear.area >= 1.0:
+            vis = clear
     if vis.geom_type == "MultiPolygon":
         vis = max(vis.geoms, key=lambda g: g.area)
     p = polylabel(vis, tolerance=0.1)
@@ -320,7 +326,7 @@ def visible_anchor(v: View, order: list[str], mid: str, frame=None):
 
 def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS, labels: bool = True, ax: Axes | None = None,
              *, muscles=None, highlight: str | None = None, extent: str = "hip", landmarks: bool = True,
-             title: bool | str = True, credit: bool = True, nerves: bool = True) -> HipArtists:
+             title: bool | str = True, credit: bool = True, nerves: bool = True, label_avoid=None) -> HipArtists:
     """Draw one hip plate and return its artists.
 
     view: posterior | lateral | anterolateral; side: right | left;
@@ -329,7 +335,8 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
     (default all ten; each view draws only those it can show, see VIEW_MUSCLES);
     highlight: a muscle id drawn emphasised (others dimmed); extent: hip | leg;
     nerves: draw the sciatic nerve (with any muscle layer, in the views that show it: solid
-    where the deep layer shows it, dashed where muscle or bone covers it).
+    where the deep layer shows it, dashed where muscle or bone covers it); label_avoid: a
+    shapely geometry (cm) that muscle labels keep their leaders' ends off (the spokes plates).
     """
     check_choice("view", view, VIEWS)
     check_choice("side", side, SIDES)
@@ -429,7 +436,7 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
         art.labels, art.leaders = hip_labels(ax, v, order, highlight=highlight, extent=extent,
                                              landmark_ids=tuple(art.landmarks), nerves=bool(art.nerves),
                                              context=tuple(art.context), marks=bool(art.marks),
-                                             key=art.key is not None)
+                                             key=art.key is not None, avoid=label_avoid)
     if title:
         text = title if isinstance(title, str) else _title(view, side, layers)
         art.title = ax.set_title(text)
@@ -443,7 +450,8 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
 
 def hip_labels(ax: Axes, v: View, order: list[str], *, highlight: str | None = None, extent: str = "hip",
                landmark_ids=None, fontsize: float | None = None, nerves: bool | None = None,
-               context: tuple[str, ...] = (), marks: bool = False, key: bool = False) -> tuple[list, list]:
+               context: tuple[str, ...] = (), marks: bool = False, key: bool = False,
+               avoid=None) -> tuple[list, list]:
     """The margin labels of a plate (muscles as painted in ``order``, their named parts, the
     iliotibial band, the landmarks), placed so they never overlap: (texts, leader lines).
     draw_hip and the AnatomyExplorer app both use it."""
@@ -456,7 +464,7 @@ def hip_labels(ax: Axes, v: View, order: list[str], *, highlight: str | None = N
     labs = []
     for mid in order:
         style = palette.MUSCLE_STYLE[mid]
-        anchor, area = visible_anchor(v, order, mid, frame=(*xlim, ylim[0] + 1, ylim[1] - 1))
+        anchor, area = visible_anchor(v, order, mid, frame=(*xlim, ylim[0] + 1, ylim[1] - 1), avoid=avoid)
         if area < MIN_LABEL_AREA_CM2 and mid != highlight:
             continue  # barely visible in this view: a label would point at a sliver
         part_labels = _part_labels(v, order, mid, atlas.display_names[mid], style) if area > 25 else []

@@ -68,7 +68,7 @@ def draw_spokes(pattern: SpokePattern, *, ax: Axes | None = None, color: str = p
         if numbers:
             d = np.subtract(s.end, s.start)
             d = d / (np.hypot(*d) or 1.0)
-            pos = np.add(s.end, d * 1.1)
+            pos = np.add(s.end, d * BADGE_OFFSET_CM)
             t = ax.text(pos[0], pos[1], str(s.number), ha="center", va="center", fontsize=7.5, color="white",
                         fontweight="bold", zorder=zorder + 1,
                         bbox=dict(boxstyle="circle,pad=0.18", fc=palette.INK, ec="white", lw=0.8))
@@ -80,6 +80,26 @@ def draw_spokes(pattern: SpokePattern, *, ax: Axes | None = None, color: str = p
         hub.set_gid(f"hub:{h.label}")
         art.hubs.append(hub)
     return art
+
+
+BADGE_OFFSET_CM = 1.1  # a spoke's number sits this far beyond its arrowhead
+
+
+def spoke_footprint(pattern: SpokePattern, badge_cm: float = 1.3, shaft_cm: float = 0.5):
+    """Where the spokes, their number badges and the hubs lie on a plate (a shapely geometry,
+    cm), so that labels can keep their leaders' ends off them (review of issue 9: the "Gluteus
+    medius" leader ended under badge 1)."""
+    from shapely.geometry import LineString, Point
+    from shapely.ops import unary_union
+
+    parts = []
+    for s in pattern.spokes:
+        d = np.subtract(s.end, s.start)
+        d = d / (np.hypot(*d) or 1.0)
+        parts.append(LineString([s.start, s.end]).buffer(shaft_cm))
+        parts.append(Point(np.add(s.end, d * BADGE_OFFSET_CM)).buffer(badge_cm))
+    parts += [Point(h.xy).buffer(badge_cm) for h in pattern.hubs]
+    return unary_union(parts)
 
 
 # --------------------------------------------------------------------------- rolling
@@ -450,10 +470,11 @@ def technique_plates():
         for view in ("posterior", "lateral"):
             def spokes(fig, view=view, side=side):
                 ax = fig.add_axes((0.0, 0.03, 1.0, 0.92))
+                pattern = spoke_pattern(view=view, side=side)
                 draw_hip(view, side, layers=("skin", "bones", "superficial"), ax=ax,
                          title=f"{side.capitalize()} hip, {'from behind' if view == 'posterior' else 'from the side'}: "
-                               "the spoke pattern")
-                draw_spokes(spoke_pattern(view=view, side=side), ax=ax)
+                               "the spoke pattern", label_avoid=spoke_footprint(pattern))
+                draw_spokes(pattern, ax=ax)
             yield f"spokes_{view}_{side}", (9.0, 8.0), spokes
 
         def rolling(fig, side=side):
