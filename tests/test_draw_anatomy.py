@@ -253,6 +253,12 @@ def test_deep_plate_explains_its_dashed_ghosts():
     _, _, art = _plate("posterior", layers=("skin", "bones", "deep"))
     keys = [g for g in art.ghosts if g.get_gid() == "ghost-key"]
     assert len(keys) == 1 and "superficial" in keys[0].get_texts()[0].get_text()
+    # the key's swatch is drawn in the ghosts' own colours (review of issue 9: it was grey)
+    from matplotlib.colors import to_hex
+
+    ghost_colours = {to_hex(g.get_edgecolor()) for g in art.ghosts if g.get_gid().startswith("ghost:")}
+    first = keys[0].legend_handles[0]  # the ghosts' entry comes first
+    assert to_hex(first.get_color()) in ghost_colours
     _, _, sup = _plate("posterior", layers=("skin", "bones", "superficial"))
     assert not sup.ghosts
 

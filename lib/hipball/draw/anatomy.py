@@ -398,10 +398,13 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
             for a in art.muscles[mid]:
                 if a.get_clip_path() is None:
                     a.set_clip_path(clip)
-    handles = []
+    handles, texts = [], []
     if art.ghosts:
-        handles.append(Line2D([], [], color="#777777", lw=0.9, ls=(0, (4, 3)),
-                              label="dashed outline: a superficial muscle, lifted away"))
+        # the swatch is the ghosts' own dashed outlines, in their own colours (a grey swatch
+        # did not match the coloured outlines on the plate)
+        handles.append(tuple(Line2D([], [], color=g.get_edgecolor(), lw=0.9, ls=(0, (4, 3)))
+                             for g in art.ghosts[:4]))
+        texts.append("dashed outline: a superficial muscle, lifted away")
     if nerves and ("deep" in layers or "superficial" in layers) and view in NERVE_VIEWS:
         n_deep = sum(1 for m in order if v.muscles[m].layer == "deep")
         art.nerves["sciatic_nerve"], solid = _draw_nerve(v, ax, layers, z_solid=5 + n_deep * 0.2 - 0.1,
@@ -411,13 +414,17 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
                 a.set_clip_path(clip)
         if solid and labels:  # (an unlabelled thumbnail, e.g. a handout's, has no room for a key)
             handles.append(Line2D([], [], color=NERVE_FACE, lw=5, solid_capstyle="butt",
-                                  path_effects=[_casing(7)], label="sciatic nerve"))
+                                  path_effects=[_casing(7)]))
+            texts.append("sciatic nerve")
         if labels:
-            handles.append(Line2D([], [], color=NERVE_EDGE, lw=1.6, ls=(0, (3, 2)),
-                                  label="sciatic nerve (dashed: under muscle or bone)"))
+            handles.append(Line2D([], [], color=NERVE_EDGE, lw=1.6, ls=(0, (3, 2))))
+            texts.append("sciatic nerve (dashed: under muscle or bone)")
     if handles:
-        key = ax.legend(handles=handles, loc="lower left", frameon=False, fontsize=_rc("font.size") * 0.75,
-                        handlelength=2.5)
+        from matplotlib.legend_handler import HandlerTuple
+
+        key = ax.legend(handles=handles, labels=texts, loc="lower left", frameon=False,
+                        fontsize=_rc("font.size") * 0.75, handlelength=2.5,
+                        handler_map={tuple: HandlerTuple(ndivide=None, pad=0.0)})
         key.set_gid("ghost-key" if art.ghosts else "key")
         art.key = key
         if art.ghosts:
