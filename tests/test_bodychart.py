@@ -99,3 +99,23 @@ def test_anterolateral_silhouette_encloses_the_front_corner():
         for k in ("asis", "greater_trochanter", "iliac_crest"):
             assert ring.contains(Point(lm[k])), (side, k)
     np.testing.assert_allclose(skin_outline("anterolateral", "left"), skin_outline("anterolateral", "right") * [-1, 1])
+
+
+def test_anterolateral_silhouette_has_no_notch_at_the_crotch():
+    """Where the trunk's outline gives way to the legs' the edge used to step in and out by a
+    centimetre per centimetre of height (the 'box with notches' of issue 9): the hip's contour
+    flows into the thigh's, so neither edge moves more than 0.6 cm per cm of height."""
+    import numpy as np
+    from shapely.geometry import LineString, Polygon
+
+    from hipball.bodychart import skin_outline
+
+    poly = Polygon(skin_outline("anterolateral", "right")).buffer(0)
+    left, right = [], []
+    for z in np.arange(20.0, 110.0, 1.0):
+        hit = poly.intersection(LineString([(-60, z), (60, z)]))
+        xs = [c[0] for g in getattr(hit, "geoms", [hit]) for c in g.coords]
+        left.append(min(xs))
+        right.append(max(xs))
+    assert np.abs(np.diff(left)).max() < 0.6
+    assert np.abs(np.diff(right)).max() < 0.6

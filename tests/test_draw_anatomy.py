@@ -102,6 +102,59 @@ def test_labels_do_not_overlap_each_other_or_the_drawing(view, side):
         assert b.x1 <= lo + 1 or b.x0 >= hi - 1, "label text sits on the drawing"
 
 
+def _crossing_leaders(leaders) -> list[tuple[str, str]]:
+    from hipball.draw.labels import _segments_cross
+
+    segs = []
+    for ln in leaders:
+        x, y = ln.get_data()
+        segs.append((ln.get_gid(), (x[0], y[0]), (x[-1], y[-1])))
+    return [(a[0], b[0]) for a, b in itertools.combinations(segs, 2) if _segments_cross(a[1], a[2], b[1], b[2])]
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("depth", ["superficial", "deep"])
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_leader_lines_do_not_cross(view, depth, side):
+    """An atlas never makes the eye follow one leader across another (review of issue 9: from
+    behind, deep, the greater trochanter and ischial tuberosity leaders crossed)."""
+    _, _, art = _plate(view, side, layers=("skin", "bones", depth))
+    assert len(art.leaders) >= 4
+    assert _crossing_leaders(art.leaders) == []
+
+
+def test_uncross_swaps_two_crossing_leaders():
+    """Sorted by height, a lower anchor far from the column crosses the leader of a higher
+    anchor near it once both slots sit above them (the trochanter / tuberosity case)."""
+    from hipball.draw.labels import Label, _segments_cross, uncross
+
+    it = Label("ischial_tuberosity", "ischial tuberosity", (-2.4, -1.0))  # lower, farther
+    gt = Label("greater_trochanter", "greater trochanter", (-1.4, -0.7))  # higher, nearer
+    ys = [-0.27, 0.0]  # the right-hand column at x = 0, both slots above the anchors
+    assert _segments_cross((0, ys[0]), it.anchor, (0, ys[1]), gt.anchor)
+    labs = uncross([it, gt], ys, 0.0)
+    assert [l.key for l in labs] == ["greater_trochanter", "ischial_tuberosity"]
+    assert not _segments_cross((0, ys[0]), labs[0].anchor, (0, ys[1]), labs[1].anchor)
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_front_corner_skin_is_not_cut_by_a_straight_edge(side):
+    """The front-corner plate showed its skin clipped by a rectangle: a straight vertical cut
+    through the groin (review of issue 9). The frame now holds the body's whole width at every
+    height it shows, and the skin is drawn unclipped."""
+    from hipball.bodychart import skin_outline
+
+    _, _, art = _plate("anterolateral", side, layers=("skin", "bones", "superficial"))
+    (skin,) = art.skin
+    assert skin.get_clip_path() is None
+    (x0, x1), (y0, y1) = EXTENTS[("anterolateral", "hip")]
+    if side == "left":
+        x0, x1 = -x1, -x0
+    ring = skin_outline("anterolateral", side)
+    inside = ring[(ring[:, 1] >= y0) & (ring[:, 1] <= y1)]
+    assert x0 <= inside[:, 0].min() and inside[:, 0].max() <= x1
+
+
 def test_landmark_markers_sit_on_atlas_landmarks():
     _, _, art = _plate("lateral", "right")
     v = art.view
@@ -200,6 +253,12 @@ def test_deep_plate_explains_its_dashed_ghosts():
     _, _, art = _plate("posterior", layers=("skin", "bones", "deep"))
     keys = [g for g in art.ghosts if g.get_gid() == "ghost-key"]
     assert len(keys) == 1 and "superficial" in keys[0].get_texts()[0].get_text()
+    # the key's swatch is drawn in the ghosts' own colours (review of issue 9: it was grey)
+    from matplotlib.colors import to_hex
+
+    ghost_colours = {to_hex(g.get_edgecolor()) for g in art.ghosts if g.get_gid().startswith("ghost:")}
+    first = keys[0].legend_handles[0]  # the ghosts' entry comes first
+    assert to_hex(first.get_color()) in ghost_colours
     _, _, sup = _plate("posterior", layers=("skin", "bones", "superficial"))
     assert not sup.ghosts
 

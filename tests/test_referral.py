@@ -407,6 +407,10 @@ def test_one_panel_per_referral_pattern_lettered_like_the_manual():
     art = draw_referral_panels("piriformis", view="posterior", fig=fig)
     assert len(art.panels) == 1 and set(art.panels[0].markers) == {"piriformis.lateral", "piriformis.medial"}
     assert set(art.panels[0].labels) == {"piriformis.lateral", "piriformis.medial"}
+    shapes = {t: m.get_marker() for t, m in art.panels[0].markers.items()}
+    assert shapes["piriformis.lateral"] != shapes["piriformis.medial"]
+    legend_shapes = {h.get_marker() for h in art.legend.legend_handles if hasattr(h, "get_marker")}
+    assert set(shapes.values()) <= legend_shapes, "the legend shows each point's own marker"
 
 
 def _look(patch):
@@ -446,6 +450,10 @@ def test_every_trigger_point_of_a_muscle_is_distinguishable_on_every_chart():
             faces = [m.get_markerfacecolor() for t, m in art.markers.items()]
             pats = {referral.zone_signature(t) for t in art.markers}
             assert len(set(faces)) == len(pats), (muscle, view)
+            # points sharing a pattern share its colour, so their markers differ (review of
+            # issue 9: the two piriformis points were two identical orange Xs, legend too)
+            looks = [(m.get_markerfacecolor(), m.get_marker()) for m in art.markers.values()]
+            assert len(set(looks)) == len(looks), (muscle, view)
             assert set(art.labels) == set(art.markers)
             texts = [a.get_text() for a in art.labels.values()]
             assert len(set(texts)) == len(texts)

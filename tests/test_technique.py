@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from shapely.geometry import LineString, Point
 
+from hipball import draw_hip
 from hipball.atlas import load_atlas
 from hipball.draw.technique import draw_roll_path, draw_roll_section, draw_spokes, update_roll_section
 from hipball.roll import angle_to_reach, cross_section, roll_contact
@@ -223,6 +226,29 @@ def test_roll_path_marks_stops_and_trigger_points():
     assert "trp:gluteus_minimus.anterior" in gids
 
 
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_roll_path_names_its_points_and_no_text_sits_on_a_mark(side):
+    """Review of issue 9: the path's points were identical red Xs (the two gluteus minimus
+    points could not be told apart) and "90°" sat under one of them."""
+    from hipball.referral import trigger_point
+
+    fig = plt.figure(figsize=(9, 8))
+    ax = fig.add_axes((0.0, 0.03, 1.0, 0.92))
+    draw_hip("lateral", side, layers=("skin", "bones", "deep"), ax=ax)
+    art = draw_roll_path("lateral", side, ax=ax)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    tids = {m.get_gid().split(":", 1)[1] for m in art.trigger_points}
+    assert set(art.trp_labels) == tids
+    assert {t: a.get_text() for t, a in art.trp_labels.items()} == {t: trigger_point(t).label for t in tids}
+    marks = [m.get_window_extent(renderer) for m in [*art.trigger_points, *art.stops]]
+    texts = [a.get_window_extent(renderer) for a in [*art.stop_labels, *art.trp_labels.values()]]
+    for t in texts:
+        assert not any(t.overlaps(m) for m in marks)
+    for t1, t2 in itertools.combinations(texts, 2):
+        assert not t1.overlaps(t2)
+
+
 def _technique_plate(stem: str):
     from hipball.draw.technique import technique_plates
     from hipball.draw.theme import theme
@@ -357,3 +383,50 @@ def test_a_hub_on_the_nerve_or_on_bone_is_refused():
     gt = load_atlas().view("posterior").landmarks["greater_trochanter"]
     with pytest.raises(ValueError, match=r"^hub: .*greater trochanter"):
         spoke_pattern(hub=tuple(gt), view="posterior")
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_front_and_back_words_stay_clear_of_the_trigger_point_labels(side):
+    """Review of issue 9: at 45 and 90 degrees a pressed point's label sat on the word "back"
+    or "front" (and a mark on it). On the plate's four panels, and after the app turns a
+    section in place, neither word touches a shown label or any mark."""
+    from matplotlib.text import Text
+
+    fig, axes = plt.subplots(1, 4, figsize=(14, 5.4))
+    arts = [draw_roll_section(a, side=side, ax=ax) for a, ax in zip((0, 45, 90, 120), axes)]
+    moved, ax = plt.subplots(figsize=(3.5, 5.4))
+    turned = draw_roll_section(0, side=side, ax=ax)
+    update_roll_section(turned, 90)
+    for f in (fig, moved):
+        f.canvas.draw()
+    for art in [*arts, turned]:
+        renderer = art.title.figure.canvas.get_renderer()
+        words = [Text.get_window_extent(t, renderer) for t in art.front_back]
+        others = [a.get_window_extent(renderer) for a in art.trp_labels.values() if a.get_visible()]
+        others += [m.get_window_extent(renderer) for m in art.trigger_points]
+        for w in words:
+            for o in others:
+                assert not w.overlaps(o), (art.angle_deg, side)
+
+
+@pytest.mark.parametrize("stem", ["spokes_posterior_right", "spokes_posterior_left", "spokes_lateral_right",
+                                  "spokes_lateral_left"])
+def test_spoke_badges_do_not_cover_where_a_label_points(stem):
+    """Review of issue 9: on the spokes plates the "Gluteus medius" leader ended under the
+    badge of spoke 1; muscle labels now point at a part of the muscle the spokes leave clear."""
+    fig = _technique_plate(stem)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    badges = [t.get_bbox_patch().get_window_extent(renderer) for t in ax.texts
+              if (t.get_gid() or "").startswith("spoke-number:")]  # the dark disc around each number
+    assert len(badges) >= 6
+    leaders = [ln for ln in ax.lines if (ln.get_gid() or "").startswith("leader:")]
+    assert leaders
+    muscles = set(load_atlas().view("posterior", "right").muscles)
+    for ln in leaders:
+        if ln.get_gid().split(":")[1] not in muscles:
+            continue  # a landmark's leader ends on the landmark, wherever the spokes are
+        x, y = ln.get_data()
+        end = ax.transData.transform((x[-1], y[-1]))
+        assert not any(b.contains(*end) for b in badges), ln.get_gid()

@@ -173,8 +173,23 @@ def _anterolateral_right() -> np.ndarray:
             edges.append((uc - half, uc + half))
         left.append((min(e[0] for e in edges), z))
         right.append((max(e[1] for e in edges), z))
-    ring = np.array(left + right[::-1])
+    # where the trunk's one ellipse gives way to the two legs' (the crotch) the edges jump by
+    # a few cm: a notch no body has. The hip's and the groin's contours flow into the thigh's,
+    # so each edge is smoothed along the height (Gaussian, sigma 2.5 cm) before rounding.
+    left = _smooth_edge(np.array(left))
+    right = _smooth_edge(np.array(right))
+    ring = np.vstack([left, right[::-1]])
     return chaikin(ring, 2, closed=True)
+
+
+def _smooth_edge(edge: np.ndarray, sigma_cm: float = 2.5, step_cm: float = 1.0) -> np.ndarray:
+    """An (N, 2) edge of (x, z) points 1 cm apart in z, its x smoothed along z (ends held)."""
+    pad = int(round(3 * sigma_cm / step_cm))
+    k = np.arange(-pad, pad + 1) * step_cm
+    w = np.exp(-0.5 * (k / sigma_cm) ** 2)
+    w /= w.sum()
+    x = np.pad(edge[:, 0], pad, mode="edge")
+    return np.c_[np.convolve(x, w, mode="valid"), edge[:, 1]]
 
 
 def _cut(poly: Polygon, z: float) -> list[tuple[float, float]] | None:

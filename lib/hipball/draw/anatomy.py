@@ -26,10 +26,10 @@ DEFAULT_LAYERS = ("skin", "bones", "superficial")
 EXTENTS = {
     ("posterior", "hip"): ((-21.0, 23.0), (40.0, 113.0)),
     ("lateral", "hip"): ((-19.0, 19.0), (40.0, 109.0)),
-    ("anterolateral", "hip"): ((-22.0, 4.0), (62.0, 108.0)),
+    ("anterolateral", "hip"): ((-22.0, 10.5), (62.0, 108.0)),
     ("posterior", "leg"): ((-21.0, 23.0), (0.0, 113.0)),
     ("lateral", "leg"): ((-19.0, 19.0), (0.0, 109.0)),
-    ("anterolateral", "leg"): ((-22.0, 4.0), (0.0, 108.0)),
+    ("anterolateral", "leg"): ((-22.0, 10.5), (0.0, 108.0)),
 }
 EXTENT_NAMES = ("hip", "leg")
 MIN_LABEL_AREA_CM2 = 4.0
@@ -293,9 +293,11 @@ def muscle_order(v: View, layers: tuple[str, ...], muscles: tuple[str, ...]) -> 
     return sorted(chosen, key=lambda m: (rank[v.muscles[m].layer], paint.index(m), m))
 
 
-def visible_anchor(v: View, order: list[str], mid: str, frame=None):
+def visible_anchor(v: View, order: list[str], mid: str, frame=None, avoid=None):
     """A point well inside the visible part of a muscle (pole of inaccessibility), and the
-    visible area in cm2; ``frame`` = (x0, x1, y0, y1) clips to the plate."""
+    visible area in cm2; ``frame`` = (x0, x1, y0, y1) clips to the plate; ``avoid`` (a shapely
+    geometry, e.g. the spokes and their number badges drawn over the plate) is kept clear of
+    the point where the muscle shows enough beside it."""
     from shapely.geometry import Polygon, box
     from shapely.ops import polylabel, unary_union
 
@@ -312,6 +314,10 @@ def visible_anchor(v: View, order: list[str], mid: str, frame=None):
         vis = shape
     if vis.is_empty:
         return (float("nan"), float("nan")), 0.0
+    if avoid is not None:
+        clear = vis.difference(avoid)
+        if not clear.is_empty and clear.area >= 1.0:
+            vis = clear
     if vis.geom_type == "MultiPolygon":
         vis = max(vis.geoms, key=lambda g: g.area)
     p = polylabel(vis, tolerance=0.1)
@@ -320,7 +326,7 @@ def visible_anchor(v: View, order: list[str], mid: str, frame=None):
 
 def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS, labels: bool = True, ax: Axes | None = None,
              *, muscles=None, highlight: str | None = None, extent: str = "hip", landmarks: bool = True,
-             title: bool | str = True, credit: bool = True, nerves: bool = True) -> HipArtists:
+             title: bool | str = True, credit: bool = True, nerves: bool = True, label_avoid=None) -> HipArtists:
     """Draw one hip plate and return its artists.
 
     view: posterior | lateral | anterolateral; side: right | left;
@@ -329,7 +335,8 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
     (default all ten; each view draws only those it can show, see VIEW_MUSCLES);
     highlight: a muscle id drawn emphasised (others dimmed); extent: hip | leg;
     nerves: draw the sciatic nerve (with any muscle layer, in the views that show it: solid
-    where the deep layer shows it, dashed where muscle or bone covers it).
+    where the deep layer shows it, dashed where muscle or bone covers it); label_avoid: a
+    shapely geometry (cm) that muscle labels keep their leaders' ends off (the spokes plates).
     """
     check_choice("view", view, VIEWS)
     check_choice("side", side, SIDES)
@@ -391,10 +398,13 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
             for a in art.muscles[mid]:
                 if a.get_clip_path() is None:
                     a.set_clip_path(clip)
-    handles = []
+    handles, texts = [], []
     if art.ghosts:
-        handles.append(Line2D([], [], color="#777777", lw=0.9, ls=(0, (4, 3)),
-                              label="dashed outline: a superficial muscle, lifted away"))
+        # the swatch is the ghosts' own dashed outlines, in their own colours (a grey swatch
+        # did not match the coloured outlines on the plate)
+        handles.append(tuple(Line2D([], [], color=g.get_edgecolor(), lw=0.9, ls=(0, (4, 3)))
+                             for g in art.ghosts[:4]))
+        texts.append("dashed outline: a superficial muscle, lifted away")
     if nerves and ("deep" in layers or "superficial" in layers) and view in NERVE_VIEWS:
         n_deep = sum(1 for m in order if v.muscles[m].layer == "deep")
         art.nerves["sciatic_nerve"], solid = _draw_nerve(v, ax, layers, z_solid=5 + n_deep * 0.2 - 0.1,
@@ -404,13 +414,17 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
                 a.set_clip_path(clip)
         if solid and labels:  # (an unlabelled thumbnail, e.g. a handout's, has no room for a key)
             handles.append(Line2D([], [], color=NERVE_FACE, lw=5, solid_capstyle="butt",
-                                  path_effects=[_casing(7)], label="sciatic nerve"))
+                                  path_effects=[_casing(7)]))
+            texts.append("sciatic nerve")
         if labels:
-            handles.append(Line2D([], [], color=NERVE_EDGE, lw=1.6, ls=(0, (3, 2)),
-                                  label="sciatic nerve (dashed: under muscle or bone)"))
+            handles.append(Line2D([], [], color=NERVE_EDGE, lw=1.6, ls=(0, (3, 2))))
+            texts.append("sciatic nerve (dashed: under muscle or bone)")
     if handles:
-        key = ax.legend(handles=handles, loc="lower left", frameon=False, fontsize=_rc("font.size") * 0.75,
-                        handlelength=2.5)
+        from matplotlib.legend_handler import HandlerTuple
+
+        key = ax.legend(handles=handles, labels=texts, loc="lower left", frameon=False,
+                        fontsize=_rc("font.size") * 0.75, handlelength=2.5,
+                        handler_map={tuple: HandlerTuple(ndivide=None, pad=0.0)})
         # a plain artist of the Axes, not its one legend slot: the apps draw several plates on
         # one Axes, and the next plate's ax.legend() would replace this key (a whole redraw then
         # lost it while a cached background still showed it)
@@ -434,7 +448,7 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
         art.labels, art.leaders = hip_labels(ax, v, order, highlight=highlight, extent=extent,
                                              landmark_ids=tuple(art.landmarks), nerves=bool(art.nerves),
                                              context=tuple(art.context), marks=bool(art.marks),
-                                             key=art.key is not None)
+                                             key=art.key is not None, avoid=label_avoid)
     if title:
         text = title if isinstance(title, str) else _title(view, side, layers)
         art.title = ax.set_title(text)
@@ -448,7 +462,8 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
 
 def hip_labels(ax: Axes, v: View, order: list[str], *, highlight: str | None = None, extent: str = "hip",
                landmark_ids=None, fontsize: float | None = None, nerves: bool | None = None,
-               context: tuple[str, ...] = (), marks: bool = False, key: bool = False) -> tuple[list, list]:
+               context: tuple[str, ...] = (), marks: bool = False, key: bool = False,
+               avoid=None) -> tuple[list, list]:
     """The margin labels of a plate (muscles as painted in ``order``, their named parts, the
     iliotibial band, the landmarks), placed so they never overlap: (texts, leader lines).
     draw_hip and the AnatomyExplorer app both use it."""
@@ -461,7 +476,7 @@ def hip_labels(ax: Axes, v: View, order: list[str], *, highlight: str | None = N
     labs = []
     for mid in order:
         style = palette.MUSCLE_STYLE[mid]
-        anchor, area = visible_anchor(v, order, mid, frame=(*xlim, ylim[0] + 1, ylim[1] - 1))
+        anchor, area = visible_anchor(v, order, mid, frame=(*xlim, ylim[0] + 1, ylim[1] - 1), avoid=avoid)
         if area < MIN_LABEL_AREA_CM2 and mid != highlight:
             continue  # barely visible in this view: a label would point at a sliver
         part_labels = _part_labels(v, order, mid, atlas.display_names[mid], style) if area > 25 else []
@@ -659,13 +674,6 @@ def _draw_skin(v: View, ax: Axes, ylim) -> list:
                          lw=1.2, zorder=1)
     patch.set_gid("skin")
     ax.add_patch(patch)
-    if v.name == "anterolateral":
-        # the front-corner plate is a window onto one hip: the rest of the body (the other leg)
-        # stops at its frame instead of running into the label margin
-        from matplotlib.patches import Rectangle
-
-        x0, x1 = _xlim(v.name, v.side, "hip")
-        patch.set_clip_path(Rectangle((x0, ylim[0]), x1 - x0, ylim[1] - ylim[0], transform=ax.transData))
     return [patch]
 
 

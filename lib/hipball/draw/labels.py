@@ -53,6 +53,37 @@ def spread(desired: np.ndarray, gap: float, lo: float, hi: float) -> np.ndarray:
     return y
 
 
+def _segments_cross(p, q, r, s) -> bool:
+    """Whether segment p-q properly crosses segment r-s (touching ends do not count)."""
+    def orient(a, b, c):
+        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+    d1, d2 = orient(r, s, p), orient(r, s, q)
+    d3, d4 = orient(p, q, r), orient(p, q, s)
+    return d1 * d2 < 0 and d3 * d4 < 0
+
+
+def uncross(labs: list, ys, x_text: float) -> list:
+    """Reorder the labels of one column over the slots ``ys`` so that no two leader lines
+    cross: sorting by the anchor's height alone crosses two leaders when the lower anchor lies
+    much farther from the column (e.g. the greater trochanter and the ischial tuberosity from
+    behind). Swapping the slots of two crossing leaders uncrosses them and shortens their total
+    length, so the repair ends."""
+    labs = list(labs)
+    n = len(labs)
+    for _ in range(n * n):
+        swapped = False
+        for i in range(n):
+            for j in range(i + 1, n):
+                a, b = labs[i], labs[j]
+                if _segments_cross((x_text, ys[i]), a.anchor, (x_text, ys[j]), b.anchor):
+                    labs[i], labs[j] = b, a
+                    swapped = True
+        if not swapped:
+            break
+    return labs
+
+
 def place_labels(ax: Axes, labels: list[Label], *, margin_x: tuple[float, float],
                  y_range: tuple[float, float], fontsize: float, balance: int = 3) -> tuple[list, list]:
     """Draw ``labels`` in the two margins; return (texts, leader lines). ``margin_x`` = (x of
@@ -96,6 +127,7 @@ def place_labels(ax: Axes, labels: list[Label], *, margin_x: tuple[float, float]
         labs.sort(key=lambda l: (l.anchor[1], l.key))
         ys = spread(np.array([l.anchor[1] for l in labs]), gap, *y_range)
         x_text = xl if side == "left" else xr
+        labs = uncross(labs, ys, x_text + (pad if side == "left" else -pad))
         ha = "right" if side == "left" else "left"
         for lab, y in zip(labs, ys):
             t = ax.text(x_text, y, lab.text, ha=ha, va="center", fontsize=fontsize, color=lab.color,

@@ -36,10 +36,15 @@ ESSENTIAL_ALPHA = 0.85
 PANEL_LETTERS = "ABCDEFGH"
 
 
+# trigger points that share one pattern (and so one colour) still differ by their marker
+MARKERS = ("X", "P", "D", "s")
+
+
 @dataclass
 class Style:
     color: str
     hatch: str
+    marker: str = "X"
 
 
 @dataclass
@@ -105,8 +110,12 @@ def styles_for(trp_ids: list[str]) -> dict[str, Style]:
     else:  # TrPs sharing one composite pattern (the two piriformis TrPs) share a style
         key = {t: referral.zone_signature(t) for t in trp_ids}
     keys = list(dict.fromkeys(key.values()))
-    style = {k: Style(OKABE_ITO[i % len(OKABE_ITO)], HATCHES[i % len(HATCHES)]) for i, k in enumerate(keys)}
-    return {t: style[key[t]] for t in trp_ids}
+    out, seen = {}, {}
+    for t in trp_ids:  # TrPs sharing a colour take the next marker (X, then a plus, a diamond)
+        i, n = keys.index(key[t]), seen.get(key[t], 0)
+        seen[key[t]] = n + 1
+        out[t] = Style(OKABE_ITO[i % len(OKABE_ITO)], HATCHES[i % len(HATCHES)], MARKERS[n % len(MARKERS)])
+    return out
 
 
 def _darker(color, f: float = 0.55):
@@ -126,9 +135,10 @@ def zone_style(kind: str, style: Style, alpha: float = ESSENTIAL_ALPHA) -> dict:
 
 
 def marker_style(style: Style) -> dict:
-    """A trigger point's X: filled in its zone's colour, black-edged, on a white halo."""
-    return dict(marker="X", ms=11, mfc=style.color, mec="black", mew=1.1, ls="none",
-                path_effects=[pe.withStroke(linewidth=3.0, foreground="white")])
+    """A trigger point's marker (an X; a plus or a diamond for a second or third point sharing
+    the colour): filled in its zone's colour, black-edged, on a white halo."""
+    return dict(marker=style.marker, ms=11 if style.marker in ("X", "P") else 9, mfc=style.color, mec="black",
+                mew=1.1, ls="none", path_effects=[pe.withStroke(linewidth=3.0, foreground="white")])
 
 
 def restyle_zones(art: "ReferralArtists", styles: dict) -> None:
@@ -140,6 +150,7 @@ def restyle_zones(art: "ReferralArtists", styles: dict) -> None:
                 patches[trp].update(zone_style(kind, st))
         if trp in art.markers:
             art.markers[trp].set_markerfacecolor(st.color)
+            art.markers[trp].set_marker(st.marker)
 
 
 def zone_order(trps, view: str, side: str) -> list[str]:

@@ -68,7 +68,7 @@ def draw_spokes(pattern: SpokePattern, *, ax: Axes | None = None, color: str = p
         if numbers:
             d = np.subtract(s.end, s.start)
             d = d / (np.hypot(*d) or 1.0)
-            pos = np.add(s.end, d * 1.1)
+            pos = np.add(s.end, d * BADGE_OFFSET_CM)
             t = ax.text(pos[0], pos[1], str(s.number), ha="center", va="center", fontsize=7.5, color="white",
                         fontweight="bold", zorder=zorder + 1,
                         bbox=dict(boxstyle="circle,pad=0.18", fc=palette.INK, ec="white", lw=0.8))
@@ -80,6 +80,26 @@ def draw_spokes(pattern: SpokePattern, *, ax: Axes | None = None, color: str = p
         hub.set_gid(f"hub:{h.label}")
         art.hubs.append(hub)
     return art
+
+
+BADGE_OFFSET_CM = 1.1  # a spoke's number sits this far beyond its arrowhead
+
+
+def spoke_footprint(pattern: SpokePattern, badge_cm: float = 1.3, shaft_cm: float = 0.5):
+    """Where the spokes, their number badges and the hubs lie on a plate (a shapely geometry,
+    cm), so that labels can keep their leaders' ends off them (review of issue 9: the "Gluteus
+    medius" leader ended under badge 1)."""
+    from shapely.geometry import LineString, Point
+    from shapely.ops import unary_union
+
+    parts = []
+    for s in pattern.spokes:
+        d = np.subtract(s.end, s.start)
+        d = d / (np.hypot(*d) or 1.0)
+        parts.append(LineString([s.start, s.end]).buffer(shaft_cm))
+        parts.append(Point(np.add(s.end, d * BADGE_OFFSET_CM)).buffer(badge_cm))
+    parts += [Point(h.xy).buffer(badge_cm) for h in pattern.hubs]
+    return unary_union(parts)
 
 
 # --------------------------------------------------------------------------- rolling
@@ -103,6 +123,7 @@ class RollArtists:
     height_cm: float | None
     side: str
     trp_labels: dict = field(default_factory=dict)  # trp id -> Annotation (shown while pressed)
+    front_back_axis: tuple | None = None  # (centre, (side-to-side, front-back semi-axes)) of the section, cm
 
 
 def _rot_for(contact) -> Affine2D:
@@ -177,7 +198,7 @@ def draw_roll_section(angle_deg: float, height: float | None = None, side: str =
     title = ax.set_title("", fontsize=_rc("axes.titlesize") * 0.85)
     under = ax.text(0.5, -0.02, "", transform=ax.transAxes, ha="center", va="top", fontsize=_rc("font.size") * 0.8)
     art = RollArtists(rot, skin, muscles, bones, ball, floor, trps, title, under, front_back, c.angle_deg,
-                      height, side)
+                      height, side, front_back_axis=(tuple(sec.centre), tuple(sec.semi_axes)))
     for m in trps:  # each pressed point carries its label, as on the referral charts
         tid = m.get_gid().split(":", 1)[1]
         a = ax.annotate(trigger_point(tid).label, (m.get_xdata()[0], m.get_ydata()[0]), xycoords=tr,
@@ -190,6 +211,7 @@ def draw_roll_section(angle_deg: float, height: float | None = None, side: str =
     ax.set_xlim(-22, 22)
     ax.set_ylim(-2 * ball_radius_cm - 3, 30)
     ax.set_axis_off()
+    _place_front_back(art)  # again, now that the frame (and so the text's scale) is set
     return art
 
 
@@ -223,10 +245,63 @@ def _place_trp_labels(art: RollArtists, c) -> None:
         shown.append(t)
 
 
+def _place_front_back(art: RollArtists) -> None:
+    """Keep the words "front" and "back" clear of the trigger-point marks, their labels and the
+    femur (review of issue 9: at 45 and 90 degrees a label sat on "back" or "front"): each word
+    slides along the section's front-back axis to the first place where nothing covers it."""
+    if not art.front_back or art.front_back_axis is None:
+        return
+    ax = art.front_back[0].axes
+    ax.apply_aspect()
+    tr = art.rotation + ax.transData
+    pt = ax.figure.dpi / 72.0
+    boxes = []  # obstacles as (x0, x1, y0, y1) in pixels
+    for m in art.trigger_points:
+        x, y = tr.transform((m.get_xdata()[0], m.get_ydata()[0]))
+        r = (m.get_markersize() / 2 + 2) * pt
+        boxes.append((x - r, x + r, y - r, y + r))
+    for a in art.trp_labels.values():
+        if a.get_visible():
+            x, y = tr.transform(a.xy)
+            ox, oy = a.xyann
+            half = (len(a.get_text()) * 0.32 * a.get_fontsize() + 3) * pt
+            boxes.append((x + ox * pt - half, x + ox * pt + half, y + oy * pt - 2 * pt, y + (oy + 12) * pt))
+    for b in art.bones:
+        x, y = tr.transform(b.center)
+        r = b.radius * _px_per_cm(tr)
+        boxes.append((x - r, x + r, y - r, y + r))
+    (cx, cy), (semi_a, semi_b) = art.front_back_axis
+
+    def covered(x, y, hw, hh) -> float:
+        return sum(max(0.0, min(x + hw, b[1]) - max(x - hw, b[0])) * max(0.0, min(y + hh, b[3]) - max(y - hh, b[2]))
+                   for b in boxes)
+
+    # places on the word's own half of the section, nearest the usual one first
+    cands = sorted(((u, f) for f in (0.55, 0.45, 0.65, 0.35, 0.75, 0.25) for u in (0.0, -0.2, 0.2, -0.4, 0.4)),
+                   key=lambda c: abs(c[1] - 0.55) + abs(c[0]))
+    for t, sign in zip(art.front_back, (1, -1)):
+        hw, hh = (len(t.get_text()) * 0.32 * t.get_fontsize() + 2) * pt, 0.75 * t.get_fontsize() * pt
+        best = None
+        for u, f in cands:
+            xy = (cx + u * semi_a, cy + sign * f * semi_b)
+            cost = covered(*tr.transform(xy), hw, hh)
+            if best is None or cost < best[0]:
+                best = (cost, xy)
+            if cost == 0.0:
+                break
+        t.set_position(best[1])
+
+
+def _px_per_cm(tr) -> float:
+    a, b = tr.transform([(0.0, 0.0), (1.0, 0.0)])
+    return float(np.hypot(*(b - a)))
+
+
 def _set_texts(art: RollArtists, c, trigger_point) -> None:
     from hipball.atlas import load_atlas
 
     _place_trp_labels(art, c)
+    _place_front_back(art)
 
     names = load_atlas().display_names
     import textwrap
@@ -267,6 +342,7 @@ class RollPathArtists:
     stops: list
     stop_labels: list
     trigger_points: list
+    trp_labels: dict = field(default_factory=dict)  # trp id -> Annotation
 
 
 def draw_roll_path(view: str = "lateral", side: str = "right", height: float | None = None, *,
@@ -304,7 +380,65 @@ def draw_roll_path(view: str = "lateral", side: str = "right", height: float | N
         (m,) = ax.plot([xy[0]], [xy[1]], "X", ms=8, mfc=palette.SPOKE_RED, mec=palette.INK, mew=0.9, zorder=34)
         m.set_gid(f"trp:{tid}")
         trps.append(m)
-    return RollPathArtists(line, stops_art, labels, trps)
+    return RollPathArtists(line, stops_art, labels, trps, _label_path(ax, stops_art, labels, trps))
+
+
+def _label_path(ax: Axes, stops: list, stop_labels: list, trps: list) -> dict:
+    """Name each trigger point on the path (the two gluteus minimus points are otherwise two
+    identical red Xs) and keep every text off every mark (review of issue 9: "90°" sat under an
+    X): each text takes the first of a few places around its point that nothing covers."""
+    from hipball.referral import trigger_point
+
+    ax.apply_aspect()
+    pt = ax.figure.dpi / 72.0
+    to_px = ax.transData.transform
+
+    def mark_box(m):
+        x, y = to_px((m.get_xdata()[0], m.get_ydata()[0]))
+        r = (m.get_markersize() / 2 + 1.5) * pt
+        return (x - r, x + r, y - r, y + r)
+
+    def text_box(xy, text, fs, off, ha):
+        x, y = to_px(xy)
+        w, h = (len(text) * 0.58 * fs + 2) * pt, 1.25 * fs * pt
+        x0 = x + off[0] * pt - {"left": 0.0, "center": w / 2, "right": w}[ha]
+        y0 = y + off[1] * pt
+        return (x0, x0 + w, y0, y0 + h)
+
+    def free(b, boxes) -> bool:
+        return not any(b[0] < o[1] and o[0] < b[1] and b[2] < o[3] and o[2] < b[3] for o in boxes)
+
+    boxes = [mark_box(m) for m in [*stops, *trps]]
+    for i, t in enumerate(stop_labels):  # above or below the path, alternating, first free place
+        ups = [(0, 9), (0, -12), (0, 18), (0, -21)] if i % 2 == 0 else [(0, -12), (0, 9), (0, -21), (0, 18)]
+        for off in ups:
+            b = text_box(t.xy, t.get_text(), t.get_fontsize(), (off[0], off[1] if off[1] > 0 else off[1] - 2), "center")
+            if free(b, boxes):
+                break
+        else:
+            off = ups[0]
+        t.xyann = off
+        boxes.append(text_box(t.xy, t.get_text(), t.get_fontsize(), off, "center"))
+    out = {}
+    places = [((7, -4), "left"), ((-7, -4), "right"), ((0, 7), "center"), ((0, -16), "center"),
+              ((7, 4), "left"), ((-7, 4), "right"), ((7, -13), "left"), ((-7, -13), "right")]
+    for m in sorted(trps, key=lambda m: (m.get_xdata()[0], m.get_ydata()[0])):
+        tid = m.get_gid().split(":", 1)[1]
+        xy = (m.get_xdata()[0], m.get_ydata()[0])
+        text, fs = trigger_point(tid).label, 6.5
+        for off, ha in places:
+            b = text_box(xy, text, fs, off, ha)
+            if free(b, boxes):
+                break
+        else:
+            (off, ha), b = places[0], text_box(xy, text, fs, places[0][0], places[0][1])
+        a = ax.annotate(text, xy, xytext=off, textcoords="offset points", ha=ha, va="bottom", fontsize=fs,
+                        color=palette.INK, zorder=35,
+                        path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")])
+        a.set_gid(f"trp-label:{tid}")
+        boxes.append(b)
+        out[tid] = a
+    return out
 
 
 def roll_legend(fig, *, loc="lower center", ncol=6):
@@ -336,10 +470,11 @@ def technique_plates():
         for view in ("posterior", "lateral"):
             def spokes(fig, view=view, side=side):
                 ax = fig.add_axes((0.0, 0.03, 1.0, 0.92))
+                pattern = spoke_pattern(view=view, side=side)
                 draw_hip(view, side, layers=("skin", "bones", "superficial"), ax=ax,
                          title=f"{side.capitalize()} hip, {'from behind' if view == 'posterior' else 'from the side'}: "
-                               "the spoke pattern")
-                draw_spokes(spoke_pattern(view=view, side=side), ax=ax)
+                               "the spoke pattern", label_avoid=spoke_footprint(pattern))
+                draw_spokes(pattern, ax=ax)
             yield f"spokes_{view}_{side}", (9.0, 8.0), spokes
 
         def rolling(fig, side=side):
