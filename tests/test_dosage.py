@@ -165,7 +165,7 @@ DOMAIN_RED_FLAGS = [  # DOMAIN.md section 4, item by item
     ("at night", "at rest"), ("immune system",), ("injecting drugs",), ("steroid",),
     ("after the age of 50",), ("sexual function", "numbness between the legs"),
     # local cautions: keep the ball off these spots
-    ("broken", "infected", "bruised"), ("varicose veins",), ("hurt in the last few days",),
+    ("broken", "infected", "bruised"), ("varicose veins",), ("injured in the last few days",),
     ("tingle", "burn", "shoot", "move the ball"),
 ]
 

@@ -68,12 +68,12 @@ CUES = {
     "half": ("Half turned", "Knees bent, dropped toward the ball side. Push with your feet to press less."),
     "side": ("On your side", "Prop yourself on your forearm; the top foot on the floor takes weight off."),
     "front": ("Three-quarters toward face down", "Past your side, for the front corner. Forearms take the "
-              "weight. Move the ball if it tingles or shoots down the leg."),
+              "weight. Move the ball off at once if it tingles or shoots down the leg."),
     "wall": ("Back to the wall", "Ball between the hip and the wall. Lean in to press more; "
              "step your feet closer to the wall to ease off."),
     "wall_side": ("Side to the wall", "Turn slowly; bend your knees a little to roll the ball up and down."),
     "wall_front": ("Turn further toward the wall", "Past side-on for the front corner. Move the ball "
-                   "if it tingles or shoots down the leg."),
+                   "off at once if it tingles or shoots down the leg."),
 }
 ANGLES = {"back": 0.0, "spoke": 0.0, "half": 45.0, "side": 90.0, "front": FRONT_CORNER_ANGLE, "wall": 0.0,
           "wall_side": 90.0, "wall_front": FRONT_CORNER_ANGLE}

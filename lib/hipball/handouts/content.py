@@ -180,9 +180,10 @@ def evidence() -> str:
 def rolling_caption(surface: str) -> str:
     """The caption under the rolling picture: the same key cue as step 4."""
     if surface == "wall":
-        return ("Most people stop side-on to the wall: the front corner needs about three-quarters of a "
-                "turn.")
-    return "Most people stop on their side: the front corner needs about three-quarters of a turn."
+        return ("Most people stop side-on to the wall: for the front corner, keep turning until you are "
+                "about three-quarters of the way to facing the wall (picture 3).")
+    return ("Most people stop on their side: for the front corner, keep rolling until you are about "
+            "three-quarters of the way to lying face down (picture 5).")
 
 
 def _hold_step(dose: dict[str, Any]) -> str:
@@ -216,7 +217,7 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed") -> list
         steps = [
             f"Stand with your back to a wall, feet about a foot (30 cm) out, the ball between the wall and "
             f"the back of {'the ' if side != 'both' else ''}{where}: {SPOT}.",
-            "Find the hub: the centre of the spokes in the picture. Lean into the ball slowly. To press "
+            "Find the hub: the centre of the spokes in the 'From behind' picture. Lean into the ball slowly. To press "
             "less, step your feet closer to the wall.",
             "Move the ball out along one spoke by bending your knees or shifting your hips, slowly, then "
             "back to the hub. Work around all the spokes.",
@@ -230,7 +231,7 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed") -> list
         steps = [
             f"Lie on your back on {on}, knees bent, with the ball under {'the ' if side != 'both' else ''}"
             f"{where}: {SPOT}.",
-            "Find the hub: the centre of the spokes in the picture. Let your weight sink in slowly. To "
+            "Find the hub: the centre of the spokes in the 'From behind' picture. Let your weight sink in slowly. To "
             "press less, take some weight on your hands, forearms or feet.",
             "Roll out along one spoke, slowly, then back to the hub. Work around all the spokes.",
             f"Then {FRONT_CORNER}: roll about three-quarters of the way toward lying face down (120 to 135 "
