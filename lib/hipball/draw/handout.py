@@ -285,9 +285,8 @@ def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rec
         crop = dict(_CLOSE)
         crop[view] = ((cx0, cx1), (min([cy0, *(y - 4 for y in ys)]), max([cy1, *(y + 4 for y in ys)])))
         _outline(ax, view, s, crop=crop, fill=SKIN_FACE)
-        if view != "anterolateral":
-            for ss in sides:
-                _plain_spokes(ax, spoke_pattern(side=ss, view=view, length_cm=SPOKE_LENGTH_CM), font_pt)
+        for ss in sides:  # every view, the front corner too (its hub is where you roll for it)
+            _plain_spokes(ax, spoke_pattern(side=ss, view=view, length_cm=SPOKE_LENGTH_CM), font_pt)
         marks = {}
         for (t, ss), xy in spots.items():
             (m,) = ax.plot(*xy, "X", ms=font_pt * 1.05, mfc="black", mec="white", mew=0.8, zorder=40)
