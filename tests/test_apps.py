@@ -415,8 +415,10 @@ def test_figure_after_changes_equals_the_figure_drawn_from_scratch(cls):
     after = shown(app)
     fresh = cls(render="canvas", **same_state(app))
     assert fresh.error.value == "", fresh.error.value
-    assert differing(after, from_scratch(app)) < 0.001, f"{cls.__name__}: the canvas differs from its own whole redraw"
-    assert differing(after, shown(fresh)) < 0.001, f"{cls.__name__}: the canvas differs from a fresh app"
+    # 0.0001 of the pixels: one stale label is about 0.001 (a RollExplorer label left out of the
+    # blitted artists passed a 0.001 bound here and failed the browser test)
+    assert differing(after, from_scratch(app)) < 0.0001, f"{cls.__name__}: the canvas differs from its own whole redraw"
+    assert differing(after, shown(fresh)) < 0.0001, f"{cls.__name__}: the canvas differs from a fresh app"
 
 
 @pytest.mark.parametrize("cls", FIGURE_APPS, ids=lambda c: c.__name__)

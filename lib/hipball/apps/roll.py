@@ -119,7 +119,10 @@ class RollExplorer(App):
             sec = draw_roll_section(self._start["angle"], side=side, ax=self.ax_section)
             muscles = [p for ps in sec.muscles.values() for p in ps]
             sec.under.set_visible(False)  # the same words are in the HTML under the figure
-            moving = [sec.skin, *muscles, *sec.bones, sec.ball, sec.floor, *sec.trigger_points, *sec.front_back]
+            # the pressed points' labels move and show with the angle (update_roll_section): they
+            # are drawn per frame like the rest, and hidden with the other side's section
+            moving = [sec.skin, *muscles, *sec.bones, sec.ball, sec.floor, *sec.trigger_points, *sec.front_back,
+                      *sec.trp_labels.values()]
             self.add_dynamic(moving)
             self.sections[side] = (sec, moving)
             self.ax_section.set_ylim(self.ax_section.get_ylim()[0], 26)
