@@ -45,6 +45,8 @@ def app():
 def test_every_page_is_previewed_sharp_enough_to_read(app):
     assert app.error.value == ""
     assert len(app.pages) == PAGES[False]
+    assert app.page_box.children == (app.page_images[0],)  # page 1 first: it fits a projector with the form
+    app.page.value = -1                                     # every page, one click away
     shown = app.page_box.children
     assert len(shown) == PAGES[False] and all(isinstance(w, widgets.Image) for w in shown)
     for img in shown:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import browser_support as bs
+from hipball.handouts.page import PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 pypdf = pytest.importorskip("pypdf")
@@ -88,7 +89,7 @@ def test_student_downloads_handout_and_class_packet_in_voila(served, run_dir, pa
         name, pdf = _download(page, "Download PDF", tmp_path)
         assert name == "class-handout.pdf"
         texts = _pdf_text(pdf)
-        assert len(texts) == 2 and "class handout" in texts[0]
+        assert len(texts) == PAGES[False] and "class handout" in texts[0]
         # every page on show, not a thumbnail
         imgs = page.locator(".widget-image")
         assert imgs.count() >= 2
@@ -107,8 +108,6 @@ def test_student_downloads_handout_and_class_packet_in_voila(served, run_dir, pa
         page.get_by_role("button", name="Make the class packet").click()
         name, packet = _download(page, "Download the class packet", tmp_path)
         texts = _pdf_text(packet)
-        from hipball.handouts.page import PAGES
-
         assert name == "class_packet.pdf" and len(texts) == 2 * PAGES[False]
         assert "Bo Example" in texts[0] and "Di Example" in texts[PAGES[False]]
         report = page.locator(".widget-html", has_text="handouts made").first.inner_text()
@@ -129,7 +128,7 @@ def test_instructor_downloads_and_saves_from_notebook_07_in_jupyterlab(served, r
         name, pdf = _download(page, "Download PDF", tmp_path)
         assert name == "sample-client.pdf"
         texts = _pdf_text(pdf)
-        assert len(texts) == 2 and "Sample Client" in texts[0] and "left hip" in texts[0]
+        assert len(texts) == PAGES[False] and "Sample Client" in texts[0] and "left hip" in texts[0]
         page.get_by_role("button", name="Save in handouts_out/").click()
         page.locator(".widget-html", has_text="Saved: handouts_out/sample-client.pdf").wait_for(timeout=30_000)
         listing = server.request("GET", "api/contents/handouts_out")

@@ -37,7 +37,7 @@ from hipball.apps.base import App, esc, fit_layout, labelled
 PPI = 100          # preview resolution: US Letter is 850 x 1100 px, crisp at the shown width
 PAGE_CACHE = 8     # rendered parameter sets kept (pages and PDF, about 1 MB each)
 MAX_CLASS = 60     # rows the app renders at once (a larger class: the command line)
-PAGE_WIDTH = "440px"  # = PREVIEW_PX: a page and the form fit a 1366x768 projector
+PAGE_WIDTH = "400px"  # = PREVIEW_PX: a page and the form fit a 1366x768 projector
 _BUTTON = ("display:inline-block;padding:5px 14px;margin:2px 6px 2px 0;border-radius:3px;"
            "background:#0072B2;color:#fff;font-weight:bold;text-decoration:none")
 # The field names of the form, as the user sees them (messages name these, not parameter ids).
@@ -99,7 +99,7 @@ def download_link(pdf: bytes, filename: str, label: str) -> str:
             f"{max(1, len(pdf) // 1024)} kB</span>")
 
 
-PREVIEW_PX = 440  # the page preview's width: a Letter page and its controls fit a 1366x768 projector
+PREVIEW_PX = 400  # the page preview's width: a Letter page and its controls fit a 1366x768 projector
 
 
 class HandoutPreview(App):
@@ -146,7 +146,9 @@ class HandoutPreview(App):
         self.notes = widgets.Textarea(value=s["notes"], rows=3, continuous_update=False,
                                       layout=widgets.Layout(width="330px"))
         # the preview: page buttons, where-it-prints note, one image per page
-        self.page = widgets.ToggleButtons(options=[("All pages", -1)], value=-1, style={"button_width": "80px"})
+        # page 1 first: the form and one whole page fit a 1366x768 projector; every page is a click away
+        self.page = widgets.ToggleButtons(options=[("All pages", -1), ("Page 1", 0)], value=0,
+                                          style={"button_width": "80px"})
         self.status = widgets.HTML()
         self.where = widgets.HTML()
         self.download = widgets.HTML()
@@ -239,10 +241,9 @@ class HandoutPreview(App):
         self.download.value = download_link(self.pdf, self.pdf_name, "Download PDF")
         options = [("All pages", -1)] + [(f"Page {i + 1}", i) for i in range(len(self.pages))]
         if list(self.page.options) != options:
-            with self.page.hold_trait_notifications():
-                self.page.options = options
-                if self.page.value not in [v for _, v in options]:
-                    self.page.value = -1
+            keep = self.page.value  # a new options list resets the choice: keep it where it still exists
+            self.page.options = options
+            self.page.value = keep if keep in [v for _, v in options] else 0
         paper = {"letter": "US Letter", "a4": "A4"}[values["paper"]]
         self.status.value = (f"<span style='font-size:90%'>{len(self.pages)} pages, {paper}"
                              f"{', large print' if values['large_print'] else ''}. "
