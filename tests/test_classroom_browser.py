@@ -90,10 +90,12 @@ def test_student_downloads_handout_and_class_packet_in_voila(served, run_dir, pa
         assert name == "class-handout.pdf"
         texts = _pdf_text(pdf)
         assert len(texts) == PAGES[False] and "class handout" in texts[0]
-        # every page on show, not a thumbnail
+        # page 1 first; "All pages" puts every page on show, not a thumbnail
+        page.get_by_role("button", name="All pages").click()
         imgs = page.locator(".widget-image")
-        assert imgs.count() >= 2
-        assert all(imgs.nth(i).evaluate("e => e.naturalWidth") >= 800 for i in range(2))
+        imgs.nth(PAGES[False] - 1).wait_for(timeout=30_000)
+        assert imgs.count() >= PAGES[False]
+        assert all(imgs.nth(i).evaluate("e => e.naturalWidth") >= 800 for i in range(PAGES[False]))
         # the client's name, typed: the link follows the form
         box = page.get_by_placeholder("empty: a class handout")
         box.fill("Ann Example")
