@@ -111,8 +111,8 @@ def test_blitted_update_matches_a_full_redraw():
 def test_anatomy_layers_toggle_patches_in_place():
     app = AnatomyExplorer(render="canvas")
     g = app.groups[("posterior", "right")]
-    deep = [p for m, ps in g.art.muscles.items() if g.layer_of[m] == "deep" for p in ps]
-    sup = [p for m, ps in g.art.muscles.items() if g.layer_of[m] == "superficial" for p in ps]
+    deep = [p for m, ps in g.muscles.items() if g.view.muscles[m].layer == "deep" for p in ps]
+    sup = [p for m, ps in g.muscles.items() if g.view.muscles[m].layer == "superficial" for p in ps]
     assert deep and sup
     assert not any(p.get_visible() for p in deep)
     n_patches = len(app.ax.patches)
@@ -120,21 +120,21 @@ def test_anatomy_layers_toggle_patches_in_place():
     assert all(p.get_visible() for p in deep)
     app.layer_boxes["superficial"].value = False
     assert not any(p.get_visible() for p in sup)
-    assert any(p.get_visible() for p in g.ghosts.values())  # dashed outlines for orientation
+    assert any(p.get_visible() for p in app.ax.patches if p.get_gid().startswith("ghost:"))  # for orientation
     app.layer_boxes["deep"].value = False
     assert not any(p.get_visible() for p in deep)
     assert len(app.ax.patches) == n_patches  # nothing re-plotted
     app.layer_boxes["bones"].value = False
-    assert not g.art.bones.get_visible()
+    assert not g.bones.get_visible()
 
 
 def test_anatomy_highlight_labels_and_view():
     app = AnatomyExplorer(render="canvas")
     g = app.groups[("posterior", "right")]
-    body = g.art.muscles["gluteus_maximus"][0]
+    body = g.muscles["gluteus_maximus"][0]
     app.highlight.value = "gluteus_maximus"
     assert body.get_linewidth() == pytest.approx(2.2)
-    assert g.art.muscles["gluteus_medius"][0].get_alpha() == pytest.approx(0.35)
+    assert g.muscles["gluteus_medius"][0].get_alpha() == pytest.approx(0.35)
     app.highlight.value = "none"
     assert body.get_linewidth() == pytest.approx(1.0)
     texts = {t.get_text() for t in app.ax.texts if t.get_visible()}
@@ -143,7 +143,7 @@ def test_anatomy_highlight_labels_and_view():
     assert "Gluteus maximus" not in {t.get_text() for t in app.ax.texts if t.get_visible()}
     app.view.value = "lateral"
     assert ("lateral", "right") in app.groups
-    assert not any(a.get_visible() for a in g.art.all())
+    assert not any(a.get_visible() for a in g.all())
     assert app.ax.get_title().startswith("Right hip, from the side")
 
 
@@ -419,6 +419,45 @@ def test_figure_after_changes_equals_the_figure_drawn_from_scratch(cls):
     # blitted artists passed a 0.001 bound here and failed the browser test)
     assert differing(after, from_scratch(app)) < 0.0001, f"{cls.__name__}: the canvas differs from its own whole redraw"
     assert differing(after, shown(fresh)) < 0.0001, f"{cls.__name__}: the canvas differs from a fresh app"
+
+
+@pytest.mark.parametrize("cls", FIGURE_APPS, ids=lambda c: c.__name__)
+def test_idle_predrawing_changes_nothing_shown_and_first_visits_blit(cls):
+    """Issue 10.5: while idle the app pre-draws the other views' backgrounds (no frame goes
+    out); a first visit is then a blit, and every frame still equals the figure drawn whole,
+    through the same sequence of control changes as above, pre-drawing between actions."""
+    steps, _ = SEQUENCES[cls]
+    app = cls(render="canvas")
+    app.fig.canvas.draw()  # the browser's first frame
+    full_draws = []
+    app._cids.append(app.fig.canvas.mpl_connect("draw_event", lambda ev: full_draws.append(app._prerender_key)))
+    before = shown(app)
+    n = app.frames_sent
+    while app.idle_step():
+        pass
+    assert app.frames_sent == n, "pre-drawing sent a frame"
+    assert app.last_exception is None, app.last_exception
+    for state in app.idle_states():
+        assert (state, *app._background_key()[1:]) in app._backgrounds
+    app.fig.canvas.draw()
+    assert differing(before, shown(app)) < 0.0001, "pre-drawing changed the state on screen"
+    predrawn = len(full_draws)
+    if app.idle_states():
+        step = steps[[i for i, s in enumerate(steps) if s.__name__.startswith(("view=", "side="))][0]]
+        states = app.idle_states()
+        del full_draws[:]
+        step(app)
+        if app.static_key() in states:
+            assert not full_draws, "a pre-drawn view was rendered whole again"
+        assert differing(shown(app), from_scratch(app)) < 0.0001
+    for step in steps:
+        step(app)
+        while app.idle_step():
+            pass
+        assert app.error.value == "" and app.last_exception is None, (step.__name__, app.error.value)
+        assert differing(shown(app), from_scratch(app)) < 0.0001, f"{cls.__name__}: after {step.__name__}"
+    if app.idle_states():
+        assert predrawn >= 1, "nothing was pre-drawn"
 
 
 @pytest.mark.parametrize("cls", FIGURE_APPS, ids=lambda c: c.__name__)

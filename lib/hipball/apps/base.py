@@ -39,15 +39,25 @@ one (seen in the browser test: renders on "MainThread" and on "subshell-..."; a 
 the middle of another callback's savefig and failed). So one lock per app serialises every
 action, every draw of the canvas (ipympl's own redraw requests included) and ``to_png``.
 
+First visits (issue 10.5): a view never shown before used to cost its artists and a whole
+render while the student waited. Once the first frame is on screen the app pre-draws, in the
+kernel's idle time, the other static states a student is likely to ask for next
+(``idle_states()``: the other views): ``show_static(state)`` sets the artists, an Agg-only
+render (no frame is sent) captures that state's background, and the current state is put back.
+Switching view is then a blit over a cached background, like any later visit. One state per
+idle step, each step only when no action has come for ``IDLE_AFTER_S`` seconds.
+
 In the image mode (no ipympl: static exports, the inline backend) nothing is animated and each
 change re-renders the figure to a PNG in an ``Image`` widget, so a correct picture always shows.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
 import io
 import threading
+import time
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable
@@ -65,7 +75,8 @@ RENDER_MODES = ("auto", "canvas", "image")
 # box through their dpi (text scales with them).
 SCREEN_BOX_PX = (560, 530)
 CONTROLS_WIDTH_PX = 320
-BACKGROUND_CACHE = 6  # cached backgrounds per app (about 2 MB each at 100 dpi)
+BACKGROUND_CACHE = 8  # cached backgrounds per app (about 1.2 MB each on screen)
+IDLE_AFTER_S = 0.4  # pre-draw (see the docstring) only after this long without an action
 ERROR_STYLE = ("color:#9B1C1C;background:#FDECEC;border-left:4px solid #D55E00;"
                "padding:4px 8px;margin:4px 0;white-space:pre-wrap")
 
@@ -179,6 +190,9 @@ class App:
         self._action_failed = False
         self._exporting = False  # to_png is drawing: no background capture
         self.frames_sent = 0  # renders shown (pushed or asked for): one per user action
+        self._prerender_key = None  # set while idle_step renders a background (see _on_draw)
+        self._last_action = 0.0  # time.monotonic() of the last action (idle pre-drawing waits)
+        self._loop = _running_loop()  # the kernel's event loop, for idle pre-drawing (or None)
         self.dynamic: list = []
         self.last_exception: BaseException | None = None
         self.error = widgets.HTML(value="", layout=widgets.Layout(width="auto"))
@@ -215,6 +229,14 @@ class App:
 
     def static_key(self) -> tuple:
         return ()
+
+    def idle_states(self) -> list:
+        """Static states (values of ``static_key()``) worth pre-drawing while idle."""
+        return []
+
+    def show_static(self, state) -> None:
+        """Set the artists for the static ``state`` (one of ``idle_states()``), in place."""
+        raise NotImplementedError
 
     def layout(self) -> widgets.Widget:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -275,6 +297,7 @@ class App:
         outer = self._depth == 0
         if outer:
             self._action_failed = False
+            self._last_action = time.monotonic()
         self._depth += 1
         ok = True
         try:
@@ -372,17 +395,80 @@ class App:
     def _on_draw(self, event) -> None:
         if self._closed or self._exporting:
             return
+        if self._prerender_key is not None:  # idle pre-drawing: keep the background, nothing else
+            self._store_background(self._prerender_key)
+            return
+        if not self._front_end_drew:
+            self._schedule_idle(1.0)
         # any full draw (ours, the browser's request, the toolbar's) sends a whole frame
         if hasattr(self.fig.canvas, "_force_full"):
             self.fig.canvas._force_full = True
         self._front_end_drew = True  # only the browser's request can draw before the first frame
-        canvas = self.fig.canvas
-        key = self._background_key()
-        self._backgrounds[key] = canvas.copy_from_bbox(self.fig.bbox)
+        self._store_background(self._background_key())
+        self._draw_dynamic()
+
+    def _store_background(self, key) -> None:
+        self._backgrounds[key] = self.fig.canvas.copy_from_bbox(self.fig.bbox)
         self._backgrounds.move_to_end(key)
         while len(self._backgrounds) > BACKGROUND_CACHE:
             self._backgrounds.popitem(last=False)
-        self._draw_dynamic()
+
+    # ----------------------------------------------------------------- idle pre-drawing
+    def _schedule_idle(self, delay: float) -> None:
+        if self._loop is not None and self.live and not self._closed and self.idle_states():
+            try:
+                self._loop.call_soon_threadsafe(self._loop.call_later, delay, self._idle_tick)
+            except RuntimeError:  # the loop is closed (the kernel is stopping)
+                self._loop = None
+
+    def _idle_tick(self) -> None:
+        if self._closed:
+            return
+        wait = IDLE_AFTER_S - (time.monotonic() - self._last_action)
+        if wait > 0 or not self._lock.acquire(blocking=False):
+            self._schedule_idle(max(wait, 0.1))
+            return
+        try:
+            more = self.idle_step()
+        except Exception as exc:  # never in a student's way: the state is drawn when asked for
+            self.last_exception = exc
+            more = False
+        finally:
+            self._lock.release()
+        if more:
+            self._schedule_idle(0.05)
+
+    def idle_step(self) -> bool:
+        """Pre-draw one static state not cached yet (see the module docstring); True while
+        some are left. Callable directly (tests, notebooks without an event loop)."""
+        with self._lock:
+            if self._closed or self._depth or not self.live:
+                return False
+            w, h = self.fig.bbox.size
+            size = (round(float(w)), round(float(h)))
+            todo = [s for s in self.idle_states() if (s, *size) not in self._backgrounds]
+            if not todo:
+                return False
+            current = self.static_key()
+            import matplotlib as mpl
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+            with mpl.rc_context(screen_rc()):
+                try:
+                    self.show_static(todo[0])
+                    self._prerender_key = (todo[0], *size)
+                    FigureCanvasAgg.draw(self.fig.canvas)  # render only: no frame goes out
+                finally:
+                    self._prerender_key = None
+                    self.show_static(current)
+            key = self._background_key()
+            if key in self._backgrounds:
+                # the state on screen stays the most recent, and the canvas holds its pixels
+                # again (what the browser shows), so nothing can ever send the pre-drawn view
+                self._backgrounds.move_to_end(key)
+                self.fig.canvas.restore_region(self._backgrounds[key])
+                self._draw_dynamic()
+            return len(todo) > 1
 
     def _on_resize(self, event) -> None:
         self._backgrounds.clear()
@@ -447,6 +533,14 @@ class App:
     # ----------------------------------------------------------------- display
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _running_loop():
+    """The event loop running this code (a kernel's, while a cell runs), else None."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 def _descendants(w) -> list:

@@ -353,10 +353,7 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
     art = HipArtists(view=v)
     xlim = _xlim(view, side, extent)
     _, ylim = EXTENTS[(view, extent)]
-    # room for the label columns on both sides
-    width = xlim[1] - xlim[0]
-    pad = width * (0.5 if labels else 0.02)
-    ax.set_xlim(xlim[0] - pad, xlim[1] + pad)
+    ax.set_xlim(*plate_limits(view, side, labels=labels, extent=extent)[0])
     ax.set_ylim(*ylim)
     ax.set_aspect("equal", adjustable="box")
     ax.set_axis_off()
@@ -458,6 +455,116 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
                              transform=ax.transAxes, ha="center", va="top", fontsize=_rc("font.size") * 0.62,
                              color="#555555")
     return art
+
+
+def plate_limits(view: str, side: str, *, labels: bool = True, extent: str = "hip"):
+    """(xlim, ylim) of a plate: the frame, with room for the label columns on both sides."""
+    xlim = _xlim(view, side, extent)
+    pad = (xlim[1] - xlim[0]) * (0.5 if labels else 0.02)
+    return (xlim[0] - pad, xlim[1] + pad), EXTENTS[(view, extent)][1]
+
+
+def hip_title(view: str, side: str, layers) -> str:
+    """The title draw_hip gives a plate ("Right hip, from behind: superficial muscles")."""
+    return _title(view, side, tuple(layers))
+
+
+@dataclass
+class _LiveHip:
+    """What update_hip keeps per plate: each patch's style as drawn, the ghosts, the labels."""
+
+    base: dict  # artist -> (alpha, linewidth, zorder, facecolor)
+    ghosts: dict  # superficial muscle id -> dashed outline
+    labels: dict  # (layers, highlight) -> [texts and leaders], most recent last
+
+
+LABEL_STATES = 4  # label layouts kept per plate (each about 20 artists)
+
+
+def update_hip(art: HipArtists, layers=DEFAULT_LAYERS, *, highlight: str | None = None, labels: bool = True,
+               title: bool | str = True) -> HipArtists:
+    """Show a plate drawn with every layer and no labels (``draw_hip(view, side, LAYERS,
+    labels=False)``) as draw_hip draws ``layers`` and ``highlight``, in place: the layers'
+    visibility, the highlighted muscle (lighter, thicker, on top; the others dimmed), the
+    dashed outlines of lifted superficial muscles on a deep plate, the nerve and overlays, the
+    frame, the title and the margin labels (laid out once per state and kept). Apps switch a
+    plate's state this way instead of redrawing it."""
+    layers = check_layers(layers)
+    if highlight is not None:
+        check_choice("highlight", highlight, MUSCLE_IDS)
+    v = art.view
+    ax = next(a for a in art.all() if a is not None).axes
+    live = art.__dict__.get("_live")
+    if live is None:
+        base = {}
+        for patches in art.muscles.values():
+            for a in patches:
+                base[a] = (a.get_alpha(), a.get_linewidth(), a.get_zorder(),
+                           a.get_facecolor() if hasattr(a, "get_facecolor") else None)
+        live = art.__dict__["_live"] = _LiveHip(base, {}, {})
+        clip = _skin_clip(v, ax)
+        for mid, m in v.muscles.items():  # made once, hidden: switching layers adds no artist
+            if m.layer == "superficial" and mid in VIEW_MUSCLES[v.name]:
+                live.ghosts[mid] = _ghost(m, ax)
+                live.ghosts[mid].set_visible(False)
+                if clip is not None:
+                    live.ghosts[mid].set_clip_path(clip)
+    # the frame first: the margin labels are spaced for the axes' size on screen
+    xlim, ylim = plate_limits(v.name, v.side, labels=labels)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.apply_aspect()
+    for a in art.skin:
+        a.set_visible("skin" in layers)
+    for a in [art.bones, *art.bone_outlines]:
+        if a is not None:
+            a.set_visible("bones" in layers)
+    for mid, patches in art.muscles.items():
+        shown = v.muscles[mid].layer in layers or mid == highlight
+        for a in patches:
+            a.set_visible(shown)
+            _restyle(a, live.base[a], mid, highlight)
+    ghosts = "deep" in layers and "superficial" not in layers
+    for mid, p in live.ghosts.items():
+        p.set_visible(ghosts and mid != highlight)
+    for pt in art.landmarks.values():
+        pt.set_visible(True)
+    show_overlays(art, layers)
+    for group in live.labels.values():
+        for a in group:
+            a.set_visible(False)
+    if labels:
+        key = (layers, highlight)
+        if key not in live.labels:
+            order = muscle_order(v, layers, tuple(m for m in MUSCLE_IDS if m in VIEW_MUSCLES[v.name] and m in art.muscles))
+            if highlight is not None and highlight not in order:
+                order.append(highlight)
+            muscle_layer = bool(set(layers) & {"superficial", "deep"})
+            texts, leaders = hip_labels(ax, v, order, highlight=highlight, landmark_ids=tuple(art.landmarks),
+                                        nerves=bool(art.nerves) and muscle_layer,
+                                        context=tuple(art.context) if muscle_layer else (),
+                                        marks=bool(art.marks), key=art.key is not None and muscle_layer)
+            live.labels[key] = texts + leaders
+            while len(live.labels) > LABEL_STATES:
+                for a in live.labels.pop(next(iter(live.labels))):
+                    a.remove()
+        live.labels[key] = live.labels.pop(key)  # the most recent last
+        for a in live.labels[key]:
+            a.set_visible(True)
+    if title:
+        art.title = ax.set_title(title if isinstance(title, str) else _title(v.name, v.side, layers))
+    return art
+
+
+def _restyle(a, base: tuple, mid: str, highlight: str | None) -> None:
+    """A muscle's patch as draw_hip styles it with ``highlight`` (see _muscle_patches)."""
+    alpha, lw, z, face = base
+    is_body = a.get_gid() == f"muscle:{mid}"
+    a.set_alpha(alpha if highlight in (None, mid) else 0.35 * (alpha if alpha is not None else 1.0))
+    a.set_zorder(z + 3 if mid == highlight else z)
+    if is_body:
+        a.set_linewidth(2.2 if mid == highlight else lw)
+        a.set_facecolor(palette.lighten(palette.MUSCLE_STYLE[mid]["color"], 0.35) if mid == highlight else face)
 
 
 def hip_labels(ax: Axes, v: View, order: list[str], *, highlight: str | None = None, extent: str = "hip",
