@@ -13,19 +13,10 @@ import ipywidgets as widgets
 from hipball._choices import check_choice
 from hipball.apps.base import App, esc, fit_layout
 from hipball.atlas import LAYERS, MUSCLE_IDS, SIDES, VIEWS, load_atlas
-from hipball.draw.anatomy import check_layers, draw_hip, hip_title, plate_limits, update_hip
+from hipball.draw.anatomy import check_layers, draw_hip, update_hip
 
 VIEW_NAMES = {"posterior": "From behind", "lateral": "From the side", "anterolateral": "Front corner"}
 LAYER_NAMES = {"skin": "Skin", "bones": "Bones", "superficial": "Superficial muscles", "deep": "Deep muscles"}
-
-
-def plate_frame(view: str, side: str, labels: bool = True):
-    """(xlim, ylim) of a hip plate, as draw_hip sets it."""
-    return plate_limits(view, side, labels=labels)
-
-
-def plate_title(view: str, side: str, layers) -> str:
-    return hip_title(view, side, layers)
 
 
 class AnatomyExplorer(App):

@@ -453,6 +453,9 @@ class App:
             import matplotlib as mpl
             from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+            # the canvas holds what the browser shows: keep it, and put it back afterwards, so
+            # nothing can ever send the pre-drawn view
+            on_screen = self.fig.canvas.copy_from_bbox(self.fig.bbox)
             with mpl.rc_context(screen_rc()):
                 try:
                     self.show_static(todo[0])
@@ -461,13 +464,10 @@ class App:
                 finally:
                     self._prerender_key = None
                     self.show_static(current)
+                    self.fig.canvas.restore_region(on_screen)
             key = self._background_key()
-            if key in self._backgrounds:
-                # the state on screen stays the most recent, and the canvas holds its pixels
-                # again (what the browser shows), so nothing can ever send the pre-drawn view
+            if key in self._backgrounds:  # the state on screen stays the most recent
                 self._backgrounds.move_to_end(key)
-                self.fig.canvas.restore_region(self._backgrounds[key])
-                self._draw_dynamic()
             return len(todo) > 1
 
     def _on_resize(self, event) -> None:

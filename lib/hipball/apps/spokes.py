@@ -13,11 +13,10 @@ import numpy as np
 
 from hipball import referral
 from hipball._choices import check_choice
-from hipball.apps.anatomy import plate_frame, plate_title
 from hipball.apps.base import App, esc, fit_layout
 from hipball.atlas import SIDES, VIEWS
-from hipball.draw.anatomy import draw_hip
-from hipball.draw.technique import draw_spokes
+from hipball.draw.anatomy import draw_hip, hip_title, plate_limits
+from hipball.draw.technique import draw_spokes, update_spokes
 from hipball.spokes import LENGTH_RANGE, SPOKES_RANGE, SWEEP_RANGE, spoke_pattern
 
 VIEW_NAMES = {"posterior": "From behind", "lateral": "From the side", "anterolateral": "Front corner"}
@@ -95,6 +94,23 @@ class SpokeDesigner(App):
     def static_key(self) -> tuple:
         return (self.view.value, self.side.value)
 
+    def idle_states(self) -> list:
+        return [(v, self.side.value) for v in VIEWS if v != self.view.value]
+
+    def show_static(self, state) -> None:
+        """The plate of one (view, side), as draw_hip drew it (frame and title included)."""
+        for key, (group, _) in self.plates.items():
+            if key != state:
+                for a in group:
+                    a.set_visible(False)
+        group, title = self._plate(*state)
+        for a in group:
+            a.set_visible(True)
+        xlim, ylim = plate_limits(*state, labels=True)
+        self.ax.set_xlim(*xlim)
+        self.ax.set_ylim(*ylim)
+        self.ax.set_title(title)
+
     @staticmethod
     def _hub_options(view: str, side: str) -> list[tuple[str, str]]:
         opts = [("Default: above and behind the bony point of the hip", "default"), ("The point you clicked", POINT)]
@@ -106,7 +122,7 @@ class SpokeDesigner(App):
 
     def _plate(self, view: str, side: str):
         if (view, side) not in self.plates:
-            title = plate_title(view, side, ()) + ": the spoke pattern"
+            title = hip_title(view, side, ()) + ": the spoke pattern"
             art = draw_hip(view, side, layers=("skin", "bones", "superficial"), labels=True, ax=self.ax,
                            credit=not self.plates, title=title)
             group = [a for a in art.all() if a is not None] + list(art.ghosts)
@@ -151,47 +167,15 @@ class SpokeDesigner(App):
 
     def update(self) -> None:
         view, side = self.view.value, self.side.value
-        for key, (group, _) in self.plates.items():
-            if key != (view, side):
-                for a in group:
-                    a.set_visible(False)
-        group, title = self._plate(view, side)
-        for a in group:
-            a.set_visible(True)
-        xlim, ylim = plate_frame(view, side, labels=True)
-        self.ax.set_xlim(*xlim)
-        self.ax.set_ylim(*ylim)
-        self.ax.set_title(title)
+        self.show_static((view, side))
         # a bad hub (on bone) raises here: the previous pattern stays, the message shows
         pattern = spoke_pattern(self.hub_value(), self.spokes.value, self.length.value, self.sweep.value,
                                 self.rotation.value, side, view=view)
         self.pattern = pattern
-        self._ensure_pool(pattern)
-        for i, arrow in enumerate(self.art.spokes):
-            if i < len(pattern.spokes):
-                sp = pattern.spokes[i]
-                arrow.set_positions(sp.start, sp.end)
-                d = np.subtract(sp.end, sp.start)
-                d = d / (np.hypot(*d) or 1.0)
-                self.art.numbers[i].set_position(np.add(sp.end, d * 1.1))
-                self.art.numbers[i].set_text(str(sp.number))
-            arrow.set_visible(i < len(pattern.spokes))
-            self.art.numbers[i].set_visible(i < len(pattern.spokes))
-        hub = pattern.hubs[0]
-        self.art.hubs[0].set_data([hub.xy[0]], [hub.xy[1]])
-        self.order.value = self.order_html()
-
-    def _ensure_pool(self, pattern) -> None:
-        """Grow the pool of spoke artists if a pattern has more spokes than it (rare)."""
         n = len(self.art.spokes)
-        if len(pattern.spokes) <= n:
-            return
-        extra = draw_spokes(pattern, ax=self.ax)
-        for a in extra.spokes[:n] + extra.numbers[:n] + extra.hubs:
-            a.remove()
-        self.art.spokes += extra.spokes[n:]
-        self.art.numbers += extra.numbers[n:]
-        self.add_dynamic(extra.spokes[n:] + extra.numbers[n:])
+        update_spokes(self.art, pattern)
+        self.add_dynamic(self.art.spokes[n:] + self.art.numbers[n:])  # a pool grown for a bigger pattern (rare)
+        self.order.value = self.order_html()
 
     def order_html(self) -> str:
         p = self.pattern

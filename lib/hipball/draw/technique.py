@@ -85,6 +85,41 @@ def draw_spokes(pattern: SpokePattern, *, ax: Axes | None = None, color: str = p
 BADGE_OFFSET_CM = 1.1  # a spoke's number sits this far beyond its arrowhead
 
 
+def update_spokes(art: SpokeArtists, pattern: SpokePattern, *, ax: Axes | None = None) -> SpokeArtists:
+    """Show another pattern with the artists of ``draw_spokes``, in place: spokes move (and
+    their heads scale to their length as draw_spokes scales them), numbers follow their ends,
+    the first hub moves; artists beyond the pattern's spokes are hidden, and the pool grows
+    (drawn by draw_spokes) when the pattern has more spokes than it. Returns ``art``."""
+    ax = art.spokes[0].axes if art.spokes else _gca(ax)
+    n = len(art.spokes)
+    if len(pattern.spokes) > n:
+        extra = draw_spokes(pattern, ax=ax, numbers=bool(art.numbers) or not n)
+        for a in extra.spokes[:n] + extra.numbers[:n] + extra.hubs:
+            a.remove()
+        art.spokes += extra.spokes[n:]
+        art.numbers += extra.numbers[n:]
+    ppc = points_per_cm(ax)
+    for i, arrow in enumerate(art.spokes):
+        shown = i < len(pattern.spokes)
+        arrow.set_visible(shown)
+        if i < len(art.numbers):
+            art.numbers[i].set_visible(shown)
+        if not shown:
+            continue
+        sp = pattern.spokes[i]
+        arrow.set_positions(sp.start, sp.end)
+        arrow.set_mutation_scale(min(HEAD_SCALE, HEAD_MAX_FRACTION * sp.length_cm * ppc / HEAD_LENGTH))
+        arrow.set_gid(f"spoke:{sp.number}")
+        if i < len(art.numbers):
+            d = np.subtract(sp.end, sp.start)
+            d = d / (np.hypot(*d) or 1.0)
+            art.numbers[i].set_position(np.add(sp.end, d * BADGE_OFFSET_CM))
+            art.numbers[i].set_text(str(sp.number))
+    for hub, h in zip(art.hubs, pattern.hubs):
+        hub.set_data([h.xy[0]], [h.xy[1]])
+    return art
+
+
 def spoke_footprint(pattern: SpokePattern, badge_cm: float = 1.3, shaft_cm: float = 0.5):
     """Where the spokes, their number badges and the hubs lie on a plate (a shapely geometry,
     cm), so that labels can keep their leaders' ends off them (review of issue 9: the "Gluteus
