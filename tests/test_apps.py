@@ -171,11 +171,12 @@ def test_referral_regions_and_zones():
     assert "regions picked" in app.candidates_html.value
     app.show_top.click()
     assert len(app.subjects.value) == 3
-    shown = [k for k, (art, group) in app.zones.items() if any(a.get_visible() for a in group)]
-    assert {k[0] for k in shown} == set(app.subjects.value)
+    art = app.zones[(app.view.value, app.side.value)]
+    shown = {t for group in (art.essential, art.spillover, art.markers) for t, a in group.items() if a.get_visible()}
+    assert shown == set(app.subjects.value)
     app.subjects.value = ("gluteus_medius",)  # a muscle: all its trigger points
     assert len(app.selected_trps()) == 3
-    texts = [t.get_text() for t in app.legend.get_texts()]
+    texts = [t.get_text() for t in app.zones[(app.view.value, app.side.value)].legend.get_texts()]
     assert any("Gluteus medius" in t for t in texts)
 
 

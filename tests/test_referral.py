@@ -630,3 +630,35 @@ def test_zones_are_data_anchored_to_body_levels():
     assert all(abs(y - knee) < 10 for y, _ in pts)
     with pytest.raises(ValueError, match="outline level: 'kne' .*did you mean 'knee'"):
         bodychart.parse_outline("kne+2 0.3; knee 0.5; knee-2 0.4")
+
+
+def _pixels(fig):
+    import numpy as np
+
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(int)
+
+
+@pytest.mark.parametrize("first,then", [("gluteus_minimus", "piriformis"), ("piriformis", ("gluteus_medius", "piriformis"))])
+def test_update_referral_shows_what_draw_referral_draws(first, then):
+    """Issue 13.1: zones shown in place after another subject equal the same subject drawn
+    from scratch (styles, order, labels, legend)."""
+    import numpy as np
+
+    from hipball.draw.referral import ReferralArtists, draw_body_chart, draw_referral, update_referral
+
+    figs = [plt.figure(figsize=(5, 6), dpi=60) for _ in range(2)]
+    try:
+        a, b = (f.add_subplot() for f in figs)
+        draw_body_chart(ax=a)
+        art = update_referral(ReferralArtists(None), first, ax=a)
+        update_referral(art, then, ax=a)
+        draw_referral(then, ax=b)
+        diff = np.abs(_pixels(figs[0]) - _pixels(figs[1])).max(axis=2) > 40
+        assert diff.mean() < 0.0005
+        assert set(art.labels) == set(a for a, m in art.markers.items() if m.get_visible())
+        update_referral(art, (), ax=a)
+        assert not any(p.get_visible() for g in (art.essential, art.spillover, art.markers) for p in g.values())
+    finally:
+        for f in figs:
+            plt.close(f)

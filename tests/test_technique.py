@@ -430,3 +430,39 @@ def test_spoke_badges_do_not_cover_where_a_label_points(stem):
         x, y = ln.get_data()
         end = ax.transData.transform((x[-1], y[-1]))
         assert not any(b.contains(*end) for b in badges), ln.get_gid()
+
+
+def test_update_spokes_moves_a_drawn_pattern_as_draw_spokes_draws_it():
+    """Issue 13.1: a pattern moved in place (fewer, then more spokes than drawn) equals the
+    same pattern drawn from scratch."""
+    from hipball.draw.technique import update_spokes
+    from hipball.spokes import spoke_pattern
+
+    figs = [plt.figure(figsize=(5, 5), dpi=60) for _ in range(2)]
+    try:
+        axes = [f.add_subplot() for f in figs]
+        for ax in axes:
+            ax.set_xlim(-20, 25)
+            ax.set_ylim(60, 110)
+            ax.set_aspect("equal")
+        art = draw_spokes(spoke_pattern(None, 6), ax=axes[0])
+        for n, length in ((3, 3.0), (10, 7.0)):
+            target = spoke_pattern(None, n, length)
+            update_spokes(art, target)
+            fresh = figs[1].add_subplot()
+            fresh.set_position(axes[1].get_position())
+            axes[1].remove()
+            axes[1] = fresh
+            fresh.set_xlim(-20, 25)
+            fresh.set_ylim(60, 110)
+            fresh.set_aspect("equal")
+            draw_spokes(target, ax=fresh)
+            px = []
+            for f in figs:
+                f.canvas.draw()
+                px.append(np.asarray(f.canvas.buffer_rgba())[..., :3].astype(int))
+            assert (np.abs(px[0] - px[1]).max(axis=2) > 40).mean() < 0.0005, n
+            assert sum(a.get_visible() for a in art.spokes) == len(target.spokes) > 1
+    finally:
+        for f in figs:
+            plt.close(f)

@@ -1,11 +1,12 @@
 """ReferralExplorer: where trigger points send pain, and which ones could explain a client's.
 
 In place: the body chart of each (view, side) is drawn once and switched by visibility (the
-static background). Each trigger point's zones are drawn once per (view, side) the first time
-they are asked for and then only shown, hidden and restyled (colour and hatch per muscle, as
-``draw_referral`` styles them); the clicked points are one line whose data grows; the legend is
-rebuilt (one artist). Zones, markers, regions picked and the legend are the dynamic layer,
-blitted over the cached chart. The ranked candidates are an HTML table beside the chart.
+static background). ``update_referral`` (the drawing layer's own update) shows the selected
+trigger points' zones on a chart: each drawn once, then shown, hidden and restyled as
+``draw_referral`` styles them, with their labels and the legend. The clicked points are one line
+whose data grows; they and the regions picked are the dynamic layer, blitted over the cached
+chart and zones. While the student looks, the other chart is pre-drawn (``App.idle_step``).
+The ranked candidates are an HTML table beside the chart.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ from matplotlib.patches import Patch, PathPatch
 from hipball import referral
 from hipball._choices import check_choice
 from hipball.apps.base import App, esc, fit_layout, html_table, labelled
-from hipball.draw.referral import (add_legend, draw_body_chart, draw_referral, geometry_path, key_handles,
-                                   label_trigger_points, legend_handles, restyle_zones, styles_for, zone_order)
+from hipball.draw.referral import ReferralArtists, draw_body_chart, geometry_path, update_referral
 
 TOP = 5
 MAX_CLICKS = 60
@@ -124,12 +124,10 @@ class ReferralExplorer(App):
         self.on_click(self.show_top, self._on_show_top)
         self.ax = self.fig.add_axes((0.02, 0.22, 0.96, 0.76))
         self.charts: dict = {}
-        self.zones: dict = {}
+        self.zones: dict = {}  # (view, side) -> ReferralArtists of that chart (update_referral)
         self.region_patches: dict = {}
         self.clicks: list[tuple[float, float]] = []
         self.cands = referral.candidates(None)
-        self.legend = None
-        self.trp_labels: dict = {}
         (self.click_marks,) = self.ax.plot([], [], "o", ms=10, mfc="white", mec="black", mew=2.2, zorder=12)
         self.click_marks.set_gid("pain-clicks")
         self.dynamic = [self.click_marks]
@@ -151,20 +149,37 @@ class ReferralExplorer(App):
         # picked only redraws the marks over it
         return (self.view.value, self.side.value, tuple(self.selected_trps()))
 
+    def idle_states(self) -> list:
+        view, side, trps = self.static_key()
+        return [(v, side, trps) for v in referral.VIEWS if v != view]
+
+    def show_static(self, state) -> None:
+        """One chart with the zones of the trigger points ``state`` names, and its legend."""
+        view, side, trps = state
+        _, xlim, ylim = self._chart(view, side)
+        for key, (art, _, _) in self.charts.items():
+            for a in [art.skin, *art.details]:
+                a.set_visible(key == (view, side))
+        self.ax.set_xlim(*xlim)
+        self.ax.set_ylim(*ylim)
+        for key, zones in self.zones.items():
+            if key != (view, side):
+                update_referral(zones, (), view=key[0], side=key[1], ax=self.ax, labels=False, legend=False)
+        zones = self.zones.setdefault((view, side), ReferralArtists(None))
+        extra = ([Line2D([], [], marker="o", mfc="white", mec="black", mew=2.0, ls="none"),
+                  Patch(facecolor="none", edgecolor="black", hatch="xx", ls=(0, (4, 2)))],
+                 ["where it hurts (clicks)", "where it hurts (regions)"])
+        entries = len(trps) + (3 if trps else 0) + len(extra[0])
+        update_referral(zones, trps, view=view, side=side, ax=self.ax, legend_extra=extra, fontsize=LEGEND_PT,
+                        ncols=1 if entries <= 5 else 2)
+        zones.legend.set_zorder(20)
+
     # ------------------------------------------------------------------ groups
     def _chart(self, view: str, side: str):
         if (view, side) not in self.charts:
             art = draw_body_chart(view=view, side=side, ax=self.ax)
             self.charts[(view, side)] = (art, self.ax.get_xlim(), self.ax.get_ylim())
         return self.charts[(view, side)]
-
-    def _zone(self, trp: str, view: str, side: str):
-        key = (trp, view, side)
-        if key not in self.zones:
-            art = draw_referral(trp, view=view, side=side, ax=self.ax, body=False, legend=False, labels=False)
-            group = [*art.essential.values(), *art.spillover.values(), *art.markers.values()]
-            self.zones[key] = (art, group)
-        return self.zones[key]
 
     def _region_patch(self, rid: str, view: str, side: str):
         key = (rid, view, side)
@@ -229,30 +244,7 @@ class ReferralExplorer(App):
 
     def update(self) -> None:
         view, side = self.view.value, self.side.value
-        chart, xlim, ylim = self._chart(view, side)
-        for key, (art, _, _) in self.charts.items():
-            shown = key == (view, side)
-            for a in [art.skin, *art.details]:
-                a.set_visible(shown)
-        self.ax.set_xlim(*xlim)
-        self.ax.set_ylim(*ylim)
-        trps = self.selected_trps()
-        styles = styles_for(trps) if trps else {}
-        for (trp, v, s), (art, group) in self.zones.items():
-            for a in group:
-                a.set_visible(False)
-        for trp in trps:
-            art, group = self._zone(trp, view, side)
-            restyle_zones(art, {trp: styles[trp]})
-            for a in group:
-                a.set_visible(True)
-        # larger essential zones underneath (draw_referral's order)
-        for i, trp in enumerate(zone_order(trps, view, side)):
-            art, _ = self.zones[(trp, view, side)]
-            for p in art.spillover.values():
-                p.set_zorder(3 + 0.01 * i)
-            for p in art.essential.values():
-                p.set_zorder(3.5 + 0.01 * i)
+        self.show_static((view, side, tuple(self.selected_trps())))
         for key, p in self.region_patches.items():
             if p is not None:
                 p.set_visible(False)
@@ -261,26 +253,4 @@ class ReferralExplorer(App):
                 p = self._region_patch(rid, view, side)
                 if p is not None:
                     p.set_visible(True)
-        xs = [p[0] for p in self.clicks]
-        ys = [p[1] for p in self.clicks]
-        self.click_marks.set_data(xs, ys)
-        self._legend(trps, styles, view, side)
-        for a in self.trp_labels.values():  # every trigger point shown carries its label
-            a.remove()
-        self.trp_labels = label_trigger_points(trps, view=view, side=side, ax=self.ax)
-
-    def _legend(self, trps, styles, view, side) -> None:
-        if self.legend is not None:
-            self.legend.remove()
-        handles, labels = legend_handles(trps, styles, view, side) if trps else ([], [])
-        if trps:
-            kh, kt = key_handles(styles[trps[0]])
-            handles, labels = handles + kh, labels + kt
-        handles += [
-            Line2D([], [], marker="o", mfc="white", mec="black", mew=2.0, ls="none"),
-            Patch(facecolor="none", edgecolor="black", hatch="xx", ls=(0, (4, 2))),
-        ]
-        labels += ["where it hurts (clicks)", "where it hurts (regions)"]
-        self.legend = add_legend(self.ax, handles, labels, bbox_to_anchor=(0.5, 0.0), fontsize=LEGEND_PT,
-                                 ncols=1 if len(handles) <= 5 else 2)
-        self.legend.set_zorder(20)
+        self.click_marks.set_data([p[0] for p in self.clicks], [p[1] for p in self.clicks])

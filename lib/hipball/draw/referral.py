@@ -287,6 +287,52 @@ def draw_referral(subject, *, view: str = "posterior", side: str = "right", ax=N
     return out
 
 
+def update_referral(art: ReferralArtists, subject, *, view: str = "posterior", side: str = "right", ax=None,
+                    labels: bool = True, legend: bool = True, legend_extra=((), ()), **legend_kws) -> ReferralArtists:
+    """Show another subject's referral zones with ``art`` (zones of one chart: view and side),
+    in place, as draw_referral draws them: zones never drawn are drawn once (the chart's
+    ``art`` keeps them, hidden when not asked for), the others are shown, hidden and restyled
+    (``styles_for`` the new subject), larger essential zones go underneath, the trigger points
+    shown carry their labels, and the legend is rebuilt (``legend_extra``: (handles, labels)
+    added after the key; ``legend_kws`` for ``add_legend``). An empty subject hides them all.
+    Start from ``ReferralArtists(None)`` or from draw_referral(..., body=False)."""
+    check_choice("view", view, bodychart.VIEWS)
+    check_choice("side", side, bodychart.SIDES)
+    trps = _resolve(subject) if (subject if isinstance(subject, str) else list(subject)) else []
+    ax = _axes(ax)
+    styles = styles_for(trps) if trps else {}
+    missing = [t for t in trps if t not in art.styles]
+    if missing:
+        new = draw_referral(missing, view=view, side=side, ax=ax, body=False, legend=False, labels=False,
+                            styles={t: styles[t] for t in missing})
+        for name in ("essential", "spillover", "markers", "styles"):
+            getattr(art, name).update(getattr(new, name))
+    for group in (art.essential, art.spillover, art.markers):
+        for trp, a in group.items():
+            a.set_visible(trp in styles)
+    restyle_zones(art, styles)
+    for i, trp in enumerate(zone_order(trps, view, side)):
+        if trp in art.spillover:
+            art.spillover[trp].set_zorder(3 + 0.01 * i)
+        if trp in art.essential:
+            art.essential[trp].set_zorder(3.5 + 0.01 * i)
+    for a in art.labels.values():
+        a.remove()
+    art.labels = label_trigger_points(trps, view=view, side=side, ax=ax) if labels else {}
+    if art.legend is not None:
+        art.legend.remove()
+        art.legend = None
+    if legend:
+        handles, texts = legend_handles(trps, styles, view, side) if trps else ([], [])
+        if trps:
+            kh, kt = key_handles(styles[trps[0]])
+            handles, texts = handles + kh, texts + kt
+        handles, texts = handles + list(legend_extra[0]), texts + list(legend_extra[1])
+        if handles:
+            art.legend = add_legend(ax, handles, texts, **{"bbox_to_anchor": (0.5, 0.0), **legend_kws})
+    return art
+
+
 def label_trigger_points(trps, *, view: str = "posterior", side: str = "right", ax=None) -> dict:
     """Labels for the trigger points a chart shows, placed together so they never overlap
     (apps that draw each trigger point's zones separately label them here, all at once)."""
