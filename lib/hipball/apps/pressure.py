@@ -1,26 +1,30 @@
 """BallSurfaceExplorer: which ball on which surface, for this client, against the thresholds.
 
-In place: the chart (``draw_ball_surface_chart``) is drawn once. A body mass moves the bars,
-their value labels and the depth markers (``set_height``, ``set_position``, ``set_ydata``) and
-retitles the chart: that is the background, cached per body mass, with every bar faded. The
-pick (ball and surface) is one overlay bar and its depth marker, restyled and moved to the
-picked bar (``set_bounds``, colour, hatch): the only dynamic artists, blitted over the
-background. So a new pick redraws two artists, not forty.
+In place: the chart (``draw_ball_surface_chart``) is drawn once; ``update_ball_surface_chart``
+(the drawing layer's own update) moves the bars, their value labels and the depth markers to a
+new body mass, retitles the chart and outlines the picked bar (the others faded), as the chart
+draws them. Those artists are the dynamic layer, blitted over the axes, band and legend, which
+stay the same for every body mass (one y-range for the whole slider).
 """
 
 from __future__ import annotations
 
 import ipywidgets as widgets
+import matplotlib as mpl
 
 from hipball._choices import check_choice, check_range
 from hipball.apps.base import App, esc, fit_layout
-from matplotlib.patches import Rectangle
-
-from hipball.draw.pressure import BALL_STYLE, draw_ball_surface_chart
+from hipball.draw.pressure import draw_ball_surface_chart, update_ball_surface_chart
 from hipball.pressure import (BALLS, KPA_PER_KG_CM2, SURFACES, balls, contact_pressure, firmness, ladder_place,
                               pain_threshold_band_kpa, pressure_table, setup_words, step_words, surfaces)
 
 MASS_RANGE = (40, 150)
+# Readable from the back of a room (issue 10.3): on screen the chart's smallest text (the
+# caption, the legend, the thresholds, "small" in the chart) is at least as large as the
+# referral legend (10 pt at that app's 70 dpi: about 10 px). The chart keeps its relative sizes;
+# the app draws it with a larger base size on a figure about 70 dpi on screen.
+CHART_RC = {"font.size": 12.5, "axes.titlesize": 12.5, "xtick.labelsize": "medium", "ytick.labelsize": "medium",
+            "axes.labelsize": "medium"}
 
 
 def advice_html(ball: str, surface: str, mass: float) -> str:
@@ -45,7 +49,7 @@ class BallSurfaceExplorer(App):
     """Pick a ball, a surface and the client's body mass: the chart shows the modelled pressure
     of every option against the published pressure-pain thresholds, the text what it means."""
 
-    figsize = (9.0, 5.6)
+    figsize = (8.0, 6.0)
 
     def __init__(self, ball: str = "tennis", surface: str = "bed", body_mass_kg: float = 70, *,
                  render: str = "auto", figsize: tuple[float, float] | None = None):
@@ -67,23 +71,16 @@ class BallSurfaceExplorer(App):
         self.advice = widgets.HTML(layout=widgets.Layout(width="auto"))
         for w in (self.ball, self.surface, self.mass):
             self.observe(w, self.refresh)
-        self.ax = self.fig.add_axes((0.08, 0.2, 0.84, 0.72))
-        self.chart = draw_ball_surface_chart(s["mass"], ax=self.ax, highlight=(s["ball"], s["surface"]))
-        self._ylim = self.ax.get_ylim()
-        first = self.chart.bars[s["ball"], s["surface"]]
-        self.pick_bar = Rectangle(first.get_xy(), first.get_width(), first.get_height(), linewidth=2.5,
-                                  edgecolor="black", zorder=2.5)
-        self.pick_bar.set_gid("picked-bar")
-        self.ax.add_patch(self.pick_bar)
-        (self.pick_marker,) = self.ax.plot([0], [0], marker="D", markersize=6, color="black",
-                                           markeredgecolor="white", linestyle="none", zorder=4.5)
+        self.ax = self.fig.add_axes((0.1, 0.3, 0.8, 0.63))
+        with mpl.rc_context(CHART_RC):
+            self.chart = draw_ball_surface_chart(s["mass"], ax=self.ax, highlight=(s["ball"], s["surface"]))
         # One y-range for every body mass the slider allows, so the background (axes, band,
         # legend) never changes: a mass change then only re-blits the bars, their labels and
         # the title instead of redrawing the whole chart.
         lo, hi = pain_threshold_band_kpa()
         heaviest = max(r.mean_pressure_kpa for r in pressure_table(MASS_RANGE[1]).values())
-        self.ax.set_ylim(0, max(hi, heaviest) * 1.15)
-        self.dynamic = ([self.pick_bar, self.pick_marker, self.chart.title] + list(self.chart.bars.values())
+        self.ax.set_ylim(0, max(hi, heaviest) * 1.35)  # the legend clear of the thresholds' label
+        self.dynamic = ([self.chart.title] + list(self.chart.bars.values())
                         + list(self.chart.value_labels.values()) + list(self.chart.depth_markers.values()))
 
     def layout(self) -> widgets.Widget:
@@ -95,27 +92,5 @@ class BallSurfaceExplorer(App):
 
     def update(self) -> None:
         mass, pick = float(self.mass.value), (self.ball.value, self.surface.value)
-        lo, hi = pain_threshold_band_kpa()
-        table = pressure_table(mass)
-        for key, bar in self.chart.bars.items():
-            r = table[key]
-            bar.set_height(r.mean_pressure_kpa)
-            bar.set_alpha(0.35)  # the picked one is the overlay bar, drawn on top
-            bar.set_linewidth(0.6)
-            bar.set_hatch(None)  # faded context; the picked bar carries the hatch (and blits fast)
-            label = self.chart.value_labels[key]
-            label.set_position((bar.get_x() + bar.get_width() / 2, r.mean_pressure_kpa + 3))
-            label.set_text(f"{r.mean_pressure_kpa:.0f}")
-            if key in self.chart.depth_markers:
-                self.chart.depth_markers[key].set_ydata([r.depth_pressure_kpa])
-        picked = self.chart.bars[pick]
-        self.pick_bar.set_bounds(picked.get_x(), 0, picked.get_width(), picked.get_height())
-        self.pick_bar.set_facecolor(BALL_STYLE[pick[0]][0])
-        self.pick_bar.set_hatch(BALL_STYLE[pick[0]][1])
-        marker = self.chart.depth_markers.get(pick)
-        self.pick_marker.set_visible(marker is not None)
-        if marker is not None:
-            self.pick_marker.set_data(marker.get_xdata(), marker.get_ydata())
-        self.chart.title.set_text(f"Ball and surface under the hip, {mass:g} kg client: "
-                                  "an indication, not a prescription")
+        update_ball_surface_chart(self.chart, mass, highlight=pick)
         self.advice.value = advice_html(*pick, mass)

@@ -53,6 +53,16 @@ def _surface_label(surface: str) -> str:
     return label
 
 
+def chart_title(body_mass_kg: float) -> str:
+    return f"Ball and surface under the hip, {body_mass_kg:g} kg client: an indication, not a prescription"
+
+
+def _style_bar(bar: Rectangle, key: tuple[str, str], highlight) -> None:
+    """A bar as the chart styles it: the highlighted one outlined, the others faded."""
+    bar.set_alpha(0.35 if highlight is not None and highlight != key else 1.0)
+    bar.set_linewidth(2.5 if highlight == key else 0.6)
+
+
 def draw_ball_surface_chart(body_mass_kg: float = 70, *, ax: Axes | None = None,
                             highlight: tuple[str, str] | None = None,
                             depth_markers: bool = True) -> BallSurfaceArtists:
@@ -83,10 +93,9 @@ def draw_ball_surface_chart(body_mass_kg: float = 70, *, ax: Axes | None = None,
         for surface in SURFACES:
             r = results[ball, surface]
             x = _SURFACE_X[surface] + (i - (len(BALLS) - 1) / 2) * _BAR_WIDTH
-            faded = highlight is not None and highlight != (ball, surface)
             (bar,) = ax.bar(x, r.mean_pressure_kpa, _BAR_WIDTH * 0.92, color=colour,
-                            hatch=hatch, edgecolor="black", alpha=0.35 if faded else 1.0,
-                            linewidth=2.5 if highlight == (ball, surface) else 0.6, zorder=2)
+                            hatch=hatch, edgecolor="black", zorder=2)
+            _style_bar(bar, (ball, surface), highlight)
             bars[ball, surface] = bar
             labels[ball, surface] = ax.text(x, r.mean_pressure_kpa + 3, f"{r.mean_pressure_kpa:.0f}",
                                             ha="center", va="bottom", fontsize="x-small",
@@ -116,8 +125,7 @@ def draw_ball_surface_chart(body_mass_kg: float = 70, *, ax: Axes | None = None,
                               linestyle="none", label=f"pressure {depth_cm:g} cm deep"))
     legend = ax.legend(handles=handles, loc="upper left", ncols=3, fontsize="small",
                        frameon=True)
-    title = ax.set_title(f"Ball and surface under the hip, {body_mass_kg:g} kg client: "
-                         "an indication, not a prescription")
+    title = ax.set_title(chart_title(body_mass_kg))
     lying = surfaces()["bed"].default_load_fraction
     # Three short lines: the whole caption fits a 9-inch figure (the app), none cut at the edge.
     caption = ax.annotate(
@@ -126,7 +134,30 @@ def draw_ball_surface_chart(body_mass_kg: float = 70, *, ax: Axes | None = None,
         "the skin. Diamonds: pressure at depth,\nwhich the surface (the force) sets. Grey band: published "
         "pressure-pain thresholds (trigger points, other muscles).",
         xy=(0, 0), xycoords="axes fraction", xytext=(0, -40), textcoords="offset points",
-        fontsize="small", color="#333333", va="top", annotation_clip=False)
+        fontsize="small", color="#333333", va="top", annotation_clip=False,
+        wrap=True)  # a narrower figure or a larger type wraps the caption, never cuts it
     return BallSurfaceArtists(bars=bars, depth_markers=markers, value_labels=labels,
                               band=band, band_label=band_label, legend=legend, title=title,
                               caption=caption, results=results)
+
+
+def update_ball_surface_chart(art: BallSurfaceArtists, body_mass_kg: float, *,
+                              highlight: tuple[str, str] | None = None) -> BallSurfaceArtists:
+    """Show another body mass and highlight on a drawn chart, in place: bar heights, their
+    value labels, the depth markers, the title and the highlight, as draw_ball_surface_chart
+    draws them. The y-range stays (an app fixes it once for every mass it offers)."""
+    if highlight is not None:
+        check_choice("highlight ball", highlight[0], BALLS)
+        check_choice("highlight surface", highlight[1], SURFACES)
+    art.results = pressure_table(body_mass_kg)
+    for key, bar in art.bars.items():
+        r = art.results[key]
+        bar.set_height(r.mean_pressure_kpa)
+        _style_bar(bar, key, highlight)
+        label = art.value_labels[key]
+        label.set_position((bar.get_x() + bar.get_width() / 2, r.mean_pressure_kpa + 3))
+        label.set_text(f"{r.mean_pressure_kpa:.0f}")
+        if key in art.depth_markers:
+            art.depth_markers[key].set_ydata([r.depth_pressure_kpa])
+    art.title.set_text(chart_title(body_mass_kg))
+    return art
