@@ -540,6 +540,21 @@ MEASURE = """() => {
     const cut = Array.from(app.querySelectorAll('button, .widget-label, .widget-label-basic'))
         .filter(b => b.offsetParent !== null && b.innerText.trim() && b.scrollWidth > b.clientWidth + 1)
         .map(b => b.innerText);
+    // a drop-down shows one option in a fixed width: every option's text must fit it
+    const probe = document.createElement('span');
+    probe.style.cssText = 'position:absolute;visibility:hidden;white-space:pre';
+    document.body.appendChild(probe);
+    for (const s of app.querySelectorAll('select:not([multiple])')) {
+        if (s.offsetParent === null) continue;
+        const cs = getComputedStyle(s);
+        probe.style.font = cs.font;
+        const room = s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+        for (const o of s.options) {
+            probe.textContent = o.text;
+            if (probe.getBoundingClientRect().width > room + 1) cut.push(o.text);
+        }
+    }
+    probe.remove();
     return {controls: box(controls), figure_column: box(figcol), figures: figs, cut: cut,
             width: document.documentElement.clientWidth, height: window.innerHeight};
 }"""

@@ -138,7 +138,7 @@ class HandoutPreview(App):
         self.ball = widgets.Dropdown(options=[(pressure.balls()[b].name, b) for b in p.balls()], value=s["ball"],
                                      layout=widgets.Layout(width="160px"))
         self.surface = widgets.Dropdown(options=[(pressure.surfaces()[x].name, x) for x in p.surfaces()],
-                                        value=s["surface"], layout=widgets.Layout(width="160px"))
+                                        value=s["surface"], layout=widgets.Layout(width="230px"))  # every name whole
         self.level = widgets.ToggleButtons(options=list(p.LEVELS), value=s["level"], style={"button_width": "100px"})
         self.paper = widgets.ToggleButtons(options=[("Letter", "letter"), ("A4", "a4")], value=s["paper"],
                                            style={"button_width": "70px"})
@@ -184,7 +184,8 @@ class HandoutPreview(App):
         left = widgets.VBox([labelled("Client", self.client), labelled("Therapist", self.therapist),
                              labelled("Side", self.side), labelled("Trigger points (none: the standard set)",
                                                                    self.trigger_points),
-                             widgets.HBox([labelled("Ball", self.ball), labelled("Surface", self.surface)]),
+                             widgets.HBox([labelled("Ball", self.ball), labelled("Surface", self.surface)],
+                                          layout=widgets.Layout(flex_flow="row wrap")),
                              labelled("Level", self.level), labelled("Paper", self.paper), self.large_print,
                              labelled("Notes to the client", self.notes)])
         right = [widgets.HBox([self.download, self.save], layout=widgets.Layout(align_items="center")),

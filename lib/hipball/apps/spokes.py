@@ -13,7 +13,7 @@ import numpy as np
 
 from hipball import referral
 from hipball._choices import check_choice
-from hipball.apps.base import App, esc, fit_layout
+from hipball.apps.base import App, esc, fit_layout, labelled
 from hipball.atlas import SIDES, VIEWS
 from hipball.draw.anatomy import draw_hip, hip_title, plate_limits
 from hipball.draw.technique import draw_spokes, update_spokes
@@ -61,8 +61,10 @@ class SpokeDesigner(App):
                                           description="View", style={"button_width": "auto", "description_width": "56px"})
         self.side = widgets.ToggleButtons(options=[("Right", "right"), ("Left", "left")], value=s["side"],
                                           description="Side", style={"button_width": "auto", "description_width": "56px"})
-        self.hub = widgets.Dropdown(options=self._hub_options(s["view"], s["side"]), value=s["hub"], description="Hub",
-                                    style={"description_width": "36px"}, layout=widgets.Layout(width="100%"))
+        # the label above the list, so the list has the column's whole width: every option's
+        # text shows in full (issue 10.5: it was cut at the projector and the tablet)
+        self.hub = widgets.Dropdown(options=self._hub_options(s["view"], s["side"]), value=s["hub"],
+                                    layout=widgets.Layout(width="100%"))
         slider = dict(continuous_update=False, style={"description_width": "90px"}, layout=widgets.Layout(width="100%"))
         self.spokes = widgets.IntSlider(value=s["spokes"], min=SPOKES_RANGE[0], max=SPOKES_RANGE[1], description="Spokes",
                                         **slider)
@@ -88,7 +90,7 @@ class SpokeDesigner(App):
 
     def layout(self) -> widgets.Widget:
         hint = widgets.HTML("<i>Click on the plate to put the hub there.</i>")
-        return fit_layout([self.view, self.side, self.hub, hint, self.spokes, self.length, self.sweep, self.rotation,
+        return fit_layout([self.view, self.side, labelled("Hub (where the spokes start)", self.hub), hint, self.spokes, self.length, self.sweep, self.rotation,
                            self.error], [self.figure_widget, self.order], figure_width_px=self.figure_width_px())
 
     def static_key(self) -> tuple:
@@ -113,7 +115,7 @@ class SpokeDesigner(App):
 
     @staticmethod
     def _hub_options(view: str, side: str) -> list[tuple[str, str]]:
-        opts = [("Default: above and behind the bony point of the hip", "default"), ("The point you clicked", POINT)]
+        opts = [("Default: above and behind the bony point", "default"), ("The point you clicked", POINT)]
         names = referral.muscles()
         for tp in referral.trigger_points():
             if referral.trigger_point_xy(tp.trp_id, view, side) is not None:
