@@ -80,9 +80,8 @@ def side_sign(side: str) -> float:
 
 def mirror_x(x: Any, about: float = 0.0) -> Any:
     """x coordinate(s) mirrored about the vertical line x = ``about`` (scalar or array)."""
-    if np.ndim(x) == 0:
-        return 2.0 * about - float(x)
-    return 2.0 * about - np.asarray(x, dtype=float)
+    x = float(x) if np.ndim(x) == 0 else np.asarray(x, dtype=float)
+    return -x if about == 0 else 2.0 * about - x  # -x: exactly the old sign flips (-0.0 stays)
 
 
 def mirror(coords: Any, about: float = 0.0) -> Any:
@@ -97,7 +96,7 @@ def mirror(coords: Any, about: float = 0.0) -> Any:
     a = np.array(coords, dtype=float)  # a copy
     if a.ndim == 0 or a.shape[-1] not in (2, 3):
         raise ValueError(f"mirror: expected points (x, y) or (x, y, z), got shape {a.shape}")
-    a[..., 0] = 2.0 * about - a[..., 0]
+    a[..., 0] = mirror_x(a[..., 0], about)
     return tuple(float(v) for v in a) if isinstance(coords, tuple) else a
 
 
