@@ -62,6 +62,7 @@ def test_expand_side():
     assert frame.expand_side("both") == ("left", "right")
     assert frame.expand_side("left") == ("left",)
     assert frame.expand_side("right") == ("right",)
+    assert frame.other_side("left") == "right" and frame.other_side("right") == "left"
     assert frame.pictured_side("both") == "right" and frame.pictured_side("left") == "left"
     assert "right" in frame.MIRROR_NOTE.lower() and frame.PICTURED_SIDE == "right"
 

@@ -55,6 +55,11 @@ def expand_side(side: str) -> tuple[str, ...]:
     return ("left", "right") if side == BOTH else (side,)
 
 
+def other_side(side: str) -> str:
+    """The other side: "right" -> "left", "left" -> "right"."""
+    return SIDES[1 - SIDES.index(check_side(side))]
+
+
 def pictured_side(side: str) -> str:
     """The side a picture of one side draws for a handout side: the side itself, or for
     "both" the right one (the picture then carries ``MIRROR_NOTE``)."""
