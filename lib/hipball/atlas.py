@@ -18,7 +18,7 @@ from importlib import resources
 import numpy as np
 
 from hipball._choices import check_choice
-from hipball.frame import SIDES, VIEWS, check_side, check_view, mirror, on_side, side_sign
+from hipball.frame import SIDES, VIEWS, check_side, check_view, mirror, on_side, side_sign  # noqa: F401 (SIDES: re-exported)
 
 LAYERS = ("skin", "superficial", "deep", "bones")
 MUSCLE_IDS = (

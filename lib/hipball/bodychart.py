@@ -21,7 +21,7 @@ import numpy as np
 from shapely.geometry import LineString, Polygon, box
 
 from hipball._choices import check_choice
-from hipball.frame import SIDES, check_side, check_view, mirror, mirror_x, on_side, side_sign
+from hipball.frame import SIDES, check_side, check_view, mirror, mirror_x, on_side, side_sign  # noqa: F401 (SIDES: re-exported)
 from hipball.frame import VIEWS as SILHOUETTE_VIEWS  # the front corner has a silhouette, no chart
 
 VIEWS = ("posterior", "lateral")  # the views with a body chart

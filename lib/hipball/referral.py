@@ -46,7 +46,7 @@ from shapely.ops import unary_union
 
 from hipball import bodychart
 from hipball._choices import check_choice
-from hipball.frame import SIDES, check_side, check_view, on_side, other_side, side_sign
+from hipball.frame import SIDES, check_side, check_view, on_side, other_side, side_sign  # noqa: F401 (SIDES: re-exported)
 from hipball.frame import VIEWS as TRP_VIEWS  # views a trigger point may be placed in
 
 VIEWS = bodychart.VIEWS  # the body-chart views: posterior, lateral
