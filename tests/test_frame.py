@@ -64,7 +64,10 @@ def test_expand_side():
     assert frame.expand_side("right") == ("right",)
     assert frame.other_side("left") == "right" and frame.other_side("right") == "left"
     assert frame.pictured_side("both") == "right" and frame.pictured_side("left") == "left"
-    assert "right" in frame.MIRROR_NOTE.lower() and frame.PICTURED_SIDE == "right"
+    assert frame.PICTURED_SIDE in frame.MIRROR_NOTE.lower() and frame.PICTURED_SIDE in frame.PICTURED_TAG
+    assert frame.pictured_tag("both") == "(right hip)" and frame.pictured_tag("left") == ""
+    assert frame.view_title("lateral", "both") == "From the side\n(right hip)"
+    assert frame.view_title("posterior", "both") == "From behind" == frame.view_title("posterior", "left")
 
 
 @pytest.mark.parametrize("call, field, allowed", [
@@ -86,13 +89,15 @@ def test_words_cover_every_id():
     assert set(frame.SIDE_WORDS) == set(frame.HANDOUT_SIDES) >= set(frame.SIDES)
     assert frame.view_options(("lateral",)) == [("From the side", "lateral")]
     assert frame.side_options() == [("Right", "right"), ("Left", "left")]
+    assert frame.chart_options() == [("Back", "posterior"), ("Side", "lateral")]
 
 
 # ------------------------------------------------------ nobody else keeps their own copy
 SIDE_IDS = {"left", "right", "both"}
 VIEW_IDS = set(frame.VIEWS)
 WORDS = {w.lower() for w in (*frame.VIEW_WORDS.values(), *frame.VIEW_PHRASES.values(), *frame.SIDE_WORDS.values(),
-                             frame.MIRROR_NOTE)}
+                             *frame.CHART_WORDS.values(),
+                             frame.MIRROR_NOTE, frame.PICTURED_TAG)}
 
 
 def _str(node) -> str | None:

@@ -27,6 +27,9 @@ VIEW_WORDS = {"posterior": "From behind", "lateral": "From the side", "anterolat
 VIEW_PHRASES = {"posterior": "from behind", "lateral": "from the side",
                 "anterolateral": "the front corner (from in front and to the side)"}
 
+# the body charts (referral maps) exist from behind and from the side: their names
+CHART_WORDS = {"posterior": "back chart", "lateral": "side chart"}
+
 # ----------------------------------------------------------------------------- the sides
 SIDES = ("right", "left")  # the sides a drawing or the model shows (the right one is stored)
 BOTH = "both"
@@ -34,7 +37,8 @@ HANDOUT_SIDES = ("left", "right", BOTH)  # a handout is for one hip or for both
 # the side of a handout in words ("Class handout · both hips")
 SIDE_WORDS = {"left": "left hip", "right": "right hip", BOTH: "both hips"}
 PICTURED_SIDE = "right"  # a single picture for both hips shows this one ...
-MIRROR_NOTE = "Right hip shown; for the left hip, do the mirror image."  # ... and says so
+MIRROR_NOTE = "Right hip shown; for the left hip, do the mirror image."  # ... and says so,
+PICTURED_TAG = "(right hip)"  # or, under a view's name where a sentence has no room
 
 
 def check_view(view: object, allowed: Iterable[str] = VIEWS, field: str = "view") -> str:
@@ -62,14 +66,32 @@ def other_side(side: str) -> str:
 
 def pictured_side(side: str) -> str:
     """The side a picture of one side draws for a handout side: the side itself, or for
-    "both" the right one (the picture then carries ``MIRROR_NOTE``)."""
+    "both" the right one (the picture then carries ``MIRROR_NOTE`` or ``PICTURED_TAG``)."""
     sides = expand_side(side)
     return PICTURED_SIDE if len(sides) > 1 else sides[0]
+
+
+def pictured_tag(side: str) -> str:
+    """What a one-side picture adds to its title for a handout side: "(right hip)" for
+    "both" (it shows the right hip only), nothing for one hip."""
+    return PICTURED_TAG if len(expand_side(side)) > 1 else ""
+
+
+def view_title(view: str, side: str = "right") -> str:
+    """A view's name over a picture for a handout side: "From the side", and for "both" a
+    second line "(right hip)" under the views that show one hip (from behind, both show)."""
+    tag = "" if check_view(view) == "posterior" else pictured_tag(side)
+    return VIEW_WORDS[view] + (f"\n{tag}" if tag else "")
 
 
 def view_options(views: Iterable[str] = VIEWS) -> list[tuple[str, str]]:
     """(words, id) pairs for a toggle of views."""
     return [(VIEW_WORDS[check_view(v)], v) for v in views]
+
+
+def chart_options(views: Iterable[str] = tuple(CHART_WORDS)) -> list[tuple[str, str]]:
+    """(words, id) pairs for a toggle of body charts ("Back", "posterior")."""
+    return [(CHART_WORDS[check_view(v, CHART_WORDS)].split()[0].capitalize(), v) for v in views]
 
 
 def side_options(sides: Iterable[str] = SIDES) -> list[tuple[str, str]]:
