@@ -18,29 +18,26 @@ from matplotlib.patches import Polygon as PolygonPatch
 
 from hipball._choices import check_choice
 from hipball.apps.base import App, esc, fit_layout
-from hipball.atlas import LAYERS, MUSCLE_IDS, SIDES, VIEWS, load_atlas
+from hipball.atlas import LAYERS, MUSCLE_IDS, load_atlas
 from hipball.draw import palette
 from hipball.draw.anatomy import EXTENTS, VIEW_MUSCLES, check_layers, draw_hip, hip_labels, muscle_order, show_overlays
+from hipball.frame import VIEW_PHRASES, check_side, check_view, extent_on_side, side_options, view_options
 
-VIEW_NAMES = {"posterior": "From behind", "lateral": "From the side", "anterolateral": "Front corner"}
 LAYER_NAMES = {"skin": "Skin", "bones": "Bones", "superficial": "Superficial muscles", "deep": "Deep muscles"}
 LABEL_GROUPS = 12  # label layouts kept (each about 20 artists)
 
 
 def plate_frame(view: str, side: str, labels: bool = True):
     """(xlim, ylim) of a hip plate, with room for the label columns (as draw_hip sets it)."""
-    (x0, x1), ylim = EXTENTS[(view, "hip")]
-    if side == "left":
-        x0, x1 = -x1, -x0
+    xlim, ylim = EXTENTS[(view, "hip")]
+    x0, x1 = extent_on_side(xlim, side)
     pad = (x1 - x0) * (0.6 if labels else 0.02)
     return (x0 - pad, x1 + pad), ylim
 
 
 def plate_title(view: str, side: str, layers) -> str:
-    names = {"posterior": "from behind", "lateral": "from the side",
-             "anterolateral": "the front corner (from in front and to the side)"}
     depth = " + ".join(layer for layer in ("superficial", "deep") if layer in layers)
-    return f"{side.capitalize()} hip, {names[view]}" + (f": {depth} muscles" if depth else "")
+    return f"{side.capitalize()} hip, {VIEW_PHRASES[view]}" + (f": {depth} muscles" if depth else "")
 
 
 @dataclass
@@ -97,8 +94,8 @@ class AnatomyExplorer(App):
     def __init__(self, view: str = "posterior", side: str = "right", layers=("skin", "bones", "superficial"),
                  labels: bool = True, highlight: str | None = None, *, render: str = "auto",
                  figsize: tuple[float, float] | None = None):
-        check_choice("view", view, VIEWS)
-        check_choice("side", side, SIDES)
+        check_view(view)
+        check_side(side)
         self._start = dict(view=view, side=side, layers=check_layers(layers), labels=bool(labels),
                            highlight="none" if highlight in (None, "none") else check_choice("highlight", highlight, MUSCLE_IDS))
         super().__init__(render=render, figsize=figsize)
@@ -107,9 +104,9 @@ class AnatomyExplorer(App):
     def build(self) -> None:
         s = self._start
         names = load_atlas().display_names
-        self.view = widgets.ToggleButtons(options=[(VIEW_NAMES[v], v) for v in VIEWS], value=s["view"],
+        self.view = widgets.ToggleButtons(options=view_options(), value=s["view"],
                                           description="View", style={"button_width": "auto", "description_width": "56px"})
-        self.side = widgets.ToggleButtons(options=[("Right", "right"), ("Left", "left")], value=s["side"],
+        self.side = widgets.ToggleButtons(options=side_options(), value=s["side"],
                                           description="Side", style={"button_width": "auto", "description_width": "56px"})
         self.layer_boxes = {layer: widgets.Checkbox(value=layer in s["layers"], description=LAYER_NAMES[layer],
                                                     indent=False, layout=widgets.Layout(width="auto"))
