@@ -134,7 +134,6 @@ def test_the_copy_check_can_fail():
     assert not copies_in('SIDES = frame.SIDES')
 
 
-@pytest.mark.xfail(strict=True, reason="the modules move to hipball.frame one commit at a time")
 def test_no_module_but_frame_keeps_its_own_sides_or_view_words():
     offenders = {}
     for path in sorted(PACKAGE.rglob("*.py")):
