@@ -37,8 +37,8 @@ import numpy as np
 
 from hipball._choices import check_choice, check_range
 from hipball.frame import HANDOUT_SIDES, SIDES, check_side, mirror, mirror_x  # noqa: F401 (SIDES: re-exported)
+from hipball.pressure import BALLS, balls
 POSITIONS = ("back", "spoke", "half", "side", "front", "wall", "wall_side", "wall_front")
-BALLS = ("tennis", "racquetball", "lacrosse", "baseball", "golf")
 FRONT_CORNER_ANGLE = 120.0  # the "three-quarters" picture; the rolling model reaches the front corner here
 
 # Drillis & Contini (1966), via Winter (2009) Fig. 4.1: fractions of stature H.
@@ -302,8 +302,6 @@ def _pose_left(position: str, ball: str, angle: float) -> Pose:
 
 def ball_radius_cm(ball: str) -> float:
     """Half the ball's diameter (data/balls.csv)."""
-    from hipball.pressure import balls
-
     return balls()[check_choice("ball", ball, BALLS)].diameter_mm / 20.0
 
 
@@ -551,9 +549,9 @@ def lowest_point(p: Pose) -> float:
 
 
 def position_at(angle_deg: float) -> str:
-    """The lying position whose limbs suit a roll angle (the ranges of hipball.roll.POSITIONS:
+    """The lying position whose limbs suit a roll angle (the ranges of hipball.roll.ROLL_RANGES:
     on the back, half turned, on the side, three-quarters toward face down)."""
-    from hipball.roll import POSITIONS as RANGES
+    from hipball.roll import ROLL_RANGES as RANGES
 
     a = check_range("angle_deg", angle_deg, 0.0, 150.0, " degrees")
     names = dict(zip((name for _, _, name in RANGES), ("back", "half", "side", "front")))

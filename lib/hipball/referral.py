@@ -34,10 +34,8 @@ counts as a disc of radius ``POINT_RADIUS_CM``; trigger points that explain less
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 from shapely.geometry import MultiPoint, Point, Polygon
@@ -46,12 +44,13 @@ from shapely.ops import unary_union
 
 from hipball import bodychart
 from hipball._choices import check_choice
+from hipball._data import read_csv
 from hipball.frame import SIDES, check_side, check_view, on_side, other_side, side_sign  # noqa: F401 (SIDES: re-exported)
 from hipball.frame import VIEWS as TRP_VIEWS  # views a trigger point may be placed in
 
 VIEWS = bodychart.VIEWS  # the body-chart views: posterior, lateral
 ZONE_KINDS = ("essential", "spillover")
-POSITIONS = ("supine", "side_lying", "three_quarter_prone", "seated")
+TREATMENT_POSITIONS = ("supine", "side_lying", "three_quarter_prone", "seated")  # a trigger point's `position`
 SPILLOVER_WEIGHT = 0.5
 SPECIFICITY_WEIGHT = 0.15
 POINT_RADIUS_CM = 2.0
@@ -60,10 +59,7 @@ MIN_EXPLAINED = 0.02  # trigger points explaining less of the pain are left out
 
 
 # --------------------------------------------------------------------------- tables
-def _read(name: str) -> list[dict[str, str]]:
-    path = resources.files("hipball") / "data" / name
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [dict(r) for r in csv.DictReader(fh)]
+_read = read_csv  # data/<name> as dicts of text
 
 
 @dataclass(frozen=True)

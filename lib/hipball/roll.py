@@ -71,7 +71,7 @@ CONTACT_RADIUS_CM = 2.0  # a ball of 3.3 cm radius pressed about 0.7 cm into the
 PRESSURE_SPREAD = 0.6
 TRP_HEIGHT_TOL_CM = 5.0
 SWEEP_STEP_DEG = 0.5
-POSITIONS = (  # roll angle ranges and their names, as the handouts and apps word them
+ROLL_RANGES = (  # roll angle ranges and their names, as the handouts and apps word them
     (0.0, 30.0, "on your back"),
     (30.0, 75.0, "half turned onto your side"),
     (75.0, 105.0, "on your side"),
@@ -210,10 +210,10 @@ def _support(sec: Section, angle_deg: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def position_name(angle_deg: float) -> str:
-    for lo, hi, name in POSITIONS:
+    for lo, hi, name in ROLL_RANGES:
         if lo <= angle_deg <= hi:
             return name
-    return POSITIONS[-1][2]
+    return ROLL_RANGES[-1][2]
 
 
 @lru_cache(maxsize=4)
