@@ -28,7 +28,9 @@ LABEL_GROUPS = 12  # label layouts kept (each about 20 artists)
 
 
 def plate_frame(view: str, side: str, labels: bool = True):
-    """(xlim, ylim) of a hip plate, with room for the label columns (as draw_hip sets it)."""
+    """(xlim, ylim) of a hip plate in the app, with room for the label columns: 0.6 of the
+    plate's width on each side, wider than draw_hip's 0.5 (not the same frame; issue 13
+    section 1 gives the apps draw's own update_hip instead)."""
     xlim, ylim = EXTENTS[(view, "hip")]
     x0, x1 = extent_on_side(xlim, side)
     pad = (x1 - x0) * (0.6 if labels else 0.02)
