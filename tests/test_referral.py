@@ -81,7 +81,7 @@ def test_anchors_are_weights_over_landmarks_and_positions_are_sane():
         for a in t.anchors.values():
             assert sum(w for _, w in a.weights) == pytest.approx(1.0)
             assert {n for n, _ in a.weights} <= lm
-        assert t.position in referral.POSITIONS
+        assert t.position in referral.TREATMENT_POSITIONS
         if t.roll_deg is not None:
             assert 0 <= t.roll_deg <= 180
     # the front-corner trigger points need the client rolled three-quarters toward prone

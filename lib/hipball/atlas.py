@@ -18,9 +18,8 @@ from importlib import resources
 import numpy as np
 
 from hipball._choices import check_choice
+from hipball.frame import SIDES, VIEWS, check_side, check_view, mirror, on_side, side_sign  # noqa: F401 (SIDES: re-exported)
 
-VIEWS = ("posterior", "lateral", "anterolateral")
-SIDES = ("right", "left")
 LAYERS = ("skin", "superficial", "deep", "bones")
 MUSCLE_IDS = (
     "gluteus_maximus", "gluteus_medius", "gluteus_minimus", "piriformis", "tensor_fasciae_latae",
@@ -46,18 +45,12 @@ VIEW_DIRECTIONS = {
 def project(points3d, view: str, side: str = "right") -> np.ndarray:
     """Subject-frame points (cm; x right, y anterior, z up; already on ``side``) to a view's
     2D coordinates. For the left side the view is the mirror image of the right one."""
-    check_choice("view", view, VIEWS)
-    check_choice("side", side, SIDES)
-    p = np.atleast_2d(np.asarray(points3d, dtype=float))
-    if side == "left":
-        p = p * [-1.0, 1.0, 1.0]
+    check_view(view)
+    p = on_side(np.atleast_2d(np.asarray(points3d, dtype=float)), check_side(side))
     v = np.asarray(VIEW_DIRECTIONS[view])
     right = np.cross([0.0, 0.0, 1.0], v)
     right /= np.linalg.norm(right)
-    xy = np.c_[p @ right, p[:, 2]]
-    if side == "left":
-        xy[:, 0] *= -1
-    return xy
+    return on_side(np.c_[p @ right, p[:, 2]], side)
 
 
 @dataclass(frozen=True)
@@ -159,9 +152,8 @@ class Atlas:
 
     def landmarks_3d(self, side: str = "right") -> dict[str, np.ndarray]:
         """Landmarks in the subject frame (cm; x right, y anterior, z up), mirrored for the left."""
-        check_choice("side", side, SIDES)
-        sx = 1.0 if side == "right" else -1.0
-        return {k: np.array(v) * [sx, 1.0, 1.0] for k, v in self._raw["landmarks_3d"].items()}
+        check_side(side)
+        return {k: on_side(v, side) for k, v in self._raw["landmarks_3d"].items()}
 
     def sciatic_nerve(self, view: str = "posterior", side: str = "right") -> Nerve:
         """The sciatic nerve as drawn in ``view`` (for keeping the ball and the spokes off it)."""
@@ -169,14 +161,10 @@ class Atlas:
 
     def sciatic_nerve_3d(self, side: str = "right") -> np.ndarray:
         """The nerve's course outside the pelvis in the subject frame (cm), top to bottom."""
-        check_choice("side", side, SIDES)
-        sx = 1.0 if side == "right" else -1.0
-        return np.asarray(self._raw["nerves_3d"]["sciatic_nerve"]["path"], dtype=float) * [sx, 1.0, 1.0]
+        return on_side(self._raw["nerves_3d"]["sciatic_nerve"]["path"], side)
 
     def view(self, view: str = "posterior", side: str = "right") -> View:
-        check_choice("view", view, VIEWS)
-        check_choice("side", side, SIDES)
-        key = (view, side)
+        key = (check_view(view), check_side(side))
         if key not in self._cache:
             self._cache[key] = _make_view(self._raw["views"][view], view, side, self.names)
         return self._cache[key]
@@ -184,13 +172,11 @@ class Atlas:
 
 def _arr(coords, sx: float) -> np.ndarray:
     a = np.asarray(coords, dtype=float)
-    if sx < 0:
-        a = a * [-1.0, 1.0]
-    return a
+    return mirror(a) if sx < 0 else a
 
 
 def _make_view(raw: dict, view: str, side: str, names: dict[str, str]) -> View:
-    sx = 1.0 if side == "right" else -1.0
+    sx = side_sign(side)
     muscles = {}
     for mid, m in raw["muscles"].items():
         muscles[mid] = MuscleShape(

@@ -21,9 +21,10 @@ import numpy as np
 from shapely.geometry import LineString, Polygon, box
 
 from hipball._choices import check_choice
+from hipball.frame import SIDES, check_side, check_view, mirror, mirror_x, on_side, side_sign  # noqa: F401 (SIDES: re-exported)
+from hipball.frame import VIEWS as SILHOUETTE_VIEWS  # the front corner has a silhouette, no chart
 
-VIEWS = ("posterior", "lateral")
-SIDES = ("right", "left")
+VIEWS = ("posterior", "lateral")  # the views with a body chart
 
 STATURE_CM = 169.0  # the model's stature (MyoLeg / Rajagopal 2016)
 TOP_CM = 115.0  # the chart is cut across the lower back here
@@ -134,8 +135,7 @@ def _posterior_right_path() -> np.ndarray:
 def _outline(view: str) -> np.ndarray:
     if view == "posterior":
         right = _posterior_right_path()
-        left = right[::-1].copy()
-        left[:, 0] *= -1
+        left = mirror(right[::-1])
         ring = np.vstack([right, left[1:]])
     else:
         back = [(xp, y) for y, xp, _ in _LATERAL_ROWS] + _LATERAL_HEEL
@@ -143,8 +143,6 @@ def _outline(view: str) -> np.ndarray:
         ring = chaikin(back + front, 3)
     return ring
 
-
-SILHOUETTE_VIEWS = VIEWS + ("anterolateral",)
 
 
 @lru_cache(maxsize=None)
@@ -210,12 +208,10 @@ def skin_outline(view: str = "posterior", side: str = "right") -> np.ndarray:
     silhouette for the front-corner plates (no body chart, no regions: see
     ``_anterolateral_right``).
     """
-    check_choice("view", view, SILHOUETTE_VIEWS)
-    check_choice("side", side, SIDES)
-    ring = (_anterolateral_right() if view == "anterolateral" else _outline(view)).copy()
-    if view in ("lateral", "anterolateral") and side == "left":
-        ring[:, 0] *= -1
-    return ring
+    check_view(view, SILHOUETTE_VIEWS)
+    check_side(side)
+    ring = _anterolateral_right() if view == "anterolateral" else _outline(view)
+    return ring.copy() if view == "posterior" else on_side(ring, side)  # the posterior chart is symmetric
 
 
 @lru_cache(maxsize=None)
@@ -226,9 +222,7 @@ def _body(view: str, side: str) -> Polygon:
 
 def body_outline(view: str = "posterior", side: str = "right") -> Polygon:
     """The body chart as a shapely Polygon (see :func:`skin_outline`)."""
-    check_choice("view", view, VIEWS)
-    check_choice("side", side, SIDES)
-    return _body(view, side)
+    return _body(check_view(view, VIEWS), check_side(side))
 
 
 def half_body(view: str, side: str = "right") -> Polygon:
@@ -256,9 +250,7 @@ def span_at(view: str, y: float, side: str = "right") -> tuple[float, float] | N
     longest = max(segs, key=lambda g: g.length)
     xs = [c[0] for c in longest.coords]
     x0, x1 = min(xs), max(xs)
-    if side == "left" and view in ("posterior", "lateral"):
-        return -x0, -x1
-    return x0, x1
+    return (x0, x1) if side_sign(side) > 0 else (mirror_x(x0), mirror_x(x1))
 
 
 # ----------------------------------------------------------- patches drawn on the chart
@@ -367,22 +359,18 @@ def smooth_patch(view: str, outline: str) -> Polygon:
 def detail_lines(view: str = "posterior", side: str = "right") -> list[np.ndarray]:
     """Thin lines that make the chart read as a body: the gluteal cleft and folds
     (posterior), the gluteal fold and the knee crease (lateral)."""
-    check_choice("view", view, VIEWS)
-    check_choice("side", side, SIDES)
+    check_view(view, VIEWS)
+    check_side(side)
     lines: list[np.ndarray] = []
     if view == "posterior":
         lines.append(np.array([[0.0, CROTCH_CM + 0.5], [0.0, 92.0]]))
         fold = chaikin([(0.6, 80.6), (4.0, 78.6), (8.5, 78.4), (12.5, 79.6)], 3)
         lines.append(fold)
-        mirrored = fold.copy()
-        mirrored[:, 0] *= -1
-        lines.append(mirrored)
+        lines.append(mirror(fold))
     else:
         lines.append(chaikin([(-17.2, 79.0), (-14.0, 78.2), (-11.0, 78.6)], 3))
         lines.append(chaikin([(-11.1, 48.0), (-9.3, 47.6)], 1))
-        if side == "left":
-            for line in lines:
-                line[:, 0] *= -1
+        lines = [on_side(line, side) for line in lines]
     return lines
 
 

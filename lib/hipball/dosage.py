@@ -9,12 +9,11 @@ the research does and does not show. Tables: ``data/dosage.csv``, ``data/afterca
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from hipball._choices import check_choice, check_range
+from hipball._data import read_csv
 
 LEVELS = ("beginner", "experienced")
 PARAMETERS = ("hold_s", "strokes_per_spot", "session_min", "sessions_per_day", "intensity_0_10")
@@ -70,10 +69,7 @@ class RedFlag:
     source_id: str
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    path = resources.files("hipball") / "data" / name
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+_rows = read_csv  # data/<name> as dicts of text
 
 
 @lru_cache(maxsize=1)

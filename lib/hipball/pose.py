@@ -36,10 +36,9 @@ import re
 import numpy as np
 
 from hipball._choices import check_choice, check_range
-
-SIDES = ("right", "left")
+from hipball.frame import HANDOUT_SIDES, SIDES, check_side, mirror, mirror_x  # noqa: F401 (SIDES: re-exported)
+from hipball.pressure import BALLS, balls
 POSITIONS = ("back", "spoke", "half", "side", "front", "wall", "wall_side", "wall_front")
-BALLS = ("tennis", "racquetball", "lacrosse", "baseball", "golf")
 FRONT_CORNER_ANGLE = 120.0  # the "three-quarters" picture; the rolling model reaches the front corner here
 
 # Drillis & Contini (1966), via Winter (2009) Fig. 4.1: fractions of stature H.
@@ -186,7 +185,7 @@ def _standing() -> tuple[dict[str, Ellipsoid], dict[str, np.ndarray]]:
     hip = np.array([lm["posterior"]["hip_joint_centre"][0], lm["lateral"]["hip_joint_centre"][0],
                     lm["posterior"]["hip_joint_centre"][1]])
     shoulder = np.array([_H("shoulder_width") / 2 - 4.5, -6.5, sh - 3.0])
-    joints = {"hip_r": hip, "hip_l": hip * [-1, 1, 1], "shoulder_r": shoulder, "shoulder_l": shoulder * [-1, 1, 1],
+    joints = {"hip_r": hip, "hip_l": mirror(hip), "shoulder_r": shoulder, "shoulder_l": mirror(shoulder),
               "neck": np.array([0.0, -5.5, sh + 2.0])}
     return parts, joints
 
@@ -290,7 +289,7 @@ def pose(position: str = "back", side: str = "right", ball: str = "tennis", *, a
     where ``hipball.roll`` puts it. ``angle_deg`` overrides the position's roll angle (e.g.
     135 for the far end of the front-corner range)."""
     check_choice("position", position, POSITIONS)
-    check_choice("side", side, SIDES)
+    check_side(side)
     check_choice("ball", ball, BALLS)
     angle = ANGLES[position] if angle_deg is None else check_range("angle_deg", angle_deg, 0.0, 150.0, " degrees")
     return _pose_right(position, ball, float(angle)) if side == "right" else _pose_left(position, ball, float(angle))
@@ -303,8 +302,6 @@ def _pose_left(position: str, ball: str, angle: float) -> Pose:
 
 def ball_radius_cm(ball: str) -> float:
     """Half the ball's diameter (data/balls.csv)."""
-    from hipball.pressure import balls
-
     return balls()[check_choice("ball", ball, BALLS)].diameter_mm / 20.0
 
 
@@ -454,10 +451,10 @@ def _mirror(p: Pose) -> Pose:
     S = np.diag([-1.0, 1.0, 1.0])
     segs = tuple(Segment(_swap(s.name), _swap(s.group), tuple(e.moved(S) for e in s.parts)) for s in p.segments)
     c = roll_contact(p.roll_deg, None, "left")
-    joints = {_swap(k): S @ v for k, v in p.joints.items()}
-    return Pose(p.position, "left", p.ball, p.roll_deg, segs, S @ p.ball_centre, p.ball_radius_cm,
-                S @ p.contact_world, tuple(float(v) for v in c.point_3d), joints,
-                None if p.wall_x is None else -p.wall_x, Camera(-p.camera.azimuth_deg, p.camera.elevation_deg),
+    joints = {_swap(k): mirror(v) for k, v in p.joints.items()}
+    return Pose(p.position, "left", p.ball, p.roll_deg, segs, mirror(p.ball_centre), p.ball_radius_cm,
+                mirror(p.contact_world), tuple(float(v) for v in c.point_3d), joints,
+                None if p.wall_x is None else mirror_x(p.wall_x), Camera(-p.camera.azimuth_deg, p.camera.elevation_deg),
                 p.title, p.cue, c.trigger_points)
 
 
@@ -552,9 +549,9 @@ def lowest_point(p: Pose) -> float:
 
 
 def position_at(angle_deg: float) -> str:
-    """The lying position whose limbs suit a roll angle (the ranges of hipball.roll.POSITIONS:
+    """The lying position whose limbs suit a roll angle (the ranges of hipball.roll.ROLL_RANGES:
     on the back, half turned, on the side, three-quarters toward face down)."""
-    from hipball.roll import POSITIONS as RANGES
+    from hipball.roll import ROLL_RANGES as RANGES
 
     a = check_range("angle_deg", angle_deg, 0.0, 150.0, " degrees")
     names = dict(zip((name for _, _, name in RANGES), ("back", "half", "side", "front")))
@@ -566,5 +563,5 @@ def position_at(angle_deg: float) -> str:
 def sequence(side: str = "right", setup: str = "floor") -> tuple[str, ...]:
     """The positions to show for a set-up: lying on a surface, or standing at a wall."""
     check_choice("setup", setup, ("floor", "wall"))
-    check_choice("side", side, SIDES + ("both",))
+    check_side(side, HANDOUT_SIDES)
     return ("wall", "wall_side", "wall_front") if setup == "wall" else ("back", "spoke", "half", "side", "front")

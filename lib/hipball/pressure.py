@@ -47,14 +47,13 @@ The model, in four steps (forces in N, lengths in mm, moduli in MPa = N/mm^2):
 
 from __future__ import annotations
 
-import csv
 import math
 import numbers
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from hipball._choices import check_choice, check_range
+from hipball._data import read_csv
 
 G = 9.81  # m/s^2
 BALLS = ("tennis", "racquetball", "lacrosse", "baseball", "golf")
@@ -158,10 +157,7 @@ class ContactPressure:
     assumptions: tuple[str, ...]
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    path = resources.files("hipball") / "data" / name
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+_rows = read_csv  # data/<name> as dicts of text
 
 
 def _num(text: str) -> float:

@@ -34,25 +34,23 @@ counts as a disc of radius ``POINT_RADIUS_CM``; trigger points that explain less
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
-from shapely import affinity
 from shapely.geometry import MultiPoint, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
 from hipball import bodychart
 from hipball._choices import check_choice
+from hipball._data import read_csv
+from hipball.frame import SIDES, check_side, check_view, on_side, other_side, side_sign  # noqa: F401 (SIDES: re-exported)
+from hipball.frame import VIEWS as TRP_VIEWS  # views a trigger point may be placed in
 
 VIEWS = bodychart.VIEWS  # the body-chart views: posterior, lateral
-TRP_VIEWS = ("posterior", "lateral", "anterolateral")  # views a trigger point may be placed in
-SIDES = ("right", "left")
 ZONE_KINDS = ("essential", "spillover")
-POSITIONS = ("supine", "side_lying", "three_quarter_prone", "seated")
+TREATMENT_POSITIONS = ("supine", "side_lying", "three_quarter_prone", "seated")  # a trigger point's `position`
 SPILLOVER_WEIGHT = 0.5
 SPECIFICITY_WEIGHT = 0.15
 POINT_RADIUS_CM = 2.0
@@ -61,10 +59,7 @@ MIN_EXPLAINED = 0.02  # trigger points explaining less of the pain are left out
 
 
 # --------------------------------------------------------------------------- tables
-def _read(name: str) -> list[dict[str, str]]:
-    path = resources.files("hipball") / "data" / name
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [dict(r) for r in csv.DictReader(fh)]
+_read = read_csv  # data/<name> as dicts of text
 
 
 @dataclass(frozen=True)
@@ -99,7 +94,7 @@ class Anchor:
         x = sum(w * float(landmarks[n][0]) for n, w in self.weights)
         y = sum(w * float(landmarks[n][1]) for n, w in self.weights)
         dx, dy = self.offset
-        return (x + (dx if side == "right" else -dx), y + dy)
+        return (x + side_sign(side) * dx, y + dy)
 
 
 @dataclass(frozen=True)
@@ -205,8 +200,8 @@ def trigger_point(trp_id: str) -> TriggerPoint:
 def landmarks(view: str, side: str = "right") -> dict[str, tuple[float, float]]:
     """Atlas landmarks of a view, from ``hipball.atlas`` when installed, else the model's
     reference values stored in :mod:`hipball.bodychart` (same frame, same numbers)."""
-    check_choice("view", view, TRP_VIEWS)
-    check_choice("side", side, SIDES)
+    check_view(view, TRP_VIEWS)
+    check_side(side)
     try:
         from hipball.atlas import load_atlas
     except ImportError:
@@ -214,16 +209,15 @@ def landmarks(view: str, side: str = "right") -> dict[str, tuple[float, float]]:
     if load_atlas is not None:
         return dict(load_atlas().view(view, side).landmarks)
     ref = bodychart.REFERENCE_LANDMARKS[view]
-    sign = 1.0 if side == "right" else -1.0
-    return {k: (sign * x, y) for k, (x, y) in ref.items()}
+    return {k: on_side((float(x), float(y)), side) for k, (x, y) in ref.items()}
 
 
 def trigger_point_xy(trp_id: str, view: str = "posterior", side: str = "right") -> tuple[float, float] | None:
     """Where a trigger point lies in a view (cm), or None where the view does not show it
     (e.g. the tensor fasciae latae on the posterior chart)."""
     tp = trigger_point(trp_id)
-    check_choice("view", view, TRP_VIEWS)
-    check_choice("side", side, SIDES)
+    check_view(view, TRP_VIEWS)
+    check_side(side)
     anchor = tp.anchors.get(view)
     if anchor is None:
         return None
@@ -231,10 +225,6 @@ def trigger_point_xy(trp_id: str, view: str = "posterior", side: str = "right") 
 
 
 # ------------------------------------------------------------------------ regions
-def _mirror(geom: BaseGeometry) -> BaseGeometry:
-    return affinity.scale(geom, xfact=-1.0, yfact=1.0, origin=(0, 0))
-
-
 @lru_cache(maxsize=None)
 def _region_right(region_id: str, view: str) -> BaseGeometry:
     """A region's patch on the right side of a chart: its rows' smooth outlines joined, less
@@ -261,10 +251,8 @@ class Region:
 def region_geometry(region_id: str, view: str, side: str = "right") -> BaseGeometry:
     """The region's polygon on one side of a chart (empty if the view does not show it)."""
     check_choice("region", region_id, region_ids())
-    check_choice("view", view, VIEWS)
-    check_choice("side", side, SIDES)
-    geom = _region_right(region_id, view)
-    return geom if side == "right" else _mirror(geom)
+    check_view(view, VIEWS)
+    return on_side(_region_right(region_id, view), side)
 
 
 def region_label_point(region_id: str, view: str, side: str = "right") -> tuple[float, float] | None:
@@ -282,7 +270,7 @@ def region_label_point(region_id: str, view: str, side: str = "right") -> tuple[
 
 def regions(view: str = "posterior", side: str = "right") -> dict[str, Region]:
     """The named regions drawn on a chart, by id (polygons in cm)."""
-    check_choice("view", view, VIEWS)
+    check_view(view, VIEWS)
     names = region_names()
     return {rid: Region(rid, names[rid], region_geometry(rid, view, side)) for rid in region_ids(view)}
 
@@ -326,11 +314,9 @@ class ReferralZones:
 def referral_zones(trp_id: str, view: str = "posterior", side: str = "right") -> ReferralZones:
     """The referral zones of a trigger point as shapely geometry on a body chart."""
     trigger_point(trp_id)
-    check_choice("view", view, VIEWS)
-    check_choice("side", side, SIDES)
-    e, s = _zones_right(trp_id, view)
-    if side == "left":
-        e, s = _mirror(e), _mirror(s)
+    check_view(view, VIEWS)
+    check_side(side)
+    e, s = (on_side(z, side) for z in _zones_right(trp_id, view))
     return ReferralZones(trp_id, view, side, e, s, _zone_regions(trp_id, view))
 
 
@@ -388,7 +374,7 @@ def _pain_pieces(pain, side: str, view: str | None):
     if isinstance(pain, BaseGeometry):
         if view is None:
             raise ValueError("view: give the chart the drawing was made on (posterior or lateral)")
-        check_choice("view", view, VIEWS)
+        check_view(view, VIEWS)
         body = bodychart.body_outline(view, side)
         parts = getattr(pain, "geoms", [pain])
         pts = np.asarray([c for g in parts for c in (g.exterior.coords if g.geom_type == "Polygon" else g.coords)])
@@ -407,7 +393,7 @@ def _pain_pieces(pain, side: str, view: str | None):
     if all(isinstance(p, str) for p in items):
         for p in items:
             check_choice("region", p, region_ids())
-        views = VIEWS if view is None else (check_choice("view", view, VIEWS),)
+        views = VIEWS if view is None else (check_view(view, VIEWS),)
         pieces = {v: [(r, region_geometry(r, v, side)) for r in dict.fromkeys(items)] for v in views}
         return {v: [(r, g) for r, g in ps if not g.is_empty] for v, ps in pieces.items()}, []
     try:
@@ -418,7 +404,7 @@ def _pain_pieces(pain, side: str, view: str | None):
         raise _pain_error(pain)
     if view is None:
         raise ValueError("view: give the chart the points were clicked on (posterior or lateral)")
-    check_choice("view", view, VIEWS)
+    check_view(view, VIEWS)
     body = bodychart.body_outline(view, side)
     inside = bodychart.encloses(view, pts, side)
     discs = [Point(p).buffer(POINT_RADIUS_CM) for p in pts[inside]]
@@ -439,9 +425,9 @@ def candidates(pain, side: str = "right", view: str | None = None) -> Candidates
     An unknown region id raises ValueError naming the closest valid ids; points outside the
     body are reported in ``result.outside``; no pain gives an empty result with a message.
     """
-    check_choice("side", side, SIDES)
+    check_side(side)
     if view is not None:
-        check_choice("view", view, VIEWS)
+        check_view(view, VIEWS)
     if pain is None:
         pieces, outside = {}, []
     else:
@@ -467,9 +453,7 @@ def candidates(pain, side: str = "right", view: str | None = None) -> Candidates
         e_area = s_area = z_area = 0.0
         why = []
         for v in views:
-            ess, spill = _zones_right(tp.trp_id, v)
-            if side == "left":
-                ess, spill = _mirror(ess), _mirror(spill)
+            ess, spill = (on_side(z, side) for z in _zones_right(tp.trp_id, v))
             z_area += ess.area
             e_area += pain_geom[v].intersection(ess).area
             s_area += pain_geom[v].intersection(spill).area
@@ -488,7 +472,7 @@ def candidates(pain, side: str = "right", view: str | None = None) -> Candidates
     items.sort(key=lambda c: (-c.score, -c.explained, c.trp_id))
     msg = note
     if not items:
-        other = "left" if side == "right" else "right"
+        other = other_side(side)
         if "posterior" in pain_geom and _on_other_half(pain_geom["posterior"], side):
             msg += (f"That pain is on the {other} leg of the chart, and these are the {side} side's trigger "
                     f"points: look it up with side='{other}'.")
@@ -502,7 +486,7 @@ def _on_other_half(geom: BaseGeometry, side: str) -> bool:
     if geom.is_empty:
         return False
     c = geom.centroid.x
-    return c < 0 if side == "right" else c > 0
+    return side_sign(side) * c < 0
 
 
 def zone_signature(trp_id: str) -> tuple:

@@ -52,7 +52,8 @@ from functools import lru_cache
 import numpy as np
 
 from hipball._choices import check_choice, check_range
-from hipball.atlas import SIDES, load_atlas, project
+from hipball.atlas import load_atlas, project
+from hipball.frame import VIEWS, check_side, mirror, side_sign
 
 ANGLE_RANGE = (0.0, 150.0)
 SUPERFICIAL_DEPTH_CM = 2.5
@@ -70,7 +71,7 @@ CONTACT_RADIUS_CM = 2.0  # a ball of 3.3 cm radius pressed about 0.7 cm into the
 PRESSURE_SPREAD = 0.6
 TRP_HEIGHT_TOL_CM = 5.0
 SWEEP_STEP_DEG = 0.5
-POSITIONS = (  # roll angle ranges and their names, as the handouts and apps word them
+ROLL_RANGES = (  # roll angle ranges and their names, as the handouts and apps word them
     (0.0, 30.0, "on your back"),
     (30.0, 75.0, "half turned onto your side"),
     (75.0, 105.0, "on your side"),
@@ -189,23 +190,18 @@ def _span(outline: np.ndarray, z: float):
 
 def cross_section(height: float | None = None, side: str = "right") -> Section:
     """The slice of the hip at ``height`` (see the module docstring)."""
-    check_choice("side", side, SIDES)
+    check_side(side)
     h = _check_height(height, side)
     sec = _section_right(round(h, 2))
     if side == "right":
         return sec
-    from shapely import affinity
-
-    return Section(sec.height_cm, "left", (-sec.centre[0], sec.centre[1]), sec.semi_axes,
-                   sec.outline * [-1.0, 1.0],
-                   {k: affinity.scale(g, xfact=-1.0, origin=(0, 0)) for k, g in sec.muscles.items()},
-                   dict(sec.layers))
+    return Section(sec.height_cm, "left", mirror(tuple(sec.centre)), sec.semi_axes, mirror(sec.outline),
+                   {k: mirror(g) for k, g in sec.muscles.items()}, dict(sec.layers))
 
 
 def _support(sec: Section, angle_deg: float) -> tuple[np.ndarray, np.ndarray]:
     th = np.radians(angle_deg)
-    sx = 1.0 if sec.side == "right" else -1.0
-    d = np.array([sx * np.sin(th), -np.cos(th)])
+    d = np.array([side_sign(sec.side) * np.sin(th), -np.cos(th)])
     a, b = sec.semi_axes
     q = np.array([a * a * d[0], b * b * d[1]])
     p = np.array(sec.centre) + q / np.sqrt(a * a * d[0] ** 2 + b * b * d[1] ** 2)
@@ -214,10 +210,10 @@ def _support(sec: Section, angle_deg: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def position_name(angle_deg: float) -> str:
-    for lo, hi, name in POSITIONS:
+    for lo, hi, name in ROLL_RANGES:
         if lo <= angle_deg <= hi:
             return name
-    return POSITIONS[-1][2]
+    return ROLL_RANGES[-1][2]
 
 
 @lru_cache(maxsize=4)
@@ -225,26 +221,26 @@ def trigger_points_3d(side: str = "right") -> dict[str, np.ndarray]:
     """Each trigger point in the subject frame, from its anchors in two plate views."""
     from hipball.referral import trigger_point_xy, trp_ids
 
-    s = 1.0 if side == "right" else -1.0
+    s = side_sign(side)
     out = {}
     for tid in trp_ids():
         post = trigger_point_xy(tid, "posterior", side)
         lat = trigger_point_xy(tid, "lateral", side)
         antl = trigger_point_xy(tid, "anterolateral", side)
         if lat is not None:
-            y = -lat[0] if side == "left" else lat[0]  # lateral x is "anterior" (mirrored on the left)
+            y = s * lat[0]  # lateral x is "anterior" (mirrored on the left)
             z = lat[1]
             if post is not None:
                 x = post[0]
                 z = (post[1] + lat[1]) / 2.0
             elif antl is not None:  # anterolateral x = (y - x)/sqrt(2) on the right
-                u = -antl[0] if side == "left" else antl[0]
+                u = s * antl[0]
                 x = s * (y - np.sqrt(2.0) * u)
             else:
                 continue
             out[tid] = np.array([x, y, z])
         elif post is not None and antl is not None:
-            u = -antl[0] if side == "left" else antl[0]
+            u = s * antl[0]
             x = post[0]
             y = np.sqrt(2.0) * u + s * x
             out[tid] = np.array([x, y, (post[1] + antl[1]) / 2.0])
@@ -259,7 +255,7 @@ def trigger_points_3d(side: str = "right") -> dict[str, np.ndarray]:
 
 def roll_contact(angle_deg: float, height: float | None = None, side: str = "right") -> Contact:
     """Where the ball touches at roll angle ``angle_deg`` (0 back, 90 side, ~120-135 front corner)."""
-    check_choice("side", side, SIDES)
+    check_side(side)
     angle = check_range("angle_deg", angle_deg, *ANGLE_RANGE, " degrees")
     sec = cross_section(height, side)
     p, n = _support(sec, angle)
@@ -274,7 +270,7 @@ def roll_contact(angle_deg: float, height: float | None = None, side: str = "rig
         off = pressed(tid, sec, p, n)
         if off is not None:
             trps.append((off, tid))
-    plates = {v: tuple(float(c) for c in project(p3, v, side)[0]) for v in ("posterior", "lateral", "anterolateral")}
+    plates = {v: tuple(float(c) for c in project(p3, v, side)[0]) for v in VIEWS}
     return Contact(angle, sec.height_cm, side, (float(p[0]), float(p[1])), (float(n[0]), float(n[1])),
                    tuple(float(c) for c in p3), plates, muscles, tuple(t for _, t in sorted(trps)),
                    position_name(angle))
@@ -291,7 +287,7 @@ def angle_to_reach(trp_id: str, side: str = "right") -> float:
     from hipball.referral import trp_ids
 
     check_choice("trigger point", trp_id, trp_ids())
-    check_choice("side", side, SIDES)
+    check_side(side)
     pos = trigger_points_3d(side).get(trp_id)
     if pos is None:
         raise ValueError(f"trigger point: {trp_id!r} has no position in both plate views")
@@ -350,7 +346,7 @@ def _exit_point(sec: Section, core, point) -> np.ndarray:
     o = np.asarray(core, dtype=float) - c
     d = np.asarray(point, dtype=float) - np.asarray(core, dtype=float)
     if np.hypot(*d) < 1e-6:
-        d = np.array([1.0 if sec.side == "right" else -1.0, 0.0])
+        d = np.array([side_sign(sec.side), 0.0])
     # solve |(o + t d) / (a, b)| = 1 for the larger t
     A = (d[0] / a) ** 2 + (d[1] / b) ** 2
     B = 2 * (o[0] * d[0] / a ** 2 + o[1] * d[1] / b ** 2)

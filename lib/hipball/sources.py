@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from functools import lru_cache
 from importlib import resources
+
+from hipball._data import read_csv
 
 COLUMNS = ("source_id", "authors", "title", "year", "where", "locator", "url", "note")
 
@@ -17,13 +18,9 @@ def load_sources() -> dict[str, dict[str, str]]:
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if not entry.name.endswith(".csv"):
             continue
-        with entry.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            if tuple(reader.fieldnames or ()) != COLUMNS:
-                raise ValueError(f"{entry.name}: columns must be {', '.join(COLUMNS)}")
-            for row in reader:
-                sid = row["source_id"]
-                if sid in out:
-                    raise ValueError(f"{entry.name}: duplicate source_id {sid!r}")
-                out[sid] = dict(row)
+        for row in read_csv(f"sources/{entry.name}", COLUMNS):
+            sid = row["source_id"]
+            if sid in out:
+                raise ValueError(f"{entry.name}: duplicate source_id {sid!r}")
+            out[sid] = row
     return out

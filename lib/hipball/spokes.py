@@ -30,7 +30,8 @@ from functools import lru_cache
 import numpy as np
 
 from hipball._choices import check_choice, check_range
-from hipball.atlas import SIDES, VIEWS, load_atlas, project
+from hipball.atlas import load_atlas, project
+from hipball.frame import check_side, check_view, on_side, other_side, side_sign
 
 CLEARANCE_CM = 0.8  # how far short of a bony zone a spoke stops
 # safety zones around the bony prominences, cm
@@ -84,7 +85,7 @@ class SpokePattern:
 def default_hub(view: str = "posterior", side: str = "right") -> tuple[float, float]:
     """Soft tissue just above and behind the greater trochanter, in ``view``."""
     l3 = load_atlas().landmarks_3d(side)
-    off = np.array(DEFAULT_HUB_OFFSET_3D) * ([1.0, 1.0, 1.0] if side == "right" else [-1.0, 1.0, 1.0])
+    off = on_side(DEFAULT_HUB_OFFSET_3D, side)
     x, y = project(l3["greater_trochanter"] + off, view, side)[0]
     return float(x), float(y)
 
@@ -159,8 +160,7 @@ def _resolve_hub(hub, view: str, side: str) -> Hub:
             raise ValueError(f"hub: ({x:g}, {y:g}) lies outside the body on the {view} plate "
                              f"(x {b[0]:.0f} to {b[2]:.0f} cm, y {b[1]:.0f} to {b[3]:.0f} cm)")
     if view == "posterior":  # both hips show from behind: the hub must be on the chosen one
-        sign = 1.0 if side == "right" else -1.0
-        other = "left" if side == "right" else "right"
+        sign, other = side_sign(side), other_side(side)
         allowed = (f"x from {CLEFT_HALF_WIDTH_CM:g} cm outward" if side == "right"
                    else f"x from -{CLEFT_HALF_WIDTH_CM:g} cm outward")
         if sign * x < -CLEFT_HALF_WIDTH_CM:
@@ -192,8 +192,8 @@ def spoke_pattern(hub=None, spokes: int = 8, length_cm: float = 6.0, sweep_deg: 
     (e.g. "gluteus_medius.posterior"), an (x, y) point in cm on the plate, or a list of those
     (the client's marked trigger points: one pattern, worked hub by hub).
     """
-    check_choice("view", view, VIEWS)
-    check_choice("side", side, SIDES)
+    check_view(view)
+    check_side(side)
     if isinstance(spokes, bool) or not isinstance(spokes, (int, np.integer)):
         raise ValueError(f"spokes: {spokes!r} is not a whole number (allowed {SPOKES_RANGE[0]} to {SPOKES_RANGE[1]})")
     check_range("spokes", spokes, *SPOKES_RANGE)

@@ -12,10 +12,10 @@ import ipywidgets as widgets
 
 from hipball._choices import check_choice
 from hipball.apps.base import App, esc, fit_layout
-from hipball.atlas import LAYERS, MUSCLE_IDS, SIDES, VIEWS, load_atlas
+from hipball.atlas import LAYERS, MUSCLE_IDS, load_atlas
 from hipball.draw.anatomy import check_layers, draw_hip, update_hip
+from hipball.frame import VIEWS, check_side, check_view, side_options, view_options
 
-VIEW_NAMES = {"posterior": "From behind", "lateral": "From the side", "anterolateral": "Front corner"}
 LAYER_NAMES = {"skin": "Skin", "bones": "Bones", "superficial": "Superficial muscles", "deep": "Deep muscles"}
 
 
@@ -28,8 +28,8 @@ class AnatomyExplorer(App):
     def __init__(self, view: str = "posterior", side: str = "right", layers=("skin", "bones", "superficial"),
                  labels: bool = True, highlight: str | None = None, *, render: str = "auto",
                  figsize: tuple[float, float] | None = None):
-        check_choice("view", view, VIEWS)
-        check_choice("side", side, SIDES)
+        check_view(view)
+        check_side(side)
         self._start = dict(view=view, side=side, layers=check_layers(layers), labels=bool(labels),
                            highlight="none" if highlight in (None, "none") else check_choice("highlight", highlight, MUSCLE_IDS))
         super().__init__(render=render, figsize=figsize)
@@ -38,9 +38,9 @@ class AnatomyExplorer(App):
     def build(self) -> None:
         s = self._start
         names = load_atlas().display_names
-        self.view = widgets.ToggleButtons(options=[(VIEW_NAMES[v], v) for v in VIEWS], value=s["view"],
+        self.view = widgets.ToggleButtons(options=view_options(), value=s["view"],
                                           description="View", style={"button_width": "auto", "description_width": "56px"})
-        self.side = widgets.ToggleButtons(options=[("Right", "right"), ("Left", "left")], value=s["side"],
+        self.side = widgets.ToggleButtons(options=side_options(), value=s["side"],
                                           description="Side", style={"button_width": "auto", "description_width": "56px"})
         self.layer_boxes = {layer: widgets.Checkbox(value=layer in s["layers"], description=LAYER_NAMES[layer],
                                                     indent=False, layout=widgets.Layout(width="auto"))

@@ -135,9 +135,9 @@ class HandoutPreview(App):
         self.trigger_points = widgets.SelectMultiple(options=[(names.get(t, t), t) for t in p.trigger_point_ids()],
                                                      value=tuple(s["trigger_points"]), rows=7,
                                                      layout=widgets.Layout(width="330px"))
-        self.ball = widgets.Dropdown(options=[(pressure.balls()[b].name, b) for b in p.balls()], value=s["ball"],
+        self.ball = widgets.Dropdown(options=[(pressure.balls()[b].name, b) for b in pressure.BALLS], value=s["ball"],
                                      layout=widgets.Layout(width="160px"))
-        self.surface = widgets.Dropdown(options=[(pressure.surfaces()[x].name, x) for x in p.surfaces()],
+        self.surface = widgets.Dropdown(options=[(pressure.surfaces()[x].name, x) for x in pressure.SURFACES],
                                         value=s["surface"], layout=widgets.Layout(width="230px"))  # every name whole
         self.level = widgets.ToggleButtons(options=list(p.LEVELS), value=s["level"], style={"button_width": "100px"})
         self.paper = widgets.ToggleButtons(options=[("Letter", "letter"), ("A4", "a4")], value=s["paper"],

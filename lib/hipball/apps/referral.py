@@ -19,6 +19,7 @@ from matplotlib.patches import Patch, PathPatch
 
 from hipball import referral
 from hipball._choices import check_choice
+from hipball.frame import CHART_WORDS, chart_options, check_side, check_view, side_options
 from hipball.apps.base import App, esc, fit_layout, html_table, labelled
 from hipball.draw.referral import ReferralArtists, draw_body_chart, geometry_path, update_referral
 
@@ -56,7 +57,6 @@ def resolve_trps(selection) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-_CHART_WORDS = {"posterior": "back chart", "lateral": "side chart"}
 _ZONE_WORDS = {"essential": "main zone", "spillover": "occasional zone"}
 
 
@@ -64,7 +64,7 @@ def why_text(w) -> str:
     """One reason in plain words ("outer thigh, back chart: 80% in the main zone"), not the
     ids of ``referral.Why`` (notebooks can still print ``c.why`` for the ids)."""
     place = referral.region_names().get(w.pain, w.pain)
-    return f"{place}, {_CHART_WORDS.get(w.view, w.view)}: {w.fraction:.0%} in the {_ZONE_WORDS.get(w.kind, w.kind)}"
+    return f"{place}, {CHART_WORDS.get(w.view, w.view)}: {w.fraction:.0%} in the {_ZONE_WORDS.get(w.kind, w.kind)}"
 
 
 def plain_message(msg: str) -> str:
@@ -95,8 +95,8 @@ class ReferralExplorer(App):
 
     def __init__(self, trigger_points=("gluteus_minimus.anterior",), view: str = "posterior", side: str = "right",
                  *, render: str = "auto", figsize: tuple[float, float] | None = None):
-        check_choice("view", view, referral.VIEWS)
-        check_choice("side", side, referral.SIDES)
+        check_view(view, referral.VIEWS)
+        check_side(side)
         sel = [trigger_points] if isinstance(trigger_points, str) else list(trigger_points)
         resolve_trps(sel)
         self._start = dict(selection=tuple(sel), view=view, side=side)
@@ -104,9 +104,9 @@ class ReferralExplorer(App):
 
     def build(self) -> None:
         s = self._start
-        self.view = widgets.ToggleButtons(options=[("Back", "posterior"), ("Side", "lateral")], value=s["view"],
+        self.view = widgets.ToggleButtons(options=chart_options(), value=s["view"],
                                           description="Chart", style={"button_width": "auto", "description_width": "56px"})
-        self.side = widgets.ToggleButtons(options=[("Right", "right"), ("Left", "left")], value=s["side"],
+        self.side = widgets.ToggleButtons(options=side_options(), value=s["side"],
                                           description="Side", style={"button_width": "auto", "description_width": "56px"})
         self.subjects = widgets.SelectMultiple(options=subject_options(), value=s["selection"], rows=9,
                                                layout=widgets.Layout(width="100%"))

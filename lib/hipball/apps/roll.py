@@ -14,12 +14,13 @@ import ipywidgets as widgets
 import numpy as np
 
 from hipball import referral
-from hipball._choices import check_choice, check_range
+from hipball._choices import check_range
 from hipball.apps.base import App, esc, fit_layout
-from hipball.atlas import SIDES, load_atlas
+from hipball.atlas import load_atlas
 from hipball.draw.anatomy import draw_hip
 from hipball.draw.position import draw_position, update_position
 from hipball.draw.technique import draw_roll_path, draw_roll_section, update_roll_section
+from hipball.frame import SIDES, check_side, side_options
 from hipball.pose import Camera, pose, position_at, project
 from hipball.roll import ANGLE_RANGE, angle_to_reach, roll_contact, trigger_points_3d
 
@@ -38,7 +39,7 @@ class RollExplorer(App):
 
     def __init__(self, angle_deg: float = 45, side: str = "right", *, render: str = "auto",
                  figsize: tuple[float, float] | None = None):
-        check_choice("side", side, SIDES)
+        check_side(side)
         check_range("angle_deg", angle_deg, *ANGLE_RANGE, " degrees")
         self._start = dict(angle=int(round(angle_deg)), side=side)
         super().__init__(render=render, figsize=figsize)
@@ -48,7 +49,7 @@ class RollExplorer(App):
         self.angle = widgets.IntSlider(value=s["angle"], min=int(ANGLE_RANGE[0]), max=int(ANGLE_RANGE[1]), step=1,
                                        description="Roll (°)", continuous_update=True,
                                        style={"description_width": "56px"}, layout=widgets.Layout(width="100%"))
-        self.side = widgets.ToggleButtons(options=[("Right", "right"), ("Left", "left")], value=s["side"],
+        self.side = widgets.ToggleButtons(options=side_options(), value=s["side"],
                                           description="Side", style={"button_width": "auto", "description_width": "56px"})
         self.target = widgets.Dropdown(options=self._targets(s["side"]), description="Trigger point",
                                        style={"description_width": "90px"}, layout=widgets.Layout(width="100%"))

@@ -12,14 +12,12 @@ import ipywidgets as widgets
 import numpy as np
 
 from hipball import referral
-from hipball._choices import check_choice
 from hipball.apps.base import App, esc, fit_layout, labelled
-from hipball.atlas import SIDES, VIEWS
 from hipball.draw.anatomy import draw_hip, hip_title, plate_limits
 from hipball.draw.technique import draw_spokes, update_spokes
+from hipball.frame import VIEWS, check_side, check_view, side_options, view_options
 from hipball.spokes import LENGTH_RANGE, SPOKES_RANGE, SWEEP_RANGE, spoke_pattern
 
-VIEW_NAMES = {"posterior": "From behind", "lateral": "From the side", "anterolateral": "Front corner"}
 POINT = "point"
 
 
@@ -46,8 +44,8 @@ class SpokeDesigner(App):
     def __init__(self, hub: str | None = None, spokes: int = 8, length_cm: float = 6.0, sweep_deg: float = 360.0,
                  rotation_deg: float = 0.0, view: str = "posterior", side: str = "right", *, render: str = "auto",
                  figsize: tuple[float, float] | None = None):
-        check_choice("view", view, VIEWS)
-        check_choice("side", side, SIDES)
+        check_view(view)
+        check_side(side)
         spoke_pattern(hub, spokes, length_cm, sweep_deg, rotation_deg, side, view=view)  # validate up front
         self._start = dict(hub=hub or "default", spokes=spokes, length=length_cm, sweep=sweep_deg,
                            rotation=rotation_deg, view=view, side=side)
@@ -57,9 +55,9 @@ class SpokeDesigner(App):
 
     def build(self) -> None:
         s = self._start
-        self.view = widgets.ToggleButtons(options=[(VIEW_NAMES[v], v) for v in VIEWS], value=s["view"],
+        self.view = widgets.ToggleButtons(options=view_options(), value=s["view"],
                                           description="View", style={"button_width": "auto", "description_width": "56px"})
-        self.side = widgets.ToggleButtons(options=[("Right", "right"), ("Left", "left")], value=s["side"],
+        self.side = widgets.ToggleButtons(options=side_options(), value=s["side"],
                                           description="Side", style={"button_width": "auto", "description_width": "56px"})
         # the label above the list, so the list has the column's whole width: every option's
         # text shows in full (issue 10.5: it was cut at the projector and the tablet)

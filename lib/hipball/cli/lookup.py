@@ -9,7 +9,9 @@ import argparse
 def configure(parser: argparse.ArgumentParser, command: str = "lookup") -> None:
     parser.add_argument("regions", nargs="+", metavar="REGION",
                         help="where it hurts: body-chart region ids, e.g. lateral_thigh lateral_leg")
-    parser.add_argument("--side", choices=("right", "left"), default="right", help="which side hurts")
+    from hipball.frame import SIDES
+
+    parser.add_argument("--side", choices=SIDES, default="right", help="which side hurts")
     parser.add_argument("--limit", type=int, default=10, help="show at most this many rows, 1 or more (default 10)")
 
 

@@ -17,9 +17,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon as PolygonPatch
 
 from hipball._choices import check_choice
-from hipball.atlas import LAYERS, MUSCLE_IDS, SIDES, VIEWS, View, load_atlas, project
+from hipball.atlas import LAYERS, MUSCLE_IDS, View, load_atlas, project
 from hipball.draw import palette
 from hipball.draw.labels import Label, place_labels, points_per_cm
+from hipball.frame import VIEW_PHRASES, check_side, check_view, extent_on_side, on_side, other_side
 
 DEFAULT_LAYERS = ("skin", "bones", "superficial")
 # plate frames per view, in cm (x range, y range): the hip and the thigh down to the knee
@@ -152,8 +153,7 @@ def check_muscles(muscles) -> tuple[str, ...]:
 
 
 def _xlim(view: str, side: str, extent: str) -> tuple[float, float]:
-    (x0, x1), _ = EXTENTS[(view, extent)]
-    return (x0, x1) if side == "right" else (-x1, -x0)
+    return extent_on_side(EXTENTS[(view, extent)][0], side)
 
 
 def draw_bones(v: View, ax: Axes, *, ylim=None, zorder: float = 2) -> tuple[PolyCollection, list]:
@@ -338,8 +338,8 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
     where the deep layer shows it, dashed where muscle or bone covers it); label_avoid: a
     shapely geometry (cm) that muscle labels keep their leaders' ends off (the spokes plates).
     """
-    check_choice("view", view, VIEWS)
-    check_choice("side", side, SIDES)
+    check_view(view)
+    check_side(side)
     layers = check_layers(layers)
     muscles = check_muscles(muscles)
     check_choice("extent", extent, EXTENT_NAMES)
@@ -602,7 +602,7 @@ def hip_labels(ax: Axes, v: View, order: list[str], *, highlight: str | None = N
         nerves = bool(order) and v.name in NERVE_VIEWS
     if nerves:
         # from behind the muscle labels crowd the hip's side: the nerve takes the midline side
-        toward_midline = ("left" if v.side == "right" else "right") if v.name == "posterior" else None
+        toward_midline = other_side(v.side) if v.name == "posterior" else None
         labs.append(Label("sciatic_nerve", atlas.names["sciatic_nerve"], _nerve_anchor(v, ylim),
                           color=NERVE_EDGE, weight="bold", side=toward_midline))
     for i, cid in enumerate(context):
@@ -738,9 +738,8 @@ def groin_crease(side: str = "right") -> np.ndarray:
     """The groin crease in the front-corner view: a gentle curve on the skin from below and in
     front of the ASIS down and in toward the pubic tubercle (cm, anterolateral 2D frame)."""
     l3 = load_atlas().landmarks_3d(side)
-    sx = 1.0 if side == "right" else -1.0
-    a = l3["asis"] + np.array([-1.0 * sx, 2.5, -4.0])  # on the skin, just below and inside the ASIS
-    b = l3["pubic_tubercle"] + np.array([1.5 * sx, 2.5, -2.0])
+    a = l3["asis"] + on_side(np.array([-1.0, 2.5, -4.0]), side)  # on the skin, just below and inside the ASIS
+    b = l3["pubic_tubercle"] + on_side(np.array([1.5, 2.5, -2.0]), side)
     mid = (a + b) / 2 + np.array([0.0, 1.0, -1.5])  # the crease sags a little
     t = np.linspace(0, 1, 20)[:, None]
     curve = (1 - t) ** 2 * a + 2 * t * (1 - t) * mid + t ** 2 * b
@@ -755,10 +754,8 @@ def _groin_crease(v: View, ax: Axes) -> list:
 
 
 def _title(view: str, side: str, layers: tuple[str, ...]) -> str:
-    names = {"posterior": "from behind", "lateral": "from the side",
-             "anterolateral": "the front corner (from in front and to the side)"}
     depth = " + ".join(l for l in ("superficial", "deep") if l in layers)
-    return f"{side.capitalize()} hip, {names[view]}" + (f": {depth} muscles" if depth else "")
+    return f"{side.capitalize()} hip, {VIEW_PHRASES[view]}" + (f": {depth} muscles" if depth else "")
 
 
 def _rc(key: str) -> float:

@@ -13,13 +13,16 @@ import textwrap
 from functools import lru_cache
 
 from hipball.draw.export import svg_text
+from hipball.draw.palette import OKABE_ITO
+from hipball.frame import (MIRROR_NOTE, VIEW_PHRASES, VIEWS, expand_side, extent_on_side, pictured_side, pictured_tag,
+                           view_title)
 
 HATCH_GRAY = "#777777"
 CM = 1 / 2.54
 # The referral map's styles, one per trigger point (per referral pattern): Okabe-Ito colours
 # (black left out: it would hide the trigger-point crosses) each with its own hatch, so that
 # two trigger points of one muscle never look alike, in colour or in grayscale.
-TRP_COLOURS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
+TRP_COLOURS = tuple(c for c in OKABE_ITO if c != "#000000")
 HATCH_LW = 0.8
 TRP_HATCHES = ("", "////", "\\\\\\\\", "xxx", "||", "--", "++", "oo")
 
@@ -42,7 +45,7 @@ def _to_svg(fig, *, tight: bool = True) -> str:
 
 
 def _sides(side: str) -> tuple[str, ...]:
-    return ("left", "right") if side == "both" else (side,)
+    return expand_side(side)
 
 
 def trp_styles(trigger_points) -> dict[str, tuple[str, str]]:
@@ -99,7 +102,8 @@ def referral_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 1
     from hipball import referral
 
     fig = _figure(width_cm * CM, height_cm * CM)
-    title_h = 1.6 * font_pt / 72 / (height_cm * CM)          # room for the view titles
+    s, tag = pictured_side(side), pictured_tag(side)  # both hips: the right one, and the titles say so
+    title_h = (2.8 if tag else 1.6) * font_pt / 72 / (height_cm * CM)  # room for the view titles
     chart_w = min(0.2, 0.8 * height_cm / width_cm)          # each body chart: tall and narrow
     axes = [fig.add_axes((i * chart_w, 0.0, chart_w, 1 - title_h)) for i in range(2)]
     key = fig.add_axes((2 * chart_w + 0.02, 0.0, 1 - 2 * chart_w - 0.02, 1))
@@ -108,13 +112,12 @@ def referral_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 1
     with _theme():
         from hipball.draw.referral import STIPPLE, draw_referral
 
-        s = "right" if side == "both" else side
         for ax, view in zip(axes, ("posterior", "lateral")):
             art = draw_referral(list(trigger_points), view=view, side=s, ax=ax, legend=False, labels=False)
             _restyle(art, styles)
             ax.set_axis_off()
             ax.set_anchor("N")
-            ax.text(0.5, 1.0, "from behind" if view == "posterior" else "from the side", transform=ax.transAxes,
+            ax.text(0.5, 1.0, VIEW_PHRASES[view] + (f"\n{tag}" if tag else ""), transform=ax.transAxes,
                     ha="center", va="bottom", fontsize=font_pt, weight="bold")
         names = referral.muscles()
         handles, seen = [], {}
@@ -194,17 +197,18 @@ def positions_svg(side: str, ball: str, setup: str = "floor", width_cm: float = 
     from hipball.draw.position import draw_sequence
     from hipball.pose import sequence
 
-    s = "right" if side == "both" else side
+    s = pictured_side(side)
     n = len(sequence(s, setup))
-    if side == "both":  # room for the note above the pictures
+    both = len(expand_side(side)) > 1
+    if both:  # room for the note above the pictures
         height_cm += 1.5 * font_pt * PT_CM
     fig = _figure(width_cm * CM, height_cm * CM)
     with _theme():
-        note = 1.5 * font_pt / 72 / (height_cm * CM) if side == "both" else 0.0
+        note = 1.5 * font_pt / 72 / (height_cm * CM) if both else 0.0
         arts = draw_sequence(fig, s, ball, setup, rect=(0.0, 0.0, 1.0, 1.0 - note), fontsize=font_pt,
                              wrap=_chars(width_cm / n - 0.3, font_pt * 0.9))
-        if side == "both":
-            fig.text(0.5, 0.995, "Right hip shown; for the left hip, do the mirror image.", ha="center", va="top",
+        if both:
+            fig.text(0.5, 0.995, MIRROR_NOTE, ha="center", va="top",
                      fontsize=font_pt * 0.9, style="italic")
         for art in arts:
             art.floor[-1].set_linewidth(0.8)
@@ -212,7 +216,6 @@ def positions_svg(side: str, ball: str, setup: str = "floor", width_cm: float = 
 
 
 # ------------------------------------------------------------------ the spots on a body outline
-VIEW_WORDS = {"posterior": "From behind", "lateral": "From the side", "anterolateral": "Front corner"}
 # (x range, y range) of the hip region shown, right side, cm (the body chart's frame)
 _CROP = {"posterior": ((-21.0, 21.0), (62.0, 114.0)), "lateral": ((-26.0, 10.0), (62.0, 114.0)),
          "anterolateral": ((-24.0, 10.0), (62.0, 114.0))}
@@ -250,18 +253,16 @@ def _outline(ax, view: str, side: str, *, lw: float = 1.0, fill: str = "white", 
     if view != "anterolateral":
         for ln in detail_lines(view, side):
             ax.plot(*ln.T, color=OUTLINE_EDGE, lw=lw * 0.6, zorder=1.5, solid_capstyle="round")
-    (x0, x1), (y0, y1) = (crop or _CROP)[view]
-    if side == "left" and (x0 + x1) != 0:
-        x0, x1 = -x1, -x0
-    ax.set_xlim(x0, x1)
+    xs, (y0, y1) = (crop or _CROP)[view]
+    ax.set_xlim(*extent_on_side(xs, side))
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
     ax.set_axis_off()
 
 
 def _views_for(side: str) -> list[tuple[str, str]]:
-    s = "right" if side == "both" else side
-    return [("posterior", s), ("lateral", s), ("anterolateral", s)]
+    s = pictured_side(side)
+    return [(view, s) for view in VIEWS]
 
 
 def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rect=(0.0, 0.0, 1.0, 1.0)) -> dict:
@@ -276,8 +277,8 @@ def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rec
     out = {}
     for i, (view, s) in enumerate(_views_for(side)):
         ax = fig.add_axes((x0 + i * w / 3, y0, w / 3, h))
-        both = view == "posterior" and side == "both"
-        sides = ("left", "right") if both else (s,)
+        sides = expand_side(side) if view == "posterior" else (s,)  # from behind, both hips show
+        both = len(sides) > 1
         spots = {(t, ss): trigger_point_xy(t, view, ss) for t in trigger_points for ss in sides
                  if spot_view(t, ss) == view}
         (cx0, cx1), (cy0, cy1) = (_CROP if both else _CLOSE)[view]
@@ -309,7 +310,7 @@ def spokes_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 8.6
     with _theme():
         views = draw_spot_views(fig, side, trigger_points, font_pt=font_pt, rect=(0.0, key_h, 1.0, 1 - title_h - key_h))
         for i, view in enumerate(views):
-            fig.text((i + 0.5) / 3, 1.0, VIEW_WORDS[view], ha="center", va="top", fontsize=font_pt,
+            fig.text((i + 0.5) / 3, 1.0, view_title(view, side), ha="center", va="top", fontsize=font_pt,
                      fontweight="bold")
         handles = [Line2D([], [], color="#D0021B", lw=2.4, label="roll out along each line, and back"),
                    Line2D([], [], marker="X", ls="", ms=font_pt, mfc="black", mec="white", label="your spots")]
@@ -344,6 +345,5 @@ def outline_svg(side: str, width_cm: float = 9.0, height_cm: float = 5.2, font_p
         for i, (view, s) in enumerate(_views_for(side)):
             ax = fig.add_axes((i / 3 + 0.01, 0.0, 1 / 3 - 0.02, 1 - title_h))
             _outline(ax, view, s, lw=0.9)
-            words = VIEW_WORDS[view] + ("" if view == "posterior" or side != "both" else "\n(right)")
-            fig.text((i + 0.5) / 3, 1.0, words, ha="center", va="top", fontsize=font_pt)
+            fig.text((i + 0.5) / 3, 1.0, view_title(view, side), ha="center", va="top", fontsize=font_pt)
     return _to_svg(fig, tight=False)

@@ -26,6 +26,9 @@ SKIN_FACE = "#F6EBE2"
 SKIN_EDGE = "#B89B8A"
 INK = "#222222"
 SPOKE_RED = "#D0021B"
+# Okabe & Ito (2008) colour-blind-safe palette, vermillion first (the classic referral red):
+# the referral plates' and the handout referral map's colours
+OKABE_ITO = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 
 
 def lighten(color, amount: float = 0.55):

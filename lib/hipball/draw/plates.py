@@ -25,8 +25,8 @@ PLATE_SOURCES = [
 
 
 def anatomy_plates() -> Iterator[tuple[str, tuple[float, float], Callable]]:
-    from hipball.atlas import SIDES, VIEWS
     from hipball.draw.anatomy import draw_hip
+    from hipball.frame import SIDES, VIEWS
 
     for view in VIEWS:
         for side in SIDES:
@@ -65,7 +65,9 @@ def numbered_body_chart(fig, view: str, side: str = "right"):
         key.append(f"{i:>2}  {names[rid]}  ({rid})")
     fig.text(0.52, 0.88, "\n".join(key), ha="left", va="top", fontsize=9, family="DejaVu Sans Mono",
              linespacing=1.5)
-    fig.suptitle(f"Body chart regions, {'from behind' if view == 'posterior' else 'from the side'} "
+    from hipball.frame import VIEW_PHRASES
+
+    fig.suptitle(f"Body chart regions, {VIEW_PHRASES[view]} "
                  f"({side} side): the words for where it hurts", fontweight="bold")
 
 

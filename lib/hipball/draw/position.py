@@ -16,6 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Circle, FancyArrowPatch, Polygon, Rectangle
 
 from hipball.draw import palette
+from hipball.frame import SIDES, side_sign
 from hipball.pose import POSITIONS, Pose, pose, project, sequence, to_picture
 
 BODY_FILL = "white"
@@ -181,7 +182,7 @@ def _ground(ax, p: Pose, color, lw) -> tuple[list, list]:
         floor = [mat, edge]
     else:
         wx = to_picture(p, [p.wall_x, 0.0, 0.0])[0, 0]
-        s = 1.0 if p.side == "right" else -1.0
+        s = side_sign(p.side)
         top = to_picture(p, [0.0, 0.0, 185.0])[0, 1]
         w = Rectangle((wx, -2.0) if s > 0 else (wx - 12.0, -2.0), 12.0, top + 2.0, fc=WALL_FILL, ec="none",
                       zorder=1)
@@ -252,7 +253,7 @@ def position_plates():
     the side position with every ball (their true relative sizes)."""
     from hipball.pose import BALLS
 
-    for side in ("right", "left"):
+    for side in SIDES:
         for name in POSITIONS:
             def one(fig, name=name, side=side):
                 ax = fig.add_axes((0.03, 0.2, 0.94, 0.68))

@@ -25,11 +25,11 @@ from matplotlib.path import Path
 
 from hipball import bodychart, referral
 from hipball._choices import check_choice, choice_error
+from hipball.draw.palette import OKABE_ITO
+from hipball.frame import SIDES, VIEW_PHRASES, check_side, check_view
 
 SKIN = "#F6E6DA"
 SKIN_EDGE = "#6B4A3A"
-# Okabe & Ito (2008) colour-blind-safe palette, vermillion first (the classic referral red).
-OKABE_ITO = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 HATCHES = ("", "////", "\\\\\\\\", "xxx", "||", "--", "++", "oo")
 STIPPLE = "...."
 ESSENTIAL_ALPHA = 0.85
@@ -209,8 +209,8 @@ def draw_body_chart(*, view: str = "posterior", side: str = "right", regions=Non
                     names: bool = False, color: str = SKIN, edgecolor: str = SKIN_EDGE) -> BodyChartArtists:
     """The skin outline (with gluteal folds and knee crease), optionally the named regions
     (``regions=True`` for all, or a list of ids) and their names."""
-    check_choice("view", view, bodychart.VIEWS)
-    check_choice("side", side, bodychart.SIDES)
+    check_view(view, bodychart.VIEWS)
+    check_side(side)
     ax = _axes(ax)
     outline = bodychart.skin_outline(view, side)
     skin = PathPatch(Path(np.vstack([outline, outline[:1]]), closed=True), facecolor=color,
@@ -223,7 +223,7 @@ def draw_body_chart(*, view: str = "posterior", side: str = "right", regions=Non
         ids = referral.region_ids(view) if regions is True else list(regions)
         for rid in ids:
             check_choice("region", rid, referral.region_ids(view))
-        sides = ("right", "left") if view == "posterior" else (side,)
+        sides = SIDES if view == "posterior" else (side,)
         label_names = referral.region_names()
         for s in sides:
             for rid in ids:
@@ -256,8 +256,8 @@ def draw_referral(subject, *, view: str = "posterior", side: str = "right", ax=N
     colour where the view shows it, with its label; one legend entry per trigger point (its X
     and swatches, identical to the fills) plus the key to the convention.
     """
-    check_choice("view", view, bodychart.VIEWS)
-    check_choice("side", side, bodychart.SIDES)
+    check_view(view, bodychart.VIEWS)
+    check_side(side)
     trps = _resolve(subject)
     ax = _axes(ax)
     out = ReferralArtists(draw_body_chart(view=view, side=side, ax=ax) if body else None)
@@ -359,8 +359,8 @@ def draw_trigger_points(muscles=None, *, view: str = "posterior", side: str = "r
                         **marker_kws) -> TriggerPointArtists:
     """An X per trigger point on an anatomy plate (any atlas view), labelled in two columns
     at the sides with leader lines, so labels never overlap the markers or each other."""
-    check_choice("view", view, referral.TRP_VIEWS)
-    check_choice("side", side, referral.SIDES)
+    check_view(view, referral.TRP_VIEWS)
+    check_side(side)
     ax = _axes(ax)
     tps = referral.trigger_points(muscles)
     pts = {t.trp_id: referral.trigger_point_xy(t.trp_id, view, side) for t in tps}
@@ -460,7 +460,7 @@ def referral_plates() -> Iterator[tuple[str, tuple[float, float], Callable]]:
 
             def plate(fig, _m=muscle, _view=view):
                 art = draw_referral_panels(_m, view=_view, fig=fig, rect=(0.0, 0.17, 1.0, 0.72))
-                where = "from behind" if _view == "posterior" else "from the side"
+                where = VIEW_PHRASES[_view]
                 fig.suptitle(f"{names[_m].display_name}: referred pain\n({where}, right side)", fontsize=12,
                              fontweight="bold", y=0.985, va="top")
                 return art

@@ -16,6 +16,7 @@ from matplotlib.transforms import Affine2D
 
 from hipball.draw import palette
 from hipball.draw.labels import points_per_cm
+from hipball.frame import SIDES, VIEW_PHRASES, side_sign
 from hipball.spokes import SpokePattern
 
 def _casing(lw: float) -> list:
@@ -203,7 +204,7 @@ def draw_roll_section(angle_deg: float, height: float | None = None, side: str =
     l3 = _landmarks3(side)
     gt = l3["greater_trochanter"]
     if abs(sec.height_cm - gt[2]) < 7:
-        b = Circle((gt[0] - (1.6 if side == "right" else -1.6), gt[1]), 2.4, fc=palette.BONE_BASE, ec=palette.BONE_EDGE,
+        b = Circle((gt[0] - side_sign(side) * 1.6, gt[1]), 2.4, fc=palette.BONE_BASE, ec=palette.BONE_EDGE,
                    lw=1.0, transform=tr, zorder=3)
         ax.add_patch(b)
         bones.append(b)
@@ -501,13 +502,13 @@ def technique_plates():
     from hipball.draw.anatomy import draw_hip
     from hipball.spokes import spoke_pattern
 
-    for side in ("right", "left"):
+    for side in SIDES:
         for view in ("posterior", "lateral"):
             def spokes(fig, view=view, side=side):
                 ax = fig.add_axes((0.0, 0.03, 1.0, 0.92))
                 pattern = spoke_pattern(view=view, side=side)
                 draw_hip(view, side, layers=("skin", "bones", "superficial"), ax=ax,
-                         title=f"{side.capitalize()} hip, {'from behind' if view == 'posterior' else 'from the side'}: "
+                         title=f"{side.capitalize()} hip, {VIEW_PHRASES[view]}: "
                                "the spoke pattern", label_avoid=spoke_footprint(pattern))
                 draw_spokes(pattern, ax=ax)
             yield f"spokes_{view}_{side}", (9.0, 8.0), spokes

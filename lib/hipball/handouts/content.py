@@ -9,9 +9,9 @@ from typing import Any
 import hipball.dosage as _dosage
 import hipball.pressure as _pressure
 import hipball.referral as _referral
+from hipball.frame import SIDE_WORDS, expand_side
 from hipball.sources import load_sources
 
-SIDE_WORDS = {"left": "left hip", "right": "right hip", "both": "each hip, one side at a time"}
 LIMITS = ("Trigger-point theory and the reliability of finding trigger points by touch are debated "
           "in the research literature; ischemic compression raises pressure-pain thresholds but has "
           "not clearly reduced self-reported pain. The drawings are teaching schematics.")
@@ -210,13 +210,14 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed") -> list
     number and the wording of the hold and the intensity come from ``dose`` (``content.dose``),
     the same values the dose box prints. Step 4 carries the routine's key cue: about
     three-quarters toward face down (120 to 135 degrees), not just onto the side."""
-    where = "one hip" if side == "both" else SIDE_WORDS[side]
+    both = len(expand_side(side)) > 1  # one hip at a time
+    where = "one hip" if both else SIDE_WORDS[side]
     minutes = (f"Stop after about {dose['session_min']:g} minutes on this hip, then do the other hip the "
-               "same way." if side == "both" else f"Stop after about {dose['session_min']:g} minutes on the hip.")
+               "same way." if both else f"Stop after about {dose['session_min']:g} minutes on the hip.")
     if surface == "wall":
         steps = [
             f"Stand with your back to a wall, feet about a foot (30 cm) out, the ball between the wall and "
-            f"the back of {'the ' if side != 'both' else ''}{where}: {SPOT}.",
+            f"the back of {'' if both else 'the '}{where}: {SPOT}.",
             "Find the hub: the centre of the spokes in the 'From behind' picture. Lean into the ball slowly. To press "
             "less, step your feet closer to the wall.",
             "Move the ball out along one spoke by bending your knees or shifting your hips, slowly, then "
@@ -229,7 +230,7 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed") -> list
     else:
         on = "the bed" if surface == "bed" else "the floor"
         steps = [
-            f"Lie on your back on {on}, knees bent, with the ball under {'the ' if side != 'both' else ''}"
+            f"Lie on your back on {on}, knees bent, with the ball under {'' if both else 'the '}"
             f"{where}: {SPOT}.",
             "Find the hub: the centre of the spokes in the 'From behind' picture. Let your weight sink in slowly. To "
             "press less, take some weight on your hands, forearms or feet.",

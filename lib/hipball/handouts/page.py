@@ -45,6 +45,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from hipball.frame import SIDE_WORDS, expand_side
 from hipball.handouts import content, glyphs, logo, params, paths
 from hipball.handouts.paths import atomic_write_bytes
 
@@ -98,14 +99,15 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
     v = values
     trps = tuple(v["trigger_points"]) or params.standard_trigger_points()
     dose = content.dose(v["level"], v["hold_s"], v["session_min"], v["sessions_per_day"])
-    side_word = {"left": "left hip", "right": "right hip", "both": "both hips"}[v["side"]]
+    side_word = SIDE_WORDS[v["side"]]
+    both = len(expand_side(v["side"])) > 1
     anonymous = bool(v.get("anonymize"))
     client = "" if anonymous else v["client"]
     per_day = dose["sessions_per_day"]
     level_word = "beginner: start shorter and softer" if v["level"] == "beginner" else "experienced"
     dose_rows = [
         ["Hold", f"about {dose['hold_s']:g} seconds on a tender spot, or until it eases a little"],
-        ["Session", f"about {_fmt_min(dose['session_min'])} " + ("per hip" if v["side"] == "both" else "on the " + side_word)],
+        ["Session", f"about {_fmt_min(dose['session_min'])} " + ("per hip" if both else "on the " + side_word)],
         ["How often", f"{per_day} session{'s' if per_day != 1 else ''} a day" + ("" if per_day == 1 else ", a few hours apart")],
         ["Level", level_word],
     ]
@@ -138,7 +140,7 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "dose_title": "Your dose",
         "dose_rows": dose_rows,
         "dose_lines": dose_lines,
-        "dose_side": ("Both hips, one at a time" if v["side"] == "both" else f"Your {side_word}")
+        "dose_side": ("Both hips, one at a time" if both else f"Your {side_word}")
                      + f" \u00b7 {v['level']}",
         "ball_advice": content.ball_advice(v["ball"], v["surface"], v["level"]),
         "ladder": content.ladder(v["ball"], v["surface"]),

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hipball._choices import closest
+from hipball.frame import HANDOUT_SIDES as SIDES
 
-SIDES = ("left", "right", "both")
 LEVELS = ("beginner", "experienced")
 PAPERS = ("letter", "a4")
 
@@ -34,18 +34,6 @@ class Param:
     allowed: tuple[str, ...] | None = None
     range: tuple[float, float, str] | None = None   # lo, hi, unit
     roster: bool = True  # is it a roster column?
-
-
-def balls() -> tuple[str, ...]:
-    from hipball.pressure import BALLS
-
-    return tuple(BALLS)
-
-
-def surfaces() -> tuple[str, ...]:
-    from hipball.pressure import SURFACES
-
-    return tuple(SURFACES)
 
 
 def trigger_point_ids() -> tuple[str, ...]:
@@ -72,12 +60,14 @@ def _dose_param(name: str, type_: str, what: str, unit: str) -> Param:
 
 
 def schema() -> tuple[Param, ...]:
+    from hipball.pressure import BALLS, SURFACES
+
     return (
         Param("client", "str", "", "the client's name as printed; empty for a generic class handout"),
-        Param("side", "str", "right", "left | right | both", allowed=SIDES),
+        Param("side", "str", "right", " | ".join(SIDES), allowed=SIDES),
         Param("trigger_points", "list", [], "trigger-point ids, e.g. gluteus_minimus.anterior; empty for the standard set"),
-        Param("ball", "str", "tennis", " | ".join(balls()), allowed=balls()),
-        Param("surface", "str", "bed", " | ".join(surfaces()), allowed=surfaces()),
+        Param("ball", "str", "tennis", " | ".join(BALLS), allowed=BALLS),
+        Param("surface", "str", "bed", " | ".join(SURFACES), allowed=SURFACES),
         Param("level", "str", "beginner", "beginner | experienced", allowed=LEVELS),
         _dose_param("hold_s", "float", "seconds on each tender spot", " s"),
         _dose_param("session_min", "float", "minutes per hip per session", " min"),
@@ -138,8 +128,12 @@ class ParamError:
 
 @dataclass
 class Checked:
+    """Values after validation and the errors found (``validate``); ``row``: the roster row
+    they came from (``roster.check_rows``), None for values given directly."""
+
     values: dict[str, Any] = field(default_factory=dict)
     errors: list[ParamError] = field(default_factory=list)
+    row: Any = None  # hipball.handouts.roster.Row
 
     @property
     def ok(self) -> bool:

@@ -29,7 +29,7 @@ from typing import Any
 
 from hipball._choices import closest
 from hipball.handouts import params
-from hipball.handouts.params import ParamError
+from hipball.handouts.params import Checked, ParamError
 
 REQUIRED = ("client",)
 MAX_BYTES = 2_000_000      # a roster file
@@ -266,13 +266,6 @@ def demo_path() -> Path:
     return Path(str(resources.files("hipball") / "data" / "demo_roster.yaml"))
 
 
-@dataclass
-class Checked:
-    row: Row
-    values: dict[str, Any]
-    errors: list[ParamError]
-
-
 def check_rows(roster: Roster, defaults: dict[str, Any] | None = None, *, anonymize: bool = False) -> list[Checked]:
     """Validate every non-empty row with ``defaults`` (from the command line) filling the
     missing cells, and flag duplicate clients. Returns one Checked per row (empty rows too).
@@ -285,7 +278,7 @@ def check_rows(roster: Roster, defaults: dict[str, Any] | None = None, *, anonym
 
     for row in roster.rows:
         if row.empty:
-            out.append(Checked(row, {}, []))
+            out.append(Checked({}, [], row))
             continue
         values = dict(defaults)
         values.update({k: v for k, v in row.raw.items() if k in params.names(roster_only=True)})
@@ -303,5 +296,5 @@ def check_rows(roster: Roster, defaults: dict[str, Any] | None = None, *, anonym
                                                   "each client needs a unique name"))
                 else:
                     seen[key] = row.number
-        out.append(Checked(row, checked.values, errors))
+        out.append(Checked(checked.values, errors, row))
     return out
