@@ -289,6 +289,7 @@ def test_hub_settings_match_the_app_settings():
 
 
 
+@pytest.mark.slow  # imports Voila in a new Python (seconds); the fast tier checks the numbers above
 def test_voila_waits_for_the_apps_output_when_a_class_loads_the_server():
     """nbclient's default 4 s for a cell's outputs dropped the app from 5 of 30 pages under the
     load of a class arriving at once (bench_class.py); the app's configuration waits 60 s."""
