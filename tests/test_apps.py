@@ -251,6 +251,7 @@ def test_ball_surface_highlight_and_mass():
 
 
 # ----------------------------------------------------------------- HandoutPreview
+@pytest.mark.slow  # the fast tier has the same checks in tests/test_classroom.py (bad value, every page)
 def test_handout_preview_shows_the_page_and_reports_bad_values():
     app = HandoutPreview()
     assert app.image.value[:8] == b"\x89PNG\r\n\x1a\n"

@@ -18,7 +18,7 @@ from PIL import Image
 
 from hipball.apps import HandoutPreview
 from hipball.apps.handout import notes_page, plain_error
-from hipball.handouts.page import PAGES
+from hipball.handouts.page import PAGES, page_text, page_texts
 from hipball.handouts import params
 from hipball.handouts.page import render_pdf
 
@@ -32,7 +32,7 @@ def _link_pdf(html: str) -> tuple[str, bytes]:
 
 
 def _pages_text(pdf: bytes) -> list[str]:
-    return [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+    return page_texts(pdf)  # cached: the app's notes lookup already read this PDF
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def test_download_link_holds_the_handout_of_the_form(app):
     assert name == "bo-example.pdf" and "Bo Example" in _pages_text(pdf)[0]
 
 
-@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("large", [False, pytest.param(True, marks=pytest.mark.slow)])  # slow: 4 more pages
 def test_typing_notes_shows_the_page_where_they_print(app, large):
     app.large_print.value = large
     app.page.value = -1
@@ -144,8 +144,8 @@ def test_class_roster_uploaded_as_yaml_takes_the_form_as_defaults(app):
     app.make_class.click()
     assert app.error.value == ""
     assert [o.status for o in app.class_outcomes] == ["rendered", "rendered"]
-    texts = _pages_text(app.packet)
-    assert "experienced" in texts[0] and "beginner" in texts[PAGES[False]]
+    first, second = page_text(app.packet, 0), page_text(app.packet, PAGES[False])  # each client's page 1
+    assert "experienced" in first and "beginner" in second
 
 
 @pytest.mark.parametrize("text, words", [
@@ -289,6 +289,7 @@ def test_hub_settings_match_the_app_settings():
 
 
 
+@pytest.mark.slow  # imports Voila in a new Python (seconds); the fast tier checks the numbers above
 def test_voila_waits_for_the_apps_output_when_a_class_loads_the_server():
     """nbclient's default 4 s for a cell's outputs dropped the app from 5 of 30 pages under the
     load of a class arriving at once (bench_class.py); the app's configuration waits 60 s."""

@@ -32,7 +32,7 @@ def _flat(s: str) -> str:
 
 
 def _text(pdf: bytes) -> str:
-    return "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    return "".join(page.page_texts(pdf))  # cached: several tests read the same PDF
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +49,9 @@ def test_pdf_has_name_dose_and_every_red_flag(letter_pdf):
     assert len(content.red_flags()) >= 6
 
 
-@pytest.mark.parametrize("paper, size", [("letter", LETTER), ("a4", A4)])
-@pytest.mark.parametrize("side", ["left", "both"])
+@pytest.mark.parametrize("paper, size, side", [("letter", LETTER, "left"), ("a4", A4, "both"),  # slow: the other two
+                                               pytest.param("a4", A4, "left", marks=pytest.mark.slow),
+                                               pytest.param("letter", LETTER, "both", marks=pytest.mark.slow)])
 def test_page_size_and_count(paper, size, side):
     pdf = page.render_pdf(_values(client="Bo", paper=paper, side=side))
     reader = pypdf.PdfReader(io.BytesIO(pdf))
@@ -244,24 +245,39 @@ def test_rendered_page_matches_baseline(repo):
     assert img.mean() > 200 and img.min() < 40
 
 
-def test_packet_pages_are_the_handout_pages_at_their_own_size(tmp_path):
-    """A4 and Letter handouts in one packet: every packet page equals its source page (size,
-    content stream, text); nothing cropped onto the other paper."""
-    a4 = tmp_path / "a4.pdf"
-    letter = tmp_path / "letter.pdf"
+def _packet(folder):
+    """An A4 handout and a large-print Letter one, merged: (packet pages, source pages)."""
+    a4 = folder / "a4.pdf"
+    letter = folder / "letter.pdf"
     a4.write_bytes(page.render_pdf(_values(client="Ann A4", paper="a4")))
     letter.write_bytes(page.render_pdf(_values(client="Bo Letter", paper="letter", large_print=True)))
-    out = tmp_path / "packet.pdf"
+    out = folder / "packet.pdf"
     n = page.build_packet([a4, letter], out)
     sources = [p for f in (a4, letter) for p in pypdf.PdfReader(f).pages]
     packet = pypdf.PdfReader(out).pages
     assert n == len(packet) == len(sources) == page.PAGES[False] + page.PAGES[True]
+    return packet, sources
+
+
+def test_packet_pages_are_the_handout_pages_at_their_own_size(tmp_path):
+    """A4 and Letter handouts in one packet: every packet page equals its source page (size,
+    content stream; the text of each handout's first page here, of every page in the slow test
+    below: pypdf reads about a page a second); nothing cropped onto the other paper."""
+    packet, sources = _packet(tmp_path)
     for got, want in zip(packet, sources):
         assert [float(x) for x in got.mediabox] == [float(x) for x in want.mediabox]
         assert got.get_contents().get_data() == want.get_contents().get_data()
-        assert got.extract_text() == want.extract_text()
+    for i in (0, page.PAGES[False]):
+        assert packet[i].extract_text() == sources[i].extract_text()
     assert float(packet[0].mediabox.height) == pytest.approx(A4[1], abs=0.05)
     assert float(packet[-1].mediabox.height) == pytest.approx(LETTER[1], abs=0.05)
+
+
+@pytest.mark.slow
+def test_every_packet_page_has_the_text_of_its_handout_page(tmp_path):
+    packet, sources = _packet(tmp_path)
+    for got, want in zip(packet, sources):
+        assert got.extract_text() == want.extract_text()
 
 
 def test_metadata_never_carries_more_than_the_page_shows():

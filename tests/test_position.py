@@ -40,7 +40,9 @@ def test_front_corner_picture_reaches_the_front_corner():
     assert not {"gluteus_minimus.anterior", "tensor_fasciae_latae.belly"} & set(pose("side").trigger_points)
 
 
-@pytest.mark.parametrize("position", POSITIONS)
+# fast tier: one lying and one standing position; every position in the slow tier
+@pytest.mark.parametrize("position", [p if p in ("side", "wall_front") else pytest.param(p, marks=pytest.mark.slow)
+                                      for p in POSITIONS])
 def test_left_is_the_mirror_of_right(position):
     """Every drawn outline of the left picture is the right one mirrored left to right."""
     fig, (a, b) = plt.subplots(1, 2)

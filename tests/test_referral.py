@@ -564,7 +564,9 @@ def test_pain_of_the_wrong_kind_is_a_value_error_naming_the_field(pain):
 def _longest_axis_runs(geom, edge, tol=0.1, max_angle_deg=3.0):
     """(horizontal, vertical): lengths (cm) of the longest stretches of a zone's own outline
     (not where it runs along ``edge``: the skin or the midline) that are straight lines within
-    ``max_angle_deg`` of horizontal or of vertical (no point more than ``tol`` cm off)."""
+    ``max_angle_deg`` of horizontal or of vertical (no point more than ``tol`` cm off).
+    From each point the stretch grows point by point until a point lies on ``edge`` or strays
+    more than ``tol`` off the chord; the chords are checked 64 end points at a time (numpy)."""
     import numpy as np
     import shapely
 
@@ -574,22 +576,26 @@ def _longest_axis_runs(geom, edge, tol=0.1, max_angle_deg=3.0):
             xy = np.asarray(ring.coords)[:-1]
             free = shapely.distance(edge, shapely.points(xy)) > 0.05
             n = len(xy)
-            for i in range(n):
-                j = i + 1
-                while free[i] and j < i + n and free[j % n]:
-                    seg = xy[[k % n for k in range(i, j + 1)]]
-                    d = seg[-1] - seg[0]
-                    length = float(np.hypot(*d))
-                    r = seg - seg[0]
-                    if length > 1e-9:
-                        if (np.abs(d[0] * r[:, 1] - d[1] * r[:, 0]) / length).max() > tol:
-                            break
-                        ang = np.degrees(np.arctan2(abs(d[1]), abs(d[0])))
-                        if ang <= max_angle_deg:
-                            best[0] = max(best[0], length)
-                        elif ang >= 90 - max_angle_deg:
-                            best[1] = max(best[1], length)
-                    j += 1
+            xy2, free2 = np.concatenate([xy, xy]), np.concatenate([free, free])  # the ring, twice round
+            for i in np.flatnonzero(free):
+                r = xy2[i:i + n] - xy2[i]  # every point from i on, relative to point i
+                a = 1
+                while a < n:
+                    b = min(n, a + 64)
+                    d = r[a:b]  # chords from i to the end points i+a .. i+b-1
+                    length = np.hypot(d[:, 0], d[:, 1])
+                    off = np.abs(d[:, :1] * r[None, :b, 1] - d[:, 1:] * r[None, :b, 0])
+                    off = np.where(np.arange(b)[None, :] <= np.arange(a, b)[:, None], off, 0.0).max(axis=1)
+                    long_ = length > 1e-9
+                    bad = ~free2[i + a:i + b] | (long_ & (off > tol * np.where(long_, length, 1.0)))
+                    stop = int(np.argmax(bad)) if bad.any() else b - a
+                    ang = np.degrees(np.arctan2(np.abs(d[:stop, 1]), np.abs(d[:stop, 0])))
+                    lens = np.where(long_[:stop], length[:stop], 0.0)
+                    best[0] = max(best[0], float(lens[ang <= max_angle_deg].max(initial=0.0)))
+                    best[1] = max(best[1], float(lens[ang >= 90 - max_angle_deg].max(initial=0.0)))
+                    if stop < b - a:
+                        break
+                    a = b
     return tuple(best)
 
 

@@ -409,8 +409,8 @@ def test_front_and_back_words_stay_clear_of_the_trigger_point_labels(side):
                 assert not w.overlaps(o), (art.angle_deg, side)
 
 
-@pytest.mark.parametrize("stem", ["spokes_posterior_right", "spokes_posterior_left", "spokes_lateral_right",
-                                  "spokes_lateral_left"])
+@pytest.mark.parametrize("stem", ["spokes_posterior_right", pytest.param("spokes_posterior_left", marks=pytest.mark.slow),
+                                  pytest.param("spokes_lateral_right", marks=pytest.mark.slow), "spokes_lateral_left"])
 def test_spoke_badges_do_not_cover_where_a_label_points(stem):
     """Review of issue 9: on the spokes plates the "Gluteus medius" leader ended under the
     badge of spoke 1; muscle labels now point at a part of the muscle the spokes leave clear."""

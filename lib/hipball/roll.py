@@ -46,7 +46,7 @@ negative angles (rolling toward the other side).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -257,6 +257,14 @@ def roll_contact(angle_deg: float, height: float | None = None, side: str = "rig
     """Where the ball touches at roll angle ``angle_deg`` (0 back, 90 side, ~120-135 front corner)."""
     check_side(side)
     angle = check_range("angle_deg", angle_deg, *ANGLE_RANGE, " degrees")
+    c = _roll_contact(float(angle), height, side)
+    return replace(c, plates=dict(c.plates))  # the caller's own dict: the cached one stays as computed
+
+
+@lru_cache(maxsize=1024)
+def _roll_contact(angle: float, height: float | None, side: str) -> Contact:
+    """Cached (like the sections it reads): the Roll explorer and the rolling-path plates ask
+    for the same 31 angles of the path each time they draw, about 20 ms each."""
     sec = cross_section(height, side)
     p, n = _support(sec, angle)
     from shapely.geometry import Point

@@ -59,13 +59,11 @@ def notes_page(pdf: bytes) -> int:
     """The page (from 1) where the notes and the therapist's contact print, read from the
     rendered PDF itself (the page whose text holds the notes box), so it follows
     ``handouts/handout.typ`` whatever its layout."""
-    import io
+    from hipball.handouts.page import page_count, page_text
 
-    import pypdf
-
-    for i, pg in enumerate(pypdf.PdfReader(io.BytesIO(pdf)).pages, start=1):
-        if NOTES_BOX in " ".join((pg.extract_text() or "").split()):
-            return i
+    for i in range(page_count(pdf)):
+        if NOTES_BOX in " ".join(page_text(pdf, i).split()):
+            return i + 1
     raise ValueError(f"the handout has no {NOTES_BOX!r} box")
 
 

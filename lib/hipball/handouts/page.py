@@ -41,6 +41,7 @@ import io
 import json
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -192,6 +193,21 @@ def page_count(pdf: bytes) -> int:
     from pypdf import PdfReader
 
     return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+@lru_cache(maxsize=32)
+def page_text(pdf: bytes, index: int) -> str:
+    """The text of page ``index`` (from 0) of a PDF, read with pypdf. Cached: pypdf parses the
+    whole content stream of a page (every path of its figures), about a second per page on a
+    small machine, and the Handout tab's notes lookup and the tests read the same PDF again."""
+    from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(pdf)).pages[index].extract_text() or ""
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    """The text of every page of a PDF (``page_text``, cached)."""
+    return [page_text(pdf, i) for i in range(page_count(pdf))]
 
 
 def render_handout(values: dict[str, Any] | None = None, **kw: Any) -> Rendered:
