@@ -668,3 +668,33 @@ def test_update_referral_shows_what_draw_referral_draws(first, then):
     finally:
         for f in figs:
             plt.close(f)
+
+
+def test_gluteus_medius_points_lie_in_a_row_along_the_crest():
+    """Review of issue 9, finding 17 (T&S vol. 2 ch. 8, Fig. 8.1): Gmed 1 near the PSIS, Gmed 2
+    about 2 cm under the highest part of the crest (its own description), Gmed 3 toward the
+    ASIS; from behind they must not crowd at one height."""
+    import numpy as np
+
+    from hipball.atlas import load_atlas
+    from hipball.referral import trigger_point_xy
+
+    lm = load_atlas().landmarks("posterior", "right")
+    g1, g2, g3 = (np.array(trigger_point_xy(f"gluteus_medius.{p}", "posterior")) for p in ("posterior", "middle", "anterior"))
+    assert np.hypot(*(g1 - lm["psis"])) < 3.0, "Gmed 1 lies near the PSIS"
+    assert 1.0 < lm["iliac_crest"][1] - g2[1] < 3.0, "Gmed 2 about 2 cm under the crest"
+    assert g2[1] > g1[1] + 1.0 and g2[1] > g3[1] + 1.0, "Gmed 2, under the crest's summit, is the highest"
+    assert g1[0] < g2[0] < g3[0], "from the PSIS out toward the ASIS"
+
+
+def test_gluteus_minimus_anterior_essential_zone_takes_in_the_lower_outer_buttock():
+    """Review of issue 9, finding 18 (T&S vol. 2 ch. 9, Fig. 9.1): the anterior point's essential
+    zone covers the lower outer buttock, not only a strip down the side of the leg."""
+    from hipball.bodychart import LEVELS, across_to_x
+    from hipball.referral import referral_zones
+
+    ess = referral_zones("gluteus_minimus.anterior", "posterior").essential
+    for dy in (-1.0, -4.0):
+        y = (LEVELS["trochanter"] + LEVELS["fold"]) / 2.0 + dy + 2.0
+        x = float(across_to_x("posterior", [y], [0.7])[0])
+        assert ess.contains(Point(x, y)), f"lower outer buttock at {y:.1f} cm"

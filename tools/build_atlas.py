@@ -361,6 +361,9 @@ def build_muscles_3d(m, d, lm, crest, corrections):
     applied = []
     for c in corrections:
         mid = c["muscle"]
+        if mid in CONTEXT:  # an orientation outline: applied in context_path()
+            applied.append(c["id"])
+            continue
         for ps in c.get("add_points", []):
             p = resolve_point(ps, lm, crest, paths)
             if c.get("part") == "iliotibial_band":
@@ -388,6 +391,24 @@ def build_muscles_3d(m, d, lm, crest, corrections):
             out[mid]["min_abs_x"] = float(c["min_abs_x_cm"])
         applied.append(c["id"])
     return out, paths
+
+
+def context_path(cid, spec, paths, lm, crest, corrections):
+    """An orientation muscle's course in 3D: the model's line of action with the corrections
+    for it (``origin_at``: the first point moves there; ``via_points``: the course runs through
+    them, top to bottom, and then on along the model's points below the last of them)."""
+    path = np.asarray(paths[spec["actuators"][0]], dtype=float)
+    for c in corrections:
+        if c["muscle"] != cid:
+            continue
+        if "via_points" in c:
+            via = np.array([resolve_point(ps, lm, crest, paths) for ps in c["via_points"]])
+            path = np.vstack([path[:1], via, path[1:][path[1:, 2] < via[-1, 2] - 1.0]])
+        if "origin_at" in c:
+            path = np.vstack([resolve_point(c["origin_at"], lm, crest, paths), path[1:]])
+    # the model runs rectus femoris on to the tibia through the patellar ligament: drawn to the patella
+    ends = {"end_at": lm[spec["end_at"]]} if "end_at" in spec else {}
+    return _end_path(path, ends)
 
 
 def sheet_polygon(points2d, margin):
@@ -677,10 +698,10 @@ def build() -> dict:
             muscles[mid] = entry
         context = {}
         for cid, spec in CONTEXT.items():
-            # the model runs rectus femoris on to the tibia through the patellar ligament: drawn to the patella
-            ends = {"end_at": lm[spec["end_at"]]} if "end_at" in spec else {}
-            path = _end_path(paths[spec["actuators"][0]], ends)
+            path = context_path(cid, spec, paths, lm, crest, corrections)
             xy, depth = project(path, view)
+            if len(xy) > 2:  # a course through via points: a smooth curve, no corners
+                xy = _smooth_line(xy)
             context[cid] = {"outline": polygon_coords(spindle(xy, spec["width"], spec["belly"])),
                             "depth": round(float(np.mean(depth)), 2), "fibres": [r2(xy)]}
         views[view] = {

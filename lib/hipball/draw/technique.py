@@ -441,8 +441,15 @@ def _label_path(ax: Axes, stops: list, stop_labels: list, trps: list) -> dict:
         y0 = y + off[1] * pt
         return (x0, x0 + w, y0, y0 + h)
 
-    def free(b, boxes) -> bool:
-        return not any(b[0] < o[1] and o[0] < b[1] and b[2] < o[3] and o[2] < b[3] for o in boxes)
+    def free(b, boxes, pad=2.5 * pt) -> bool:  # the size estimate is rough: keep a margin
+        return not any(b[0] - pad < o[1] and o[0] < b[1] + pad and b[2] - pad < o[3] and o[2] < b[3] + pad
+                       for o in boxes)
+
+    renderer = ax.figure.canvas.get_renderer()
+
+    def real_box(a):  # the text as drawn (the estimate below can be a few points short)
+        e = a.get_window_extent(renderer)
+        return (e.x0, e.x1, e.y0, e.y1)
 
     boxes = [mark_box(m) for m in [*stops, *trps]]
     for i, t in enumerate(stop_labels):  # above or below the path, alternating, first free place
@@ -454,26 +461,43 @@ def _label_path(ax: Axes, stops: list, stop_labels: list, trps: list) -> dict:
         else:
             off = ups[0]
         t.xyann = off
-        boxes.append(text_box(t.xy, t.get_text(), t.get_fontsize(), off, "center"))
+        boxes.append(real_box(t))
     out = {}
-    places = [((7, -4), "left"), ((-7, -4), "right"), ((0, 7), "center"), ((0, -16), "center"),
-              ((7, 4), "left"), ((-7, 4), "right"), ((7, -13), "left"), ((-7, -13), "right")]
+    near = [((7, -4), "left"), ((-7, -4), "right"), ((0, 7), "center"), ((0, -16), "center"),
+            ((7, 4), "left"), ((-7, 4), "right"), ((7, -13), "left"), ((-7, -13), "right")]
+    places = near + [((0, 14), "center"), ((0, -23), "center"), ((9, 11), "left"), ((-9, 11), "right"),
+                     ((9, -20), "left"), ((-9, -20), "right")]  # a little farther, where it is crowded
     for m in sorted(trps, key=lambda m: (m.get_xdata()[0], m.get_ydata()[0])):
         tid = m.get_gid().split(":", 1)[1]
         xy = (m.get_xdata()[0], m.get_ydata()[0])
         text, fs = trigger_point(tid).label, 6.5
-        for off, ha in places:
-            b = text_box(xy, text, fs, off, ha)
+        a = ax.annotate(text, xy, xytext=places[0][0], textcoords="offset points", ha=places[0][1], va="bottom",
+                        fontsize=fs, color=palette.INK, zorder=35,
+                        path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")])
+        cost = []
+        for k, (off, ha) in enumerate(places):
+            a.xyann, _ = off, a.set_horizontalalignment(ha)
+            b = real_box(a)
             if free(b, boxes):
                 break
-        else:
-            (off, ha), b = places[0], text_box(xy, text, fs, places[0][0], places[0][1])
-        a = ax.annotate(text, xy, xytext=off, textcoords="offset points", ha=ha, va="bottom", fontsize=fs,
-                        color=palette.INK, zorder=35,
-                        path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")])
+            cost.append((sum(max(0.0, min(b[1], o[1]) - max(b[0], o[0])) * max(0.0, min(b[3], o[3]) - max(b[2], o[2]))
+                             for o in boxes), k))
+        else:  # nowhere free: the place that overlaps least
+            off, ha = places[min(cost)[1]]
+            a.xyann, _ = off, a.set_horizontalalignment(ha)
         a.set_gid(f"trp-label:{tid}")
+        b = real_box(a)
         boxes.append(b)
         out[tid] = a
+        if (tuple(a.xyann), a.get_horizontalalignment()) not in near[:3] + near[4:6]:  # not beside it: a leader
+            px = np.asarray(to_px(xy))
+            q = np.array([min(max(px[0], b[0]), b[1]), min(max(px[1], b[2]), b[3])])
+            r = (m.get_markersize() / 2 + 1.0) * pt
+            d = q - px
+            if np.hypot(*d) > r + 2:
+                start = px + d / np.hypot(*d) * r
+                (x0, y0), (x1, y1) = ax.transData.inverted().transform([start, q])
+                ax.plot([x0, x1], [y0, y1], color=palette.INK, lw=0.6, zorder=34, gid=f"trp-leader:{tid}")
     return out
 
 
