@@ -149,14 +149,27 @@ def test_ladder_is_in_the_model_order_and_marks_the_client(pages):
     for (side, ball, surface, level, paper), d in pages.items():
         f = firmness(ball, surface)
         lad = d["ladder"]
-        assert [s["text"].lower() for s in lad["steps"]] == [
-            step_words(b, s).lower() for b, s in f.steps]
+        numbered = [s for s in lad["steps"] if s["num"]]
+        assert [s["text"].lower() for s in numbered] == [step_words(b, s).lower() for b, s in f.steps]
+        assert [s["num"] for s in numbered] == [f"{i}." for i in range(1, len(f.steps) + 1)]
         assert ("wall" in lad["title"]) == (surface == "wall")
-        marked = [i for i, s in enumerate(lad["steps"], start=1) if s["yours"]]
+        marked = [i for i, s in enumerate(lad["steps"]) if s["yours"]]
         if f.step is not None:
-            assert marked == [f.step] and lad["place"] == ""
-        else:
-            assert marked == [] and (lad["place"] or ball == "golf")
+            assert len(lad["steps"]) == len(f.steps)
+            assert marked == [f.step - 1] and lad["place"] == ""
+        elif ball == "golf":
+            assert marked == [] and len(lad["steps"]) == len(f.steps)
+        else:  # off the ladder: its own unnumbered line, marked, where it sits
+            (i,) = marked
+            line = lad["steps"][i]
+            assert line["num"] == "" and line["text"].lower().startswith(setup_words(ball, surface))
+            before = [s["num"] for s in lad["steps"][:i] if s["num"]]
+            if f.below_step is None:
+                assert len(before) == len(f.steps) and f"firmer than step {len(f.steps)}" in line["text"]
+            else:
+                assert len(before) == f.below_step - 1, (ball, surface, line, before)
+                if f.below_step > 1:
+                    assert f"between steps {f.below_step - 1} and {f.below_step}" in line["text"]
         assert "Move up one step only when" in lad["move_up"]
         assert "Come back down a step" in lad["move_down"]
         assert lad["review"].startswith("Review with your therapist")
@@ -213,9 +226,11 @@ def test_notes_naming_another_ball_are_flagged_on_the_page():
 
 def test_the_clients_spots_say_where_the_body_is_to_reach_them():
     assert content.trigger_point_label("gluteus_minimus.anterior", "bed") == (
-        "Gluteus minimus (anterior): front corner, three-quarters toward face down")
-    assert content.trigger_point_label("gluteus_maximus.middle", "wall").endswith(": back to the wall")
-    assert content.trigger_point_label("gluteus_minimus.anterior") == "Gluteus minimus (anterior)"
+        "the spot at the front corner of your hip: reached three-quarters toward face down")
+    assert content.trigger_point_label("gluteus_maximus.middle", "wall").endswith(
+        ": reached with your back to the wall")
+    assert content.trigger_point_label("gluteus_minimus.anterior") == (
+        "The spot at the front corner of your hip (gluteus minimus, anterior)")
 
 
 # ---------------------------------------------------------------- compiled: text and pages

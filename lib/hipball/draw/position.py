@@ -226,9 +226,12 @@ def _spoke_arrows(ax, p: Pose, color) -> list:
 
 def draw_sequence(fig, side: str = "right", ball: str = "tennis", setup: str = "floor", *, rect=(0, 0, 1, 1),
                   numbers: bool = True, wrap: int = 30, fontsize: float | None = None,
-                  pointer: bool = True) -> list[PositionArtists]:
+                  pointer: bool = True, title: bool = True, cue: bool = True,
+                  body=(0.3, 0.55)) -> list[PositionArtists]:
     """The routine's pictures in a row (``hipball.pose.sequence``: lying on a surface, or
-    standing at a wall), one scale for all, each with its title and cue, numbered."""
+    standing at a wall), one scale for all, each with its title and cue, numbered. ``body``
+    (bottom, height) is the drawings' band as fractions of ``rect``'s height (the rest is for
+    the titles above and the cues below); ``title``/``cue`` False leave them out."""
     names = sequence(side, setup)
     poses = [pose(n, side, ball) for n in names]
     n = len(poses)
@@ -236,12 +239,12 @@ def draw_sequence(fig, side: str = "right", ball: str = "tennis", setup: str = "
     arts = []
     limits = sequence_limits(poses)
     for i, p in enumerate(poses):
-        ax = fig.add_axes((x0 + i * w / n, y0 + 0.3 * h, w / n, 0.55 * h))
+        ax = fig.add_axes((x0 + i * w / n, y0 + body[0] * h, w / n, body[1] * h))
         (lx0, lx1), ly = limits
         pts = np.vstack([r for r, _ in project(p).values()])
         cx = (pts[:, 0].min() + pts[:, 0].max()) / 2
-        art = draw_position(p, ax=ax, wrap=wrap, fontsize=fontsize, pointer=pointer, limits=((cx + lx0, cx + lx1), (ly[0] + _floor_v(p)[0], ly[1] + _floor_v(p)[0])))
-        if numbers and n > 1:
+        art = draw_position(p, ax=ax, wrap=wrap, fontsize=fontsize, pointer=pointer, title=title, cue=cue, limits=((cx + lx0, cx + lx1), (ly[0] + _floor_v(p)[0], ly[1] + _floor_v(p)[0])))
+        if numbers and n > 1 and title:
             art.title.set_text("\n".join(textwrap.wrap(f"{i + 1}. {title_text(p)}", max(wrap - 4, 16))))
         arts.append(art)
     return arts

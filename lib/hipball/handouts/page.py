@@ -28,8 +28,8 @@ anything is rendered (``glyphs``), so it never prints as empty boxes.
 
 Pages (``PAGES``): normal print is three: how (the position pictures, the routine beside the
 spots and spokes, the dose) | safety and set-up (red flags and spots to keep the ball off, ball
-and surface with the gentlest-to-firmest ladder, aftercare, what the research shows) | notes and
-contact, the referral map beside the outline for marking spots, log, sources. Large print (text
+and surface with the gentlest-to-firmest ladder, aftercare, what the research shows) | notes beside
+the contact and the outline for marking spots, the referral map (full width), log, sources. Large print (text
 x1.35, narrower margins) is four: positions, routine, spots and spokes | dose, ball and ladder,
 aftercare | red flags, research, spots outline, notes | referral map, log, sources. Notes near
 the length limit (``params.MAX_NOTES``) can add one page in large print.
@@ -145,8 +145,9 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "cautions": [c["text"] for c in content.local_cautions()],
         "evidence": content.evidence(),
         "notes_check": content.notes_check(v["notes"], v["ball"], v["surface"]),
-        "referral_caption": "A trigger point can send pain to a place some distance away. Solid areas: "
-                            "felt by nearly everyone with that spot; dotted areas: by some.",
+        "referral_caption": "Each of your spots (X) can send pain to a place some distance away: the "
+                            "area in the same colour. Solid: felt by nearly everyone with that spot; "
+                            "dotted: by some.",
         "trigger_points": [content.trigger_point_label(t, v["surface"]) for t in trps],
         "aftercare": content.aftercare(),
         "red_flags": content.red_flags(),
