@@ -282,7 +282,8 @@ def _outline(ax, view: str, side: str, *, lw: float = 1.0, fill: str = "white", 
 
     from hipball.bodychart import detail_lines, skin_outline
 
-    ax.add_patch(Polygon(skin_outline(view, side), closed=True, fc=fill, ec=OUTLINE_EDGE, lw=lw, zorder=1))
+    # add_artist: the limits are set below, and add_patch's limit update is slow for a long outline
+    ax.add_artist(Polygon(skin_outline(view, side), closed=True, fc=fill, ec=OUTLINE_EDGE, lw=lw, zorder=1))
     if view != "anterolateral":
         for ln in detail_lines(view, side):
             ax.plot(*ln.T, color=OUTLINE_EDGE, lw=lw * 0.6, zorder=1.5, solid_capstyle="round")

@@ -48,6 +48,13 @@ class PositionArtists:
                 self.title, self.cue]
 
 
+def _add(ax, patch) -> None:
+    """Add a patch without updating the data limits: every picture sets its limits itself,
+    and ``add_patch``'s limit update (a pass over every outline's curves) was a third of a
+    handout's drawing time."""
+    ax.add_artist(patch)
+
+
 def _gca(ax):
     if ax is None:
         import matplotlib.pyplot as plt
@@ -81,14 +88,14 @@ def draw_position(subject: Pose | str = "back", *, side: str = "right", ball: st
             continue
         patch = Polygon(ring, closed=True, fc=BODY_FILL, ec=color, lw=lw, joinstyle="round", zorder=10 + z)
         patch.set_gid(f"body:{g}")
-        ax.add_patch(patch)
+        _add(ax, patch)
         art.body[g] = patch
     bz = 10 + order.index("ball")
     (bx, by) = to_picture(p, p.ball_centre)[0]
     style = BALL_STYLE[p.ball]
     art.ball = Circle((bx, by), p.ball_radius_cm, fc=style["fc"], ec=color, lw=lw, zorder=bz)
     art.ball.set_gid(f"ball:{p.ball}")
-    ax.add_patch(art.ball)
+    _add(ax, art.ball)
     art.ball_marks = _ball_marks(ax, p, (bx, by), style, bz, lw)
     art.floor, art.wall = _ground(ax, p, color, lw)
     if p.position == "spoke":
@@ -176,7 +183,7 @@ def _ground(ax, p: Pose, color, lw) -> tuple[list, list]:
     if p.wall_x is None:
         near, far = _floor_v(p)
         mat = Rectangle((-400, near), 800, far - near, fc=MAT_FILL, ec="none", zorder=1)
-        ax.add_patch(mat)
+        _add(ax, mat)
         (edge,) = ax.plot([-400, 400], [near, near], color=color, lw=lw * 0.8, zorder=2)
         floor = [mat, edge]
     else:
@@ -185,7 +192,7 @@ def _ground(ax, p: Pose, color, lw) -> tuple[list, list]:
         top = to_picture(p, [0.0, 0.0, 185.0])[0, 1]
         w = Rectangle((wx, -2.0) if s > 0 else (wx - 12.0, -2.0), 12.0, top + 2.0, fc=WALL_FILL, ec="none",
                       zorder=1)
-        ax.add_patch(w)
+        _add(ax, w)
         (edge,) = ax.plot([wx, wx], [-2.0, top], color=color, lw=lw * 1.2, zorder=2)
         wall = [w, edge]
         (f,) = ax.plot([wx - s * 120, wx], [0.0, 0.0], color=color, lw=lw * 0.8, zorder=2)

@@ -28,10 +28,11 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
     k = 1.35 if large else 1.0
     font = 7.5 * k
     a4 = 0.8 if values["paper"] == "a4" else 0.0  # A4 is 1.8 cm taller than Letter: bigger pictures
+    wall = 3.5 if values["surface"] == "wall" else 0.0  # standing figures are tall: three pictures, larger
     referral = dict(referral_size)  # the full text width: its key names each spot in plain words
     svgs = {
         "fig_positions": positions_svg(side, values["ball"], setup_of(values["surface"]), width_cm=text_width_cm,
-                                       height_cm=(5.6 if large else 4.6) + a4, font_pt=font),
+                                       height_cm=(5.6 if large else 4.6) + a4 + wall, font_pt=font),
         "fig_spokes": spokes_svg(side, tuple(trigger_points), width_cm=round(text_width_cm * 0.48, 2),
                                  height_cm=(6.0 if large else 5.6) + a4, font_pt=font),
         "fig_outline": outline_svg(side, width_cm=round(text_width_cm * (0.48 if large else 0.36), 2),
