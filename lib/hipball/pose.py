@@ -84,7 +84,7 @@ CAMERAS = {"back": (0.0, 8.0), "spoke": (0.0, 8.0), "half": (0.0, 18.0), "side":
            "front": (-20.0, 28.0), "wall": (0.0, 0.0), "wall_side": (0.0, 0.0), "wall_front": (0.0, 0.0)}
 # Standing: how far the body leans into the wall (degrees) per step, and where the hands go:
 # back to the wall, arms hang; side-on, the ball-side hand on the wall; turned further, both.
-WALL_LEAN = {"wall": 6.0, "wall_side": 12.0, "wall_front": 17.0}
+WALL_LEAN = {"wall": 6.0, "wall_side": 10.0, "wall_front": 11.0}
 SUPPORT = {"back": "floor", "spoke": "floor", "half": "floor", "side": "forearm", "front": "forearm",
            "wall": "standing", "wall_side": "standing", "wall_front": "standing"}
 

@@ -376,7 +376,7 @@ def spokes_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 8.6
         views = draw_spot_views(fig, side, trigger_points, font_pt=font_pt, rect=rect,
                                 row_gap=title_h if both else 0.0)
         for key, (ax, _) in views.items():
-            x0, y0, w, h = ax.get_position().bounds
+            x0, y0, w, h = ax.get_position(original=True).bounds  # the panel's slot, not its drawn box
             fig.text(x0 + w / 2, y0 + h + title_h * 0.95, _panel_title(key, side), ha="center", va="top",
                      fontsize=font_pt * (0.9 if both else 1.0), fontweight="bold")
         handles = [Line2D([], [], color="#D0021B", lw=2.4, label="roll out along\neach line, and back"
