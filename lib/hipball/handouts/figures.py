@@ -28,7 +28,8 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
     k = 1.35 if large else 1.0
     font = 7.5 * k
     a4 = 0.8 if values["paper"] == "a4" else 0.0  # A4 is 1.8 cm taller than Letter: bigger pictures
-    wall = 3.5 if values["surface"] == "wall" else 0.0  # standing figures are tall: three pictures, larger
+    # standing figures are tall: three pictures, larger (one hip; both hips draw two rows already)
+    wall = 3.5 if values["surface"] == "wall" and side != "both" else 0.0
     referral = dict(referral_size)  # the full text width: its key names each spot in plain words
     svgs = {
         "fig_positions": positions_svg(side, values["ball"], setup_of(values["surface"]), width_cm=text_width_cm,
