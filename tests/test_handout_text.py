@@ -330,3 +330,36 @@ def test_every_combination_compiles_to_its_page_count():
         if n != page.PAGES[False]:
             wrong.append((side, ball, surface, level, paper, n))
     assert not wrong, wrong
+
+
+# ---------------------------------------------------------------- one meaning for the X, plain words
+
+MUSCLE_WORDS = ("gluteus", "glute", "piriformis", "tensor", "fasciae", "quadratus", "lumborum", "semitendinosus",
+                "semimembranosus", "biceps", "vastus", "minimus", "medius", "maximus")
+
+
+def test_every_spot_has_plain_words_and_the_muscle_only_in_brackets():
+    """A client reads where the spot is; the therapist reads the muscle, after it in brackets
+    (a reader with no anatomy knowledge met only Latin names on the referral map)."""
+    from hipball.referral import muscles, plain_name, trigger_point, trp_ids
+
+    for t in trp_ids():
+        words = plain_name(t)
+        m = re.fullmatch(r"The (?:deep |deeper )?spot ([^(]+) \((.+)\)", words)
+        assert m, words
+        assert not any(w in m.group(1).lower() for w in MUSCLE_WORDS), words
+        assert muscles()[trigger_point(t).muscle_id].display_name.lower() in m.group(2), words
+        placed = content.trigger_point_label(t, "bed")
+        assert placed.startswith(plain_name(t, muscle=False).lower()) and ": reached " in placed
+
+
+def test_the_x_means_the_clients_spot_on_every_picture(pages):
+    """The spoke picture's key and the referral map's key both call the X 'your spot'; no
+    page text calls it a 'trigger point'."""
+    from hipball.draw.handout import YOUR_SPOT
+
+    assert YOUR_SPOT.startswith("your spot (X)")
+    for key, d in pages.items():
+        assert "(X)" in d["referral_caption"], key
+        for text in [d["referral_caption"], *d["trigger_points"]]:
+            assert "trigger point" not in text.lower(), (key, text)

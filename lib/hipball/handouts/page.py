@@ -84,7 +84,9 @@ def referral_size(values: dict[str, Any]) -> dict[str, float]:
     """The referral map's printed size and key font: drawn at exactly this size and placed
     at 100 % of the text width, so its type is printed at ``font_pt``."""
     large = bool(values["large_print"])
-    height = 5.2 if large else (6.0 if values["paper"] == "a4" else 5.2)
+    # tall enough for a key that names each spot in plain words at its full size (10 pt in
+    # large print, which has the last page to itself)
+    height = 8.0 if large else (6.0 if values["paper"] == "a4" else 5.4)
     return {"width_cm": text_width_cm(values["paper"], large), "height_cm": height,
             "font_pt": REFERRAL_FONT_PT * (LARGE_PRINT_SCALE if large else 1.0)}
 
