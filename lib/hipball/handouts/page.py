@@ -86,7 +86,7 @@ def referral_size(values: dict[str, Any]) -> dict[str, float]:
     large = bool(values["large_print"])
     # tall enough for a key that names each spot in plain words at its full size (10 pt in
     # large print, which has the last page to itself)
-    height = 8.0 if large else (6.0 if values["paper"] == "a4" else 5.4)
+    height = 8.0 if large else (6.0 if values["paper"] == "a4" else 5.2)
     return {"width_cm": text_width_cm(values["paper"], large), "height_cm": height,
             "font_pt": REFERRAL_FONT_PT * (LARGE_PRINT_SCALE if large else 1.0)}
 
