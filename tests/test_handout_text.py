@@ -149,14 +149,27 @@ def test_ladder_is_in_the_model_order_and_marks_the_client(pages):
     for (side, ball, surface, level, paper), d in pages.items():
         f = firmness(ball, surface)
         lad = d["ladder"]
-        assert [s["text"].lower() for s in lad["steps"]] == [
-            step_words(b, s).lower() for b, s in f.steps]
+        numbered = [s for s in lad["steps"] if s["num"]]
+        assert [s["text"].lower() for s in numbered] == [step_words(b, s).lower() for b, s in f.steps]
+        assert [s["num"] for s in numbered] == [f"{i}." for i in range(1, len(f.steps) + 1)]
         assert ("wall" in lad["title"]) == (surface == "wall")
-        marked = [i for i, s in enumerate(lad["steps"], start=1) if s["yours"]]
+        marked = [i for i, s in enumerate(lad["steps"]) if s["yours"]]
         if f.step is not None:
-            assert marked == [f.step] and lad["place"] == ""
-        else:
-            assert marked == [] and (lad["place"] or ball == "golf")
+            assert len(lad["steps"]) == len(f.steps)
+            assert marked == [f.step - 1] and lad["place"] == ""
+        elif ball == "golf":
+            assert marked == [] and len(lad["steps"]) == len(f.steps)
+        else:  # off the ladder: its own unnumbered line, marked, where it sits
+            (i,) = marked
+            line = lad["steps"][i]
+            assert line["num"] == "" and line["text"].lower().startswith(setup_words(ball, surface))
+            before = [s["num"] for s in lad["steps"][:i] if s["num"]]
+            if f.below_step is None:
+                assert len(before) == len(f.steps) and f"firmer than step {len(f.steps)}" in line["text"]
+            else:
+                assert len(before) == f.below_step - 1, (ball, surface, line, before)
+                if f.below_step > 1:
+                    assert f"between steps {f.below_step - 1} and {f.below_step}" in line["text"]
         assert "Move up one step only when" in lad["move_up"]
         assert "Come back down a step" in lad["move_down"]
         assert lad["review"].startswith("Review with your therapist")
@@ -213,9 +226,11 @@ def test_notes_naming_another_ball_are_flagged_on_the_page():
 
 def test_the_clients_spots_say_where_the_body_is_to_reach_them():
     assert content.trigger_point_label("gluteus_minimus.anterior", "bed") == (
-        "Gluteus minimus (anterior): front corner, three-quarters toward face down")
-    assert content.trigger_point_label("gluteus_maximus.middle", "wall").endswith(": back to the wall")
-    assert content.trigger_point_label("gluteus_minimus.anterior") == "Gluteus minimus (anterior)"
+        "the spot at the front corner of your hip: reached three-quarters toward face down")
+    assert content.trigger_point_label("gluteus_maximus.middle", "wall").endswith(
+        ": reached with your back to the wall")
+    assert content.trigger_point_label("gluteus_minimus.anterior") == (
+        "The spot at the front corner of your hip (gluteus minimus, anterior)")
 
 
 # ---------------------------------------------------------------- compiled: text and pages
@@ -321,3 +336,36 @@ def test_every_combination_compiles_to_its_page_count():
         if n != page.PAGES[False]:
             wrong.append((side, ball, surface, level, paper, n))
     assert not wrong, wrong
+
+
+# ---------------------------------------------------------------- one meaning for the X, plain words
+
+MUSCLE_WORDS = ("gluteus", "glute", "piriformis", "tensor", "fasciae", "quadratus", "lumborum", "semitendinosus",
+                "semimembranosus", "biceps", "vastus", "minimus", "medius", "maximus")
+
+
+def test_every_spot_has_plain_words_and_the_muscle_only_in_brackets():
+    """A client reads where the spot is; the therapist reads the muscle, after it in brackets
+    (a reader with no anatomy knowledge met only Latin names on the referral map)."""
+    from hipball.referral import muscles, plain_name, trigger_point, trp_ids
+
+    for t in trp_ids():
+        words = plain_name(t)
+        m = re.fullmatch(r"The (?:deep |deeper )?spot ([^(]+) \((.+)\)", words)
+        assert m, words
+        assert not any(w in m.group(1).lower() for w in MUSCLE_WORDS), words
+        assert muscles()[trigger_point(t).muscle_id].display_name.lower() in m.group(2), words
+        placed = content.trigger_point_label(t, "bed")
+        assert placed.startswith(plain_name(t, muscle=False).lower()) and ": reached " in placed
+
+
+def test_the_x_means_the_clients_spot_on_every_picture(pages):
+    """The spoke picture's key and the referral map's key both call the X 'your spot'; no
+    page text calls it a 'trigger point'."""
+    from hipball.draw.handout import YOUR_SPOT
+
+    assert YOUR_SPOT.startswith("your spot (X)")
+    for key, d in pages.items():
+        assert "(X)" in d["referral_caption"], key
+        for text in [d["referral_caption"], *d["trigger_points"]]:
+            assert "trigger point" not in text.lower(), (key, text)

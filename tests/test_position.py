@@ -188,6 +188,26 @@ def test_handout_spot_views_show_every_spot_in_its_view(side):
             assert x0 <= x <= x1 and y0 <= y <= y1, (view, k)
     front = views["anterolateral"][1]
     assert any(k.startswith("gluteus_minimus.anterior") for k in front)
+    if side == "both":  # each hip's side and front corner: the left hip's spots on its own panels
+        assert {"lateral:left", "anterolateral:left"} <= set(views)
+        left_front = views["anterolateral:left"][1]
+        assert "gluteus_minimus.anterior:left" in left_front
+        assert "gluteus_minimus.anterior:right" in front
+        xr = front["gluteus_minimus.anterior:right"].get_xydata()[0][0]
+        xl = left_front["gluteus_minimus.anterior:left"].get_xydata()[0][0]
+        assert xl == pytest.approx(-xr, abs=0.5)  # a mirrored pair
+
+
+def test_both_hips_positions_show_each_hip():
+    """Side 'both': the right hip's row of pictures and the left hip's (mirrored), not the
+    right one with a note."""
+    from hipball.draw.handout import positions_svg
+
+    one = positions_svg("right", "tennis", "floor")
+    both = positions_svg("both", "tennis", "floor")
+    assert one.count('id="ball:tennis"') == 5
+    assert both.count('id="ball:tennis"') == 10
+    assert "mirror image" not in both
 
 
 def test_handout_positions_follow_the_setup():

@@ -68,11 +68,12 @@ CUES = {
     "side": ("On your side", "Prop yourself on your forearm; the top foot on the floor takes weight off."),
     "front": ("Three-quarters toward face down", "Past your side, for the front corner. Forearms take the "
               "weight. Move the ball off at once if it tingles or shoots down the leg."),
-    "wall": ("Back to the wall", "Ball between the hip and the wall. Lean in to press more; "
+    "wall": ("Back to the wall", "Ball behind the hip, arms loose. Lean back to press more; "
              "step your feet closer to the wall to ease off."),
-    "wall_side": ("Side to the wall", "Turn slowly; bend your knees a little to roll the ball up and down."),
-    "wall_front": ("Turn further toward the wall", "Past side-on for the front corner. Move the ball "
-                   "off at once if it tingles or shoots down the leg."),
+    "wall_side": ("Side to the wall", "Turn slowly: ball at the side of the hip, one hand on the wall. "
+                  "Bend your knees a little to roll it up and down."),
+    "wall_front": ("Turn further toward the wall", "Both hands on the wall: ball at the front corner. "
+                   "Move it off at once if it tingles or shoots down the leg."),
 }
 ANGLES = {"back": 0.0, "spoke": 0.0, "half": 45.0, "side": 90.0, "front": FRONT_CORNER_ANGLE, "wall": 0.0,
           "wall_side": 90.0, "wall_front": FRONT_CORNER_ANGLE}
@@ -80,6 +81,9 @@ ANGLES = {"back": 0.0, "spoke": 0.0, "half": 45.0, "side": 90.0, "front": FRONT_
 # enough to see which way the knees and arms go
 CAMERAS = {"back": (0.0, 8.0), "spoke": (0.0, 8.0), "half": (0.0, 18.0), "side": (-20.0, 28.0),
            "front": (-20.0, 28.0), "wall": (0.0, 0.0), "wall_side": (0.0, 0.0), "wall_front": (0.0, 0.0)}
+# Standing: how far the body leans into the wall (degrees) per step, and where the hands go:
+# back to the wall, arms hang; side-on, the ball-side hand on the wall; turned further, both.
+WALL_LEAN = {"wall": 6.0, "wall_side": 10.0, "wall_front": 11.0}
 SUPPORT = {"back": "floor", "spoke": "floor", "half": "floor", "side": "forearm", "front": "forearm",
            "wall": "standing", "wall_side": "standing", "wall_front": "standing"}
 
@@ -341,8 +345,8 @@ def _pose_right(position: str, ball: str, angle: float) -> Pose:
             R, t = placed(a)
             return (R @ joints["shoulder_r"] + t)[2] - prop
         phi = -_support_pitch(lambda a: shoulder_gap(-a), -10.0, 40.0)
-    else:  # leaning back into the wall
-        phi = 8.0
+    else:  # leaning into the wall, more as the body turns toward it (the pictures differ at a glance)
+        phi = WALL_LEAN[position]
     R, t = placed(phi)
     if support == "standing":
         ball_c = R @ p + r * (R @ n) + t
@@ -411,12 +415,15 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
         arms["r"] = (at(sr, 26, 12, 3.0), -up + 0.3 * Y, (X, up))
         arms["l"] = (at(sl, 10, 30, 2.6), -X + up * 0.4, (X + 0.3 * Y, up))
     else:  # wall: standing, knees a little bent, feet forward of the hips
+        out_x = 14.0 + 1.6 * (WALL_LEAN[position] - WALL_LEAN["wall"])  # leaning more: feet further out
         for k, h in (("r", hr), ("l", hl)):
-            legs[k] = (np.array([h[0] - 14.0, h[1], ank]), -X, (-X, up))
+            legs[k] = (np.array([h[0] - out_x, h[1], ank]), -X, (-X, up))
         for k, s, o in (("r", sr, 1), ("l", sl, -1)):
             arms[k] = (at(s, -3, 3 * o, s[2] - 56.0), X, (-up, -X))
         if angle >= 60:  # turned to the wall: the ball-side hand on the wall, clear of the ball
             arms["r"] = (np.array([W["_wall"][0] - 2.8, sr[1] + 12.0, sr[2] + 4.0]), -up - X, (up, X))
+        if position == "wall_front":  # turned further: both hands on the wall
+            arms["l"] = (np.array([W["_wall"][0] - 2.8, sl[1] + 8.0, sl[2] - 8.0]), up, (up, X))
     rad = ESTIMATES
     for k, h in (("r", hr), ("l", hl)):
         target, pole, (ff, fu) = legs[k]
@@ -434,7 +441,8 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
         ra, rf = rad["upper_arm_radius"], rad["forearm_radius"]
         segs = _limb(f"arm_{k}", f"arm_{k}", s, elbow, wrist, (ra[0], (ra[0] + ra[1]) / 2, ra[1]), rf)
         lower = segs[1]
-        if SUPPORT[position] == "standing" and not (k == "r" and angle >= 60):  # hanging: along the forearm
+        on_wall = (k == "r" and angle >= 60) or (k == "l" and position == "wall_front")
+        if SUPPORT[position] == "standing" and not on_wall:  # hanging: along the forearm
             hf = wrist - elbow
         elif SUPPORT[position] != "standing" and position not in ("back", "spoke"):  # a hand on the floor lies flat
             hf = np.array([hf[0], hf[1], 0.0])

@@ -503,3 +503,42 @@ def sources_for(trp_id: str) -> list[str]:
     ids += [r["source_id"] for r in _zone_rows() if r["trp_id"] == trp_id]
     return list(dict.fromkeys(i for i in ids if i))
 
+
+
+# ---------------------------------------------------------------------- plain names (handouts)
+# Where each trigger point is, in words a client without anatomy knowledge can find on their own
+# body (from trigger_points.csv's descriptions: Travell & Simons's locations). The handout prints
+# these and puts the muscle's name after them in brackets, for the therapist.
+PLAIN_NAMES = {
+    "gluteus_minimus.anterior": "the spot at the front corner of your hip",
+    "gluteus_minimus.posterior": "the deep spot just above the bony point at the side of your hip",
+    "gluteus_medius.posterior": "the spot just below the top of your hip bone, at the back",
+    "gluteus_medius.middle": "the spot just below the top of your hip bone, at the side",
+    "gluteus_medius.anterior": "the spot just below the top of your hip bone, toward the front",
+    "gluteus_maximus.upper": "the spot high in the buttock, beside the base of the spine",
+    "gluteus_maximus.middle": "the spot low in the buttock, just above the sitting bone",
+    "gluteus_maximus.lower": "the spot low in the buttock, beside the crease between the buttocks",
+    "piriformis.lateral": "the deep spot in the middle of the buttock, toward the side",
+    "piriformis.medial": "the deep spot in the middle of the buttock, toward the spine",
+    "tensor_fasciae_latae.belly": "the spot at the front of the hip, below the front hip bone",
+    "quadratus_lumborum.superficial": "the spot in the low back, at the side, above the hip bone",
+    "quadratus_lumborum.deep": "the deep spot in the low back, beside the spine, above the hip bone",
+    "semitendinosus.mid": "the spot on the back of the thigh, inner side",
+    "semimembranosus.mid": "the deeper spot on the back of the thigh, inner side, a little lower",
+    "biceps_femoris.mid": "the spot on the back of the thigh, outer side",
+    "vastus_lateralis.proximal": "the spot high on the outside of the thigh",
+    "vastus_lateralis.middle": "the spot halfway down the outside of the thigh",
+    "vastus_lateralis.distal": "the spot low on the outside of the thigh, above the knee",
+}
+
+
+def plain_name(trp_id: str, *, muscle: bool = True) -> str:
+    """A trigger point in plain words, capitalised; with ``muscle``, the muscle's name after it
+    in brackets for the therapist: 'The spot at the front corner of your hip (gluteus minimus,
+    anterior)'."""
+    tp = trigger_point(trp_id)
+    words = PLAIN_NAMES[trp_id]
+    words = words[:1].upper() + words[1:]
+    if not muscle:
+        return words
+    return f"{words} ({muscles()[tp.muscle_id].display_name.lower()}, {tp.name.replace('_', ' ')})"

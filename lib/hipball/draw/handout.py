@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from hipball.draw.export import svg_text
 from hipball.draw.palette import OKABE_ITO
-from hipball.frame import (MIRROR_NOTE, VIEW_PHRASES, VIEWS, expand_side, extent_on_side, pictured_side, pictured_tag,
+from hipball.frame import (BOTH, VIEW_PHRASES, VIEW_WORDS, VIEWS, expand_side, extent_on_side, pictured_side, pictured_tag,
                            view_title)
 
 HATCH_GRAY = "#777777"
@@ -99,8 +99,6 @@ def referral_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 1
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    from hipball import referral
-
     fig = _figure(width_cm * CM, height_cm * CM)
     s, tag = pictured_side(side), pictured_tag(side)  # both hips: the right one, and the titles say so
     title_h = (2.8 if tag else 1.6) * font_pt / 72 / (height_cm * CM)  # room for the view titles
@@ -119,41 +117,61 @@ def referral_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 1
             ax.set_anchor("N")
             ax.text(0.5, 1.0, VIEW_PHRASES[view] + (f"\n{tag}" if tag else ""), transform=ax.transAxes,
                     ha="center", va="bottom", fontsize=font_pt, weight="bold")
-        names = referral.muscles()
         handles, seen = [], {}
-        for trp in trigger_points:
-            tp = referral.trigger_point(trp)
-            label = f"{names[tp.muscle_id].display_name} ({tp.name.replace('_', ' ')})"
-            if styles[trp] in seen:  # one pattern, one entry: 'Piriformis (lateral, medial)'
-                h = seen[styles[trp]]
-                h.set_label(h.get_label()[:-1] + f", {tp.name.replace('_', ' ')})")
+        for trp in trigger_points:  # the client's words, the muscle after them for the therapist
+            if styles[trp] in seen:  # one pattern, one entry: both piriformis spots share a style
+                seen[styles[trp]].append(trp)
                 continue
-            h = Patch(alpha=0.85, label=label)
+            seen[styles[trp]] = [trp]
+            h = Patch(alpha=0.85)
             _solid_style(h, *styles[trp])
-            seen[styles[trp]] = h
             handles.append(h)
+        for h, trps in zip(handles, seen.values()):
+            h.set_label(_key_words(trps))
         handles += [
             Patch(facecolor="#555555", edgecolor="#555555", label="felt by nearly everyone (solid)"),
             Patch(facecolor="none", edgecolor="#555555", hatch=STIPPLE, label="felt by some (dotted)"),
-            Line2D([], [], marker="x", color="black", mew=2.0, ms=font_pt, ls="none", label="trigger point"),
+            Line2D([], [], marker="X", mfc="white", mec="black", mew=1.0, ms=font_pt * 1.1, ls="none",
+                   label=YOUR_SPOT),
         ]
         _fit_legend(fig, key, handles, font_pt)
     return _to_svg(fig, tight=False)
 
 
 MIN_KEY_PT = 7.0
+# The X means one thing on every picture of the handout: one of the client's spots (the spoke
+# picture: where to linger; the referral map: the spot, in the colour of the pain it sends).
+YOUR_SPOT = "your spot (X): the pain it sends is in its colour"
+
+
+def _key_words(trps) -> str:
+    """A key entry: the spot in plain words, the muscle in brackets ('The spot at the front
+    corner of your hip (gluteus minimus, anterior)'); spots that share one pattern, together."""
+    from hipball.referral import muscles, plain_name, trigger_point
+
+    if len(trps) == 1:
+        return plain_name(trps[0])
+    tps = [trigger_point(t) for t in trps]
+    words = "; ".join(plain_name(t, muscle=False) if i == 0 else plain_name(t, muscle=False).lower()
+                      for i, t in enumerate(trps))
+    return f"{words} ({muscles()[tps[0].muscle_id].display_name.lower()}, " \
+           f"{' and '.join(tp.name.replace('_', ' ') for tp in tps)})"
 
 
 def _fit_legend(fig, key, handles, font_pt: float) -> None:
-    """The key in one column if it fits the figure's height, else two; smaller type (never
-    below MIN_KEY_PT) only if even two columns would not fit the width left for it."""
+    """The key in one column if it fits the figure's height, else two, each entry wrapped to
+    its column; smaller type (never below MIN_KEY_PT) only if it does not fit."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     renderer = FigureCanvasAgg(fig).get_renderer()
     box = key.get_window_extent(renderer)
+    raw = [h.get_label() for h in handles]
     size, leg = font_pt, None
     while True:
-        for ncol in (1, 2, 3):
+        for ncol in (1, 2):
+            width_cm = box.width / fig.dpi * 2.54 / ncol - 2.6 * size * PT_CM
+            for h, label in zip(handles, raw):
+                h.set_label("\n".join(textwrap.wrap(label, _chars(width_cm, size))))
             if leg is not None:
                 leg.remove()
             leg = key.legend(handles=handles, loc="center left", fontsize=size, frameon=False, ncol=ncol,
@@ -162,8 +180,6 @@ def _fit_legend(fig, key, handles, font_pt: float) -> None:
             ext = leg.get_window_extent(renderer)
             if ext.height <= box.height and ext.width <= box.width:
                 return
-            if ext.width > box.width:
-                break  # more columns only get wider
         if size <= MIN_KEY_PT:
             return
         size = max(MIN_KEY_PT, size - 0.5)
@@ -193,25 +209,42 @@ def positions_svg(side: str, ball: str, setup: str = "floor", width_cm: float = 
                   font_pt: float = 7.5) -> str:
     """The routine's positions in a row for the client's side, ball and set-up (lying, or
     standing at a wall), drawn at their printed size with a title and a pressure cue under each.
-    Both hips: the right side is drawn and a note says the left is its mirror image."""
+    Both hips: two rows, the right hip's (with the titles) over the left hip's (with the cues),
+    each labelled at its left end: the mirrored pair is on the page, not left to the reader."""
     from hipball.draw.position import draw_sequence
     from hipball.pose import sequence
 
     s = pictured_side(side)
     n = len(sequence(s, setup))
-    both = len(expand_side(side)) > 1
-    if both:  # room for the note above the pictures
-        height_cm += 1.5 * font_pt * PT_CM
-    fig = _figure(width_cm * CM, height_cm * CM)
+    wrap = _chars(width_cm / n - 0.3, font_pt * 0.9)
+    if side != BOTH:
+        fig = _figure(width_cm * CM, height_cm * CM)
+        with _theme():
+            arts = draw_sequence(fig, s, ball, setup, rect=(0.0, 0.0, 1.0, 1.0), fontsize=font_pt, wrap=wrap)
+            for art in arts:
+                art.floor[-1].set_linewidth(0.8)
+        return _to_svg(fig, tight=False)
+    from hipball.draw.position import sequence_limits
+    from hipball.pose import pose
+
+    (lx0, lx1), (ly0, ly1) = sequence_limits([pose(name, "right", ball) for name in sequence("right", setup)])
+    band = min(0.55 * height_cm, (width_cm / n) * (ly1 - ly0) / (lx1 - lx0) + 0.1)  # the drawings' own height
+    title_h, cue_h, gap = 0.25 * height_cm, 0.42 * height_cm, 0.25  # cm: titles above, cues below
+    total = title_h + 2 * band + gap + cue_h
+    fig = _figure(width_cm * CM, total * CM)
+    label_w = 2.2 * font_pt * PT_CM / width_cm  # room for the row labels at the left
     with _theme():
-        note = 1.5 * font_pt / 72 / (height_cm * CM) if both else 0.0
-        arts = draw_sequence(fig, s, ball, setup, rect=(0.0, 0.0, 1.0, 1.0 - note), fontsize=font_pt,
-                             wrap=_chars(width_cm / n - 0.3, font_pt * 0.9))
-        if both:
-            fig.text(0.5, 0.995, MIRROR_NOTE, ha="center", va="top",
-                     fontsize=font_pt * 0.9, style="italic")
-        for art in arts:
+        top = draw_sequence(fig, "right", ball, setup, rect=(label_w, (cue_h + band + gap) / total, 1 - label_w,
+                                                             (band + title_h) / total),
+                            fontsize=font_pt, wrap=wrap, cue=False, body=(0.0, band / (band + title_h)))
+        low = draw_sequence(fig, "left", ball, setup, rect=(label_w, 0.0, 1 - label_w, (cue_h + band) / total),
+                            fontsize=font_pt, wrap=wrap, title=False, body=(cue_h / (cue_h + band), band / (cue_h + band)))
+        for art in top + low:
             art.floor[-1].set_linewidth(0.8)
+        for words, art in (("Right hip", top[0]), ("Left hip", low[0])):
+            _, y0, _, h = (art.title or art.cue).axes.get_position().bounds
+            fig.text(label_w * 0.45, y0 + h / 2, words, rotation=90, ha="center", va="center", fontsize=font_pt,
+                     fontweight="bold")
     return _to_svg(fig, tight=False)
 
 
@@ -249,7 +282,8 @@ def _outline(ax, view: str, side: str, *, lw: float = 1.0, fill: str = "white", 
 
     from hipball.bodychart import detail_lines, skin_outline
 
-    ax.add_patch(Polygon(skin_outline(view, side), closed=True, fc=fill, ec=OUTLINE_EDGE, lw=lw, zorder=1))
+    # add_artist: the limits are set below, and add_patch's limit update is slow for a long outline
+    ax.add_artist(Polygon(skin_outline(view, side), closed=True, fc=fill, ec=OUTLINE_EDGE, lw=lw, zorder=1))
     if view != "anterolateral":
         for ln in detail_lines(view, side):
             ax.plot(*ln.T, color=OUTLINE_EDGE, lw=lw * 0.6, zorder=1.5, solid_capstyle="round")
@@ -265,20 +299,38 @@ def _views_for(side: str) -> list[tuple[str, str]]:
     return [(view, s) for view in VIEWS]
 
 
-def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rect=(0.0, 0.0, 1.0, 1.0)) -> dict:
+def _spot_panels(side: str) -> list[tuple[str, str, tuple[int, int]]]:
+    """(key, side, (row, column)) of each panel of the spoke picture. One hip: from behind, from
+    the side, front corner in a row. Both hips: from behind (both) over the key, and each hip's
+    side and front corner, the right hip's row over the left's (a mirrored pair)."""
+    if side != BOTH:
+        return [(v, s, (0, i)) for i, (v, s) in enumerate(_views_for(side))]
+    return [("posterior", BOTH, (0, 0)), ("lateral", "right", (0, 1)), ("anterolateral", "right", (0, 2)),
+            ("lateral:left", "left", (1, 1)), ("anterolateral:left", "left", (1, 2))]
+
+
+def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rect=(0.0, 0.0, 1.0, 1.0),
+                    row_gap: float = 0.0) -> dict:
     """The hip from behind, from the side and at the front corner on a body outline, the
     spokes large and red from the hub, and the client's spots (X) each in the view where it is
-    reached (``spot_view``); a view's crop grows to take in every spot it shows. Returns
-    {view: (axes, {trp_id: marker, ...})}."""
+    reached (``spot_view``); a view's crop grows to take in every spot it shows. Both hips: from
+    behind shows both, and the side and front corner are drawn for each hip (``_spot_panels``).
+    Returns {panel key: (axes, {trp_id or trp_id:side: marker, ...})}; keys are the view names
+    ('lateral', ...), the left hip's own panels 'lateral:left' and 'anterolateral:left'."""
     from hipball.referral import trigger_point_xy
     from hipball.spokes import spoke_pattern
 
     x0, y0, w, h = rect
+    panels = _spot_panels(side)
+    rows = 1 + max(r for _, _, (r, _) in panels)
+    ph = (h - row_gap * (rows - 1)) / rows
     out = {}
-    for i, (view, s) in enumerate(_views_for(side)):
-        ax = fig.add_axes((x0 + i * w / 3, y0, w / 3, h))
-        sides = expand_side(side) if view == "posterior" else (s,)  # from behind, both hips show
-        both = len(sides) > 1
+    for key, s, (row, col) in panels:
+        view = key.split(":")[0]
+        ax = fig.add_axes((x0 + col * w / 3, y0 + (rows - 1 - row) * (ph + row_gap), w / 3, ph))
+        both = s == BOTH
+        sides = expand_side(s)
+        s = pictured_side(s)
         spots = {(t, ss): trigger_point_xy(t, view, ss) for t in trigger_points for ss in sides
                  if spot_view(t, ss) == view}
         (cx0, cx1), (cy0, cy1) = (_CROP if both else _CLOSE)[view]
@@ -292,30 +344,46 @@ def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rec
         for (t, ss), xy in spots.items():
             (m,) = ax.plot(*xy, "X", ms=font_pt * 1.05, mfc="black", mec="white", mew=0.8, zorder=40)
             m.set_gid(f"spot:{t}:{ss}")
-            marks[t if len(sides) == 1 else f"{t}:{ss}"] = m
-        out[view] = (ax, marks)
+            marks[t if side != BOTH else f"{t}:{ss}"] = m
+        out[key] = (ax, marks)
     return out
+
+
+def _panel_title(key: str, side: str) -> str:
+    view = key.split(":")[0]
+    if side != BOTH or view == "posterior":
+        return VIEW_WORDS[view]
+    hip = "Left" if key.endswith(":left") else "Right"
+    return f"{hip} " + ("side" if view == "lateral" else "front corner")
 
 
 @lru_cache(maxsize=64)
 def spokes_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 8.6, height_cm: float = 6.2,
                font_pt: float = 7.5) -> str:
     """The spoke picture of page 1 (``draw_spot_views``) at its printed size, a view name over
-    each panel and a two-line key under them. No anatomy, no Latin."""
+    each panel and a two-line key under them (both hips: in the corner under 'From behind').
+    No anatomy, no Latin."""
     from matplotlib.lines import Line2D
 
+    both = side == BOTH
     fig = _figure(width_cm * CM, height_cm * CM)
     title_h = 1.7 * font_pt / 72 / (height_cm * CM)
-    key_h = 3.2 * font_pt / 72 / (height_cm * CM)
+    key_h = 0.0 if both else 3.2 * font_pt / 72 / (height_cm * CM)
     with _theme():
-        views = draw_spot_views(fig, side, trigger_points, font_pt=font_pt, rect=(0.0, key_h, 1.0, 1 - title_h - key_h))
-        for i, view in enumerate(views):
-            fig.text((i + 0.5) / 3, 1.0, view_title(view, side), ha="center", va="top", fontsize=font_pt,
-                     fontweight="bold")
-        handles = [Line2D([], [], color="#D0021B", lw=2.4, label="roll out along each line, and back"),
-                   Line2D([], [], marker="X", ls="", ms=font_pt, mfc="black", mec="white", label="your spots")]
-        fig.legend(handles=handles, loc="lower center", ncol=1, frameon=False, fontsize=font_pt * 0.9,
-                   handlelength=1.6, columnspacing=1.0, borderaxespad=0.1)
+        rect = (0.0, key_h, 1.0, 1 - title_h - key_h)
+        views = draw_spot_views(fig, side, trigger_points, font_pt=font_pt, rect=rect,
+                                row_gap=title_h if both else 0.0)
+        for key, (ax, _) in views.items():
+            x0, y0, w, h = ax.get_position(original=True).bounds  # the panel's slot, not its drawn box
+            fig.text(x0 + w / 2, y0 + h + title_h * 0.95, _panel_title(key, side), ha="center", va="top",
+                     fontsize=font_pt * (0.9 if both else 1.0), fontweight="bold")
+        handles = [Line2D([], [], color="#D0021B", lw=2.4, label="roll out along\neach line, and back"
+                          if both else "roll out along each line, and back"),
+                   Line2D([], [], marker="X", ls="", ms=font_pt, mfc="black", mec="white",
+                          label="your spots (X):\nlinger on them" if both else "your spots (X): linger on them")]
+        where = dict(loc="center", bbox_to_anchor=(1 / 6, 0.25)) if both else dict(loc="lower center")
+        fig.legend(handles=handles, ncol=1, frameon=False, fontsize=font_pt * 0.9,
+                   handlelength=1.6, columnspacing=1.0, borderaxespad=0.1, **where)
     return _to_svg(fig, tight=False)
 
 

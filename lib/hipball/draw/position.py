@@ -49,6 +49,13 @@ class PositionArtists:
                 self.title, self.cue]
 
 
+def _add(ax, patch) -> None:
+    """Add a patch without updating the data limits: every picture sets its limits itself,
+    and ``add_patch``'s limit update (a pass over every outline's curves) was a third of a
+    handout's drawing time."""
+    ax.add_artist(patch)
+
+
 def _gca(ax):
     if ax is None:
         import matplotlib.pyplot as plt
@@ -82,14 +89,14 @@ def draw_position(subject: Pose | str = "back", *, side: str = "right", ball: st
             continue
         patch = Polygon(ring, closed=True, fc=BODY_FILL, ec=color, lw=lw, joinstyle="round", zorder=10 + z)
         patch.set_gid(f"body:{g}")
-        ax.add_patch(patch)
+        _add(ax, patch)
         art.body[g] = patch
     bz = 10 + order.index("ball")
     (bx, by) = to_picture(p, p.ball_centre)[0]
     style = BALL_STYLE[p.ball]
     art.ball = Circle((bx, by), p.ball_radius_cm, fc=style["fc"], ec=color, lw=lw, zorder=bz)
     art.ball.set_gid(f"ball:{p.ball}")
-    ax.add_patch(art.ball)
+    _add(ax, art.ball)
     art.ball_marks = _ball_marks(ax, p, (bx, by), style, bz, lw)
     art.floor, art.wall = _ground(ax, p, color, lw)
     if p.position == "spoke":
@@ -177,7 +184,7 @@ def _ground(ax, p: Pose, color, lw) -> tuple[list, list]:
     if p.wall_x is None:
         near, far = _floor_v(p)
         mat = Rectangle((-400, near), 800, far - near, fc=MAT_FILL, ec="none", zorder=1)
-        ax.add_patch(mat)
+        _add(ax, mat)
         (edge,) = ax.plot([-400, 400], [near, near], color=color, lw=lw * 0.8, zorder=2)
         floor = [mat, edge]
     else:
@@ -186,7 +193,7 @@ def _ground(ax, p: Pose, color, lw) -> tuple[list, list]:
         top = to_picture(p, [0.0, 0.0, 185.0])[0, 1]
         w = Rectangle((wx, -2.0) if s > 0 else (wx - 12.0, -2.0), 12.0, top + 2.0, fc=WALL_FILL, ec="none",
                       zorder=1)
-        ax.add_patch(w)
+        _add(ax, w)
         (edge,) = ax.plot([wx, wx], [-2.0, top], color=color, lw=lw * 1.2, zorder=2)
         wall = [w, edge]
         (f,) = ax.plot([wx - s * 120, wx], [0.0, 0.0], color=color, lw=lw * 0.8, zorder=2)
@@ -227,9 +234,12 @@ def _spoke_arrows(ax, p: Pose, color) -> list:
 
 def draw_sequence(fig, side: str = "right", ball: str = "tennis", setup: str = "floor", *, rect=(0, 0, 1, 1),
                   numbers: bool = True, wrap: int = 30, fontsize: float | None = None,
-                  pointer: bool = True) -> list[PositionArtists]:
+                  pointer: bool = True, title: bool = True, cue: bool = True,
+                  body=(0.3, 0.55)) -> list[PositionArtists]:
     """The routine's pictures in a row (``hipball.pose.sequence``: lying on a surface, or
-    standing at a wall), one scale for all, each with its title and cue, numbered."""
+    standing at a wall), one scale for all, each with its title and cue, numbered. ``body``
+    (bottom, height) is the drawings' band as fractions of ``rect``'s height (the rest is for
+    the titles above and the cues below); ``title``/``cue`` False leave them out."""
     names = sequence(side, setup)
     poses = [pose(n, side, ball) for n in names]
     n = len(poses)
@@ -237,12 +247,12 @@ def draw_sequence(fig, side: str = "right", ball: str = "tennis", setup: str = "
     arts = []
     limits = sequence_limits(poses)
     for i, p in enumerate(poses):
-        ax = fig.add_axes((x0 + i * w / n, y0 + 0.3 * h, w / n, 0.55 * h))
+        ax = fig.add_axes((x0 + i * w / n, y0 + body[0] * h, w / n, body[1] * h))
         (lx0, lx1), ly = limits
         pts = np.vstack([r for r, _ in project(p).values()])
         cx = (pts[:, 0].min() + pts[:, 0].max()) / 2
-        art = draw_position(p, ax=ax, wrap=wrap, fontsize=fontsize, pointer=pointer, limits=((cx + lx0, cx + lx1), (ly[0] + _floor_v(p)[0], ly[1] + _floor_v(p)[0])))
-        if numbers and n > 1:
+        art = draw_position(p, ax=ax, wrap=wrap, fontsize=fontsize, pointer=pointer, title=title, cue=cue, limits=((cx + lx0, cx + lx1), (ly[0] + _floor_v(p)[0], ly[1] + _floor_v(p)[0])))
+        if numbers and n > 1 and title:
             art.title.set_text("\n".join(textwrap.wrap(f"{i + 1}. {title_text(p)}", max(wrap - 4, 16))))
         arts.append(art)
     return arts

@@ -215,7 +215,7 @@ def draw_body_chart(*, view: str = "posterior", side: str = "right", regions=Non
     outline = bodychart.skin_outline(view, side)
     skin = PathPatch(Path(np.vstack([outline, outline[:1]]), closed=True), facecolor=color,
                      edgecolor=edgecolor, linewidth=1.2, zorder=1)
-    ax.add_patch(skin)
+    ax.add_artist(skin)  # the limits are set below from the outline's bounds
     details = [ax.plot(*ln.T, color=edgecolor, lw=0.7, zorder=1.5, solid_capstyle="round")[0]
                for ln in bodychart.detail_lines(view, side)]
     art = BodyChartArtists(skin, details)
@@ -265,15 +265,18 @@ def draw_referral(subject, *, view: str = "posterior", side: str = "right", ax=N
     if labels is None:
         labels = True
     zones = {t: referral.referral_zones(t, view, side) for t in trps}
+    # on a body chart the limits are already set: add_artist skips add_patch's pass over every
+    # zone's curves to update data limits nobody reads (most of a handout's referral-map time)
+    add = ax.add_artist if body else ax.add_patch
     for i, trp in enumerate(zone_order(trps, view, side)):
         st = out.styles[trp]
         z = 3 + 0.01 * i
         path = geometry_path(zones[trp].spillover)
         if path is not None:
-            out.spillover[trp] = ax.add_patch(PathPatch(path, zorder=z, **zone_style("spillover", st)))
+            out.spillover[trp] = add(PathPatch(path, zorder=z, **zone_style("spillover", st)))
         path = geometry_path(zones[trp].essential)
         if path is not None:
-            out.essential[trp] = ax.add_patch(PathPatch(path, zorder=z + 0.5, **zone_style("essential", st, alpha)))
+            out.essential[trp] = add(PathPatch(path, zorder=z + 0.5, **zone_style("essential", st, alpha)))
     pts = {t: referral.trigger_point_xy(t, view, side) for t in trps}
     pts = {t: p for t, p in pts.items() if p is not None}
     for trp, xy in pts.items():

@@ -71,24 +71,25 @@ def aftercare() -> list[str]:
 # Where the body is when the ball reaches a spot, in plain words (trigger_points.csv position).
 _POSITION_WORDS = {
     "lying": {"supine": "on your back", "side_lying": "on your side",
-              "three_quarter_prone": "front corner, three-quarters toward face down", "seated": "sitting"},
-    "standing": {"supine": "back to the wall", "side_lying": "side-on to the wall",
-                 "three_quarter_prone": "front corner, three-quarters round", "seated": "sitting"},
+              "three_quarter_prone": "three-quarters toward face down", "seated": "sitting"},
+    "standing": {"supine": "with your back to the wall", "side_lying": "side-on to the wall",
+                 "three_quarter_prone": "three-quarters round toward the wall", "seated": "sitting"},
 }
 
 
 def trigger_point_label(trp_id: str, surface: str | None = None) -> str:
-    """A reader's name: 'gluteus_minimus.anterior' -> 'Gluteus minimus (anterior)' (the names
-    the referral map's key uses); with ``surface``, also where the body is to reach it, in plain
-    words: 'Gluteus minimus (anterior): front corner, three-quarters toward face down'."""
+    """A client's name for a spot, the muscle after it in brackets for the therapist (the
+    names the referral map's key uses, ``hipball.referral.plain_name``): 'The spot at the
+    front corner of your hip (gluteus minimus, anterior)'; with ``surface``, the plain words
+    only and where the body is to reach it: 'the spot at the front corner of your hip: reached
+    three-quarters toward face down'."""
     tp = _referral.trigger_point(trp_id)
-    m = _referral.muscles()[tp.muscle_id]
-    name = f"{m.display_name} ({tp.name.replace('_', ' ')})"
     if surface is None:
-        return name
+        return _referral.plain_name(trp_id)
+    name = _referral.PLAIN_NAMES[trp_id]
     posture = "standing" if surface == "wall" else "lying"
     where = _POSITION_WORDS[posture].get(tp.position)
-    return f"{name}: {where}" if where else name
+    return f"{name}: reached {where}" if where else name
 
 
 def setup_line(ball: str, surface: str) -> str:
@@ -114,18 +115,24 @@ def ball_advice(ball: str, surface: str, level: str = "beginner",
 def ladder(ball: str, surface: str) -> dict[str, Any]:
     """The gentlest-to-firmest ladder for this set-up's posture (hipball.pressure.LADDERS, in
     the model's order), where this set-up sits on it, when to move up and down, and the
-    review line. {title, steps: [{text, yours}], place, move_up, move_down, review}."""
+    review line. {title, steps: [{text, yours, num}], place, move_up, move_down, review}. A
+    set-up that is not a step (a lacrosse ball on a bed) is a line of its own, without a
+    number, between the steps it sits between, marked as the client's."""
     f = _pressure.firmness(ball, surface)
     steps = [{"text": _pressure.step_words(b, s)[0].upper() + _pressure.step_words(b, s)[1:],
-              "yours": i == f.step} for i, (b, s) in enumerate(f.steps, start=1)]
+              "yours": i == f.step, "num": f"{i}."} for i, (b, s) in enumerate(f.steps, start=1)]
     if f.step is not None or f.point_tool:
         place = ""
-    elif f.below_step is None:
-        place = f"Your set-up is firmer than step {len(f.steps)}."
-    elif f.below_step == 1:
-        place = "Your set-up is gentler than step 1."
-    else:
-        place = f"Your set-up sits between steps {f.below_step - 1} and {f.below_step}."
+    else:  # a set-up off the ladder gets its own line where it sits, marked as the client's
+        if f.below_step is None:
+            place, at = f"firmer than step {len(f.steps)}", len(f.steps)
+        elif f.below_step == 1:
+            place, at = "gentler than step 1", 0
+        else:
+            place, at = f"between steps {f.below_step - 1} and {f.below_step}", f.below_step - 1
+        words = _pressure.setup_words(ball, surface)
+        steps.insert(at, {"text": f"{words[0].upper()}{words[1:]} ({place})", "yours": True, "num": ""})
+        place = f"Your set-up sits {place}."
     return {
         "title": "Your ladder, gentlest to firmest" + (" (against a wall)" if f.ladder == "standing" else ""),
         "steps": steps,

@@ -16,7 +16,6 @@ from hipball.draw.handout import (  # noqa: F401 (the names the handouts and the
     trp_styles,
 )
 
-REFERRAL_SHARE = 0.6  # of the text width, normal print (the template's referral row: 3fr / 2fr)
 FILES = {"fig_positions": "positions.svg", "fig_spokes": "spokes.svg", "fig_outline": "outline.svg",
          "fig_referral": "referral.svg"}
 
@@ -29,16 +28,16 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
     k = 1.35 if large else 1.0
     font = 7.5 * k
     a4 = 0.8 if values["paper"] == "a4" else 0.0  # A4 is 1.8 cm taller than Letter: bigger pictures
-    referral = dict(referral_size)
-    if not large:  # normal print: the map shares its row with the outline for marking spots
-        referral["width_cm"] = round(referral_size["width_cm"] * REFERRAL_SHARE, 2)
+    # standing figures are tall: three pictures, larger (one hip; both hips draw two rows already)
+    wall = 3.5 if values["surface"] == "wall" and side != "both" else 0.0
+    referral = dict(referral_size)  # the full text width: its key names each spot in plain words
     svgs = {
         "fig_positions": positions_svg(side, values["ball"], setup_of(values["surface"]), width_cm=text_width_cm,
-                                       height_cm=(5.6 if large else 4.6) + a4, font_pt=font),
+                                       height_cm=(5.6 if large else 4.6) + a4 + wall, font_pt=font),
         "fig_spokes": spokes_svg(side, tuple(trigger_points), width_cm=round(text_width_cm * 0.48, 2),
                                  height_cm=(6.0 if large else 5.6) + a4, font_pt=font),
         "fig_outline": outline_svg(side, width_cm=round(text_width_cm * (0.48 if large else 0.36), 2),
-                                   height_cm=3.6 if large else 4.4,
+                                   height_cm=3.6 if large else 3.8,
                                    font_pt=font),
         "fig_referral": referral_svg(side, tuple(trigger_points), **referral),
     }

@@ -28,8 +28,8 @@ anything is rendered (``glyphs``), so it never prints as empty boxes.
 
 Pages (``PAGES``): normal print is three: how (the position pictures, the routine beside the
 spots and spokes, the dose) | safety and set-up (red flags and spots to keep the ball off, ball
-and surface with the gentlest-to-firmest ladder, aftercare, what the research shows) | notes and
-contact, the referral map beside the outline for marking spots, log, sources. Large print (text
+and surface with the gentlest-to-firmest ladder, aftercare, what the research shows) | notes beside
+the contact and the outline for marking spots, the referral map (full width), log, sources. Large print (text
 x1.35, narrower margins) is four: positions, routine, spots and spokes | dose, ball and ladder,
 aftercare | red flags, research, spots outline, notes | referral map, log, sources. Notes near
 the length limit (``params.MAX_NOTES``) can add one page in large print.
@@ -86,7 +86,9 @@ def referral_size(values: dict[str, Any]) -> dict[str, float]:
     """The referral map's printed size and key font: drawn at exactly this size and placed
     at 100 % of the text width, so its type is printed at ``font_pt``."""
     large = bool(values["large_print"])
-    height = 5.2 if large else (6.0 if values["paper"] == "a4" else 5.2)
+    # tall enough for a key that names each spot in plain words at its full size (10 pt in
+    # large print, which has the last page to itself)
+    height = 8.0 if large else (6.0 if values["paper"] == "a4" else 5.2)
     return {"width_cm": text_width_cm(values["paper"], large), "height_cm": height,
             "font_pt": REFERRAL_FONT_PT * (LARGE_PRINT_SCALE if large else 1.0)}
 
@@ -148,8 +150,9 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "cautions": [c["text"] for c in content.local_cautions()],
         "evidence": content.evidence(),
         "notes_check": content.notes_check(v["notes"], v["ball"], v["surface"]),
-        "referral_caption": "A trigger point can send pain to a place some distance away. Solid areas: "
-                            "felt by nearly everyone with that spot; dotted areas: by some.",
+        "referral_caption": "Each of your spots (X) can send pain to a place some distance away: the "
+                            "area in the same colour. Solid: felt by nearly everyone with that spot; "
+                            "dotted: by some.",
         "trigger_points": [content.trigger_point_label(t, v["surface"]) for t in trps],
         "aftercare": content.aftercare(),
         "red_flags": content.red_flags(),
