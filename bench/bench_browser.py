@@ -1,6 +1,7 @@
 """Benchmark: key press or click to new image in the browser, JupyterLab and Voila.
 
     python bench/bench_browser.py [--notebook NAME ...] [--presses 20] [--voila] [--no-lab]
+                                  [--baseline REV]
 
 Starts JupyterLab (and with --voila, Voila) on 127.0.0.1 (private folders, a temporary copy of
 the notebooks, autosave off), opens each notebook in Debian's Chromium (headless, through
@@ -17,13 +18,20 @@ for canvases inside an ipympl figure, then requestAnimationFrame: the frame that
 picture). An action counts only if the canvas pixels really changed. Prints median, p90 and max
 per notebook and kind against the target (issue 10: median under 100 ms, p90 under 200 ms on
 the 2-core reference machine) and writes bench/results/browser.json.
+
+``--baseline REV`` measures the package as it was at git revision REV first (its ``lib/`` checked
+out into a temporary folder and put first on the kernels' PYTHONPATH), then the working tree, in
+the same run, and prints the ratios (this run / baseline). The machine's load average is printed
+with each measurement: other work on the same cores slows both alike, so compare ratios.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -189,6 +197,36 @@ def summary(times: list[float]) -> str:
             f"(n={len(times)})")
 
 
+def baseline_lib(rev: str, dest: Path) -> Path:
+    """The package's ``lib/`` at git revision ``rev``, checked out into ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", rev, "lib"], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest / "lib"
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def run_all(args, names: list[str], run_dir: Path, shots: Path) -> dict:
+    print(f"  [{load()}]", flush=True)
+    results = {} if args.no_lab else bench_lab(names, args.presses, run_dir, shots, args.pace, args.settle)
+    if args.voila:
+        results.update(bench_voila(names, args.presses, run_dir, shots, args.pace, args.settle))
+    print(f"  [{load()}]", flush=True)
+    return results
+
+
+def report(results: dict) -> bool:
+    ok = True
+    for key, times in results.items():
+        good = bool(times) and statistics.median(times) < TARGET_MS and p90(times) < TARGET_P90_MS
+        ok &= good or not times
+        print(f"  {key:55s} {summary(times)}  {'ok' if good else 'OVER TARGET' if times else ''}")
+    return ok
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--notebook", action="append", default=None,
@@ -200,6 +238,8 @@ def main() -> int:
     ap.add_argument("--settle", type=float, default=0.0,
                     help="seconds to wait after the app shows, before the first action (a student reads "
                          "first; the apps pre-draw other views while idle)")
+    ap.add_argument("--baseline", metavar="REV", default=None,
+                    help="first measure the package at this git revision (e.g. HEAD~1), then the working tree")
     args = ap.parse_args()
     names = args.notebook or [n for n in DEFAULT_NOTEBOOKS if (bs.NOTEBOOKS / n).exists()]
     if not names:
@@ -207,18 +247,35 @@ def main() -> int:
     shots = REPO / "bench" / "results"
     shots.mkdir(parents=True, exist_ok=True)
     run_dir = Path(tempfile.mkdtemp(prefix="hipball-bench-browser-"))
-    results = {} if args.no_lab else bench_lab(names, args.presses, run_dir, shots, args.pace, args.settle)
-    if args.voila:
-        results.update(bench_voila(names, args.presses, run_dir, shots, args.pace, args.settle))
+    base = None
+    if args.baseline:
+        lib = baseline_lib(args.baseline, run_dir / "baseline")
+        saved = os.environ.get("PYTHONPATH")
+        os.environ["PYTHONPATH"] = os.pathsep.join([str(lib)] + ([saved] if saved else []))
+        try:
+            print(f"baseline: the package at {args.baseline}", flush=True)
+            base = run_all(args, names, run_dir / "base", shots)
+        finally:
+            os.environ.pop("PYTHONPATH") if saved is None else os.environ.update(PYTHONPATH=saved)
+        print("this working tree", flush=True)
+    results = run_all(args, names, run_dir, shots)
     print(f"action -> new image in the browser (target: median under {TARGET_MS:.0f} ms, "
           f"p90 under {TARGET_P90_MS:.0f} ms)")
-    ok = True
-    for key, times in results.items():
-        good = bool(times) and statistics.median(times) < TARGET_MS and p90(times) < TARGET_P90_MS
-        ok &= good or not times
-        print(f"  {key:55s} {summary(times)}  {'ok' if good else 'OVER TARGET' if times else ''}")
+    if base is not None:
+        print(f"baseline ({args.baseline}):")
+        report(base)
+        print("this working tree:")
+    ok = report(results)
+    if base is not None:
+        print("ratios, this working tree / baseline (median, p90):")
+        for key, times in results.items():
+            b = base.get(key)
+            if times and b:
+                print(f"  {key:55s} {statistics.median(times) / statistics.median(b):5.2f}  "
+                      f"{p90(times) / p90(b):5.2f}")
     (shots / "browser.json").write_text(json.dumps(
         {"target_median_ms": TARGET_MS, "target_p90_ms": TARGET_P90_MS, "results_ms": results,
+         "baseline": args.baseline, "baseline_results_ms": base, "load_average": os.getloadavg(),
          "medians_ms": {k: statistics.median(v) if v else None for k, v in results.items()},
          "p90_ms": {k: p90(v) if v else None for k, v in results.items()}}, indent=1))
     return 0 if ok else 1

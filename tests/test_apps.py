@@ -499,6 +499,27 @@ def test_referral_clear_removes_the_marks_in_one_frame():
     assert differing(shown(app), clean) < 0.001, "the pain marks stayed after Clear"
 
 
+def test_an_action_leaves_no_stale_figure_for_a_second_frame(monkeypatch):
+    """ipykernel fires IPython's post_execute after every widget message, and pyplot's hook
+    there redraws every stale figure (``Gcf.draw_all``): on ipympl a ``draw_idle``, so the
+    browser asks for a second, full frame per action, queued before the user's next action.
+    After the app's own frame its figure is current, so that hook finds nothing to redraw."""
+    from matplotlib._pylab_helpers import Gcf
+
+    app = SpokeDesigner(render="canvas")
+    app._front_end_drew = True
+    manager = next(m for m in Gcf.get_all_fig_managers() if m.canvas.figure is app.fig)
+    asked = []
+    monkeypatch.setattr(manager.canvas, "draw_idle", lambda *a, **k: asked.append(1))
+    app._backgrounds.clear()     # the first change draws whole, the later ones blit
+    for step in (put("spokes", 4), put("rotation", 20), put("spokes", 6), put("view", "lateral")):
+        n = app.frames_sent
+        step(app)
+        assert app.frames_sent == n + 1
+        Gcf.draw_all()           # what post_execute does after the widget message
+    assert asked == []
+
+
 @pytest.mark.parametrize("whole", [False, True], ids=["force_full", "send_whole_frames"])
 def test_every_frame_sent_to_the_browser_is_whole(whole):
     """On matplotlib's web canvas (the machinery under ipympl) every frame the app causes,
