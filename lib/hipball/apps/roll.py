@@ -115,7 +115,7 @@ class RollExplorer(App):
             ax.set_xlim(min(lo, float(xs.min()) - 3.0), max(hi, float(xs.max()) + 3.0))
             group = [a for a in hip.all() if a is not None] + list(hip.ghosts) + [path.path, *path.stops,
                                                                                   *path.stop_labels, *path.trigger_points,
-                                                                                  *path.trp_labels.values()]
+                                                                                  *path.trp_labels.values(), *path.leaders]
             self.plates[side] = (group, ax.get_xlim(), ax.get_ylim(), title)
             sec = draw_roll_section(self._start["angle"], side=side, ax=self.ax_section)
             muscles = [p for ps in sec.muscles.values() for p in ps]

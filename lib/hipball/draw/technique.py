@@ -379,6 +379,7 @@ class RollPathArtists:
     stop_labels: list
     trigger_points: list
     trp_labels: dict = field(default_factory=dict)  # trp id -> Annotation
+    leaders: list = field(default_factory=list)  # lines from a label set away from its X to it
 
 
 def draw_roll_path(view: str = "lateral", side: str = "right", height: float | None = None, *,
@@ -416,10 +417,11 @@ def draw_roll_path(view: str = "lateral", side: str = "right", height: float | N
         (m,) = ax.plot([xy[0]], [xy[1]], "X", ms=8, mfc=palette.SPOKE_RED, mec=palette.INK, mew=0.9, zorder=34)
         m.set_gid(f"trp:{tid}")
         trps.append(m)
-    return RollPathArtists(line, stops_art, labels, trps, _label_path(ax, stops_art, labels, trps))
+    leaders: list = []
+    return RollPathArtists(line, stops_art, labels, trps, _label_path(ax, stops_art, labels, trps, leaders), leaders)
 
 
-def _label_path(ax: Axes, stops: list, stop_labels: list, trps: list) -> dict:
+def _label_path(ax: Axes, stops: list, stop_labels: list, trps: list, leaders: list) -> dict:
     """Name each trigger point on the path (the two gluteus minimus points are otherwise two
     identical red Xs) and keep every text off every mark (review of issue 9: "90°" sat under an
     X): each text takes the first of a few places around its point that nothing covers."""
@@ -497,7 +499,7 @@ def _label_path(ax: Axes, stops: list, stop_labels: list, trps: list) -> dict:
             if np.hypot(*d) > r + 2:
                 start = px + d / np.hypot(*d) * r
                 (x0, y0), (x1, y1) = ax.transData.inverted().transform([start, q])
-                ax.plot([x0, x1], [y0, y1], color=palette.INK, lw=0.6, zorder=34, gid=f"trp-leader:{tid}")
+                leaders += ax.plot([x0, x1], [y0, y1], color=palette.INK, lw=0.6, zorder=34, gid=f"trp-leader:{tid}")
     return out
 
 
