@@ -23,6 +23,8 @@ from hipball._choices import check_choice
 VIEWS = ("posterior", "lateral", "anterolateral")
 # a view's name as a title or a button ("From behind" over a picture)
 VIEW_WORDS = {"posterior": "From behind", "lateral": "From the side", "anterolateral": "Front corner"}
+# a view's name after a side, over a picture of one hip ("Left front corner")
+VIEW_AFTER_SIDE = {"posterior": "from behind", "lateral": "side", "anterolateral": "front corner"}
 # a view's name inside a sentence ("Right hip, from behind")
 VIEW_PHRASES = {"posterior": "from behind", "lateral": "from the side",
                 "anterolateral": "the front corner (from in front and to the side)"}
@@ -82,6 +84,16 @@ def view_title(view: str, side: str = "right") -> str:
     second line "(right hip)" under the views that show one hip (from behind, both show)."""
     tag = "" if check_view(view) == "posterior" else pictured_tag(side)
     return VIEW_WORDS[view] + (f"\n{tag}" if tag else "")
+
+
+def side_view_title(view: str, side: str) -> str:
+    """A picture's title naming the hip and the view ("Left front corner", "Right side")."""
+    return f"{check_side(side).capitalize()} {VIEW_AFTER_SIDE[check_view(view)]}"
+
+
+def hip_words(side: str) -> str:
+    """One hip as a label ("Right hip")."""
+    return SIDE_WORDS[check_side(side)].capitalize()
 
 
 def view_options(views: Iterable[str] = VIEWS) -> list[tuple[str, str]]:

@@ -351,7 +351,6 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
         ax = plt.gca()
     v = load_atlas().view(view, side)
     art = HipArtists(view=v)
-    xlim = _xlim(view, side, extent)
     _, ylim = EXTENTS[(view, extent)]
     ax.set_xlim(*plate_limits(view, side, labels=labels, extent=extent)[0])
     ax.set_ylim(*ylim)

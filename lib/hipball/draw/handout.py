@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from hipball.draw.export import svg_text
 from hipball.draw.palette import OKABE_ITO
-from hipball.frame import (BOTH, VIEW_PHRASES, VIEW_WORDS, VIEWS, expand_side, extent_on_side, pictured_side, pictured_tag,
-                           view_title)
+from hipball.frame import (BOTH, VIEW_PHRASES, VIEW_WORDS, VIEWS, expand_side, extent_on_side, hip_words,
+                           pictured_side, pictured_tag, side_view_title, view_title)
 
 HATCH_GRAY = "#777777"
 CM = 1 / 2.54
@@ -241,7 +241,7 @@ def positions_svg(side: str, ball: str, setup: str = "floor", width_cm: float = 
                             fontsize=font_pt, wrap=wrap, title=False, body=(cue_h / (cue_h + band), band / (cue_h + band)))
         for art in top + low:
             art.floor[-1].set_linewidth(0.8)
-        for words, art in (("Right hip", top[0]), ("Left hip", low[0])):
+        for words, art in ((hip_words("right"), top[0]), (hip_words("left"), low[0])):
             _, y0, _, h = (art.title or art.cue).axes.get_position().bounds
             fig.text(label_w * 0.45, y0 + h / 2, words, rotation=90, ha="center", va="center", fontsize=font_pt,
                      fontweight="bold")
@@ -353,8 +353,7 @@ def _panel_title(key: str, side: str) -> str:
     view = key.split(":")[0]
     if side != BOTH or view == "posterior":
         return VIEW_WORDS[view]
-    hip = "Left" if key.endswith(":left") else "Right"
-    return f"{hip} " + ("side" if view == "lateral" else "front corner")
+    return side_view_title(view, "left" if key.endswith(":left") else "right")
 
 
 @lru_cache(maxsize=64)
