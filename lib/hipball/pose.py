@@ -421,9 +421,10 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
         for k, s, o in (("r", sr, 1), ("l", sl, -1)):
             arms[k] = (at(s, -3, 3 * o, s[2] - 56.0), X, (-up, -X))
         if angle >= 60:  # turned to the wall: the ball-side hand on the wall, clear of the ball
-            arms["r"] = (np.array([W["_wall"][0] - 2.8, sr[1] + 12.0, sr[2] + 4.0]), -up - X, (up, X))
-        if position == "wall_front":  # turned further: both hands on the wall
-            arms["l"] = (np.array([W["_wall"][0] - 2.8, sl[1] + 8.0, sl[2] - 8.0]), up, (up, X))
+            arms["r"] = (np.array([W["_wall"][0] - 2.8, sr[1] + 12.0, sr[2] - 14.0]), -up - X, (up, X))
+        if position == "wall_front":  # turned further: both hands on the wall, the far one below the
+            # chin (at the shoulder's height its arm would cross the face in the picture)
+            arms["l"] = (np.array([W["_wall"][0] - 2.8, sl[1] + 8.0, sl[2] - 30.0]), -up, (up, X))
     rad = ESTIMATES
     for k, h in (("r", hr), ("l", hl)):
         target, pole, (ff, fu) = legs[k]
