@@ -26,6 +26,7 @@ def click(app, x, y, ax=None):
 
 
 # ----------------------------------------------------------------- hang safety
+@pytest.mark.slow  # builds every app (seconds); test_classroom checks the Handout tab fast
 def test_no_app_creates_an_output_widget(monkeypatch):
     made = []
 
@@ -422,7 +423,8 @@ def test_figure_after_changes_equals_the_figure_drawn_from_scratch(cls):
     assert differing(after, shown(fresh)) < 0.0001, f"{cls.__name__}: the canvas differs from a fresh app"
 
 
-@pytest.mark.parametrize("cls", FIGURE_APPS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", [pytest.param(c, marks=() if c is RollExplorer else pytest.mark.slow)  # seconds each
+                                 for c in FIGURE_APPS], ids=lambda c: c.__name__)
 def test_idle_predrawing_changes_nothing_shown_and_first_visits_blit(cls):
     """Issue 10.5: while idle the app pre-draws the other views' backgrounds (no frame goes
     out); a first visit is then a blit, and every frame still equals the figure drawn whole,

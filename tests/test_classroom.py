@@ -42,6 +42,7 @@ def app():
     a.close()
 
 
+@pytest.mark.slow  # compiles handouts or reads server settings (seconds); test_download_link_holds_the_handout_of_the_form stays fast
 def test_every_page_is_previewed_sharp_enough_to_read(app):
     assert app.error.value == ""
     assert len(app.pages) == PAGES[False]
@@ -69,7 +70,8 @@ def test_download_link_holds_the_handout_of_the_form(app):
     assert name == "bo-example.pdf" and "Bo Example" in _pages_text(pdf)[0]
 
 
-@pytest.mark.parametrize("large", [False, pytest.param(True, marks=pytest.mark.slow)])  # slow: 4 more pages
+@pytest.mark.slow  # compiles the handout at each keystroke's state (seconds)
+@pytest.mark.parametrize("large", [False, True])
 def test_typing_notes_shows_the_page_where_they_print(app, large):
     app.large_print.value = large
     app.page.value = -1
@@ -85,6 +87,7 @@ def test_typing_notes_shows_the_page_where_they_print(app, large):
     assert "Dee Therapist" in " ".join(texts[n - 1].split())  # the narrow contact box may wrap it
 
 
+@pytest.mark.slow  # compiles handouts or reads server settings (seconds); test_download_link_holds_the_handout_of_the_form stays fast
 def test_bad_value_removes_the_link_and_says_it_in_plain_words(app):
     app.notes.value = "x" * 5000
     assert app.download.value == ""
@@ -114,6 +117,7 @@ ROSTER = ("client,side,level\n"
           "Ann Example,right,beginner\n")
 
 
+@pytest.mark.slow  # compiles handouts or reads server settings (seconds); test_download_link_holds_the_handout_of_the_form stays fast
 def test_class_packet_from_a_typed_roster_keeps_the_valid_rows(app):
     app.large_print.value = False
     app.roster_text.value = ROSTER
@@ -135,6 +139,7 @@ def test_class_packet_from_a_typed_roster_keeps_the_valid_rows(app):
     assert not any("Bo Example" in t for t in texts)
 
 
+@pytest.mark.slow  # compiles handouts or reads server settings (seconds); test_download_link_holds_the_handout_of_the_form stays fast
 def test_class_roster_uploaded_as_yaml_takes_the_form_as_defaults(app):
     app.level.value = "experienced"
     yaml_text = "clients:\n  - client: Eve Example\n    side: right\n  - client: Fay Example\n    level: beginner\n"
@@ -165,6 +170,7 @@ def test_non_utf8_upload_is_refused_with_what_to_do(app):
     assert "not UTF-8" in app.error.value and "CSV UTF-8" in app.error.value
 
 
+@pytest.mark.slow  # compiles handouts or reads server settings (seconds); test_download_link_holds_the_handout_of_the_form stays fast
 def test_save_to_writes_private_files_and_says_when_it_replaces(tmp_path):
     app = HandoutPreview(client="Ann Example", save_to=tmp_path / "handouts_out")
     try:
@@ -263,6 +269,7 @@ def test_postbuild_installs_the_server_settings_for_binder_and_jupyterhub(tmp_pa
     assert lab["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
 
 
+@pytest.mark.slow  # compiles handouts or reads server settings (seconds); test_download_link_holds_the_handout_of_the_form stays fast
 def test_hub_settings_match_the_app_settings():
     """The culling of `hipball app` (voila.py) and of a Hub/Binder server (the JSON that postBuild
     installs) are the same numbers, as README and docs/deploy.md say."""

@@ -41,6 +41,7 @@ def test_png_is_300_dpi(rendered):
     assert round(img.info["dpi"][0]) == 300 and img.size[0] == 9 * 300
 
 
+@pytest.mark.slow  # draws plates twice (seconds)
 def test_rerun_gives_the_same_bytes(tmp_path):
     """(The slow test above covers every plate and the PNGs: figures/ must match them.)"""
     for run in ("a", "b"):

@@ -294,6 +294,7 @@ def test_notebook_06_says_where_the_handout_prints_dose_aftercare_and_red_flags(
     assert "3.9, 6.2 and 8.2" in notes and "3, 6 or 8" not in notes
 
 
+@pytest.mark.slow  # compiles a handout (seconds)
 def test_notes_at_the_length_limit_keep_the_page_count():
     notes = ("Work the front corner first, then the back. " * 40)[: params.MAX_NOTES - 40]
     notes += " Try the lacrosse ball on the bed."

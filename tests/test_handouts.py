@@ -259,6 +259,7 @@ def _packet(folder):
     return packet, sources
 
 
+@pytest.mark.slow  # compiles handouts (seconds); test_pdf_has_name_dose_and_every_red_flag compiles one fast
 def test_packet_pages_are_the_handout_pages_at_their_own_size(tmp_path):
     """A4 and Letter handouts in one packet: every packet page equals its source page (size,
     content stream; the text of each handout's first page here, of every page in the slow test
@@ -280,6 +281,7 @@ def test_every_packet_page_has_the_text_of_its_handout_page(tmp_path):
         assert got.extract_text() == want.extract_text()
 
 
+@pytest.mark.slow  # compiles handouts (seconds); test_pdf_has_name_dose_and_every_red_flag compiles one fast
 def test_metadata_never_carries_more_than_the_page_shows():
     v = _values(client="Ann Lee", therapist="Sam Rivera", clinic="Riverside 555-0134", notes="Ann: go gently")
     meta = pypdf.PdfReader(io.BytesIO(page.render_pdf(v))).metadata

@@ -67,6 +67,7 @@ def test_notebooks_folder_resolution(tmp_path):
     assert serve.course_notebooks(str(tmp_path)) == tmp_path
 
 
+@pytest.mark.slow  # imports Voila in a new Python (seconds)
 def test_voila_config_loads_the_polling_guard():
     """Voila reads lib/hipball/voila_config/voila.py: after loading it, get_msg polls in slices."""
     code = ("from traitlets.config.loader import PyFileConfigLoader\n"

@@ -26,5 +26,6 @@ export IPYTHONDIR="${IPYTHONDIR:-$PWD/.test-artifacts/ipython}"
 # -m "" undoes the fast tier's deselection (pyproject.toml addopts; --mpl comes from there too).
 # tests/ and every notebook under nbval (outputs are stripped in git, so nbval checks that they
 # run; the stand-in notebooks under tests/fixtures_nb are driven by the browser tests, not nbval).
-exec python -m pytest -m "" -p no:cacheprovider tests notebooks --ignore=tests/fixtures_nb \
+# -n 0: one test at a time (the fast tier's -n auto would run browser timings side by side).
+exec python -m pytest -m "" -n 0 -p no:cacheprovider tests notebooks --ignore=tests/fixtures_nb \
   --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg "$@"
