@@ -308,6 +308,19 @@ def test_semitendinosus_is_not_drawn_solid_from_the_side():
     assert post.muscles["semitendinosus"][0].get_fill(), "from behind it is in plain view"
 
 
+def test_tfl_is_not_labelled_from_behind_but_its_band_is():
+    """Review of issue 9, finding 6 (Gray's 42nd ed., thigh): from behind TFL is at most a sliver
+    at the hip's outer margin, in front of the trochanter: drawn, never labelled; the iliotibial
+    band it inserts into keeps its label. From the side and the front corner TFL is named."""
+    _, _, post = _plate("posterior", layers=("bones", "superficial"))
+    gids = {a.get_gid() for a in post.labels}
+    assert "label:tensor_fasciae_latae" not in gids and "label:iliotibial_band" in gids
+    assert post.muscles["tensor_fasciae_latae"], "still drawn at the margin"
+    for view in ("lateral", "anterolateral"):
+        _, _, art = _plate(view, layers=("bones", "superficial"))
+        assert "label:tensor_fasciae_latae" in {a.get_gid() for a in art.labels}, view
+
+
 def test_the_sciatic_nerve_is_drawn_and_named():
     _, _, deep = _plate("posterior", layers=("skin", "bones", "deep"))
     solid = [a for a in deep.nerves["sciatic_nerve"] if a.get_gid() == "nerve:sciatic_nerve:trunk"]

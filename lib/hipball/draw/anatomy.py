@@ -44,6 +44,11 @@ VIEW_MUSCLES = {
     "anterolateral": ("gluteus_maximus", "gluteus_medius", "gluteus_minimus", "tensor_fasciae_latae",
                       "vastus_lateralis"),
 }
+# muscles a view shows only at its silhouette, drawn but not labelled: from behind, TFL lies on
+# the front of the hip's side, in front of the trochanter, and shows at most as a sliver at the
+# margin (Gray's Anatomy 42nd ed., thigh: tensor fasciae latae; review of issue 9, finding 6).
+# Its band (the iliotibial band) keeps its label.
+VIEW_UNLABELLED = {"posterior": ("tensor_fasciae_latae",), "lateral": (), "anterolateral": ()}
 # muscles that lie on the far (medial) side of the limb in a view: drawn dashed, as hidden
 # (semitendinosus is medial: from the side it is seen through the thigh, never on top of it)
 VIEW_HIDDEN = {"posterior": (), "lateral": ("semitendinosus", "semimembranosus"), "anterolateral": ()}
@@ -586,7 +591,7 @@ def hip_labels(ax: Axes, v: View, order: list[str], *, highlight: str | None = N
     for mid in order:
         style = palette.MUSCLE_STYLE[mid]
         anchor, area = visible_anchor(v, order, mid, frame=(*xlim, ylim[0] + 1, ylim[1] - 1), avoid=avoid)
-        if area < MIN_LABEL_AREA_CM2 and mid != highlight:
+        if mid != highlight and (area < MIN_LABEL_AREA_CM2 or mid in VIEW_UNLABELLED[v.name]):
             continue  # barely visible in this view: a label would point at a sliver
         part_labels = _part_labels(v, order, mid, atlas.display_names[mid], style) if area > 25 else []
         if part_labels:  # gluteus minimus: its anterior and posterior fibres refer pain differently
