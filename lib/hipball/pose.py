@@ -65,7 +65,7 @@ CUES = {
     "back": ("On your back", "Knees bent, feet flat. Lift your hips a little to press less."),
     "spoke": ("Roll out along a spoke", "Push gently with your feet: out along one line, slowly back."),
     "half": ("Half turned", "Knees bent, dropped toward the ball side. Push with your feet to press less."),
-    "side": ("On your side", "Prop yourself on your forearm; the top foot on the floor takes weight off."),
+    "side": ("On your side", "Prop yourself on your forearm; put the top foot down in front of you to take weight off."),
     "front": ("Three-quarters toward face down", "Past your side, for the front corner. Forearms take the "
               "weight. Move the ball off at once if it tingles or shoots down the leg."),
     "wall": ("Back to the wall", "Ball behind the hip, arms loose. Lean back to press more; "
