@@ -353,3 +353,59 @@ def test_sciatic_nerve_leaves_below_piriformis_and_runs_between_the_hamstrings(a
 
     p3 = atlas.sciatic_nerve_3d("right")
     assert np.hypot(*(project(p3[:1], "posterior") - n.path[0]).T)[0] < 0.5
+
+
+def _longest_straight_run(line, tol=0.2):
+    """The longest stretch of a polyline (cm) that stays within ``tol`` cm of its own chord."""
+    line = np.asarray(line, dtype=float)
+    best = 0.0
+    for i in range(len(line) - 2):
+        for j in range(i + 2, len(line)):
+            seg = line[i:j + 1]
+            chord = seg[-1] - seg[0]
+            length = float(np.hypot(*chord))
+            if length < 1e-9:
+                continue
+            normal = np.array([-chord[1], chord[0]]) / length
+            if np.abs((seg - seg[0]) @ normal).max() > tol:
+                break
+            best = max(best, length)
+    return best
+
+
+def _arc(outline, i, j, key):
+    """Of the two arcs of a closed outline between vertices i and j, the one ``key`` picks."""
+    n = len(outline)
+    arcs = [outline[np.arange(i, i + (j - i) % n + 1) % n], outline[np.arange(j, j + (i - j) % n + 1) % n]]
+    return min(arcs, key=key)
+
+
+def test_gluteus_maximus_has_rounded_borders_not_a_parallelogram(atlas):
+    """Review of issue 9, finding 7: gluteus maximus was a near-parallelogram. It is a thick
+    quadrilateral with a convex, rounded lower border from the coccyx down and out over the
+    ischial tuberosity, and from the side it follows the rounded buttock and bows forward over
+    the trochanter (Gray's 42nd ed., gluteal region; T&S vol. 2 ch. 7, Anatomy). No border is a
+    long straight edge (the old outlines: a 10 cm straight lower border from behind, a 28 cm
+    straight front border from the side)."""
+    v = atlas.view("posterior", "right")
+    o = v.muscles["gluteus_maximus"].outline
+    near_coccyx = int(np.argmin(np.hypot(*(o - v.landmarks["coccyx"]).T)))
+    lowest = int(np.argmin(o[:, 1]))
+    lower = _arc(o, near_coccyx, lowest, key=lambda a: a[:, 1].max())  # the arc not over the top
+    assert _longest_straight_run(lower) < 8.0, "the lower border is a straight edge"
+    # convex: it bulges down and inward, below the straight line from the coccyx end to where
+    # its lowest fibres insert (no point inside that line, the middle well outside it)
+    end = min((np.asarray(f)[-1] for f in v.muscles["gluteus_maximus"].fibres), key=lambda p: p[1])
+    k = int(np.argmin(np.hypot(*(lower - end).T)))
+    a, b = lower[0], lower[k]
+    chord = (b - a) / np.hypot(*(b - a))
+    outward = np.array([-chord[1], chord[0]])
+    if outward[1] > 0:  # the side away from the muscle's middle: down
+        outward = -outward
+    dev = (lower[: k + 1] - a) @ outward
+    assert dev.min() > -0.2, "the lower border is not convex"
+    assert dev.max() > 1.5, f"the lower border bulges only {dev.max():.1f} cm below its chord"
+    for view in ("posterior", "lateral"):
+        o = atlas.view(view, "right").muscles["gluteus_maximus"].outline
+        run = _longest_straight_run(np.vstack([o, o[:1]]))
+        assert run < 12.0, f"{view}: a {run:.0f} cm straight border"
