@@ -71,6 +71,13 @@ def test_roll_slider_turns_the_section_and_names_what_is_under_the_ball():
     assert sec.title.get_text().startswith("120")
     app.angle.value = 0
     assert "Tensor fasciae latae" not in app.under.value.split("Trigger points")[0]
+    # on the side the trochanter carries the load off the lateral piriformis point: the HTML
+    # says so, as the section's own text does (review of issue 9, finding 11)
+    app.angle.value = 90
+    pressed, bone = app.under.value.split("On the trochanter")
+    assert "Gluteus minimus (posterior)" in pressed and "Piriformis" not in pressed.split("within reach")[1]
+    assert "Piriformis (lateral)" in bone
+    assert "On the trochanter" in " ".join(sec.under.get_text().split())
 
 
 def test_roll_to_reach_sets_the_slider():

@@ -208,6 +208,44 @@ def test_lying_on_the_side_presses_gluteus_minimus():
     assert "gluteus_minimus" in c.muscles
 
 
+def test_on_the_side_the_trochanter_carries_the_load_for_the_lateral_piriformis_point():
+    """Review of issue 9, finding 11: at 90 degrees the lateral piriformis point was reported as
+    pressed. Lying on the side the ball rests on the greater trochanter; the bone takes the load
+    for the deep point just medial to its tip, while the gluteus minimus point above the bone is
+    pressed (T&S vol. 2 ch. 9 and ch. 10). The piriformis point lies inside the pressure cone: it
+    is the bone, not the cone, that leaves it out, and it is pressed half turned, from behind."""
+    from hipball.roll import carried_by_bone, on_trochanter, pressed, section_point, trochanter
+
+    sec = cross_section()
+    c = roll_contact(90)
+    assert on_trochanter(sec, c.section_xy, c.normal)
+    assert "piriformis.lateral" not in c.trigger_points
+    assert "gluteus_minimus.posterior" in c.trigger_points
+    assert carried_by_bone("piriformis.lateral", sec, c.section_xy, c.normal)
+    assert not carried_by_bone("gluteus_minimus.posterior", sec, c.section_xy, c.normal)
+    # inside the cone: within the depth and the cone's radius at that depth
+    r = section_point("piriformis.lateral", sec) - np.asarray(c.section_xy)
+    depth = -float(r @ np.asarray(c.normal))
+    assert 0 < depth < 5.5 and np.sqrt(max(r @ r - depth ** 2, 0)) < 2.0 + 0.6 * depth
+    # the ball leaves the bone as it turns back toward the buttock, and the point is pressed
+    back = roll_contact(angle_to_reach("piriformis.lateral"))
+    assert not on_trochanter(sec, back.section_xy, back.normal)
+    assert "piriformis.lateral" in back.trigger_points and back.angle_deg < 85
+    assert pressed("piriformis.lateral", sec, back.section_xy, back.normal) is not None
+    # the section draws the bone the model uses
+    fig, ax = plt.subplots()
+    art = draw_roll_section(90, ax=ax)
+    (bone,) = art.bones
+    assert bone.get_gid() == "bone:greater_trochanter"
+    (cx, cy), radius = trochanter(sec)
+    assert (*bone.center, bone.radius) == pytest.approx((cx, cy, radius))
+    red = {m.get_gid().split(":", 1)[1] for m in art.trigger_points if m.get_markerfacecolor() != "white"}
+    assert "piriformis.lateral" not in red and "gluteus_minimus.posterior" in red
+    assert c.on_bone == ("piriformis.lateral",)
+    assert "the bone takes the load off Piri lat" in " ".join(art.under.get_text().split())
+    assert not roll_contact(45).on_bone and not roll_contact(0).on_bone
+
+
 def test_the_angle_to_reach_a_point_presses_it():
     from hipball.roll import _height_range, trigger_points_3d
 

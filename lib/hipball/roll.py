@@ -32,6 +32,16 @@ Model, in full (a teaching model, not a measurement):
   bulb under a round contact; see PRESSURE_SPREAD for the rate chosen), which is why lying on
   the side, with the ball over the side of the hip, presses the deep gluteus minimus points
   under gluteus medius. The panel's text and its red marks both come from this one test.
+* Bone carries the load (:func:`on_trochanter`, :func:`carried_by_bone`): lying on the side,
+  the greater trochanter is what the ball meets. In the slice the trochanter is the disc the
+  section draws (:func:`trochanter`); the ball rests on it when its contact patch overlaps the
+  disc across the pressing direction. Then the bone takes the ball's load for the deep points
+  at the bone's own level (up to its tip plus the tendons on its top, ``TROCHANTER_CAP_CM``):
+  they are not pressed. Deep points above the bone (both gluteus minimus points, under gluteus
+  medius) and superficial ones (between the ball and the bone) still are. So at 90 degrees the
+  lateral piriformis point, deep and just medial to the trochanter's tip, is not pressed; it is
+  reached half turned, from behind the trochanter (Travell & Simons vol. 2 ch. 10 palpate it
+  from behind, through gluteus maximus, just medial to the trochanter).
 
 ``angle_to_reach(trp_id)``: at the trigger point's own height, follow the ray from the hip's
 core (the hip joint centre, seen in the slice) through the trigger point out to the skin; the
@@ -65,10 +75,21 @@ CONTACT_RADIUS_CM = 2.0  # a ball of 3.3 cm radius pressed about 0.7 cm into the
 # reach the anterior gluteus minimus point in front of the bone, which contradicts both the
 # routine's key cue (the front-corner points need about three-quarters of a turn, 120 to 135
 # degrees) and the bone under the ball carrying the load there. 0.6 keeps what the clinic says:
-# side-lying presses the posterior gluteus minimus (and lateral piriformis) points; the front
-# corner (TFL, anterior gluteus minimus) is reached at 120 degrees. tests/test_technique.py and
-# tests/test_position.py hold both facts.
+# side-lying presses the posterior gluteus minimus point (the lateral piriformis point, at the
+# trochanter's level, is carried by the bone: see TROCHANTER_CAP_CM); the front corner (TFL,
+# anterior gluteus minimus) is reached at 120 degrees. tests/test_technique.py and
+# tests/test_position.py hold these facts.
 PRESSURE_SPREAD = 0.6
+# The greater trochanter in the slice: the disc the section draws, its centre this far medial to
+# the trochanter's most lateral point, with this radius (a teaching shape: about the bone's
+# 5 cm front-to-back size in the model's femur).
+TROCHANTER_INSET_CM = 1.6
+TROCHANTER_RADIUS_CM = 2.4
+TROCHANTER_DRAWN_WITHIN_CM = 7.0  # drawn in slices this close to its most lateral point's height
+# The bone carries the load for deep points up to this far above its tip: the tendons that
+# insert on its upper border (piriformis, gluteus medius) lie on the bone there. A teaching
+# parameter, not a measurement.
+TROCHANTER_CAP_CM = 1.5
 TRP_HEIGHT_TOL_CM = 5.0
 SWEEP_STEP_DEG = 0.5
 ROLL_RANGES = (  # roll angle ranges and their names, as the handouts and apps word them
@@ -102,6 +123,7 @@ class Contact:
     muscles: tuple[str, ...]  # under the ball, nearest first
     trigger_points: tuple[str, ...]
     position: str  # "on your back", ...
+    on_bone: tuple[str, ...] = ()  # in the cone, but the greater trochanter carries the load
 
 
 def _height_range(side: str = "right") -> tuple[float, float]:
@@ -273,15 +295,15 @@ def _roll_contact(angle: float, height: float | None, side: str) -> Contact:
     near = sorted((pt.distance(g), k) for k, g in sec.muscles.items() if pt.distance(g) <= REACH_CM)
     muscles = tuple(k for _, k in near)
     p3 = np.array([p[0], p[1], sec.height_cm])
-    trps = []
+    trps, on_bone = [], []
     for tid, q in sorted(trigger_points_3d(side).items()):
-        off = pressed(tid, sec, p, n)
+        off = in_cone(tid, sec, p, n)
         if off is not None:
-            trps.append((off, tid))
+            (on_bone if carried_by_bone(tid, sec, p, n) else trps).append((off, tid))
     plates = {v: tuple(float(c) for c in project(p3, v, side)[0]) for v in VIEWS}
     return Contact(angle, sec.height_cm, side, (float(p[0]), float(p[1])), (float(n[0]), float(n[1])),
                    tuple(float(c) for c in p3), plates, muscles, tuple(t for _, t in sorted(trps)),
-                   position_name(angle))
+                   position_name(angle), tuple(t for _, t in sorted(on_bone)))
 
 
 def contact_path(angles=None, height: float | None = None, side: str = "right") -> list[Contact]:
@@ -321,6 +343,41 @@ def section_point(trp_id: str, sec: Section) -> np.ndarray:
     return sp + depth * inward / np.hypot(*inward)
 
 
+def trochanter(sec: Section) -> tuple[tuple[float, float], float] | None:
+    """The greater trochanter in the slice: (centre, radius) of the disc the section draws, or
+    None when the slice is too far from it."""
+    gt = load_atlas().landmarks_3d(sec.side)["greater_trochanter"]
+    if abs(sec.height_cm - gt[2]) >= TROCHANTER_DRAWN_WITHIN_CM:
+        return None
+    return (float(gt[0] - side_sign(sec.side) * TROCHANTER_INSET_CM), float(gt[1])), TROCHANTER_RADIUS_CM
+
+
+def on_trochanter(sec: Section, contact_xy, normal) -> bool:
+    """Does the ball rest on the greater trochanter? Its contact patch (radius
+    ``CONTACT_RADIUS_CM``) overlaps the bone's disc across the pressing direction, and the bone
+    lies under the contact, within the cone's depth."""
+    bone = trochanter(sec)
+    if bone is None:
+        return False
+    (c, r) = bone
+    rel = np.asarray(c, dtype=float) - np.asarray(contact_xy, dtype=float)
+    n = np.asarray(normal, dtype=float)
+    depth = -float(rel @ n)  # of the bone's centre under the contact
+    across = abs(float(rel[0] * n[1] - rel[1] * n[0]))
+    return 0.0 < depth - r <= DEEP_DEPTH_CM and across <= r + CONTACT_RADIUS_CM
+
+
+def carried_by_bone(trp_id: str, sec: Section, contact_xy, normal) -> bool:
+    """With the ball on the greater trochanter, the bone takes the load for the deep trigger
+    points at its level (no higher than its tip plus ``TROCHANTER_CAP_CM``)."""
+    from hipball.referral import trigger_point
+
+    if trigger_point(trp_id).depth != "deep" or not on_trochanter(sec, contact_xy, normal):
+        return False
+    tip = load_atlas().landmarks_3d(sec.side)["trochanter_tip"][2]
+    return float(trigger_points_3d(sec.side)[trp_id][2]) <= tip + TROCHANTER_CAP_CM
+
+
 def in_section(trp_id: str, sec: Section) -> bool:
     """Is the trigger point near enough the slice's height to be drawn in it?"""
     q = trigger_points_3d(sec.side).get(trp_id)
@@ -329,7 +386,15 @@ def in_section(trp_id: str, sec: Section) -> bool:
 
 def pressed(trp_id: str, sec: Section, contact_xy, normal) -> float | None:
     """The trigger point's distance from the contact's axis (cm) if the ball at ``contact_xy``
-    (outward skin normal ``normal``) presses it, else None (see the module docstring)."""
+    (outward skin normal ``normal``) presses it, else None (see the module docstring): inside
+    the pressure cone and not carried by the greater trochanter."""
+    off = in_cone(trp_id, sec, contact_xy, normal)
+    return None if off is None or carried_by_bone(trp_id, sec, contact_xy, normal) else off
+
+
+def in_cone(trp_id: str, sec: Section, contact_xy, normal) -> float | None:
+    """The trigger point's distance from the contact's axis (cm) if it lies inside the pressure
+    cone under the ball, else None (bone not considered)."""
     if not in_section(trp_id, sec):
         return None
     r = section_point(trp_id, sec) - np.asarray(contact_xy, dtype=float)

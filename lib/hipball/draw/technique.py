@@ -16,7 +16,7 @@ from matplotlib.transforms import Affine2D
 
 from hipball.draw import palette
 from hipball.draw.labels import points_per_cm
-from hipball.frame import SIDES, VIEW_PHRASES, side_sign
+from hipball.frame import SIDES, VIEW_PHRASES
 from hipball.spokes import SpokePattern
 
 def _casing(lw: float) -> list:
@@ -179,7 +179,7 @@ def draw_roll_section(angle_deg: float, height: float | None = None, side: str =
     """The hip's cross-section at the ball's height, turned so the floor is at the bottom, with
     the ball under the contact point and the muscles and trigger points under it named."""
     from hipball.referral import trigger_point
-    from hipball.roll import cross_section, in_section, roll_contact, section_point, trigger_points_3d
+    from hipball.roll import cross_section, in_section, roll_contact, section_point, trigger_points_3d, trochanter
 
     ax = _gca(ax)
     sec = cross_section(height, side)
@@ -201,11 +201,10 @@ def draw_roll_section(angle_deg: float, height: float | None = None, side: str =
             patches.append(p)
         muscles[mid] = patches
     bones = []
-    l3 = _landmarks3(side)
-    gt = l3["greater_trochanter"]
-    if abs(sec.height_cm - gt[2]) < 7:
-        b = Circle((gt[0] - side_sign(side) * 1.6, gt[1]), 2.4, fc=palette.BONE_BASE, ec=palette.BONE_EDGE,
-                   lw=1.0, transform=tr, zorder=3)
+    bone = trochanter(sec)  # the disc the model lets carry the load (hipball.roll.carried_by_bone)
+    if bone is not None:
+        b = Circle(bone[0], bone[1], fc=palette.BONE_BASE, ec=palette.BONE_EDGE, lw=1.0, transform=tr, zorder=3)
+        b.set_gid("bone:greater_trochanter")
         ax.add_patch(b)
         bones.append(b)
     trps = []
@@ -345,8 +344,11 @@ def _set_texts(art: RollArtists, c, trigger_point) -> None:
     art.title.set_text(f"{c.angle_deg:.0f}\N{DEGREE SIGN}: {c.position}")
     mus = ", ".join(names[m].split(" (")[0] for m in c.muscles) or "skin and fat only"
     trp = ", ".join(trigger_point(t).label for t in c.trigger_points) or "none"
+    bone = ", ".join(trigger_point(t).label for t in c.on_bone)
     art.under.set_text("\n".join(textwrap.wrap(f"Under the ball: {mus}.", 34)
-                                 + textwrap.wrap(f"Trigger points pressed: {trp}.", 34)))
+                                 + textwrap.wrap(f"Trigger points pressed: {trp}.", 34)
+                                 + (textwrap.wrap(f"On the trochanter: the bone takes the load off {bone}.", 34)
+                                    if bone else [])))
 
 
 def _rc(key: str) -> float:
@@ -364,12 +366,6 @@ def _poly_path(g) -> Path:
         verts.extend(xy)
         codes.extend([Path.MOVETO] + [Path.LINETO] * (len(xy) - 2) + [Path.CLOSEPOLY])
     return Path(np.asarray(verts), codes)
-
-
-def _landmarks3(side):
-    from hipball.atlas import load_atlas
-
-    return load_atlas().landmarks_3d(side)
 
 
 @dataclass
