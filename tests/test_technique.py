@@ -287,6 +287,36 @@ def test_roll_path_names_its_points_and_no_text_sits_on_a_mark(side):
         assert not t1.overlaps(t2)
 
 
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_roll_path_labels_keep_off_every_leader_line(side):
+    """Review of issue 9: on the rolling-path plate "Gmax 2" sat on the greater trochanter's
+    leader line. No text of the path (stop angles, trigger-point names) lies on a leader line,
+    the plate's landmark and muscle leaders or the path's own (each label's own leader ends at
+    its box, so it is left out for that label)."""
+    from shapely.geometry import LineString, box
+
+    fig = plt.figure(figsize=(9, 8))
+    ax = fig.add_axes((0.0, 0.03, 1.0, 0.92))
+    hip = draw_hip("lateral", side, layers=("skin", "bones", "deep"), ax=ax)
+    art = draw_roll_path("lateral", side, ax=ax)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    leaders = [*hip.leaders, *art.leaders]
+    assert hip.leaders and any(ln.get_gid() == "leader:greater_trochanter" for ln in hip.leaders)
+
+    def segments(ln):
+        xy = ln.get_transform().transform(ln.get_xydata())
+        return [LineString([tuple(a), tuple(b)]) for a, b in zip(xy[:-1], xy[1:])]
+
+    texts = [(t, None) for t in art.stop_labels] + [(a, f"trp-leader:{tid}") for tid, a in art.trp_labels.items()]
+    for t, own in texts:
+        e = t.get_window_extent(renderer)
+        r = box(e.x0, e.y0, e.x1, e.y1)
+        for ln in leaders:
+            if ln.get_gid() != own:
+                assert not any(r.intersects(s) for s in segments(ln)), f"{t.get_text()!r} lies on {ln.get_gid()}"
+
+
 def _technique_plate(stem: str):
     from hipball.draw.technique import technique_plates
     from hipball.draw.theme import theme

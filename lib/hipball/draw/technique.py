@@ -439,9 +439,45 @@ def _label_path(ax: Axes, stops: list, stop_labels: list, trps: list, leaders: l
         y0 = y + off[1] * pt
         return (x0, x0 + w, y0, y0 + h)
 
+    def leader_segments(kinds=("leader:", "trp-leader:")):  # the plate's leader lines and the
+        # path's own (review of issue 9: "Gmax 2" sat on the greater trochanter's leader)
+        from shapely.geometry import LineString
+
+        segs = []
+        for ln in ax.lines:
+            gid = ln.get_gid() or ""
+            if ln.get_visible() and gid.startswith(kinds):
+                xy = ln.get_transform().transform(ln.get_xydata())
+                segs += [LineString([tuple(a), tuple(b)]) for a, b in zip(xy[:-1], xy[1:])]
+        return segs
+
+    def on_leader(b, pad=1.5 * pt, kinds=("leader:", "trp-leader:")) -> bool:
+        from shapely.geometry import box
+
+        r = box(b[0] - pad, b[2] - pad, b[1] + pad, b[3] + pad)
+        return any(r.intersects(s) for s in leader_segments(kinds))
+
+    def own_leader(m, b):  # the leader from a mark to its label's box, if it needs one (pixels)
+        px = np.asarray(to_px((m.get_xdata()[0], m.get_ydata()[0])))
+        q = np.array([min(max(px[0], b[0]), b[1]), min(max(px[1], b[2]), b[3])])
+        r = (m.get_markersize() / 2 + 1.0) * pt
+        d = q - px
+        if np.hypot(*d) <= r + 2:
+            return None
+        return px + d / np.hypot(*d) * r, q
+
+    def crosses_leader(seg) -> bool:  # a new leader may not cross another leader
+        from shapely.geometry import LineString
+
+        if seg is None:
+            return False
+        new = LineString([tuple(seg[0]), tuple(seg[1])])
+        return any(new.crosses(s) or new.intersects(s) for s in leader_segments()
+                   if s.length > 0)
+
     def free(b, boxes, pad=2.5 * pt) -> bool:  # the size estimate is rough: keep a margin
         return not any(b[0] - pad < o[1] and o[0] < b[1] + pad and b[2] - pad < o[3] and o[2] < b[3] + pad
-                       for o in boxes)
+                       for o in boxes) and not on_leader(b)
 
     renderer = ax.figure.canvas.get_renderer()
 
@@ -465,6 +501,7 @@ def _label_path(ax: Axes, stops: list, stop_labels: list, trps: list, leaders: l
             ((7, 4), "left"), ((-7, 4), "right"), ((7, -13), "left"), ((-7, -13), "right")]
     places = near + [((0, 14), "center"), ((0, -23), "center"), ((9, 11), "left"), ((-9, 11), "right"),
                      ((9, -20), "left"), ((-9, -20), "right")]  # a little farther, where it is crowded
+    beside = near[:3] + near[4:6]  # close enough to need no leader
     for m in sorted(trps, key=lambda m: (m.get_xdata()[0], m.get_ydata()[0])):
         tid = m.get_gid().split(":", 1)[1]
         xy = (m.get_xdata()[0], m.get_ydata()[0])
@@ -476,10 +513,13 @@ def _label_path(ax: Axes, stops: list, stop_labels: list, trps: list, leaders: l
         for k, (off, ha) in enumerate(places):
             a.xyann, _ = off, a.set_horizontalalignment(ha)
             b = real_box(a)
-            if free(b, boxes):
+            seg = None if (off, ha) in beside else own_leader(m, b)
+            on_path = on_leader(b, kinds=("roll-path",))  # legible on the path (white halo), but not first choice
+            if free(b, boxes) and not crosses_leader(seg) and not on_path:
                 break
-            cost.append((sum(max(0.0, min(b[1], o[1]) - max(b[0], o[0])) * max(0.0, min(b[3], o[3]) - max(b[2], o[2]))
-                             for o in boxes), k))
+            cost.append((1e3 * sum(max(0.0, min(b[1], o[1]) - max(b[0], o[0])) * max(0.0, min(b[3], o[3]) - max(b[2], o[2]))
+                                   for o in boxes)
+                         + (1e9 if on_leader(b) else 0.0) + (1e2 if crosses_leader(seg) else 0.0) + (10.0 if on_path else 0.0), k))
         else:  # nowhere free: the place that overlaps least
             off, ha = places[min(cost)[1]]
             a.xyann, _ = off, a.set_horizontalalignment(ha)
@@ -487,15 +527,10 @@ def _label_path(ax: Axes, stops: list, stop_labels: list, trps: list, leaders: l
         b = real_box(a)
         boxes.append(b)
         out[tid] = a
-        if (tuple(a.xyann), a.get_horizontalalignment()) not in near[:3] + near[4:6]:  # not beside it: a leader
-            px = np.asarray(to_px(xy))
-            q = np.array([min(max(px[0], b[0]), b[1]), min(max(px[1], b[2]), b[3])])
-            r = (m.get_markersize() / 2 + 1.0) * pt
-            d = q - px
-            if np.hypot(*d) > r + 2:
-                start = px + d / np.hypot(*d) * r
-                (x0, y0), (x1, y1) = ax.transData.inverted().transform([start, q])
-                leaders += ax.plot([x0, x1], [y0, y1], color=palette.INK, lw=0.6, zorder=34, gid=f"trp-leader:{tid}")
+        seg = None if (tuple(a.xyann), a.get_horizontalalignment()) in beside else own_leader(m, b)
+        if seg is not None:  # not beside it: a leader
+            (x0, y0), (x1, y1) = ax.transData.inverted().transform(np.array(seg))
+            leaders += ax.plot([x0, x1], [y0, y1], color=palette.INK, lw=0.6, zorder=34, gid=f"trp-leader:{tid}")
     return out
 
 
