@@ -522,6 +522,23 @@ def test_an_action_leaves_no_stale_figure_for_a_second_frame(monkeypatch):
     assert asked == []
 
 
+@pytest.mark.parametrize("opaque", [True, False], ids=["opaque", "transparent"])
+def test_png_frame_decodes_to_the_same_pixels(opaque):
+    """The frames' own PNG encoder is lossless: an opaque picture comes back as the same RGB,
+    one with transparency as the same RGBA (odd sizes, every byte value)."""
+    from PIL import Image
+
+    from hipball.apps.base import png_frame
+
+    rgba = np.random.default_rng(3).integers(0, 256, (47, 33, 4), dtype=np.uint8)
+    if opaque:
+        rgba[:, :, 3] = 255
+    im = Image.open(io.BytesIO(png_frame(rgba)))
+    assert im.mode == ("RGB" if opaque else "RGBA")
+    assert im.size == (33, 47)
+    assert (np.asarray(im) == (rgba[:, :, :3] if opaque else rgba)).all()
+
+
 @pytest.mark.parametrize("whole", [False, True], ids=["force_full", "send_whole_frames"])
 def test_every_frame_sent_to_the_browser_is_whole(whole):
     """On matplotlib's web canvas (the machinery under ipympl) every frame the app causes,
