@@ -247,8 +247,26 @@ def test_ball_surface_highlight_and_mass():
     assert app.chart.bars["tennis", "bed"].get_alpha() == pytest.approx(0.35)
     app.mass.value = 120
     assert bar.get_height() == pytest.approx(contact_pressure("baseball", "hardwood", 120).mean_pressure_kpa)
-    assert "120 kg" in app.chart.title.get_text()
+    assert "120 kg" in app.chart.mass_label.get_text() and "kg" not in app.chart.title.get_text()
     assert "A baseball on a hardwood floor, 120 kg" in app.advice.value
+
+
+def test_ball_surface_text_is_readable_and_clear_of_the_legend():
+    """The bars' values are as large as the legend (they were 8.4 px on screen), and the mass
+    label stays clear of the legend and of every value label at the slider's ends."""
+    app = BallSurfaceExplorer(render="canvas")
+    legend_px = app.chart.legend.get_texts()[0].get_fontsize() * app.fig.dpi / 72
+    for mass in (app.mass.min, app.mass.max):
+        app.mass.value = mass
+        app.fig.canvas.draw()
+        r = app.fig.canvas.get_renderer()
+        box = app.chart.mass_label.get_window_extent(r)
+        assert not box.overlaps(app.chart.legend.get_window_extent(r))
+        assert box.x1 <= app.ax.bbox.x1 and box.y1 <= app.ax.bbox.y1  # inside the chart
+        for key, label in app.chart.value_labels.items():
+            assert label.get_fontsize() * app.fig.dpi / 72 >= legend_px >= 10, key
+            assert not box.overlaps(label.get_window_extent(r)), key
+    app.close()
 
 
 # ----------------------------------------------------------------- HandoutPreview
