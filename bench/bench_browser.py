@@ -7,7 +7,8 @@ Starts JupyterLab (and with --voila, Voila) on 127.0.0.1 (private folders, a tem
 the notebooks, autosave off), opens each notebook in Debian's Chromium (headless, through
 Playwright), runs it, then, at a human pace (``--pace`` seconds between actions):
 
-* presses ArrowRight/ArrowLeft on the app's first slider ``--presses`` times ("key");
+* presses ArrowRight/ArrowLeft on the app's first slider ``--presses`` times ("key"; an app
+  without a slider, the anatomy explorer, gets Space on its first checkbox, a layer);
 * clicks the buttons of the app's first toggle row (the view or chart) round and round,
   ``--presses`` times: the first click on each button is a "first visit" (a view never drawn
   before), the later ones "click".
@@ -18,6 +19,12 @@ for canvases inside an ipympl figure, then requestAnimationFrame: the frame that
 picture). An action counts only if the canvas pixels really changed. Prints median, p90 and max
 per notebook and kind against the target (issue 10: median under 100 ms, p90 under 200 ms on
 the 2-core reference machine) and writes bench/results/browser.json.
+
+``--breakdown`` also prints where each kind of action spends its time: "page" (the event to
+the widget message leaving the page), "kernel+transport" (the message out to the frame's PNG
+arriving in the page: the kernel's callback, drawing and encoding, and the servers between),
+"decode+draw" (PNG to the visible canvas; ipympl also re-encodes its canvas to a data URL there)
+and "paint" (to the next animation frame).
 
 ``--baseline REV`` measures the package as it was at git revision REV first (its ``lib/`` checked
 out into a temporary folder and put first on the kernels' PYTHONPATH), then the working tree, in
