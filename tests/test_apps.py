@@ -254,8 +254,26 @@ def test_ball_surface_highlight_and_mass():
     assert app.chart.bars["tennis", "bed"].get_alpha() == pytest.approx(0.35)
     app.mass.value = 120
     assert bar.get_height() == pytest.approx(contact_pressure("baseball", "hardwood", 120).mean_pressure_kpa)
-    assert "120 kg" in app.chart.title.get_text()
+    assert "120 kg" in app.chart.mass_label.get_text() and "kg" not in app.chart.title.get_text()
     assert "A baseball on a hardwood floor, 120 kg" in app.advice.value
+
+
+def test_ball_surface_text_is_readable_and_clear_of_the_legend():
+    """The bars' values are as large as the legend (they were 8.4 px on screen), and the mass
+    label stays clear of the legend and of every value label at the slider's ends."""
+    app = BallSurfaceExplorer(render="canvas")
+    legend_px = app.chart.legend.get_texts()[0].get_fontsize() * app.fig.dpi / 72
+    for mass in (app.mass.min, app.mass.max):
+        app.mass.value = mass
+        app.fig.canvas.draw()
+        r = app.fig.canvas.get_renderer()
+        box = app.chart.mass_label.get_window_extent(r)
+        assert not box.overlaps(app.chart.legend.get_window_extent(r))
+        assert box.x1 <= app.ax.bbox.x1 and box.y1 <= app.ax.bbox.y1  # inside the chart
+        for key, label in app.chart.value_labels.items():
+            assert label.get_fontsize() * app.fig.dpi / 72 >= legend_px >= 10, key
+            assert not box.overlaps(label.get_window_extent(r)), key
+    app.close()
 
 
 # ----------------------------------------------------------------- HandoutPreview
@@ -527,6 +545,23 @@ def test_an_action_leaves_no_stale_figure_for_a_second_frame(monkeypatch):
         assert app.frames_sent == n + 1
         Gcf.draw_all()           # what post_execute does after the widget message
     assert asked == []
+
+
+@pytest.mark.parametrize("opaque", [True, False], ids=["opaque", "transparent"])
+def test_png_frame_decodes_to_the_same_pixels(opaque):
+    """The frames' own PNG encoder is lossless: an opaque picture comes back as the same RGB,
+    one with transparency as the same RGBA (odd sizes, every byte value)."""
+    from PIL import Image
+
+    from hipball.apps.base import png_frame
+
+    rgba = np.random.default_rng(3).integers(0, 256, (47, 33, 4), dtype=np.uint8)
+    if opaque:
+        rgba[:, :, 3] = 255
+    im = Image.open(io.BytesIO(png_frame(rgba)))
+    assert im.mode == ("RGB" if opaque else "RGBA")
+    assert im.size == (33, 47)
+    assert (np.asarray(im) == (rgba[:, :, :3] if opaque else rgba)).all()
 
 
 @pytest.mark.parametrize("whole", [False, True], ids=["force_full", "send_whole_frames"])

@@ -213,16 +213,17 @@ def spoke_pattern(hub=None, spokes: int = 8, length_cm: float = 6.0, sweep_deg: 
     number = 1
     for hi, h in enumerate(hubs):
         p = Point(h.xy)
-        active = {k: z for k, z in zones.items() if not z.contains(p)}
+        # a hub closer to a zone than the clearance keeps half its distance as clearance; the
+        # grown zones depend on the hub only, so they are made once per hub, not once per spoke
+        grown = [(name, z.buffer(min(CLEARANCE_CM, 0.5 * p.distance(z)), quad_segs=16))
+                 for name, z in sorted(zones.items()) if not z.contains(p)]
         for ang in _angles(int(spokes), sweep_deg, rotation_deg):
             d = np.array([np.cos(np.radians(ang)), np.sin(np.radians(ang))])
             end = np.array(h.xy) + length_cm * d
             ray = LineString([h.xy, tuple(end)])
             reach, by = length_cm, None
-            for name, z in sorted(active.items()):
-                # a hub closer to a zone than the clearance keeps half its distance as clearance
-                clear = min(CLEARANCE_CM, 0.5 * p.distance(z))
-                hit = ray.intersection(z.buffer(clear, quad_segs=16))
+            for name, z in grown:
+                hit = ray.intersection(z)
                 if not hit.is_empty:
                     dist = p.distance(hit)
                     if dist < reach:

@@ -119,12 +119,42 @@ def fit_layout(controls: list, figure_column: list, *, figure_width_px: int,
     return box
 
 
+def png_frame(rgba) -> bytes:
+    """An (h, w, 4) uint8 picture as PNG bytes, quickly: opaque pictures as RGB, every row
+    unfiltered, deflated at zlib level 1.
+
+    A frame is encoded on every user action while the student waits. Pillow's PNG writer (the
+    obvious choice, already a dependency) runs its adaptive per-row filter at every compression
+    level, with no option to skip it, and that is most of its time: on the apps' frames (about
+    560 x 470 px) it took 24 to 35 ms at level 1 where this takes about 10 ms, for frames of the
+    same size or smaller (flat colours deflate well unfiltered). The PNG container is a signature
+    and three chunks (IHDR, IDAT, IEND) with CRCs from the standard library's zlib."""
+    import struct
+    import zlib
+
+    import numpy as np
+
+    h, w = rgba.shape[:2]
+    opaque = bool((rgba[:, :, 3] == 255).all())
+    px = rgba[:, :, :3] if opaque else rgba
+    rows = np.empty((h, 1 + w * px.shape[2]), np.uint8)
+    rows[:, 0] = 0  # filter type 0 (None) for every row
+    rows[:, 1:] = px.reshape(h, -1)
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    header = struct.pack(">IIBBBBB", w, h, 8, 2 if opaque else 6, 0, 0, 0)  # 8 bit RGB / RGBA
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 1))
+            + chunk(b"IEND", b""))
+
+
 def send_whole_frames(canvas) -> None:
     """Make a web canvas (ipympl, matplotlib's webagg) send every frame whole, never a diff.
 
     Replaces the canvas' ``get_diff_image`` (the one place its frames are made) with one that
-    always returns the full picture, as an opaque RGB PNG at zlib level 1: our figures have an
-    opaque face, and that encodes in about half the time of matplotlib's RGBA at level 6.
+    always returns the full picture, encoded by ``png_frame`` (opaque RGB, unfiltered, zlib
+    level 1: about a third of the time of matplotlib's RGBA at level 6, on every action).
     ``_last_buff`` is kept as matplotlib keeps it (ipympl reads it for its data URL)."""
     if not hasattr(canvas, "get_diff_image"):
         return
@@ -133,18 +163,13 @@ def send_whole_frames(canvas) -> None:
         if not canvas._png_is_old:
             return None
         import numpy as np
-        from PIL import Image
 
         rgba = np.asarray(canvas.get_renderer().buffer_rgba())
         canvas.set_image_mode("full")
         canvas._last_buff = rgba.view(np.uint32).squeeze(2).copy()
         canvas._force_full = False
         canvas._png_is_old = False
-        opaque = bool((rgba[:, :, 3] == 255).all())
-        with io.BytesIO() as png:
-            Image.fromarray(np.ascontiguousarray(rgba[:, :, :3]) if opaque else rgba).save(
-                png, format="png", compress_level=1)
-            return png.getvalue()
+        return png_frame(rgba)
 
     canvas.get_diff_image = whole_frame
 

@@ -2,7 +2,7 @@
 
 In place: the chart (``draw_ball_surface_chart``) is drawn once; ``update_ball_surface_chart``
 (the drawing layer's own update) moves the bars, their value labels and the depth markers to a
-new body mass, retitles the chart and outlines the picked bar (the others faded), as the chart
+new body mass, relabels the mass and outlines the picked bar (the others faded), as the chart
 draws them. Those artists are the dynamic layer, blitted over the axes, band and legend, which
 stay the same for every body mass (one y-range for the whole slider).
 """
@@ -73,14 +73,17 @@ class BallSurfaceExplorer(App):
             self.observe(w, self.refresh)
         self.ax = self.fig.add_axes((0.1, 0.3, 0.8, 0.63))
         with mpl.rc_context(CHART_RC):
-            self.chart = draw_ball_surface_chart(s["mass"], ax=self.ax, highlight=(s["ball"], s["surface"]))
+            self.chart = draw_ball_surface_chart(s["mass"], ax=self.ax, highlight=(s["ball"], s["surface"]),
+                                                 mass_label=True)
         # One y-range for every body mass the slider allows, so the background (axes, band,
         # legend) never changes: a mass change then only re-blits the bars, their labels and
-        # the title instead of redrawing the whole chart.
+        # the mass label instead of redrawing the whole chart.
         lo, hi = pain_threshold_band_kpa()
         heaviest = max(r.mean_pressure_kpa for r in pressure_table(MASS_RANGE[1]).values())
         self.ax.set_ylim(0, max(hi, heaviest) * 1.35)  # the legend clear of the thresholds' label
-        self.dynamic = ([self.chart.title] + list(self.chart.bars.values())
+        # The title stays in the background: the body mass is in a short label of its own (a
+        # long bold title was the costliest single artist to redraw on each change).
+        self.dynamic = ([self.chart.mass_label] + list(self.chart.bars.values())
                         + list(self.chart.value_labels.values()) + list(self.chart.depth_markers.values()))
 
     def layout(self) -> widgets.Widget:

@@ -43,6 +43,7 @@ class BallSurfaceArtists:
     title: Text
     caption: Text
     results: dict[tuple[str, str], ContactPressure] = field(repr=False)
+    mass_label: Text | None = None  # the body mass, when it is not in the title (mass_label=True)
 
 
 def _surface_label(surface: str) -> str:
@@ -53,8 +54,16 @@ def _surface_label(surface: str) -> str:
     return label
 
 
-def chart_title(body_mass_kg: float) -> str:
+def chart_title(body_mass_kg: float | None) -> str:
+    """The chart's title; without a body mass (``None``) for a chart that shows it apart."""
+    if body_mass_kg is None:
+        return "Ball and surface under the hip: an indication, not a prescription"
     return f"Ball and surface under the hip, {body_mass_kg:g} kg client: an indication, not a prescription"
+
+
+def mass_words(body_mass_kg: float) -> str:
+    """The mass label: two short lines, so it fits beside the legend at the chart's top right."""
+    return f"{body_mass_kg:g} kg\nclient"
 
 
 def _style_bar(bar: Rectangle, key: tuple[str, str], highlight) -> None:
@@ -65,10 +74,13 @@ def _style_bar(bar: Rectangle, key: tuple[str, str], highlight) -> None:
 
 def draw_ball_surface_chart(body_mass_kg: float = 70, *, ax: Axes | None = None,
                             highlight: tuple[str, str] | None = None,
-                            depth_markers: bool = True) -> BallSurfaceArtists:
+                            depth_markers: bool = True, mass_label: bool = False) -> BallSurfaceArtists:
     """Grouped bars of the modelled mean skin pressure, ball x surface, for one body mass.
 
     ``highlight=(ball, surface)`` outlines one bar and fades the others (for the widgets).
+    ``mass_label=True`` puts the body mass in a short label at the top right of the chart
+    instead of in the title (an app redraws that label, not the long title, when the mass
+    changes).
     """
     if highlight is not None:
         check_choice("highlight ball", highlight[0], BALLS)
@@ -98,8 +110,8 @@ def draw_ball_surface_chart(body_mass_kg: float = 70, *, ax: Axes | None = None,
             _style_bar(bar, (ball, surface), highlight)
             bars[ball, surface] = bar
             labels[ball, surface] = ax.text(x, r.mean_pressure_kpa + 3, f"{r.mean_pressure_kpa:.0f}",
-                                            ha="center", va="bottom", fontsize="x-small",
-                                            rotation=90, zorder=3)
+                                            ha="center", va="bottom", fontsize="small",
+                                            rotation=90, zorder=3)  # as large as the legend
             if depth_markers:
                 (markers[ball, surface],) = ax.plot(
                     x, r.depth_pressure_kpa, marker="D", markersize=6, color="black",
@@ -125,7 +137,11 @@ def draw_ball_surface_chart(body_mass_kg: float = 70, *, ax: Axes | None = None,
                               linestyle="none", label=f"pressure {depth_cm:g} cm deep"))
     legend = ax.legend(handles=handles, loc="upper left", ncols=3, fontsize="small",
                        frameon=True)
-    title = ax.set_title(chart_title(body_mass_kg))
+    title = ax.set_title(chart_title(None if mass_label else body_mass_kg))
+    mass_text = None
+    if mass_label:
+        mass_text = ax.text(0.99, 0.98, mass_words(body_mass_kg), transform=ax.transAxes, ha="right", va="top",
+                            fontweight="bold", linespacing=1.1, zorder=5)
     lying = surfaces()["bed"].default_load_fraction
     # Three short lines: the whole caption fits a 9-inch figure (the app), none cut at the edge.
     caption = ax.annotate(
@@ -138,7 +154,7 @@ def draw_ball_surface_chart(body_mass_kg: float = 70, *, ax: Axes | None = None,
         wrap=True)  # a narrower figure or a larger type wraps the caption, never cuts it
     return BallSurfaceArtists(bars=bars, depth_markers=markers, value_labels=labels,
                               band=band, band_label=band_label, legend=legend, title=title,
-                              caption=caption, results=results)
+                              caption=caption, results=results, mass_label=mass_text)
 
 
 def update_ball_surface_chart(art: BallSurfaceArtists, body_mass_kg: float, *,
@@ -159,5 +175,8 @@ def update_ball_surface_chart(art: BallSurfaceArtists, body_mass_kg: float, *,
         label.set_text(f"{r.mean_pressure_kpa:.0f}")
         if key in art.depth_markers:
             art.depth_markers[key].set_ydata([r.depth_pressure_kpa])
-    art.title.set_text(chart_title(body_mass_kg))
+    if art.mass_label is not None:
+        art.mass_label.set_text(mass_words(body_mass_kg))
+    else:
+        art.title.set_text(chart_title(body_mass_kg))
     return art
