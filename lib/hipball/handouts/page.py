@@ -46,7 +46,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from hipball.frame import SIDE_WORDS, expand_side
+from hipball.frame import SIDE_WORDS, expand_side, hip_words
 from hipball.handouts import content, glyphs, logo, params, paths
 from hipball.handouts.paths import atomic_write_bytes
 
@@ -157,7 +157,10 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "aftercare": content.aftercare(),
         "red_flags": content.red_flags(),
         "log_hint": "One line per session: the date, how many minutes, and your pain from 0 "
-                    "(none) to 10 (worst imaginable) before and after.",
+                    "(none) to 10 (worst imaginable) before and after"
+                    + (", for each hip in its own columns." if both else "."),
+        # both hips: the minutes and the pain before and after in columns of their own per hip
+        "log_hips": [hip_words(s) for s in ("right", "left")] if both else [],
         "notes": "" if anonymous else v["notes"],
         "no_notes": "(write any notes here by hand)" if anonymous else "(none)",
         "no_contact": "Ask your therapist to write their contact here.",
