@@ -13,16 +13,16 @@ import textwrap
 from functools import lru_cache
 
 from hipball.draw.export import svg_text
-from hipball.draw.palette import OKABE_ITO
+from hipball.draw.palette import ZONE_COLOURS
 from hipball.frame import (BOTH, VIEW_PHRASES, VIEW_WORDS, VIEWS, expand_side, extent_on_side, hip_words,
                            pictured_side, pictured_tag, side_view_title, view_title)
 
 HATCH_GRAY = "#777777"
 CM = 1 / 2.54
-# The referral map's styles, one per trigger point (per referral pattern): Okabe-Ito colours
-# (black left out: it would hide the trigger-point crosses) each with its own hatch, so that
-# two trigger points of one muscle never look alike, in colour or in grayscale.
-TRP_COLOURS = tuple(c for c in OKABE_ITO if c != "#000000")
+# The referral map's styles, one per trigger point (per referral pattern): a zone colour
+# (palette.ZONE_COLOURS: apart in colour, the first five in lightness too) each with its own
+# hatch, so that two zones on one chart never look alike, in colour or in grayscale.
+TRP_COLOURS = ZONE_COLOURS
 HATCH_LW = 0.8
 TRP_HATCHES = ("", "////", "\\\\\\\\", "xxx", "||", "--", "++", "oo")
 
