@@ -702,3 +702,25 @@ def test_referral_zones_on_one_chart_differ_in_colour_and_in_grayscale():
     dark = [(a, b) for a, b in itertools.combinations(first, 2) if abs(lightness[a] - lightness[b]) < MIN_ZONE_DELTA_J]
     assert not dark, dark
     assert set(TRP_HATCHES) >= {h for _, h in styles}
+
+
+@pytest.mark.parametrize("side", ["right", "both"])
+def test_spot_marks_never_overlap_on_the_spoke_picture(side):
+    """Issue 11: the X marks at the front corner printed on top of each other. Every spot at
+    once, at the handout's printed size: no two marks of one panel overlap."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from hipball.draw.handout import draw_spot_views
+    from hipball.referral import trp_ids
+
+    fig = Figure(figsize=(8.6 / 2.54, 6.2 / 2.54))
+    views = draw_spot_views(fig, side, tuple(trp_ids()), font_pt=7.5)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    crowded = 0
+    for key, (ax, marks) in views.items():
+        boxes = {t: m.get_window_extent(renderer).shrunk(0.8, 0.8) for t, m in marks.items()}  # the X, not its halo
+        crowded += len(boxes) > 1
+        hits = [(a, b) for a, b in itertools.combinations(boxes, 2) if boxes[a].overlaps(boxes[b])]
+        assert not hits, (key, hits)
+    assert crowded  # the test has marks to keep apart

@@ -345,8 +345,45 @@ def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rec
             (m,) = ax.plot(*xy, "X", ms=font_pt * 1.05, mfc="black", mec="white", mew=0.8, zorder=40)
             m.set_gid(f"spot:{t}:{ss}")
             marks[t if side != BOTH else f"{t}:{ss}"] = m
+        _spread_marks(ax, list(marks.values()), font_pt * 1.05 + 1.5)
         out[key] = (ax, marks)
     return out
+
+
+def _spread_marks(ax, marks, size_pt: float, rounds: int = 60) -> None:
+    """Move marks that would overlap on paper apart, the least needed, each pair along the line
+    between them (two spots at the front corner printed as one blot of crosses): afterwards no
+    two centres are closer than ``size_pt`` (the mark and its white edge) at the printed size."""
+    import numpy as np
+
+    if len(marks) < 2:
+        return
+    fig = ax.get_figure()
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    box = ax.get_position()  # the axes in figure fractions (aspect 'equal': the drawn box)
+    ax.apply_aspect()
+    box = ax.get_position()
+    w_pt, h_pt = box.width * fig.get_figwidth() * 72, box.height * fig.get_figheight() * 72
+    scale = np.array([w_pt / (x1 - x0), h_pt / (y1 - y0)])  # points per data unit
+    pts = np.array([[m.get_xdata()[0], m.get_ydata()[0]] for m in marks], dtype=float) * scale
+    for _ in range(rounds):
+        moved = False
+        for i in range(len(pts)):
+            for j in range(i + 1, len(pts)):
+                d = pts[j] - pts[i]
+                dist = float(np.hypot(*d))
+                if dist >= size_pt - 1e-6:
+                    continue
+                u = d / dist if dist > 1e-9 else np.array([1.0, 0.0])
+                push = (size_pt - dist) / 2 + 0.05
+                pts[i] -= u * push
+                pts[j] += u * push
+                moved = True
+        if not moved:
+            break
+    for m, (x, y) in zip(marks, pts / scale):
+        m.set_data([x], [y])
 
 
 def _panel_title(key: str, side: str) -> str:
@@ -405,12 +442,21 @@ def _plain_spokes(ax, pattern, font_pt: float) -> None:
 @lru_cache(maxsize=16)
 def outline_svg(side: str, width_cm: float = 9.0, height_cm: float = 5.2, font_pt: float = 7.5) -> str:
     """A blank body outline in three views (from behind, from the side, front corner) where the
-    therapist marks the client's spots by hand."""
+    therapist marks the client's spots by hand. Both hips: the panels of the spoke picture
+    (``_spot_panels``): from behind shows both, and each hip has its own side and front corner,
+    the right hip's row over the left's, so spots on either hip can be marked."""
     fig = _figure(width_cm * CM, height_cm * CM)
     title_h = 1.7 * font_pt / 72 / (height_cm * CM)
+    panels = _spot_panels(side)
+    rows = 1 + max(r for _, _, (r, _) in panels)
+    ph = (1 - rows * title_h) / rows
     with _theme():
-        for i, (view, s) in enumerate(_views_for(side)):
-            ax = fig.add_axes((i / 3 + 0.01, 0.0, 1 / 3 - 0.02, 1 - title_h))
-            _outline(ax, view, s, lw=0.9)
-            fig.text((i + 0.5) / 3, 1.0, view_title(view, side), ha="center", va="top", fontsize=font_pt)
+        for key, s, (row, col) in panels:
+            view = key.split(":")[0]
+            y0 = (rows - 1 - row) * (ph + title_h)
+            ax = fig.add_axes((col / 3 + 0.01, y0, 1 / 3 - 0.02, ph))
+            _outline(ax, view, pictured_side(s), lw=0.9)
+            words = view_title(view, side) if side != BOTH else _panel_title(key, side)
+            fig.text((col + 0.5) / 3, y0 + ph + title_h, words, ha="center", va="top",
+                     fontsize=font_pt * (0.9 if side == BOTH else 1.0))
     return _to_svg(fig, tight=False)

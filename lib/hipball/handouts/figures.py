@@ -37,7 +37,8 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
         "fig_spokes": spokes_svg(side, tuple(trigger_points), width_cm=round(text_width_cm * 0.48, 2),
                                  height_cm=(6.0 if large else 5.6) + a4, font_pt=font),
         "fig_outline": outline_svg(side, width_cm=round(text_width_cm * (0.48 if large else 0.36), 2),
-                                   height_cm=3.6 if large else 3.8,
+                                   # both hips: two rows (each hip's side and front corner)
+                                   height_cm=(3.6 if large else 3.8) * (1.3 if side == "both" else 1.0),
                                    font_pt=font),
         "fig_referral": referral_svg(side, tuple(trigger_points), **referral),
     }
