@@ -375,8 +375,8 @@ def test_the_x_means_the_clients_spot_on_every_picture(pages):
 # ---------------------------------------------------------------- jargon: absent or explained
 
 # Words a client with no anatomy knowledge does not know (a client read of issue 11): each is
-# explained where the page first uses it, by a bracket right after it ("the hub (the middle
-# point ...)") or by standing in brackets after the plain words ("steroid tablets such as
+# explained where the page first uses it, by a bracket or a colon right after it ("the hub: the
+# centre of ...") or by standing in brackets after the plain words ("steroid tablets such as
 # prednisolone (...)" counts by the bracket after it; "(gluteus minimus, anterior)" by the
 # plain words before it).
 EXPLAINED = ("hub", "spoke", "prednisolone", "varicose veins", "trigger point")
@@ -400,7 +400,7 @@ def _explained_at_first_use(text: str, term: str) -> bool:
         return True
     after = text[m.end():]
     word_end = re.match(r"[a-z]*s?\s*", after)
-    if after[word_end.end():].startswith("("):
+    if after[word_end.end():].startswith(("(", ":")):  # "the hub: the centre of ..."
         return True
     before = text[:m.start()]
     return before.rfind("(") > before.rfind(")")  # inside brackets after the plain words

@@ -206,7 +206,7 @@ def setup_of(surface: str) -> str:
 
 @lru_cache(maxsize=64)
 def positions_svg(side: str, ball: str, setup: str = "floor", width_cm: float = 18.6, height_cm: float = 5.4,
-                  font_pt: float = 7.5) -> str:
+                  font_pt: float = 7.5, rows: int = 1) -> str:
     """The routine's positions in a row for the client's side, ball and set-up (lying, or
     standing at a wall), drawn at their printed size with a title and a pressure cue under each.
     Both hips: two rows, the right hip's (with the titles) over the left hip's (with the cues),
@@ -217,6 +217,8 @@ def positions_svg(side: str, ball: str, setup: str = "floor", width_cm: float = 
     s = pictured_side(side)
     n = len(sequence(s, setup))
     wrap = _chars(width_cm / n - 0.3, font_pt * 0.9)
+    if side != BOTH and rows == 2:
+        return _positions_two_rows(s, ball, setup, width_cm, font_pt)
     if side != BOTH:
         fig = _figure(width_cm * CM, height_cm * CM)
         with _theme():
@@ -229,7 +231,8 @@ def positions_svg(side: str, ball: str, setup: str = "floor", width_cm: float = 
 
     (lx0, lx1), (ly0, ly1) = sequence_limits([pose(name, "right", ball) for name in sequence("right", setup)])
     band = min(0.55 * height_cm, (width_cm / n) * (ly1 - ly0) / (lx1 - lx0) + 0.1)  # the drawings' own height
-    title_h, cue_h, gap = 0.25 * height_cm, 0.42 * height_cm, 0.25  # cm: titles above, cues below
+    title_h, cue_h = _text_rows_cm([pose(name, "right", ball) for name in sequence("right", setup)], wrap, font_pt)
+    gap = 0.25  # cm: titles above, cues below, each as tall as its longest wrapped text
     total = title_h + 2 * band + gap + cue_h
     fig = _figure(width_cm * CM, total * CM)
     label_w = 2.2 * font_pt * PT_CM / width_cm  # room for the row labels at the left
@@ -245,6 +248,57 @@ def positions_svg(side: str, ball: str, setup: str = "floor", width_cm: float = 
             _, y0, _, h = (art.title or art.cue).axes.get_position().bounds
             fig.text(label_w * 0.45, y0 + h / 2, words, rotation=90, ha="center", va="center", fontsize=font_pt,
                      fontweight="bold")
+    return _to_svg(fig, tight=False)
+
+
+def _text_rows_cm(poses, wrap: int, font_pt: float) -> tuple[float, float]:
+    """The height (cm) the numbered titles and the cues of a row of positions take, wrapped as
+    ``draw_sequence`` wraps them (a fixed share of the figure cut long cues off in large print)."""
+    from hipball.draw.position import title_text
+
+    line = 1.2 * font_pt * PT_CM
+    titles = max(len(textwrap.wrap(f"{i + 1}. {title_text(p)}", max(wrap - 4, 16))) for i, p in enumerate(poses))
+    cues = max(len(textwrap.wrap(p.cue, wrap)) for p in poses)
+    return titles * line + 0.1, cues * line * 0.9 + 0.1
+
+
+def _positions_two_rows(side: str, ball: str, setup: str, width_cm: float, font_pt: float) -> str:
+    """One hip's positions in two rows (the first half over the rest, the lower row centred),
+    each picture larger than in one row at the same scale for all: large print, where page 1
+    has room below the routine. The figure's height follows from the drawings' own shape and
+    the lines its titles and cues take."""
+    import math
+
+    from hipball.draw.position import draw_sequence, sequence_limits
+    from hipball.pose import pose, sequence
+
+    names = sequence(side, setup)
+    n = len(names)
+    per_row = math.ceil(n / 2)
+    cell_cm = width_cm / per_row
+    wrap = _chars(cell_cm - 0.4, font_pt * 0.9)
+    (lx0, lx1), (ly0, ly1) = sequence_limits([pose(name, side, ball) for name in names])
+    band = cell_cm * (ly1 - ly0) / (lx1 - lx0)
+    ps = [pose(name, side, ball) for name in names]
+    rows = [list(range(per_row)), list(range(per_row, n))]
+    # each row as tall as its own titles and cues need (the lower row's numbers go on from the upper)
+    sizes = [_text_rows_cm([ps[i] for i in r], wrap, font_pt) for r in rows]
+    title_cm = [t for t, _ in sizes]
+    cue_cm = [c for _, c in sizes]
+    gap = 0.1
+    total = sum(title_cm) + 2 * band + sum(cue_cm) + gap
+    fig = _figure(width_cm * CM, total * CM)
+    with _theme():
+        arts = draw_sequence(fig, side, ball, setup, rect=(0.0, 0.0, 1.0, 1.0), fontsize=font_pt, wrap=wrap)
+        for i, art in enumerate(arts):
+            row, col = divmod(i, per_row)
+            in_row = len(rows[row])
+            x0 = (col + (per_row - in_row) / 2) / per_row
+            top = 0.0 if row == 0 else title_cm[0] + band + cue_cm[0] + gap  # cm from the top
+            y0 = (total - top - title_cm[row] - band) / total
+            art.floor[-1].set_linewidth(0.8)
+            ax = (art.title or art.cue).axes
+            ax.set_position((x0, y0, 1 / per_row, band / total))
     return _to_svg(fig, tight=False)
 
 

@@ -12,10 +12,9 @@ import hipball.referral as _referral
 from hipball.frame import SIDE_WORDS, expand_side
 from hipball.sources import load_sources
 
-LIMITS = ("Whether trigger points (tender knots in a muscle that send pain elsewhere) exist as described, "
-          "and whether they can be found reliably by touch, is debated in the research; holding pressure on "
-          "them makes them less tender to pressure but has not clearly reduced the pain people report. The "
-          "drawings are simplified teaching pictures.")
+LIMITS = ("Trigger points (tender knots said to send pain elsewhere) and finding them by touch are debated "
+          "in the research; pressing on them makes them less tender but has not clearly eased the pain people "
+          "report. The drawings are simplified teaching pictures.")
 
 
 def dose(level: str, hold_s=None, session_min=None, sessions_per_day=None) -> dict[str, Any]:
@@ -212,9 +211,8 @@ def _intensity_line(dose: dict[str, Any]) -> str:
 FRONT_CORNER = "the front corner of the hip, in front of the bony point at the side"
 # Step 2 names the hub and the spokes the first time the page uses them (a client read them as
 # unexplained jargon); step 3 carries the nerve cue of the position pictures in its words.
-HUB = ("This spot is the hub (the middle point that the red lines, the spokes, start from in the "
-       "'From behind' picture).")
-NERVE_CUE = "If your leg tingles, burns or pain shoots down it, move the ball off at once: it is on a nerve."
+HUB = "This spot is the hub: the centre of the red lines (the spokes) in the 'From behind' picture."
+NERVE_CUE = "If the leg tingles or pain shoots down it, move the ball off at once."
 SPOT = "just below the top of the hip bone (the pelvis), behind the bony point at the side of the hip"
 
 
@@ -232,8 +230,8 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed") -> list
             f"Stand with your back to a wall, feet about a foot (30 cm) out, the ball between the wall and "
             f"the back of {'' if both else 'the '}{where}: {SPOT}.",
             f"{HUB} Lean into the ball slowly. To press less, step your feet closer to the wall.",
-            "Move the ball out along one spoke (one of the red lines) by bending your knees or shifting your "
-            f"hips, slowly, then back to the hub. Work around all the spokes. {NERVE_CUE}",
+            "Move the ball out along one spoke by bending your knees or shifting your hips, slowly, then "
+            f"back to the hub. Work around all the spokes. {NERVE_CUE}",
             f"Then {FRONT_CORNER}: turn about three-quarters of the way round toward facing the wall (120 to "
             "135 degrees from your back to the wall). Turning only side-on to the wall misses these spots: "
             "the most common mistake.",
@@ -246,8 +244,7 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed") -> list
             f"{where}: {SPOT}.",
             f"{HUB} Let your weight sink in slowly. To press less, take some weight on your hands, forearms "
             "or feet.",
-            f"Roll out along one spoke (one of the red lines), slowly, then back to the hub. Work around all the "
-            f"spokes. {NERVE_CUE}",
+            f"Roll out along one spoke, slowly, then back to the hub. Work around all the spokes. {NERVE_CUE}",
             f"Then {FRONT_CORNER}: roll about three-quarters of the way toward lying face down (120 to 135 "
             "degrees from lying on your back), propped on your forearm. Stopping on your side misses "
             "these spots: the most common mistake.",

@@ -157,8 +157,7 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "aftercare": content.aftercare(),
         "red_flags": content.red_flags(),
         "log_hint": "One line per session: the date, how many minutes, and your pain from 0 "
-                    "(none) to 10 (worst imaginable) before and after"
-                    + (", for each hip in its own columns." if both else "."),
+                    "(none) to 10 (worst imaginable) before and after.",
         # both hips: the minutes and the pain before and after in columns of their own per hip
         "log_hips": [hip_words(s) for s in SIDES] if both else [],  # right, then left
         "notes": "" if anonymous else v["notes"],
