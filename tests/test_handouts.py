@@ -724,3 +724,19 @@ def test_spot_marks_never_overlap_on_the_spoke_picture(side):
         hits = [(a, b) for a, b in itertools.combinations(boxes, 2) if boxes[a].overlaps(boxes[b])]
         assert not hits, (key, hits)
     assert crowded  # the test has marks to keep apart
+
+
+def test_referral_map_marks_never_overlap():
+    """The referral map's X marks (every spot at once, at the printed size): no two overlap."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from hipball.draw.handout import referral_figure
+    from hipball.referral import trp_ids
+
+    fig, charts = referral_figure("right", tuple(trp_ids()))
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    for view, art in charts.items():
+        boxes = [m.get_window_extent(renderer).shrunk(0.8, 0.8) for m in art.markers.values()]
+        assert len(boxes) > 2
+        hits = [(i, j) for i, j in itertools.combinations(range(len(boxes)), 2) if boxes[i].overlaps(boxes[j])]
+        assert not hits, (view, hits)

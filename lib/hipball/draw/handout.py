@@ -96,10 +96,18 @@ def referral_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 1
 
     Drawn at its printed size (``width_cm`` x ``height_cm``, placed at 100 % by the page), so
     ``font_pt`` is the size on paper: the key stays readable (7 pt or more) when printed."""
+    fig, _ = referral_figure(side, trigger_points, width_cm, height_cm, font_pt)
+    return _to_svg(fig, tight=False)
+
+
+def referral_figure(side: str, trigger_points: tuple[str, ...], width_cm: float = 18.6, height_cm: float = 5.2,
+                    font_pt: float = 7.5):
+    """``referral_svg``'s figure and {view: the ReferralArtists of its chart}."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     fig = _figure(width_cm * CM, height_cm * CM)
+    charts = {}
     s, tag = pictured_side(side), pictured_tag(side)  # both hips: the right one, and the titles say so
     title_h = (2.8 if tag else 1.6) * font_pt / 72 / (height_cm * CM)  # room for the view titles
     chart_w = min(0.2, 0.8 * height_cm / width_cm)          # each body chart: tall and narrow
@@ -112,7 +120,11 @@ def referral_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 1
 
         for ax, view in zip(axes, ("posterior", "lateral")):
             art = draw_referral(list(trigger_points), view=view, side=s, ax=ax, legend=False, labels=False)
+            charts[view] = art
             _restyle(art, styles)
+            if art.markers:  # the X marks apart on paper, as on the spoke picture
+                marks = list(art.markers.values())
+                _spread_marks(ax, marks, max(m.get_markersize() + m.get_markeredgewidth() for m in marks) + 3.0)
             ax.set_axis_off()
             ax.set_anchor("N")
             ax.text(0.5, 1.0, VIEW_PHRASES[view] + (f"\n{tag}" if tag else ""), transform=ax.transAxes,
@@ -135,7 +147,7 @@ def referral_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 1
                    label=YOUR_SPOT),
         ]
         _fit_legend(fig, key, handles, font_pt)
-    return _to_svg(fig, tight=False)
+    return fig, charts
 
 
 MIN_KEY_PT = 7.0

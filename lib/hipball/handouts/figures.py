@@ -41,7 +41,8 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
         "fig_outline": outline_svg(side, width_cm=round(text_width_cm * (0.48 if large else 0.36), 2),
                                    # both hips: two rows (each hip's side and front corner)
                                    # (large print: page 3 has no room for a taller one)
-                                   height_cm=3.6 if large else 3.8 * (1.3 if side == "both" else 1.0),
+                                   # (Letter, 1.8 cm shorter than A4: a little less, so page 3 keeps its sources)
+                                   height_cm=3.6 if large else 3.8 * ((1.3 if a4 else 1.15) if side == "both" else 1.0),
                                    font_pt=font),
         "fig_referral": referral_svg(side, tuple(trigger_points), **referral),
     }
