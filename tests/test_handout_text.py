@@ -370,3 +370,51 @@ def test_the_x_means_the_clients_spot_on_every_picture(pages):
         assert "(X)" in d["referral_caption"], key
         for text in [d["referral_caption"], *d["trigger_points"]]:
             assert "trigger point" not in text.lower(), (key, text)
+
+
+# ---------------------------------------------------------------- jargon: absent or explained
+
+# Words a client with no anatomy knowledge does not know (a client read of issue 11): each is
+# explained where the page first uses it, by a bracket or a colon right after it ("the hub: the
+# centre of ...") or by standing in brackets after the plain words ("steroid tablets such as
+# prednisolone (...)" counts by the bracket after it; "(gluteus minimus, anterior)" by the
+# plain words before it).
+EXPLAINED = ("hub", "spoke", "prednisolone", "varicose veins", "trigger point")
+ABSENT = ("referral", "referred", "itb", "iliotibial", "anterolateral", "ischemic", "trochanter", "posterior",
+          "anterior", "lateral", "radiculopathy", "asis")
+
+
+def _client_text(d) -> str:
+    """The words of the client pages in reading order (the sources' citations left out: they
+    are titles of works, for the therapist; their limits line is in)."""
+    parts = [d["rolling_caption"], *d["steps"], *d["dose_lines"], *(f["text"] for f in d["red_flags"]),
+             *d["cautions"], *d["ball_advice"], *(s["text"] for s in d["ladder"]["steps"]),
+             d["ladder"]["move_up"], d["ladder"]["move_down"], *d["aftercare"], d["evidence"],
+             d["referral_caption"], *d["trigger_points"], d["log_hint"], d["sources"][-1]]
+    return " ".join(parts)
+
+
+def _explained_at_first_use(text: str, term: str) -> bool:
+    m = re.search(rf"\b{term}", text, re.IGNORECASE)
+    if m is None:
+        return True
+    after = text[m.end():]
+    word_end = re.match(r"[a-z]*s?\s*", after)
+    if after[word_end.end():].startswith(("(", ":")):  # "the hub: the centre of ..."
+        return True
+    before = text[:m.start()]
+    return before.rfind("(") > before.rfind(")")  # inside brackets after the plain words
+
+
+def test_jargon_is_absent_or_explained_at_first_use(pages):
+    from hipball.handouts.content import LIMITS
+
+    for key, d in pages.items():
+        text = _client_text(d)
+        assert d["sources"][-1] == LIMITS
+        for term in EXPLAINED:
+            assert _explained_at_first_use(text, term), (key, term)
+        low = re.sub(r"\([^)]*\)", "", text.lower())  # muscle names in brackets are the therapist's
+        for term in ABSENT + MUSCLE_WORDS:
+            assert not re.search(rf"\b{term}", low), (key, term)
+    assert not _explained_at_first_use("Roll out along a spoke.", "spoke")  # the test can fail

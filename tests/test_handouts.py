@@ -4,6 +4,7 @@ class batch (demo, bad rows, stuck and crashed kernels, nothing outside --out, r
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 from pathlib import Path
@@ -643,3 +644,99 @@ def test_a_killed_run_leaves_no_client_data_outside_out(tmp_path, repo):
                            "--out", str(out)], env=env, capture_output=True, timeout=300).returncode
     assert code == 0 and not list(out.glob(".hipball-work-*"))   # ...and gone after the next run
     assert leaks_outside() == []
+
+
+def _printed_swatch(colour: str, hatch: str) -> np.ndarray:
+    """The mean sRGB (0-1) of a zone as the referral map prints it: the handout's own fill and
+    hatch (``_solid_style``) at the zones' opacity over the body chart's skin, rasterised at
+    150 dpi (what the eye averages at arm's length)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+    from hipball.draw.handout import _solid_style
+    from hipball.draw.referral import ESSENTIAL_ALPHA, SKIN
+
+    fig = Figure(figsize=(1, 1), dpi=150)
+    fig.set_facecolor(SKIN)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    patch = Rectangle((0, 0), 1, 1, alpha=ESSENTIAL_ALPHA)
+    _solid_style(patch, colour, hatch)
+    ax.add_patch(patch)
+    ax.set_xlim(0.1, 0.9)
+    ax.set_ylim(0.1, 0.9)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return (np.asarray(canvas.buffer_rgba())[..., :3] / 255).reshape(-1, 3).mean(axis=0)
+
+
+MIN_ZONE_DELTA_E = 20.0    # CAM02-UCS: clearly different colours side by side
+MIN_ZONE_DELTA_J = 8.0     # CAM02-UCS lightness J': clearly different greys
+
+
+def test_referral_zones_on_one_chart_differ_in_colour_and_in_grayscale():
+    """Issue 11: two zones of one map (vermillion and orange, orange and yellow) looked alike
+    in print and in grayscale. Any two zone styles a chart can show together (a chart takes
+    them in order) differ by MIN_ZONE_DELTA_E in colour as printed, and in hatch; the first five
+    (the standard set of spots) differ in lightness too, so they stay apart in grayscale even
+    where a hatch prints faintly. Beyond the palette's length colours repeat, each time with
+    another hatch."""
+    from colorspacious import cspace_convert, deltaE
+
+    from hipball.draw.handout import TRP_COLOURS, TRP_HATCHES
+    from hipball.referral import trp_ids
+
+    styles = list(dict.fromkeys(figures.trp_styles(trp_ids()).values()))
+    assert len(styles) > len(TRP_COLOURS)  # every spot at once: the colours repeat ...
+    assert len(set(styles)) == len(styles)  # ... never the colour and the hatch together
+    printed = {st: _printed_swatch(*st) for st in styles[:len(TRP_COLOURS)]}
+    lightness = {st: cspace_convert(rgb, "sRGB1", "CAM02-UCS")[0] for st, rgb in printed.items()}
+    close = []
+    for a, b in itertools.combinations(printed, 2):
+        d = deltaE(printed[a], printed[b], input_space="sRGB1")
+        if d < MIN_ZONE_DELTA_E or a[1] == b[1]:
+            close.append((a, b, round(float(d), 1)))
+    assert not close, close
+    first = styles[:len(params.standard_trigger_points())]
+    dark = [(a, b) for a, b in itertools.combinations(first, 2) if abs(lightness[a] - lightness[b]) < MIN_ZONE_DELTA_J]
+    assert not dark, dark
+    assert set(TRP_HATCHES) >= {h for _, h in styles}
+
+
+@pytest.mark.parametrize("side", ["right", "both"])
+def test_spot_marks_never_overlap_on_the_spoke_picture(side):
+    """Issue 11: the X marks at the front corner printed on top of each other. Every spot at
+    once, at the handout's printed size: no two marks of one panel overlap."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from hipball.draw.handout import draw_spot_views
+    from hipball.referral import trp_ids
+
+    fig = Figure(figsize=(8.6 / 2.54, 6.2 / 2.54))
+    views = draw_spot_views(fig, side, tuple(trp_ids()), font_pt=7.5)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    crowded = 0
+    for key, (ax, marks) in views.items():
+        boxes = {t: m.get_window_extent(renderer).shrunk(0.8, 0.8) for t, m in marks.items()}  # the X, not its halo
+        crowded += len(boxes) > 1
+        hits = [(a, b) for a, b in itertools.combinations(boxes, 2) if boxes[a].overlaps(boxes[b])]
+        assert not hits, (key, hits)
+    assert crowded  # the test has marks to keep apart
+
+
+def test_referral_map_marks_never_overlap():
+    """The referral map's X marks (every spot at once, at the printed size): no two overlap."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from hipball.draw.handout import referral_figure
+    from hipball.referral import trp_ids
+
+    fig, charts = referral_figure("right", tuple(trp_ids()))
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    for view, art in charts.items():
+        boxes = [m.get_window_extent(renderer).shrunk(0.8, 0.8) for m in art.markers.values()]
+        assert len(boxes) > 2
+        hits = [(i, j) for i, j in itertools.combinations(range(len(boxes)), 2) if boxes[i].overlaps(boxes[j])]
+        assert not hits, (view, hits)

@@ -13,16 +13,16 @@ import textwrap
 from functools import lru_cache
 
 from hipball.draw.export import svg_text
-from hipball.draw.palette import OKABE_ITO
+from hipball.draw.palette import ZONE_COLOURS
 from hipball.frame import (BOTH, VIEW_PHRASES, VIEW_WORDS, VIEWS, expand_side, extent_on_side, hip_words,
                            pictured_side, pictured_tag, side_view_title, view_title)
 
 HATCH_GRAY = "#777777"
 CM = 1 / 2.54
-# The referral map's styles, one per trigger point (per referral pattern): Okabe-Ito colours
-# (black left out: it would hide the trigger-point crosses) each with its own hatch, so that
-# two trigger points of one muscle never look alike, in colour or in grayscale.
-TRP_COLOURS = tuple(c for c in OKABE_ITO if c != "#000000")
+# The referral map's styles, one per trigger point (per referral pattern): a zone colour
+# (palette.ZONE_COLOURS: apart in colour, the first five in lightness too) each with its own
+# hatch, so that two zones on one chart never look alike, in colour or in grayscale.
+TRP_COLOURS = ZONE_COLOURS
 HATCH_LW = 0.8
 TRP_HATCHES = ("", "////", "\\\\\\\\", "xxx", "||", "--", "++", "oo")
 
@@ -96,10 +96,18 @@ def referral_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 1
 
     Drawn at its printed size (``width_cm`` x ``height_cm``, placed at 100 % by the page), so
     ``font_pt`` is the size on paper: the key stays readable (7 pt or more) when printed."""
+    fig, _ = referral_figure(side, trigger_points, width_cm, height_cm, font_pt)
+    return _to_svg(fig, tight=False)
+
+
+def referral_figure(side: str, trigger_points: tuple[str, ...], width_cm: float = 18.6, height_cm: float = 5.2,
+                    font_pt: float = 7.5):
+    """``referral_svg``'s figure and {view: the ReferralArtists of its chart}."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     fig = _figure(width_cm * CM, height_cm * CM)
+    charts = {}
     s, tag = pictured_side(side), pictured_tag(side)  # both hips: the right one, and the titles say so
     title_h = (2.8 if tag else 1.6) * font_pt / 72 / (height_cm * CM)  # room for the view titles
     chart_w = min(0.2, 0.8 * height_cm / width_cm)          # each body chart: tall and narrow
@@ -112,7 +120,11 @@ def referral_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 1
 
         for ax, view in zip(axes, ("posterior", "lateral")):
             art = draw_referral(list(trigger_points), view=view, side=s, ax=ax, legend=False, labels=False)
+            charts[view] = art
             _restyle(art, styles)
+            if art.markers:  # the X marks apart on paper, as on the spoke picture
+                marks = list(art.markers.values())
+                _spread_marks(ax, marks, max(m.get_markersize() + m.get_markeredgewidth() for m in marks) + 3.0)
             ax.set_axis_off()
             ax.set_anchor("N")
             ax.text(0.5, 1.0, VIEW_PHRASES[view] + (f"\n{tag}" if tag else ""), transform=ax.transAxes,
@@ -135,7 +147,7 @@ def referral_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 1
                    label=YOUR_SPOT),
         ]
         _fit_legend(fig, key, handles, font_pt)
-    return _to_svg(fig, tight=False)
+    return fig, charts
 
 
 MIN_KEY_PT = 7.0
@@ -206,7 +218,7 @@ def setup_of(surface: str) -> str:
 
 @lru_cache(maxsize=64)
 def positions_svg(side: str, ball: str, setup: str = "floor", width_cm: float = 18.6, height_cm: float = 5.4,
-                  font_pt: float = 7.5) -> str:
+                  font_pt: float = 7.5, rows: int = 1) -> str:
     """The routine's positions in a row for the client's side, ball and set-up (lying, or
     standing at a wall), drawn at their printed size with a title and a pressure cue under each.
     Both hips: two rows, the right hip's (with the titles) over the left hip's (with the cues),
@@ -217,6 +229,8 @@ def positions_svg(side: str, ball: str, setup: str = "floor", width_cm: float = 
     s = pictured_side(side)
     n = len(sequence(s, setup))
     wrap = _chars(width_cm / n - 0.3, font_pt * 0.9)
+    if side != BOTH and rows == 2:
+        return _positions_two_rows(s, ball, setup, width_cm, font_pt)
     if side != BOTH:
         fig = _figure(width_cm * CM, height_cm * CM)
         with _theme():
@@ -229,7 +243,8 @@ def positions_svg(side: str, ball: str, setup: str = "floor", width_cm: float = 
 
     (lx0, lx1), (ly0, ly1) = sequence_limits([pose(name, "right", ball) for name in sequence("right", setup)])
     band = min(0.55 * height_cm, (width_cm / n) * (ly1 - ly0) / (lx1 - lx0) + 0.1)  # the drawings' own height
-    title_h, cue_h, gap = 0.25 * height_cm, 0.42 * height_cm, 0.25  # cm: titles above, cues below
+    title_h, cue_h = _text_rows_cm([pose(name, "right", ball) for name in sequence("right", setup)], wrap, font_pt)
+    gap = 0.25  # cm: titles above, cues below, each as tall as its longest wrapped text
     total = title_h + 2 * band + gap + cue_h
     fig = _figure(width_cm * CM, total * CM)
     label_w = 2.2 * font_pt * PT_CM / width_cm  # room for the row labels at the left
@@ -245,6 +260,57 @@ def positions_svg(side: str, ball: str, setup: str = "floor", width_cm: float = 
             _, y0, _, h = (art.title or art.cue).axes.get_position().bounds
             fig.text(label_w * 0.45, y0 + h / 2, words, rotation=90, ha="center", va="center", fontsize=font_pt,
                      fontweight="bold")
+    return _to_svg(fig, tight=False)
+
+
+def _text_rows_cm(poses, wrap: int, font_pt: float) -> tuple[float, float]:
+    """The height (cm) the numbered titles and the cues of a row of positions take, wrapped as
+    ``draw_sequence`` wraps them (a fixed share of the figure cut long cues off in large print)."""
+    from hipball.draw.position import title_text
+
+    line = 1.2 * font_pt * PT_CM
+    titles = max(len(textwrap.wrap(f"{i + 1}. {title_text(p)}", max(wrap - 4, 16))) for i, p in enumerate(poses))
+    cues = max(len(textwrap.wrap(p.cue, wrap)) for p in poses)
+    return titles * line + 0.1, cues * line * 0.9 + 0.1
+
+
+def _positions_two_rows(side: str, ball: str, setup: str, width_cm: float, font_pt: float) -> str:
+    """One hip's positions in two rows (the first half over the rest, the lower row centred),
+    each picture larger than in one row at the same scale for all: large print, where page 1
+    has room below the routine. The figure's height follows from the drawings' own shape and
+    the lines its titles and cues take."""
+    import math
+
+    from hipball.draw.position import draw_sequence, sequence_limits
+    from hipball.pose import pose, sequence
+
+    names = sequence(side, setup)
+    n = len(names)
+    per_row = math.ceil(n / 2)
+    cell_cm = width_cm / per_row
+    wrap = _chars(cell_cm - 0.4, font_pt * 0.9)
+    (lx0, lx1), (ly0, ly1) = sequence_limits([pose(name, side, ball) for name in names])
+    band = cell_cm * (ly1 - ly0) / (lx1 - lx0)
+    ps = [pose(name, side, ball) for name in names]
+    rows = [list(range(per_row)), list(range(per_row, n))]
+    # each row as tall as its own titles and cues need (the lower row's numbers go on from the upper)
+    sizes = [_text_rows_cm([ps[i] for i in r], wrap, font_pt) for r in rows]
+    title_cm = [t for t, _ in sizes]
+    cue_cm = [c for _, c in sizes]
+    gap = 0.1
+    total = sum(title_cm) + 2 * band + sum(cue_cm) + gap
+    fig = _figure(width_cm * CM, total * CM)
+    with _theme():
+        arts = draw_sequence(fig, side, ball, setup, rect=(0.0, 0.0, 1.0, 1.0), fontsize=font_pt, wrap=wrap)
+        for i, art in enumerate(arts):
+            row, col = divmod(i, per_row)
+            in_row = len(rows[row])
+            x0 = (col + (per_row - in_row) / 2) / per_row
+            top = 0.0 if row == 0 else title_cm[0] + band + cue_cm[0] + gap  # cm from the top
+            y0 = (total - top - title_cm[row] - band) / total
+            art.floor[-1].set_linewidth(0.8)
+            ax = (art.title or art.cue).axes
+            ax.set_position((x0, y0, 1 / per_row, band / total))
     return _to_svg(fig, tight=False)
 
 
@@ -345,8 +411,45 @@ def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rec
             (m,) = ax.plot(*xy, "X", ms=font_pt * 1.05, mfc="black", mec="white", mew=0.8, zorder=40)
             m.set_gid(f"spot:{t}:{ss}")
             marks[t if side != BOTH else f"{t}:{ss}"] = m
+        _spread_marks(ax, list(marks.values()), font_pt * 1.05 + 1.5)
         out[key] = (ax, marks)
     return out
+
+
+def _spread_marks(ax, marks, size_pt: float, rounds: int = 60) -> None:
+    """Move marks that would overlap on paper apart, the least needed, each pair along the line
+    between them (two spots at the front corner printed as one blot of crosses): afterwards no
+    two centres are closer than ``size_pt`` (the mark and its white edge) at the printed size."""
+    import numpy as np
+
+    if len(marks) < 2:
+        return
+    fig = ax.get_figure()
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    box = ax.get_position()  # the axes in figure fractions (aspect 'equal': the drawn box)
+    ax.apply_aspect()
+    box = ax.get_position()
+    w_pt, h_pt = box.width * fig.get_figwidth() * 72, box.height * fig.get_figheight() * 72
+    scale = np.array([w_pt / (x1 - x0), h_pt / (y1 - y0)])  # points per data unit
+    pts = np.array([[m.get_xdata()[0], m.get_ydata()[0]] for m in marks], dtype=float) * scale
+    for _ in range(rounds):
+        moved = False
+        for i in range(len(pts)):
+            for j in range(i + 1, len(pts)):
+                d = pts[j] - pts[i]
+                dist = float(np.hypot(*d))
+                if dist >= size_pt - 1e-6:
+                    continue
+                u = d / dist if dist > 1e-9 else np.array([1.0, 0.0])
+                push = (size_pt - dist) / 2 + 0.05
+                pts[i] -= u * push
+                pts[j] += u * push
+                moved = True
+        if not moved:
+            break
+    for m, (x, y) in zip(marks, pts / scale):
+        m.set_data([x], [y])
 
 
 def _panel_title(key: str, side: str) -> str:
@@ -405,12 +508,21 @@ def _plain_spokes(ax, pattern, font_pt: float) -> None:
 @lru_cache(maxsize=16)
 def outline_svg(side: str, width_cm: float = 9.0, height_cm: float = 5.2, font_pt: float = 7.5) -> str:
     """A blank body outline in three views (from behind, from the side, front corner) where the
-    therapist marks the client's spots by hand."""
+    therapist marks the client's spots by hand. Both hips: the panels of the spoke picture
+    (``_spot_panels``): from behind shows both, and each hip has its own side and front corner,
+    the right hip's row over the left's, so spots on either hip can be marked."""
     fig = _figure(width_cm * CM, height_cm * CM)
     title_h = 1.7 * font_pt / 72 / (height_cm * CM)
+    panels = _spot_panels(side)
+    rows = 1 + max(r for _, _, (r, _) in panels)
+    ph = (1 - rows * title_h) / rows
     with _theme():
-        for i, (view, s) in enumerate(_views_for(side)):
-            ax = fig.add_axes((i / 3 + 0.01, 0.0, 1 / 3 - 0.02, 1 - title_h))
-            _outline(ax, view, s, lw=0.9)
-            fig.text((i + 0.5) / 3, 1.0, view_title(view, side), ha="center", va="top", fontsize=font_pt)
+        for key, s, (row, col) in panels:
+            view = key.split(":")[0]
+            y0 = (rows - 1 - row) * (ph + title_h)
+            ax = fig.add_axes((col / 3 + 0.01, y0, 1 / 3 - 0.02, ph))
+            _outline(ax, view, pictured_side(s), lw=0.9)
+            words = view_title(view, side) if side != BOTH else _panel_title(key, side)
+            fig.text((col + 0.5) / 3, y0 + ph + title_h, words, ha="center", va="top",
+                     fontsize=font_pt * (0.9 if side == BOTH else 1.0))
     return _to_svg(fig, tight=False)

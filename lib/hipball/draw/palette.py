@@ -29,6 +29,13 @@ SPOKE_RED = "#D0021B"
 # Okabe & Ito (2008) colour-blind-safe palette, vermillion first (the classic referral red):
 # the referral plates' and the handout referral map's colours
 OKABE_ITO = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+# The handout referral map's zone colours, in the order a chart uses them (issue 11: its orange
+# and yellow zones, Okabe-Ito's vermillion, orange and yellow, printed too alike in colour and in
+# grayscale). Okabe-Ito's vermillion first, then colours of Tol's colour-blind-safe schemes
+# (muted, light, bright) and Okabe-Ito picked so that, printed at the map's opacity and hatch
+# over skin, any two differ by 20 or more in CAM02-UCS and the first five (the standard set of
+# spots) also in lightness; tests/test_handouts.py measures it.
+ZONE_COLOURS = ("#D55E00", "#882255", "#99DDFF", "#009E73", "#222255", "#AAAA00", "#CC79A7")
 
 
 def lighten(color, amount: float = 0.55):

@@ -12,9 +12,9 @@ import hipball.referral as _referral
 from hipball.frame import SIDE_WORDS, expand_side
 from hipball.sources import load_sources
 
-LIMITS = ("Trigger-point theory and the reliability of finding trigger points by touch are debated "
-          "in the research literature; ischemic compression raises pressure-pain thresholds but has "
-          "not clearly reduced self-reported pain. The drawings are teaching schematics.")
+LIMITS = ("Trigger points (tender knots said to send pain elsewhere) and finding them by touch are debated "
+          "in the research; pressing on them makes them less tender but has not clearly eased the pain people "
+          "report. The drawings are simplified teaching pictures.")
 
 
 def dose(level: str, hold_s=None, session_min=None, sessions_per_day=None) -> dict[str, Any]:
@@ -209,6 +209,10 @@ def _intensity_line(dose: dict[str, Any]) -> str:
 
 
 FRONT_CORNER = "the front corner of the hip, in front of the bony point at the side"
+# Step 2 names the hub and the spokes the first time the page uses them (a client read them as
+# unexplained jargon); step 3 carries the nerve cue of the position pictures in its words.
+HUB = "This spot is the hub: the centre of the red lines (the spokes) in the 'From behind' picture."
+NERVE_CUE = "If the leg tingles or pain shoots down it, move the ball off at once."
 SPOT = "just below the top of the hip bone (the pelvis), behind the bony point at the side of the hip"
 
 
@@ -225,10 +229,9 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed") -> list
         steps = [
             f"Stand with your back to a wall, feet about a foot (30 cm) out, the ball between the wall and "
             f"the back of {'' if both else 'the '}{where}: {SPOT}.",
-            "Find the hub: the centre of the spokes in the 'From behind' picture. Lean into the ball slowly. To press "
-            "less, step your feet closer to the wall.",
+            f"{HUB} Lean into the ball slowly. To press less, step your feet closer to the wall.",
             "Move the ball out along one spoke by bending your knees or shifting your hips, slowly, then "
-            "back to the hub. Work around all the spokes.",
+            f"back to the hub. Work around all the spokes. {NERVE_CUE}",
             f"Then {FRONT_CORNER}: turn about three-quarters of the way round toward facing the wall (120 to "
             "135 degrees from your back to the wall). Turning only side-on to the wall misses these spots: "
             "the most common mistake.",
@@ -239,9 +242,9 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed") -> list
         steps = [
             f"Lie on your back on {on}, knees bent, with the ball under {'' if both else 'the '}"
             f"{where}: {SPOT}.",
-            "Find the hub: the centre of the spokes in the 'From behind' picture. Let your weight sink in slowly. To "
-            "press less, take some weight on your hands, forearms or feet.",
-            "Roll out along one spoke, slowly, then back to the hub. Work around all the spokes.",
+            f"{HUB} Let your weight sink in slowly. To press less, take some weight on your hands, forearms "
+            "or feet.",
+            f"Roll out along one spoke, slowly, then back to the hub. Work around all the spokes. {NERVE_CUE}",
             f"Then {FRONT_CORNER}: roll about three-quarters of the way toward lying face down (120 to 135 "
             "degrees from lying on your back), propped on your forearm. Stopping on your side misses "
             "these spots: the most common mistake.",

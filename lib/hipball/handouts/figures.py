@@ -33,11 +33,16 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
     referral = dict(referral_size)  # the full text width: its key names each spot in plain words
     svgs = {
         "fig_positions": positions_svg(side, values["ball"], setup_of(values["surface"]), width_cm=text_width_cm,
-                                       height_cm=(5.6 if large else 4.6) + a4 + wall, font_pt=font),
+                                       height_cm=(5.6 if large else 4.6) + a4 + wall, font_pt=font,
+                                       # large print, one hip lying: two rows of larger pictures
+                                       rows=2 if large and side != "both" and values["surface"] != "wall" else 1),
         "fig_spokes": spokes_svg(side, tuple(trigger_points), width_cm=round(text_width_cm * 0.48, 2),
                                  height_cm=(6.0 if large else 5.6) + a4, font_pt=font),
         "fig_outline": outline_svg(side, width_cm=round(text_width_cm * (0.48 if large else 0.36), 2),
-                                   height_cm=3.6 if large else 3.8,
+                                   # both hips: two rows (each hip's side and front corner)
+                                   # (large print: page 3 has no room for a taller one)
+                                   # (Letter, 1.8 cm shorter than A4: a little less, so page 3 keeps its sources)
+                                   height_cm=3.6 if large else 3.8 * ((1.3 if a4 else 1.15) if side == "both" else 1.0),
                                    font_pt=font),
         "fig_referral": referral_svg(side, tuple(trigger_points), **referral),
     }

@@ -46,7 +46,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from hipball.frame import SIDE_WORDS, expand_side
+from hipball.frame import SIDE_WORDS, SIDES, expand_side, hip_words
 from hipball.handouts import content, glyphs, logo, params, paths
 from hipball.handouts.paths import atomic_write_bytes
 
@@ -158,6 +158,8 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "red_flags": content.red_flags(),
         "log_hint": "One line per session: the date, how many minutes, and your pain from 0 "
                     "(none) to 10 (worst imaginable) before and after.",
+        # both hips: the minutes and the pain before and after in columns of their own per hip
+        "log_hips": [hip_words(s) for s in SIDES] if both else [],  # right, then left
         "notes": "" if anonymous else v["notes"],
         "no_notes": "(write any notes here by hand)" if anonymous else "(none)",
         "no_contact": "Ask your therapist to write their contact here.",
