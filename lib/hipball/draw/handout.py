@@ -81,8 +81,10 @@ def _restyle(art, styles: dict[str, tuple[str, str]]) -> None:
     styles trigger points of several muscles per muscle)."""
     for trp, patch in art.essential.items():
         _solid_style(patch, *styles[trp])
+    from hipball.draw.referral import spill_colour
+
     for trp, patch in art.spillover.items():
-        colour, _ = styles[trp]
+        colour = spill_colour(styles[trp][0])
         patch.set_edgecolor(colour)
         patch.set_hatchcolor(colour)
     for trp, marker in art.markers.items():  # the X takes its zone's colour (draw_referral)

@@ -2,7 +2,7 @@
 
 Travell & Simons's convention: the essential zone solid, the spillover zone stippled, the
 trigger point an X. One trigger point is drawn in vermillion; several trigger points of one
-muscle, or several muscles, each get their own Okabe-Ito colour *and* hatch, so the plate
+muscle, or several muscles, each get their own zone colour (palette.ZONE_COLOURS) *and* hatch, so the plate
 still reads in grayscale; each trigger point's X takes its zone's colour and carries its
 label. The plates give a muscle one panel per referral pattern (A, B, C), as the manual does.
 Legend swatches are made from the same style dictionaries as the fills (:func:`zone_style`),
@@ -25,7 +25,7 @@ from matplotlib.path import Path
 
 from hipball import bodychart, referral
 from hipball._choices import check_choice, choice_error
-from hipball.draw.palette import OKABE_ITO
+from hipball.draw.palette import ZONE_COLOURS, darken
 from hipball.frame import SIDES, VIEW_PHRASES, check_side, check_view
 
 SKIN = "#F6E6DA"
@@ -33,6 +33,7 @@ SKIN_EDGE = "#6B4A3A"
 HATCHES = ("", "////", "\\\\\\\\", "xxx", "||", "--", "++", "oo")
 STIPPLE = "...."
 ESSENTIAL_ALPHA = 0.85
+SPILL_DARKEN = 0.3
 PANEL_LETTERS = "ABCDEFGH"
 
 
@@ -114,7 +115,7 @@ def styles_for(trp_ids: list[str]) -> dict[str, Style]:
     for t in trp_ids:  # TrPs sharing a colour take the next marker (X, then a plus, a diamond)
         i, n = keys.index(key[t]), seen.get(key[t], 0)
         seen[key[t]] = n + 1
-        out[t] = Style(OKABE_ITO[i % len(OKABE_ITO)], HATCHES[i % len(HATCHES)], MARKERS[n % len(MARKERS)])
+        out[t] = Style(ZONE_COLOURS[i % len(ZONE_COLOURS)], HATCHES[i % len(HATCHES)], MARKERS[n % len(MARKERS)])
     return out
 
 
@@ -131,7 +132,14 @@ def zone_style(kind: str, style: Style, alpha: float = ESSENTIAL_ALPHA) -> dict:
     if kind == "essential":
         return dict(facecolor=style.color, edgecolor=style.color, alpha=alpha, hatch=style.hatch or None,
                     hatchcolor=_darker(style.color), linewidth=0.8)
-    return dict(facecolor="none", edgecolor=style.color, hatchcolor=style.color, hatch=STIPPLE, linewidth=0.5)
+    # the stipple a shade darker than the fill, so a light zone colour still prints
+    return dict(facecolor="none", edgecolor=spill_colour(style.color), hatchcolor=spill_colour(style.color),
+                hatch=STIPPLE, linewidth=0.5)
+
+
+def spill_colour(color):
+    """A spillover zone's stipple and edge: the zone's colour a shade darker (palette.darken)."""
+    return darken(color, SPILL_DARKEN)
 
 
 def marker_style(style: Style) -> dict:

@@ -211,7 +211,8 @@ def _intensity_line(dose: dict[str, Any]) -> str:
 FRONT_CORNER = "the front corner of the hip, in front of the bony point at the side"
 # Step 2 names the hub and the spokes the first time the page uses them (a client read them as
 # unexplained jargon); step 3 carries the nerve cue of the position pictures in its words.
-HUB = "This spot is the hub: the centre of the red lines (the spokes) in the 'From behind' picture."
+# (the spoke picture by its heading: in large print it is on page 2, not beside the steps)
+HUB = "This spot is the hub: the centre of the red lines (the spokes) in 'Your spots and the spokes', from behind."
 NERVE_CUE = "If the leg tingles or pain shoots down it, move the ball off at once."
 SPOT = "just below the top of the hip bone (the pelvis), behind the bony point at the side of the hip"
 
