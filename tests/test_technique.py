@@ -500,6 +500,40 @@ def test_spoke_badges_do_not_cover_where_a_label_points(stem):
         assert not any(b.contains(*end) for b in badges), ln.get_gid()
 
 
+@pytest.mark.parametrize("stem", ["spokes_lateral_left", "spokes_lateral_right",
+                                  pytest.param("spokes_posterior_left", marks=pytest.mark.slow),
+                                  pytest.param("spokes_posterior_right", marks=pytest.mark.slow)])
+def test_spoke_plate_leaders_cross_no_spoke_or_badge(stem):
+    """Review of issue 9 (second pass): on the lateral spokes plates the "greater trochanter"
+    leader crossed spoke 5's arrowhead and touched a number badge. No leader of a spokes plate
+    (landmarks and muscles) crosses a spoke's arrow (shaft and head, as drawn, in pixels) or a
+    number badge's disc."""
+    from shapely.geometry import LineString, Polygon, box
+    from shapely.ops import unary_union
+
+    fig = _technique_plate(stem)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    marks = []
+    for p in ax.patches:
+        if (p.get_gid() or "").startswith("spoke:"):
+            path = p.get_transform().transform_path(p.get_path())
+            shape = unary_union([Polygon(q).buffer(0) for q in path.to_polygons() if len(q) >= 3])
+            marks.append((p.get_gid(), shape.buffer(p.get_linewidth() * fig.dpi / 72 / 2)))
+    for t in ax.texts:
+        if (t.get_gid() or "").startswith("spoke-number:"):
+            e = t.get_bbox_patch().get_window_extent(renderer)
+            marks.append((t.get_gid(), box(e.x0, e.y0, e.x1, e.y1)))
+    assert sum(g.startswith("spoke:") for g, _ in marks) >= 6 and sum(g.startswith("spoke-number:") for g, _ in marks) >= 6
+    leaders = [ln for ln in ax.lines if (ln.get_gid() or "").startswith("leader:")]
+    assert any(ln.get_gid() == "leader:greater_trochanter" for ln in leaders)
+    for ln in leaders:
+        seg = LineString(ln.get_transform().transform(ln.get_xydata()))
+        for gid, shape in marks:
+            assert not seg.intersects(shape), f"{ln.get_gid()} crosses {gid}"
+
+
 def test_update_spokes_moves_a_drawn_pattern_as_draw_spokes_draws_it():
     """Issue 13.1: a pattern moved in place (fewer, then more spokes than drawn) equals the
     same pattern drawn from scratch."""

@@ -344,7 +344,8 @@ def draw_hip(view: str = "posterior", side: str = "right", layers=DEFAULT_LAYERS
     highlight: a muscle id drawn emphasised (others dimmed); extent: hip | leg;
     nerves: draw the sciatic nerve (with any muscle layer, in the views that show it: solid
     where the deep layer shows it, dashed where muscle or bone covers it); label_avoid: a
-    shapely geometry (cm) that muscle labels keep their leaders' ends off (the spokes plates).
+    shapely geometry (cm) that muscle labels keep their leaders' ends off and that every
+    leader line keeps off where a margin slot allows (the spokes plates).
     """
     check_view(view)
     check_side(side)
@@ -624,7 +625,7 @@ def hip_labels(ax: Axes, v: View, order: list[str], *, highlight: str | None = N
     width = xlim[1] - xlim[0]
     return place_labels(ax, labs, margin_x=(xlim[0] - width * 0.04, xlim[1] + width * 0.04),
                         y_range=(ylim[0] + 2 + (0.09 * (ylim[1] - ylim[0]) if key else 0.0), ylim[1] - 2),
-                        fontsize=fontsize)
+                        fontsize=fontsize, avoid=avoid)
 
 
 def _nerve_anchor(v: View, ylim) -> tuple[float, float]:

@@ -84,12 +84,66 @@ def uncross(labs: list, ys, x_text: float) -> list:
     return labs
 
 
+def _column(labs: list, desired: dict, gap: float, y_range, x_lead: float) -> list:
+    """One margin column: the labels sorted by their desired height, spread ``gap`` apart and
+    uncrossed; [(label, y)]."""
+    labs = sorted(labs, key=lambda l: (desired[l.key], l.key))
+    ys = spread(np.array([desired[l.key] for l in labs]), gap, *y_range)
+    return list(zip(uncross(labs, ys, x_lead), ys))
+
+
+def _keep_leaders_off(sides: dict, layout, avoid, y_range, gap: float) -> dict:
+    """Move the labels whose leader crosses ``avoid`` (a shapely geometry in data units, e.g.
+    the spokes and their number badges) to the nearest slot, in their column or the other one,
+    from which the leader clears it, without adding a leader to leader crossing. The last
+    stretch of a leader (one label gap) is not checked: it ends where its anchor is, wherever
+    that is. Returns the layout {side: [(label, y)]}."""
+    from shapely.geometry import LineString, Point
+
+    desired = {l.key: l.anchor[1] for labs in sides.values() for l in labs}
+    cols = layout(sides, desired)
+
+    def blocked(lab, x0, y) -> bool:
+        seg = LineString([(x0, y), lab.anchor]).difference(Point(lab.anchor).buffer(gap))
+        return not seg.is_empty and seg.intersects(avoid)
+
+    def cost(cols) -> tuple[int, int]:
+        segs = [((x0, y), lab.anchor) for x0, col in cols.values() for lab, y in col]
+        n_blocked = sum(blocked(lab, x0, y) for x0, col in cols.values() for lab, y in col)
+        n_cross = sum(_segments_cross(*a, *b) for i, a in enumerate(segs) for b in segs[i + 1:])
+        return n_blocked, n_cross
+
+    best = cost(cols)
+    slots = np.linspace(y_range[0], y_range[1], 61)
+    for lab in [l for labs in sides.values() for l in labs]:
+        if not best[0]:
+            break
+        home = next(s for s, labs in sides.items() if lab in labs)
+        x0, col = cols[home]
+        if not blocked(lab, x0, dict((l.key, y) for l, y in col)[lab.key]):
+            continue
+        tries = [(abs(y - lab.anchor[1]) + (0.0 if s == home else gap), s, y)
+                 for s in ((home,) if lab.side else sides) for y in slots]
+        for _, s, y in sorted(tries, key=lambda t: (t[0], t[1], t[2])):
+            moved = {k: [l for l in v if l is not lab] for k, v in sides.items()}
+            moved[s].append(lab)
+            trial = layout(moved, {**desired, lab.key: y})
+            c = cost(trial)
+            if c[0] < best[0] and c[1] <= best[1]:
+                sides, desired, cols, best = moved, {**desired, lab.key: y}, trial, c
+                break
+    return cols
+
+
 def place_labels(ax: Axes, labels: list[Label], *, margin_x: tuple[float, float],
-                 y_range: tuple[float, float], fontsize: float, balance: int = 3) -> tuple[list, list]:
+                 y_range: tuple[float, float], fontsize: float, balance: int = 3,
+                 avoid=None) -> tuple[list, list]:
     """Draw ``labels`` in the two margins; return (texts, leader lines). ``margin_x`` = (x of
     the left column's right edge, x of the right column's left edge), in data units. Texts
     and leaders are plain Text and Line2D artists (an Annotation re-clips its leader against
-    the text box at every draw, which made plates and apps slow to redraw)."""
+    the text box at every draw, which made plates and apps slow to redraw). ``avoid``: a
+    shapely geometry (data units) the leaders keep off where a slot allows (see
+    ``_keep_leaders_off``)."""
     if not labels:
         return [], []
     xl, xr = margin_x
@@ -123,13 +177,19 @@ def place_labels(ax: Axes, labels: list[Label], *, margin_x: tuple[float, float]
     gap = fontsize * 1.45 * fig.dpi / 72.0 / px_per_data
     texts, lines = [], []
     pad = (xr - xl) * 0.008  # a small gap between the text and its leader
-    for side, labs in sides.items():
-        labs.sort(key=lambda l: (l.anchor[1], l.key))
-        ys = spread(np.array([l.anchor[1] for l in labs]), gap, *y_range)
+    lead_x = {"left": xl + pad, "right": xr - pad}
+
+    def layout(sides, desired):
+        return {s: (lead_x[s], _column(labs, desired, gap, y_range, lead_x[s])) for s, labs in sides.items()}
+
+    if avoid is not None and not avoid.is_empty:
+        cols = _keep_leaders_off(sides, layout, avoid, y_range, gap)
+    else:
+        cols = layout(sides, {l.key: l.anchor[1] for l in labels})
+    for side, (_, col) in cols.items():
         x_text = xl if side == "left" else xr
-        labs = uncross(labs, ys, x_text + (pad if side == "left" else -pad))
         ha = "right" if side == "left" else "left"
-        for lab, y in zip(labs, ys):
+        for lab, y in col:
             t = ax.text(x_text, y, lab.text, ha=ha, va="center", fontsize=fontsize, color=lab.color,
                         fontweight=lab.weight, zorder=20, clip_on=False)
             t.set_gid(f"label:{lab.key}")
