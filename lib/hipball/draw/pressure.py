@@ -143,15 +143,16 @@ def draw_ball_surface_chart(body_mass_kg: float = 70, *, ax: Axes | None = None,
         mass_text = ax.text(0.99, 0.98, mass_words(body_mass_kg), transform=ax.transAxes, ha="right", va="top",
                             fontweight="bold", linespacing=1.1, zorder=5)
     lying = surfaces()["bed"].default_load_fraction
-    # Three short lines: the whole caption fits a 9-inch figure (the app), none cut at the edge.
+    # One paragraph that matplotlib wraps to the figure's width (hard line breaks left a word
+    # alone on a line wherever the figure was narrower than the breaks assumed).
     caption = ax.annotate(
         f"Model (hipball.pressure): lying, {lying:.0%} of body weight on the hip; a soft bed takes part "
-        "of it, a floor none.\nHertz contact with gluteal muscle (E = 440 kPa). Bars: mean pressure at "
-        "the skin. Diamonds: pressure at depth,\nwhich the surface (the force) sets. Grey band: published "
+        "of it, a floor none. Hertz contact with gluteal muscle (E = 440 kPa). Bars: mean pressure at "
+        "the skin. Diamonds: pressure at depth, which the surface (the force) sets. Grey band: published "
         "pressure-pain thresholds (trigger points, other muscles).",
         xy=(0, 0), xycoords="axes fraction", xytext=(0, -40), textcoords="offset points",
         fontsize="small", color="#333333", va="top", annotation_clip=False,
-        wrap=True)  # a narrower figure or a larger type wraps the caption, never cuts it
+        wrap=True)
     return BallSurfaceArtists(bars=bars, depth_markers=markers, value_labels=labels,
                               band=band, band_label=band_label, legend=legend, title=title,
                               caption=caption, results=results, mass_label=mass_text)
