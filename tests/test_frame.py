@@ -64,7 +64,7 @@ def test_expand_side():
     assert frame.expand_side("right") == ("right",)
     assert frame.other_side("left") == "right" and frame.other_side("right") == "left"
     assert frame.pictured_side("both") == "right" and frame.pictured_side("left") == "left"
-    assert frame.PICTURED_SIDE in frame.MIRROR_NOTE.lower() and frame.PICTURED_SIDE in frame.PICTURED_TAG
+    assert frame.PICTURED_SIDE in frame.PICTURED_TAG
     assert frame.pictured_tag("both") == "(right hip)" and frame.pictured_tag("left") == ""
     assert frame.view_title("lateral", "both") == "From the side\n(right hip)"
     assert frame.view_title("posterior", "both") == "From behind" == frame.view_title("posterior", "left")
@@ -97,7 +97,7 @@ SIDE_IDS = {"left", "right", "both"}
 VIEW_IDS = set(frame.VIEWS)
 WORDS = {w.lower() for w in (*frame.VIEW_WORDS.values(), *frame.VIEW_PHRASES.values(), *frame.SIDE_WORDS.values(),
                              *frame.CHART_WORDS.values(),
-                             frame.MIRROR_NOTE, frame.PICTURED_TAG)}
+                             frame.PICTURED_TAG)}
 
 
 def _str(node) -> str | None:

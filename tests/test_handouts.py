@@ -726,17 +726,28 @@ def test_spot_marks_never_overlap_on_the_spoke_picture(side):
     assert crowded  # the test has marks to keep apart
 
 
-def test_referral_map_marks_never_overlap():
-    """The referral map's X marks (every spot at once, at the printed size): no two overlap."""
+@pytest.mark.parametrize("side", ["right", "both"])
+def test_referral_map_marks_stay_on_the_body_and_apart(side):
+    """The referral map's X marks at the printed size. Every spot at once (19): none is pushed
+    off the body's outline (the front-corner X once sat in the white margin, and a hip spot was
+    pushed down to the foot). Seven gluteal spots (the most crowded corner a client's list can
+    reach, more than any standard set): no two overlap. Beyond that the side chart has no room
+    at the hip, and a mark keeps its place on the body rather than move away from it."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     from hipball.draw.handout import referral_figure
     from hipball.referral import trp_ids
 
-    fig, charts = referral_figure("right", tuple(trp_ids()))
-    renderer = FigureCanvasAgg(fig).get_renderer()
-    for view, art in charts.items():
-        boxes = [m.get_window_extent(renderer).shrunk(0.8, 0.8) for m in art.markers.values()]
-        assert len(boxes) > 2
-        hits = [(i, j) for i, j in itertools.combinations(range(len(boxes)), 2) if boxes[i].overlaps(boxes[j])]
-        assert not hits, (view, hits)
+    crowded = tuple(t for t in trp_ids() if t.startswith("gluteus_"))[:7]
+    for spots, apart in ((tuple(trp_ids()), False), (crowded, True)):
+        fig, charts = referral_figure(side, spots)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        for view, art in charts.items():
+            skin = art.body.skin.get_path()
+            off = [t for t, m in art.markers.items() if not skin.contains_point((m.get_xdata()[0], m.get_ydata()[0]))]
+            assert not off, (view, off)
+            if apart:
+                boxes = [m.get_window_extent(renderer).shrunk(0.8, 0.8) for m in art.markers.values()]
+                assert len(boxes) > 2
+                hits = [(i, j) for i, j in itertools.combinations(range(len(boxes)), 2) if boxes[i].overlaps(boxes[j])]
+                assert not hits, (view, hits)

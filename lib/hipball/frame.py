@@ -39,8 +39,7 @@ HANDOUT_SIDES = ("left", "right", BOTH)  # a handout is for one hip or for both
 # the side of a handout in words ("Class handout · both hips")
 SIDE_WORDS = {"left": "left hip", "right": "right hip", BOTH: "both hips"}
 PICTURED_SIDE = "right"  # a single picture for both hips shows this one ...
-MIRROR_NOTE = "Right hip shown; for the left hip, do the mirror image."  # ... and says so,
-PICTURED_TAG = "(right hip)"  # or, under a view's name where a sentence has no room
+PICTURED_TAG = "(right hip)"  # ... and says so under the view's name
 
 
 def check_view(view: object, allowed: Iterable[str] = VIEWS, field: str = "view") -> str:
@@ -68,7 +67,7 @@ def other_side(side: str) -> str:
 
 def pictured_side(side: str) -> str:
     """The side a picture of one side draws for a handout side: the side itself, or for
-    "both" the right one (the picture then carries ``MIRROR_NOTE`` or ``PICTURED_TAG``)."""
+    "both" the right one (the picture then carries ``PICTURED_TAG``)."""
     sides = expand_side(side)
     return PICTURED_SIDE if len(sides) > 1 else sides[0]
 

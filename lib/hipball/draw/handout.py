@@ -126,7 +126,8 @@ def referral_figure(side: str, trigger_points: tuple[str, ...], width_cm: float 
             _restyle(art, styles)
             if art.markers:  # the X marks apart on paper, as on the spoke picture
                 marks = list(art.markers.values())
-                _spread_marks(ax, marks, max(m.get_markersize() + m.get_markeredgewidth() for m in marks) + 3.0)
+                _spread_marks(ax, marks, max(m.get_markersize() + m.get_markeredgewidth() for m in marks) + 3.0,
+                              inside=art.body.skin.get_path() if art.body else None)
             ax.set_axis_off()
             ax.set_anchor("N")
             ax.text(0.5, 1.0, VIEW_PHRASES[view] + (f"\n{tag}" if tag else ""), transform=ax.transAxes,
@@ -418,10 +419,14 @@ def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rec
     return out
 
 
-def _spread_marks(ax, marks, size_pt: float, rounds: int = 60) -> None:
+def _spread_marks(ax, marks, size_pt: float, rounds: int = 200, inside=None) -> None:
     """Move marks that would overlap on paper apart, the least needed, each pair along the line
     between them (two spots at the front corner printed as one blot of crosses): afterwards no
-    two centres are closer than ``size_pt`` (the mark and its white edge) at the printed size."""
+    two centres are closer than ``size_pt`` (the mark and its white edge) at the printed size.
+
+    ``inside`` (a Path in data coordinates, the body's outline): a mark pushed off the body is
+    pulled back inside it after every round (on the small side chart of the referral map, five
+    spots pushed the front-corner X into the white margin)."""
     import numpy as np
 
     if len(marks) < 2:
@@ -448,10 +453,35 @@ def _spread_marks(ax, marks, size_pt: float, rounds: int = 60) -> None:
                 pts[i] -= u * push
                 pts[j] += u * push
                 moved = True
+        if inside is not None:
+            moved |= _pull_inside(pts, inside, scale, size_pt / 2)
         if not moved:
             break
     for m, (x, y) in zip(marks, pts / scale):
         m.set_data([x], [y])
+
+
+def _pull_inside(pts, inside, scale, margin_pt: float) -> bool:
+    """Move each point (in points on paper) that lies outside ``inside`` (a Path in data
+    coordinates) to ``margin_pt`` inside the outline's nearest point, toward the outline's
+    centre. True if any point moved."""
+    import numpy as np
+
+    outline = inside.vertices * scale
+    seg_a, seg_b = outline[:-1], outline[1:]
+    seg = seg_b - seg_a
+    centre = outline.mean(axis=0)
+    moved = False
+    for k, p in enumerate(pts):
+        if inside.contains_point(tuple(p / scale)):
+            continue
+        t = np.clip(((p - seg_a) * seg).sum(1) / np.maximum((seg * seg).sum(1), 1e-12), 0, 1)
+        near = seg_a + seg * t[:, None]
+        q = near[np.argmin(np.hypot(*(near - p).T))]
+        inward = (centre - q) / max(float(np.hypot(*(centre - q))), 1e-9)
+        pts[k] = q + inward * margin_pt
+        moved = True
+    return moved
 
 
 def _panel_title(key: str, side: str) -> str:
