@@ -440,10 +440,10 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
         for k, o in (("r", 1), ("l", -1)):  # hands resting on the belly, clear of the ball
             arms[k] = (R @ np.array([5.0 * o, 9.0, 100.0 - 4 * o]) + W["_t"], o * Y - up * 0.5, (-X, up))
     elif position == "half":  # knees bent, feet flat, leaning toward the ball side; arms on the floor
-        legs["r"] = (at(hr, -44, 10, ank), up + 0.45 * Y, (-X, up))
-        legs["l"] = (at(hl, -44, 10, ank), up + 0.45 * Y, (-X, up))
+        legs["r"] = (at(hr, -44, 14, ank), up + 0.8 * Y, (-X, up))
+        legs["l"] = (at(hl, -44, 14, ank), up + 0.8 * Y, (-X, up))
         arms["r"] = (R @ np.array([4.0, 10.0, 100.0]) + W["_t"], Y - up * 0.5, (-X, up))  # the near hand on the belly
-        arms["l"] = (at(sl, -30, -12, 2.6), up, (-X, up))  # the far arm alongside, on the floor
+        arms["l"] = (R @ np.array([-5.0, 9.0, 104.0]) + W["_t"], -Y - up * 0.5, (-X, up))  # the far hand too
     elif position == "side":  # propped on the lower forearm; the top hand on the floor in front of the chest
         legs["r"] = (at(hr, -78, 2, ank), front - 0.3 * up, (-X, up))
         legs["l"] = (at(hl, -34, 34, ank), front + 0.4 * up, (-X, up))
@@ -464,7 +464,7 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
             # the far foot a step ahead of the near one, so the two legs read apart in profile;
             # the toes turned out a little, the knees bending forward over them
             foot = np.array([h[0] - out_x, h[1], ank]) + step * fwd
-            legs[k] = (foot, fwd, (fwd - 0.25 * o * lateral, up))
+            legs[k] = (foot, fwd, (fwd - 0.5 * o * lateral, up))
         for k, s, o in (("r", sr, 1), ("l", sl, -1)):
             arms[k] = (at(s, -3, 3 * o, s[2] - 56.0), X, (-up, -X))
         if angle >= 60:  # turned to the wall: the ball-side hand on the wall, clear of the ball
