@@ -448,7 +448,7 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
         legs["r"] = (at(hr, -78, 2, ank), front - 0.3 * up, (-X, up))
         legs["l"] = (at(hl, -34, 34, ank), front + 0.4 * up, (-X, up))
         arms["r"] = (at(sr, 24, 12, 3.0), -up - 0.3 * X, (X, up))
-        arms["l"] = (hl + np.array([2.0, 10.0, 0.0]), Y - up, (-X, up))  # the top arm along the flank
+        arms["l"] = (at(sl, 6, 30, 2.6), X + 0.5 * Y, (X, up))  # the top hand on the floor in front of the chest
     elif position == "front":  # chest down on both forearms, legs long behind
         legs["r"] = (at(hr, -82, -2, 5.0), up, (-X - 0.25 * up, -up))
         legs["l"] = (at(hl, -80, 14, 5.0), up, (-X - 0.25 * up, -up))
