@@ -326,3 +326,66 @@ def test_near_limbs_over_far_limbs_and_the_far_ones_grey(side):
     a, b = (Polygon(art.body[g].get_xy()) for g in (near, far))
     assert b.difference(a).area > 0.15 * b.area  # (in the first pictures it was hidden: 0)
     plt.close(fig)
+
+
+def _elbow_angle(j, k):
+    a, b = j[f"shoulder_{k}"] - j[f"elbow_{k}"], j[f"wrist_{k}"] - j[f"elbow_{k}"]
+    return float(np.degrees(np.arccos(a @ b / np.linalg.norm(a) / np.linalg.norm(b))))
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+@pytest.mark.parametrize("position", ["side", "front"])
+def test_propped_on_the_forearms_not_on_straight_arms(position, side):
+    """'Prop yourself on your forearm': on the side the lower arm, three-quarters toward face
+    down both arms, rest on the forearm: the elbow on the floor, bent (under 130 degrees), the
+    forearm flat (within 15 degrees of the floor) and pointing toward the head. No arm is straight
+    (the earlier pictures showed a straight arm from the shoulder to the floor: a push-up)."""
+    p = pose(position, side)
+    j = p.joints
+    lower = min("rl", key=lambda k: j[f"shoulder_{k}"][2])
+    supporting = [lower] if position == "side" else ["r", "l"]
+    for k in supporting:
+        assert j[f"elbow_{k}"][2] < 6, k  # the elbow on the floor
+        assert _elbow_angle(j, k) < 130, k
+        f = j[f"wrist_{k}"] - j[f"elbow_{k}"]
+        assert np.degrees(np.arcsin(abs(f[2]) / np.linalg.norm(f))) < 15, k
+        assert (j[f"wrist_{k}"][0] - j[f"elbow_{k}"][0]) * (j["head_centre"][0] - j[f"hip_{k}"][0]) > 0, k
+        # the elbow under the shoulder, not far out ahead of it (the upper arm stays steep)
+        assert np.linalg.norm((j[f"elbow_{k}"] - j[f"shoulder_{k}"])[:2]) < 0.85 * np.linalg.norm(j[f"elbow_{k}"] - j[f"shoulder_{k}"])
+    for k in "rl":
+        assert _elbow_angle(j, k) < 150, k  # no straight arm anywhere
+    # in the picture, no arm drops straight from the shoulder to the floor
+    for k in "rl":
+        sh, el, wr = to_picture(p, [j[f"shoulder_{k}"], j[f"elbow_{k}"], j[f"wrist_{k}"]])
+        d = wr - sh
+        assert not (abs(d[0]) < 0.25 * abs(d[1]) and _elbow_angle(j, k) > 140), k
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_turned_further_to_the_wall_both_hands_on_the_wall(side):
+    """Both hands on the wall: each wrist at the wall, the near hand at about the shoulders'
+    height (the earlier picture's near forearm lay across the middle of the chest, elbow hanging:
+    it read as folded arms), the far hand lower so both show, no hand or elbow on the far side of
+    the torso's midline, away from the wall, and no part of the body through the wall."""
+    p = pose("wall_front", side)
+    j = p.joints
+    toward = np.sign(p.wall_x - p.ball_centre[0])
+    near = "l" if side == "right" else "r"
+    for k in "rl":
+        assert abs(j[f"wrist_{k}"][0] - p.wall_x) < 5, k
+        assert j[f"wrist_{k}"][2] < j["head_centre"][2] - 25, k  # below the chin, not over the face
+    assert j[f"wrist_{near}"][2] > j[f"shoulder_{near}"][2] - 15
+    assert j[f"elbow_{near}"][2] > j[f"shoulder_{near}"][2] - 15  # the arm reaches out, not hanging
+    fig, ax = plt.subplots()
+    art = draw_position(p, ax=ax)
+    mid = Polygon(art.body["torso"].get_xy()).centroid.x
+    for k in "rl":
+        for joint in ("elbow", "wrist"):
+            x = to_picture(p, [j[f"{joint}_{k}"]])[0, 0]
+            assert (x - mid) * toward > 0, (k, joint)
+    # the far hand shows below the near arm
+    far_arm, near_arm = Polygon(art.body[f"arm_{'r' if near == 'l' else 'l'}"].get_xy()), Polygon(art.body[f"arm_{near}"].get_xy())
+    assert far_arm.difference(near_arm).difference(Polygon(art.body["torso"].get_xy())).area > 30
+    plt.close(fig)
+    deepest = max(toward * (e.centre[0] - p.wall_x) + np.linalg.norm(e.axes[0]) for s in p.segments for e in s.parts)
+    assert deepest < 1.0

@@ -82,16 +82,18 @@ ANGLES = {"back": 0.0, "spoke": 0.0, "half": 45.0, "side": 90.0, "front": FRONT_
 CAMERAS = {"back": (0.0, 8.0), "spoke": (0.0, 8.0), "half": (0.0, 20.0), "side": (0.0, 22.0),
            "front": (0.0, 26.0), "wall": (0.0, 0.0), "wall_side": (0.0, 0.0), "wall_front": (0.0, 0.0)}
 # Standing: how far the body leans into the wall (degrees) per step, and where the hands go:
-# back to the wall, arms hang; side-on, the ball-side hand on the wall; turned further, both.
-WALL_LEAN = {"wall": 6.0, "wall_side": 10.0, "wall_front": 11.0}
+# back to the wall, arms hang; side-on, the ball-side hand on the wall; turned further, both (the
+# hands on the wall hold the chest and head off it, so this step leans least).
+WALL_LEAN = {"wall": 6.0, "wall_side": 10.0, "wall_front": 5.0}
 # The upper body's extra roll beyond the pelvis's (degrees, + = further toward face down): half
 # turned, the shoulders stay nearer flat on the floor than the pelvis; three-quarters toward face
-# down, the chest turns further down onto the forearms than the pelvis (the pelvis keeps the
-# rolling model's angle: the ball's place and measured_roll read the pelvis).
-TWIST = {"half": -25.0, "side": 10.0, "front": 35.0}
+# down, the chest turns further down onto the forearms than the pelvis; at the wall, the chest
+# turns a little further toward the wall (the pelvis keeps the rolling model's angle: the ball's
+# place and measured_roll read the pelvis).
+TWIST = {"half": -25.0, "side": 10.0, "front": 50.0, "wall_front": 15.0}
 # Propped on the forearm: the lower shoulder's height above the floor, as a fraction of the upper
 # arm (side: the upper arm about upright; three-quarters: the chest lower, on both forearms).
-PROP = {"side": 0.7, "front": 0.62}
+PROP = {"side": 0.6, "front": 0.62}
 SUPPORT = {"back": "floor", "spoke": "floor", "half": "floor", "side": "forearm", "front": "forearm",
            "wall": "standing", "wall_side": "standing", "wall_front": "standing"}
 
@@ -298,6 +300,22 @@ def _hand(wrist, forward, up) -> tuple[Ellipsoid, ...]:
             sphere(wrist + 0.85 * length * f - 0.4 * s, 1.6))
 
 
+def _prop(shoulder, reach, along):
+    """A forearm flat on the floor: the elbow on it, reached from the shoulder in the horizontal
+    direction ``reach`` (the upper arm's full length: the lower the shoulder, the further out),
+    the forearm along the horizontal direction ``along``. Returns (elbow, wrist, the hand's
+    forward, the hand's up)."""
+    up = np.array([0.0, 0.0, 1.0])
+    r_e, r_w = ESTIMATES["forearm_radius"][0] + 0.2, ESTIMATES["forearm_radius"][2] + 0.2
+    s = np.asarray(shoulder, float)
+    u, a = (np.array([v[0], v[1], 0.0]) / np.hypot(v[0], v[1]) for v in (reach, along))
+    flat = np.sqrt(max(_H("upper_arm") ** 2 - (s[2] - r_e) ** 2, 0.0))
+    elbow = np.array([s[0], s[1], r_e]) + flat * u
+    wrist = elbow + _H("forearm") * a
+    wrist[2] = r_w
+    return elbow, wrist, a, up
+
+
 # ---------------------------------------------------------------------- posing
 def _support_pitch(fn, lo: float, hi: float) -> float:
     """Bisection: the angle in [lo, hi] where ``fn`` (increasing in the angle) crosses 0."""
@@ -433,7 +451,7 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
     def at(p, dx=0.0, dy=0.0, z=None):
         return np.array([p[0] + dx, p[1] + dy, p[2] if z is None else z])
 
-    legs, arms = {}, {}
+    legs, arms, props = {}, {}, {}
     if position in ("back", "spoke"):
         for k, h in (("r", hr), ("l", hl)):
             legs[k] = (at(h, -46, 0, ank), up + 0.1 * -X, (-X, up))
@@ -444,16 +462,21 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
         legs["l"] = (at(hl, -44, 14, ank), up + 0.8 * Y, (-X, up))
         arms["r"] = (R @ np.array([4.0, 10.0, 100.0]) + W["_t"], Y - up * 0.5, (-X, up))  # the near hand on the belly
         arms["l"] = (R @ np.array([-5.0, 9.0, 104.0]) + W["_t"], -Y - up * 0.5, (-X, up))  # the far hand too
-    elif position == "side":  # propped on the lower forearm; the top hand on the floor in front of the chest
+    elif position == "side":  # propped on the lower forearm; the top arm along the flank
         legs["r"] = (at(hr, -78, 2, ank), front - 0.3 * up, (-X, up))
         legs["l"] = (at(hl, -34, 34, ank), front + 0.4 * up, (-X, up))
-        arms["r"] = (at(sr, 24, 12, 3.0), -up - 0.3 * X, (X, up))
-        arms["l"] = (at(sl, 6, 30, 2.6), X + 0.5 * Y, (X, up))  # the top hand on the floor in front of the chest
+        # the lower elbow on the floor under the shoulder (a little in front of it), the forearm
+        # flat on the floor pointing the way the face looks
+        props["r"] = _prop(sr, 0.35 * X + Y, X + 0.4 * Y)
+        # the top arm along the flank, the hand on the hip, the elbow bent behind
+        arms["l"] = (hl + 0.2 * (sl - hl) + 9.0 * front + 4.0 * up, -front, (-X, up))
     elif position == "front":  # chest down on both forearms, legs long behind
         legs["r"] = (at(hr, -82, -2, 5.0), up, (-X - 0.25 * up, -up))
         legs["l"] = (at(hl, -80, 14, 5.0), up, (-X - 0.25 * up, -up))
-        arms["r"] = (at(sr, 22, 8, 3.0), -up - X, (X, up))
-        arms["l"] = (at(sl, 22, 8, 3.0), -up - X, (X, up))
+        # the elbows on the floor a little out from under the shoulders (the chest low between
+        # them), the forearms flat on the floor ahead, toward the head
+        props["r"] = _prop(sr, 0.45 * X - Y, X + 0.15 * Y)
+        props["l"] = _prop(sl, 0.45 * X + Y, X - 0.15 * Y)
     else:  # wall: standing, knees a little bent, feet forward of the hips
         out_x = 14.0 + 1.6 * (WALL_LEAN[position] - WALL_LEAN["wall"])  # leaning more: feet further out
         fwd = np.array([front[0], front[1], 0.0])
@@ -470,9 +493,12 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
         if angle >= 60:  # turned to the wall: the ball-side hand on the wall, clear of the ball
             # the hand flat on the wall at the waist, in front of the ball
             arms["r"] = (np.array([W["_wall"][0] - 2.8, sr[1] + 12.0, sr[2] - 32.0]), -Y - 0.3 * up, (up, X))
-        if position == "wall_front":  # turned further: both hands on the wall, the far one below the
-            # chin (at the shoulder's height its arm would cross the face in the picture)
-            arms["l"] = (np.array([W["_wall"][0] - 2.8, sl[1] + 8.0, sl[2] - 30.0]), -up, (up, X))
+        if position == "wall_front":  # turned further, the chest turned a little more to the wall
+            for k, s, o, drop in (("r", sr, -1.0, 26.0), ("l", sl, 1.0, 12.0)):  # hands flat on the wall
+                # below the shoulders (the far one lower, so it shows under the near arm), the elbows
+                # bent out to the side: the near arm reaches the wall at the shoulders' height, not
+                # folded across the chest
+                arms[k] = (np.array([W["_wall"][0] - 2.8, s[1] + 6.0 * o, s[2] - drop]), o * Y + 0.2 * up - 0.4 * X, (up, -X))
     rad = ESTIMATES
     for k, h in (("r", hr), ("l", hl)):
         target, pole, (ff, fu) = legs[k]
@@ -484,14 +510,17 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
         W[f"heel_{k}"] = foot[1].centre
         out += segs + [Segment(f"foot_{k}", segs[1].group, foot)]
     for k, s in (("r", sr), ("l", sl)):
-        target, pole, (hf, hu) = arms[k]
-        target = np.array([target[0], target[1], max(target[2], rad["forearm_radius"][2] + 0.2)])
-        elbow, wrist = _off_floor(s, target, L["upper_arm"], L["forearm"], pole, rad["upper_arm_radius"][1])
+        if k in props:  # propped on the forearm: elbow and wrist placed on the floor
+            elbow, wrist, hf, hu = props[k]
+        else:
+            target, pole, (hf, hu) = arms[k]
+            target = np.array([target[0], target[1], max(target[2], rad["forearm_radius"][2] + 0.2)])
+            elbow, wrist = _off_floor(s, target, L["upper_arm"], L["forearm"], pole, rad["upper_arm_radius"][1])
         W[f"elbow_{k}"], W[f"wrist_{k}"] = elbow, wrist
         ra, rf = rad["upper_arm_radius"], rad["forearm_radius"]
         segs = _limb(f"arm_{k}", f"arm_{k}", s, elbow, wrist, (ra[0], (ra[0] + ra[1]) / 2, ra[1]), rf)
         lower = segs[1]
-        on_wall = (k == "r" and angle >= 60) or (k == "l" and position == "wall_front")
+        on_wall = (k == "r" and angle >= 60) or position == "wall_front"
         if SUPPORT[position] == "standing" and not on_wall:  # hanging: along the forearm
             hf = wrist - elbow
         elif SUPPORT[position] != "standing" and position not in ("back", "spoke"):  # a hand on the floor lies flat
