@@ -8,7 +8,8 @@ import pytest
 from shapely.geometry import Polygon
 
 from hipball.draw.position import draw_position, position_plates
-from hipball.pose import BALLS, POSITIONS, ball_radius_cm, lowest_point, measured_roll, pose, sequence
+from hipball.pose import BALLS, POSITIONS, ball_radius_cm, lowest_point, measured_roll, pose, sequence, to_picture
+from hipball.pose import _swap
 from hipball.roll import roll_contact
 
 
@@ -48,9 +49,9 @@ def test_left_is_the_mirror_of_right(position):
     fig, (a, b) = plt.subplots(1, 2)
     r = draw_position(position, side="right", ax=a)
     left = draw_position(position, side="left", ax=b)
-    assert set(r.body) == {g.replace("_r_", "_x_").replace("_l_", "_r_").replace("_x_", "_l_") for g in left.body}
+    assert set(r.body) == {_swap(g) for g in left.body}
     for g, patch in r.body.items():
-        twin = g.replace("_r_", "_x_").replace("_l_", "_r_").replace("_x_", "_l_")
+        twin = _swap(g)
         a_r = Polygon(patch.get_xy())
         a_l = Polygon(left.body[twin].get_xy() * [-1, 1])
         assert a_r.symmetric_difference(a_l).area < 0.005 * a_r.area, g
@@ -221,3 +222,170 @@ def test_handout_positions_follow_the_setup():
     assert {a.pose.ball for a in arts} == {"racquetball"} and {a.pose.side for a in arts} == {"left"}
     lying = draw_sequence(Figure(), "right", "baseball", setup_of("hardwood"))
     assert [a.pose.position for a in lying] == ["back", "spoke", "half", "side", "front"]
+
+
+def _torso_angle(p) -> float:
+    """The angle of the line from the hips' middle to the shoulders' middle above the floor."""
+    j = p.joints
+    d = (j["shoulder_r"] + j["shoulder_l"]) / 2 - (j["hip_r"] + j["hip_l"]) / 2
+    return float(np.degrees(np.arctan2(d[2], np.hypot(d[0], d[1]))))
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_turned_past_the_side_lies_on_the_forearms_not_sitting_up(side):
+    """Three-quarters toward face down is lying: the chest low on the forearms, the head near
+    the floor, the legs long behind; on the side, propped on one forearm, lower still than
+    sitting up. (The first pictures stacked the shoulders: torso at 36 degrees, head 55 cm up.)"""
+    front, on_side = pose("front", side), pose("side", side)
+    assert _torso_angle(front) < 20
+    assert front.joints["head_centre"][2] < 35
+    assert max(front.joints["shoulder_r"][2], front.joints["shoulder_l"][2]) < 42
+    for k in ("r", "l"):  # elbows on the floor under the chest, the hands ahead toward the head
+        assert front.joints[f"elbow_{k}"][2] < 8
+        head_x = front.joints["head_centre"][0] - front.joints[f"hip_{k}"][0]
+        assert (front.joints[f"wrist_{k}"][0] - front.joints[f"elbow_{k}"][0]) * head_x > 0
+        assert front.joints[f"ankle_{k}"][2] < 10  # both legs lie on the floor
+    assert _torso_angle(on_side) < 30
+    assert on_side.joints["head_centre"][2] < 55
+    # the model's angle still belongs to the pelvis (the ball is where roll.py puts it)
+    assert measured_roll(front) == pytest.approx(120, abs=0.5)
+
+
+def test_half_turned_keeps_the_shoulders_down_and_drops_the_knees_to_the_ball_side():
+    """45 degrees: the pelvis is turned, the shoulders stay nearer flat on the floor, the knees
+    lean toward the ball side (toward the viewer, who sees the ball side)."""
+    p = pose("half")
+    j = p.joints
+    tilt = lambda a, b: np.degrees(np.arcsin(abs(a[2] - b[2]) / np.linalg.norm(a - b)))  # noqa: E731
+    assert tilt(j["shoulder_l"], j["shoulder_r"]) < tilt(j["hip_l"], j["hip_r"]) - 15
+    for k in ("r", "l"):
+        assert j[f"knee_{k}"][1] > j[f"hip_{k}"][1] + 5
+        assert j[f"knee_{k}"][2] > j[f"hip_{k}"][2] + 10  # knees up, feet on the floor
+    assert p.joints["head_centre"][2] < 15  # the head rests on the floor
+
+
+@pytest.mark.parametrize("position", POSITIONS)
+def test_every_foot_has_a_heel_and_toes_pointing_forward(position):
+    """Real feet, not stubs: the toes a foot's length ahead of the heel; standing, they point
+    the way the body faces (away from the wall when the back is to it); in a profile view the
+    drawn foot is long."""
+    from hipball.pose import _H
+
+    p = pose(position)
+    foot = _H("foot_length")
+    for k in ("r", "l"):
+        toe, heel, ankle = p.joints[f"toe_{k}"], p.joints[f"heel_{k}"], p.joints[f"ankle_{k}"]
+        forward = (toe - heel) / np.linalg.norm(toe - heel)
+        assert np.linalg.norm(toe - heel) > 0.75 * foot
+        assert (toe - ankle) @ forward > 0.6 * foot
+        assert (heel - ankle) @ forward < 0
+        if p.wall_x is not None:
+            away = np.sign(p.ball_centre[0] - p.wall_x)
+            assert toe[0] * away > ankle[0] * away or position != "wall"
+            assert abs(toe[2] - heel[2]) < 3  # flat on the floor
+    if position in ("back", "spoke", "wall"):  # seen from the side
+        for k in ("r", "l"):
+            drawn = to_picture(p, [p.joints[f"toe_{k}"], p.joints[f"heel_{k}"]])
+            assert np.linalg.norm(drawn[0] - drawn[1]) > 0.7 * foot
+
+
+def test_wall_pictures_show_which_way_the_person_faces():
+    """Back to the wall is a profile (one eye, the nose pointing away from the wall, narrow
+    shoulders); side to the wall faces the viewer (both eyes, the shoulders' full width);
+    turned further, the face turns toward the wall."""
+    from hipball.draw.position import visible_eyes
+
+    def shoulders_width(p):
+        s = to_picture(p, [p.joints["shoulder_r"], p.joints["shoulder_l"]])
+        return abs(s[0, 0] - s[1, 0])
+
+    back, side, further = pose("wall"), pose("wall_side"), pose("wall_front")
+    assert len(visible_eyes(back)) == 1 and len(visible_eyes(side)) == 2
+    assert shoulders_width(back) < 0.3 * shoulders_width(side)
+    nose = next(s for s in back.segments if s.name == "nose").parts[0].centre
+    assert (nose[0] - back.joints["head_centre"][0]) * (back.wall_x - back.ball_centre[0]) < 0
+    face = lambda p: p.joints["eye_r"] + p.joints["eye_l"] - 2 * p.joints["head_centre"]  # noqa: E731
+    toward_wall = lambda p: face(p)[0] * np.sign(p.wall_x - p.ball_centre[0])  # noqa: E731
+    assert toward_wall(further) > toward_wall(side) + 1.0
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_near_limbs_over_far_limbs_and_the_far_ones_grey(side):
+    """Depth reads: in the profile against the wall the far leg is grey and painted under the
+    near one, which is white."""
+    from hipball.draw.position import BODY_FILL, FAR_FILL
+    from matplotlib.colors import to_rgba
+
+    fig, ax = plt.subplots()
+    art = draw_position("wall", side=side, ax=ax)
+    near, far = ("leg_r", "leg_l") if side == "right" else ("leg_l", "leg_r")
+    assert art.body[far].get_facecolor() == to_rgba(FAR_FILL)
+    assert art.body[near].get_facecolor() == to_rgba(BODY_FILL)
+    assert art.body[near].get_zorder() > art.body[far].get_zorder()
+    # and the two legs are drawn apart (not one wedge): the far foot is a step ahead
+    a, b = (Polygon(art.body[g].get_xy()) for g in (near, far))
+    assert b.difference(a).area > 0.15 * b.area  # (in the first pictures it was hidden: 0)
+    plt.close(fig)
+
+
+def _elbow_angle(j, k):
+    a, b = j[f"shoulder_{k}"] - j[f"elbow_{k}"], j[f"wrist_{k}"] - j[f"elbow_{k}"]
+    return float(np.degrees(np.arccos(a @ b / np.linalg.norm(a) / np.linalg.norm(b))))
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+@pytest.mark.parametrize("position", ["side", "front"])
+def test_propped_on_the_forearms_not_on_straight_arms(position, side):
+    """'Prop yourself on your forearm': on the side the lower arm, three-quarters toward face
+    down both arms, rest on the forearm: the elbow on the floor, bent (under 130 degrees), the
+    forearm flat (within 15 degrees of the floor) and pointing toward the head. No arm is straight
+    (the earlier pictures showed a straight arm from the shoulder to the floor: a push-up)."""
+    p = pose(position, side)
+    j = p.joints
+    lower = min("rl", key=lambda k: j[f"shoulder_{k}"][2])
+    supporting = [lower] if position == "side" else ["r", "l"]
+    for k in supporting:
+        assert j[f"elbow_{k}"][2] < 6, k  # the elbow on the floor
+        assert _elbow_angle(j, k) < 130, k
+        f = j[f"wrist_{k}"] - j[f"elbow_{k}"]
+        assert np.degrees(np.arcsin(abs(f[2]) / np.linalg.norm(f))) < 15, k
+        assert (j[f"wrist_{k}"][0] - j[f"elbow_{k}"][0]) * (j["head_centre"][0] - j[f"hip_{k}"][0]) > 0, k
+        # the elbow under the shoulder, not far out ahead of it (the upper arm stays steep)
+        assert np.linalg.norm((j[f"elbow_{k}"] - j[f"shoulder_{k}"])[:2]) < 0.85 * np.linalg.norm(j[f"elbow_{k}"] - j[f"shoulder_{k}"])
+    for k in "rl":
+        assert _elbow_angle(j, k) < 150, k  # no straight arm anywhere
+    # in the picture, no arm drops straight from the shoulder to the floor
+    for k in "rl":
+        sh, el, wr = to_picture(p, [j[f"shoulder_{k}"], j[f"elbow_{k}"], j[f"wrist_{k}"]])
+        d = wr - sh
+        assert not (abs(d[0]) < 0.25 * abs(d[1]) and _elbow_angle(j, k) > 140), k
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_turned_further_to_the_wall_both_hands_on_the_wall(side):
+    """Both hands on the wall: each wrist at the wall, the near hand at about the shoulders'
+    height (the earlier picture's near forearm lay across the middle of the chest, elbow hanging:
+    it read as folded arms), the far hand lower so both show, no hand or elbow on the far side of
+    the torso's midline, away from the wall, and no part of the body through the wall."""
+    p = pose("wall_front", side)
+    j = p.joints
+    toward = np.sign(p.wall_x - p.ball_centre[0])
+    near = "l" if side == "right" else "r"
+    for k in "rl":
+        assert abs(j[f"wrist_{k}"][0] - p.wall_x) < 5, k
+        assert j[f"wrist_{k}"][2] < j["head_centre"][2] - 25, k  # below the chin, not over the face
+    assert j[f"wrist_{near}"][2] > j[f"shoulder_{near}"][2] - 15
+    assert j[f"elbow_{near}"][2] > j[f"shoulder_{near}"][2] - 15  # the arm reaches out, not hanging
+    fig, ax = plt.subplots()
+    art = draw_position(p, ax=ax)
+    mid = Polygon(art.body["torso"].get_xy()).centroid.x
+    for k in "rl":
+        for joint in ("elbow", "wrist"):
+            x = to_picture(p, [j[f"{joint}_{k}"]])[0, 0]
+            assert (x - mid) * toward > 0, (k, joint)
+    # the far hand shows below the near arm
+    far_arm, near_arm = Polygon(art.body[f"arm_{'r' if near == 'l' else 'l'}"].get_xy()), Polygon(art.body[f"arm_{near}"].get_xy())
+    assert far_arm.difference(near_arm).difference(Polygon(art.body["torso"].get_xy())).area > 30
+    plt.close(fig)
+    deepest = max(toward * (e.centre[0] - p.wall_x) + np.linalg.norm(e.axes[0]) for s in p.segments for e in s.parts)
+    assert deepest < 1.0

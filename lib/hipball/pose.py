@@ -79,11 +79,21 @@ ANGLES = {"back": 0.0, "spoke": 0.0, "half": 45.0, "side": 90.0, "front": FRONT_
           "wall_side": 90.0, "wall_front": FRONT_CORNER_ANGLE}
 # (azimuth, elevation) of the view, degrees: low enough to see the ball under the hip, high
 # enough to see which way the knees and arms go
-CAMERAS = {"back": (0.0, 8.0), "spoke": (0.0, 8.0), "half": (0.0, 18.0), "side": (-20.0, 28.0),
-           "front": (-20.0, 28.0), "wall": (0.0, 0.0), "wall_side": (0.0, 0.0), "wall_front": (0.0, 0.0)}
+CAMERAS = {"back": (0.0, 8.0), "spoke": (0.0, 8.0), "half": (0.0, 20.0), "side": (0.0, 22.0),
+           "front": (0.0, 26.0), "wall": (0.0, 0.0), "wall_side": (0.0, 0.0), "wall_front": (0.0, 0.0)}
 # Standing: how far the body leans into the wall (degrees) per step, and where the hands go:
-# back to the wall, arms hang; side-on, the ball-side hand on the wall; turned further, both.
-WALL_LEAN = {"wall": 6.0, "wall_side": 10.0, "wall_front": 11.0}
+# back to the wall, arms hang; side-on, the ball-side hand on the wall; turned further, both (the
+# hands on the wall hold the chest and head off it, so this step leans least).
+WALL_LEAN = {"wall": 6.0, "wall_side": 10.0, "wall_front": 5.0}
+# The upper body's extra roll beyond the pelvis's (degrees, + = further toward face down): half
+# turned, the shoulders stay nearer flat on the floor than the pelvis; three-quarters toward face
+# down, the chest turns further down onto the forearms than the pelvis; at the wall, the chest
+# turns a little further toward the wall (the pelvis keeps the rolling model's angle: the ball's
+# place and measured_roll read the pelvis).
+TWIST = {"half": -25.0, "side": 10.0, "front": 50.0, "wall_front": 15.0}
+# Propped on the forearm: the lower shoulder's height above the floor, as a fraction of the upper
+# arm (side: the upper arm about upright; three-quarters: the chest lower, on both forearms).
+PROP = {"side": 0.6, "front": 0.62}
 SUPPORT = {"back": "floor", "spoke": "floor", "half": "floor", "side": "forearm", "front": "forearm",
            "wall": "standing", "wall_side": "standing", "wall_front": "standing"}
 
@@ -184,7 +194,12 @@ def _standing() -> tuple[dict[str, Ellipsoid], dict[str, np.ndarray]]:
     parts["neck_top"] = sphere((0.0, -3.5, chin + 2.0), ESTIMATES["neck_radius"] * 0.92)
     hd = ESTIMATES["head"]
     parts["head"] = ellipsoid((0.0, -1.0, chin + hd[2] - 0.5), hd)
-    parts["nose"] = ellipsoid((0.0, 7.8, chin + 8.5), (1.3, 1.6, 2.2))
+    # the face, drawn a little larger than life so the head's direction reads at handout size:
+    # the nose, the jaw, and the eyes (points, for the drawing's eye marks)
+    parts["nose"] = ellipsoid((0.0, 8.8, chin + 8.0), (1.5, 2.8, 2.6))
+    parts["jaw"] = ellipsoid((0.0, 3.5, chin + 3.2), (5.2, 5.2, 3.6))
+    for k, o in (("eye_r", 1.0), ("eye_l", -1.0)):
+        parts[k] = sphere((3.2 * o, 7.4, chin + 11.5), 0.3)
     lm = REFERENCE_LANDMARKS
     hip = np.array([lm["posterior"]["hip_joint_centre"][0], lm["lateral"]["hip_joint_centre"][0],
                     lm["posterior"]["hip_joint_centre"][1]])
@@ -244,18 +259,34 @@ def _limb(prefix: str, group: str, root, mid, end, radii_a, radii_b) -> list[Seg
     r1 = radii_a
     a = [sphere(root, r1[0]), sphere(root + (mid - root) * 0.33, r1[1]), sphere(mid, r1[2] if len(r1) > 2 else r1[1])]
     b = [sphere(mid, radii_b[0]), sphere(mid + (end - mid) * 0.28, radii_b[1]), sphere(end, radii_b[2])]
-    return [Segment(f"{prefix}_upper", f"{group}_upper", tuple(a)), Segment(f"{prefix}_lower", f"{group}_lower", tuple(b))]
+    # one outline per limb (thigh and shank, upper arm and forearm): a smooth silhouette bending
+    # at the knee or elbow, as line-art draws a limb, not two capsules
+    return [Segment(f"{prefix}_upper", group, tuple(a)), Segment(f"{prefix}_lower", group, tuple(b))]
 
 
 def _foot(ankle, forward, up) -> tuple[Ellipsoid, ...]:
+    """A foot from the ankle: heel behind and below the ankle, the instep, the ball of the foot
+    and the toes in front (forward), the sole at ankle height below the ankle (``up`` is the
+    sole's normal). Heel to toe tip is Drillis & Contini's foot length."""
     f = np.asarray(forward, float)
     f /= np.linalg.norm(f)
     s = np.asarray(up, float)
     s = s - (s @ f) * f
     s /= np.linalg.norm(s)
-    length = _H("foot_length")
-    return (sphere(ankle, 3.3), sphere(ankle - 3.5 * s - 2.6 * f, 3.0),
-            sphere(ankle - 3.9 * s + (length - 9.5) * f, 2.6), sphere(ankle - 4.7 * s + (length - 5.0) * f, 1.8))
+    length, h = _H("foot_length"), _H("ankle_height")
+    back = 0.2 * length  # heel's back behind the ankle
+    return (sphere(ankle, 2.9),
+            sphere(ankle - (h - 3.0) * s - (back - 3.0) * f, 3.0),  # heel
+            ellipsoid_along(ankle - (h - 3.6) * s + 0.28 * length * f, f, s, (5.5, 3.5, 3.3)),  # instep
+            sphere(ankle - (h - 2.3) * s + (0.8 * length - 7.0) * f, 2.3),  # ball of the foot
+            sphere(ankle - (h - 1.2) * s + (0.8 * length - 1.2) * f, 1.2))  # toes
+
+
+def ellipsoid_along(c, f, s, semi) -> Ellipsoid:
+    """An ellipsoid with semi-axes ``semi`` along f, f x s and s (unit, orthogonal)."""
+    f, s = np.asarray(f, float), np.asarray(s, float)
+    side = np.cross(f, s)
+    return Ellipsoid(np.asarray(c, float), np.c_[f * semi[0], side * semi[1], s * semi[2]])
 
 
 def _hand(wrist, forward, up) -> tuple[Ellipsoid, ...]:
@@ -267,6 +298,22 @@ def _hand(wrist, forward, up) -> tuple[Ellipsoid, ...]:
     s /= np.linalg.norm(s) or 1.0
     return (sphere(wrist, 2.5), sphere(wrist + 0.45 * length * f - 0.2 * s, 2.6),
             sphere(wrist + 0.85 * length * f - 0.4 * s, 1.6))
+
+
+def _prop(shoulder, reach, along):
+    """A forearm flat on the floor: the elbow on it, reached from the shoulder in the horizontal
+    direction ``reach`` (the upper arm's full length: the lower the shoulder, the further out),
+    the forearm along the horizontal direction ``along``. Returns (elbow, wrist, the hand's
+    forward, the hand's up)."""
+    up = np.array([0.0, 0.0, 1.0])
+    r_e, r_w = ESTIMATES["forearm_radius"][0] + 0.2, ESTIMATES["forearm_radius"][2] + 0.2
+    s = np.asarray(shoulder, float)
+    u, a = (np.array([v[0], v[1], 0.0]) / np.hypot(v[0], v[1]) for v in (reach, along))
+    flat = np.sqrt(max(_H("upper_arm") ** 2 - (s[2] - r_e) ** 2, 0.0))
+    elbow = np.array([s[0], s[1], r_e]) + flat * u
+    wrist = elbow + _H("forearm") * a
+    wrist[2] = r_w
+    return elbow, wrist, a, up
 
 
 # ---------------------------------------------------------------------- posing
@@ -314,6 +361,15 @@ def _pose_right(position: str, ball: str, angle: float) -> Pose:
     from hipball.roll import roll_contact
 
     parts, joints = _standing()
+    twist = TWIST.get(position, 0.0)
+    if twist:
+        Rt = _rot((0, 0, 1), -twist)
+        axis = np.array([0.0, parts["waist"].centre[1], 0.0])
+        tt = axis - Rt @ axis
+        parts = {k: (e.moved(Rt, tt) if k in ("chest", "shoulders", "neck_base", "neck_top", "head", "jaw", "nose", "eye_r",
+                                                "eye_l") else e)
+                 for k, e in parts.items()}
+        joints = {k: (Rt @ v + tt if k.startswith(("shoulder", "neck")) else v) for k, v in joints.items()}
     r = ball_radius_cm(ball)
     c = roll_contact(angle, None, "right")
     p = np.asarray(c.point_3d)
@@ -339,7 +395,7 @@ def _pose_right(position: str, ball: str, angle: float) -> Pose:
         rest = [parts["chest"], parts["shoulders"], sphere(joints["shoulder_r"], ESTIMATES["upper_arm_radius"][0])]
         phi = _support_pitch(lambda a: -_lowest(rest, *placed(a)), -20.0, 30.0)
     elif support == "forearm":  # tilt head-up: the lower shoulder at the height the forearm props it
-        prop = _H("upper_arm") * 0.93 + 3.0
+        prop = _H("upper_arm") * PROP[position] + 3.0
 
         def shoulder_gap(a):
             R, t = placed(a)
@@ -357,19 +413,21 @@ def _pose_right(position: str, ball: str, angle: float) -> Pose:
             Segment("chest", "torso", tuple(parts[k] for k in ("waist", "chest", "shoulders")))]
     segs = [Segment(s.name, s.group, tuple(e.moved(R, t) for e in s.parts)) for s in segs]
     # the head: bend the neck forward just enough to keep the head off the floor
-    head = [parts[k] for k in ("neck_base", "neck_top", "head", "nose")]
+    head = [parts[k] for k in ("neck_base", "neck_top", "head", "jaw", "nose", "eye_r", "eye_l")]
     neck = joints["neck"]
     bend = 0.0
     if support != "standing":
         def head_gap(b):
             Rh = _rot((1, 0, 0), -b)  # chin toward the chest (subject frame)
-            moved = [e.moved(Rh, neck - Rh @ neck) for e in head[2:]]
+            moved = [e.moved(Rh, neck - Rh @ neck) for e in head[2:5]]
             return _lowest(moved, R, t) - 0.5
         bend = _support_pitch(head_gap, -25.0, 70.0) if support == "floor" else 0.0
     Rh = _rot((1, 0, 0), -bend)
     hd = [e.moved(Rh, neck - Rh @ neck).moved(R, t) for e in head]
     segs.append(Segment("neck", "head", tuple(hd[:2])))
-    segs.append(Segment("head", "head", tuple(hd[2:])))
+    segs.append(Segment("head", "head", tuple(hd[2:4])))
+    segs.append(Segment("nose", "head", (hd[4],)))
+    W["eye_r"], W["eye_l"], W["head_centre"] = hd[5].centre, hd[6].centre, hd[2].centre
     segs += _limbs(position, angle, R, W)
     W.pop("_t")
     W.pop("_wall")
@@ -393,62 +451,81 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
     def at(p, dx=0.0, dy=0.0, z=None):
         return np.array([p[0] + dx, p[1] + dy, p[2] if z is None else z])
 
-    legs, arms = {}, {}
+    legs, arms, props = {}, {}, {}
     if position in ("back", "spoke"):
         for k, h in (("r", hr), ("l", hl)):
             legs[k] = (at(h, -46, 0, ank), up + 0.1 * -X, (-X, up))
         for k, o in (("r", 1), ("l", -1)):  # hands resting on the belly, clear of the ball
             arms[k] = (R @ np.array([5.0 * o, 9.0, 100.0 - 4 * o]) + W["_t"], o * Y - up * 0.5, (-X, up))
-    elif position == "half":
-        legs["r"] = (at(hr, -44, 14, ank), front + 0.3 * up, (-X, up))
-        legs["l"] = (at(hl, -42, 14, ank), front + 0.3 * up, (-X, up))
-        arms["r"] = (at(sr, 16, 24, 2.6), Y + X * 0.3, (X + Y, up))  # forearm on the floor by the head
-        arms["l"] = (hl + np.array([6.0, 6.0, 9.0]), up - X * 0.3, (-X, up))  # hand resting on the top hip
-    elif position == "side":
-        legs["r"] = (at(hr, -78, 4, 5.5), front, (front, head_dir))
+    elif position == "half":  # knees bent, feet flat, leaning toward the ball side; arms on the floor
+        legs["r"] = (at(hr, -44, 14, ank), up + 0.8 * Y, (-X, up))
+        legs["l"] = (at(hl, -44, 14, ank), up + 0.8 * Y, (-X, up))
+        arms["r"] = (R @ np.array([4.0, 10.0, 100.0]) + W["_t"], Y - up * 0.5, (-X, up))  # the near hand on the belly
+        arms["l"] = (R @ np.array([-5.0, 9.0, 104.0]) + W["_t"], -Y - up * 0.5, (-X, up))  # the far hand too
+    elif position == "side":  # propped on the lower forearm; the top arm along the flank
+        legs["r"] = (at(hr, -78, 2, ank), front - 0.3 * up, (-X, up))
         legs["l"] = (at(hl, -34, 34, ank), front + 0.4 * up, (-X, up))
-        arms["r"] = (at(sr, 26, 10, 3.0), -up + 0.3 * Y, (X, up))
-        arms["l"] = (hl + np.array([-8.0, 10.0, 4.0]), -up * 0.2 - Y, (-X, up))
-    elif position == "front":
-        legs["r"] = (at(hr, -95, -4, 6.0), front, (-X, front))
-        legs["l"] = (at(hl, -62, 24, 9.0), front, (-X, up))
-        arms["r"] = (at(sr, 26, 12, 3.0), -up + 0.3 * Y, (X, up))
-        arms["l"] = (at(sl, 10, 30, 2.6), -X + up * 0.4, (X + 0.3 * Y, up))
+        # the lower elbow on the floor under the shoulder (a little in front of it), the forearm
+        # flat on the floor pointing the way the face looks
+        props["r"] = _prop(sr, 0.35 * X + Y, X + 0.4 * Y)
+        # the top arm along the flank, the hand on the hip, the elbow bent behind
+        arms["l"] = (hl + 0.2 * (sl - hl) + 9.0 * front + 4.0 * up, -front, (-X, up))
+    elif position == "front":  # chest down on both forearms, legs long behind
+        legs["r"] = (at(hr, -82, -2, 5.0), up, (-X - 0.25 * up, -up))
+        legs["l"] = (at(hl, -80, 14, 5.0), up, (-X - 0.25 * up, -up))
+        # the elbows on the floor a little out from under the shoulders (the chest low between
+        # them), the forearms flat on the floor ahead, toward the head
+        props["r"] = _prop(sr, 0.45 * X - Y, X + 0.15 * Y)
+        props["l"] = _prop(sl, 0.45 * X + Y, X - 0.15 * Y)
     else:  # wall: standing, knees a little bent, feet forward of the hips
         out_x = 14.0 + 1.6 * (WALL_LEAN[position] - WALL_LEAN["wall"])  # leaning more: feet further out
-        for k, h in (("r", hr), ("l", hl)):
-            legs[k] = (np.array([h[0] - out_x, h[1], ank]), -X, (-X, up))
+        fwd = np.array([front[0], front[1], 0.0])
+        fwd /= np.linalg.norm(fwd)
+        lateral = np.cross(up, fwd)  # the body's right, on the floor (right side model)
+        far_step = 9.0 if angle < 45 else 0.0
+        for k, h, o, step in (("r", hr, 1.0, 0.0), ("l", hl, -1.0, far_step)):
+            # the far foot a step ahead of the near one, so the two legs read apart in profile;
+            # the toes turned out a little, the knees bending forward over them
+            foot = np.array([h[0] - out_x, h[1], ank]) + step * fwd
+            legs[k] = (foot, fwd, (fwd - 0.5 * o * lateral, up))
         for k, s, o in (("r", sr, 1), ("l", sl, -1)):
             arms[k] = (at(s, -3, 3 * o, s[2] - 56.0), X, (-up, -X))
         if angle >= 60:  # turned to the wall: the ball-side hand on the wall, clear of the ball
-            arms["r"] = (np.array([W["_wall"][0] - 2.8, sr[1] + 12.0, sr[2] - 14.0]), -up - X, (up, X))
-        if position == "wall_front":  # turned further: both hands on the wall, the far one below the
-            # chin (at the shoulder's height its arm would cross the face in the picture)
-            arms["l"] = (np.array([W["_wall"][0] - 2.8, sl[1] + 8.0, sl[2] - 30.0]), -up, (up, X))
+            # the hand flat on the wall at the waist, in front of the ball
+            arms["r"] = (np.array([W["_wall"][0] - 2.8, sr[1] + 12.0, sr[2] - 32.0]), -Y - 0.3 * up, (up, X))
+        if position == "wall_front":  # turned further, the chest turned a little more to the wall
+            for k, s, o, drop in (("r", sr, -1.0, 26.0), ("l", sl, 1.0, 12.0)):  # hands flat on the wall
+                # below the shoulders (the far one lower, so it shows under the near arm), the elbows
+                # bent out to the side: the near arm reaches the wall at the shoulders' height, not
+                # folded across the chest
+                arms[k] = (np.array([W["_wall"][0] - 2.8, s[1] + 6.0 * o, s[2] - drop]), o * Y + 0.2 * up - 0.4 * X, (up, -X))
     rad = ESTIMATES
     for k, h in (("r", hr), ("l", hl)):
         target, pole, (ff, fu) = legs[k]
         knee, ankle = _off_floor(h, target, L["thigh"], L["shank"], pole, rad["thigh_radius"][2])
         W[f"knee_{k}"], W[f"ankle_{k}"] = knee, ankle
         segs = _limb(f"leg_{k}", f"leg_{k}", h, knee, ankle, rad["thigh_radius"], rad["shank_radius"])
-        lower = segs[1]
-        segs[1] = Segment(lower.name, lower.group, lower.parts + _foot(ankle, ff, fu))
-        out += segs
+        foot = _foot(ankle, ff, fu)
+        W[f"toe_{k}"] = foot[-1].centre
+        W[f"heel_{k}"] = foot[1].centre
+        out += segs + [Segment(f"foot_{k}", segs[1].group, foot)]
     for k, s in (("r", sr), ("l", sl)):
-        target, pole, (hf, hu) = arms[k]
-        target = np.array([target[0], target[1], max(target[2], rad["forearm_radius"][2] + 0.2)])
-        elbow, wrist = _off_floor(s, target, L["upper_arm"], L["forearm"], pole, rad["upper_arm_radius"][1])
+        if k in props:  # propped on the forearm: elbow and wrist placed on the floor
+            elbow, wrist, hf, hu = props[k]
+        else:
+            target, pole, (hf, hu) = arms[k]
+            target = np.array([target[0], target[1], max(target[2], rad["forearm_radius"][2] + 0.2)])
+            elbow, wrist = _off_floor(s, target, L["upper_arm"], L["forearm"], pole, rad["upper_arm_radius"][1])
         W[f"elbow_{k}"], W[f"wrist_{k}"] = elbow, wrist
         ra, rf = rad["upper_arm_radius"], rad["forearm_radius"]
         segs = _limb(f"arm_{k}", f"arm_{k}", s, elbow, wrist, (ra[0], (ra[0] + ra[1]) / 2, ra[1]), rf)
         lower = segs[1]
-        on_wall = (k == "r" and angle >= 60) or (k == "l" and position == "wall_front")
+        on_wall = (k == "r" and angle >= 60) or position == "wall_front"
         if SUPPORT[position] == "standing" and not on_wall:  # hanging: along the forearm
             hf = wrist - elbow
         elif SUPPORT[position] != "standing" and position not in ("back", "spoke"):  # a hand on the floor lies flat
             hf = np.array([hf[0], hf[1], 0.0])
-        segs[1] = Segment(lower.name, lower.group, lower.parts + _hand(wrist, hf, hu))
-        out += segs
+        out += segs + [Segment(f"hand_{k}", lower.group, _hand(wrist, hf, hu))]
     return out
 
 

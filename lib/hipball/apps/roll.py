@@ -88,7 +88,7 @@ class RollExplorer(App):
                          for ring, _ in project(self._pose(sd, a)).values()])
         self.ax_pose.set_xlim(pts[:, 0].min() - 3, pts[:, 0].max() + 3)
         self.ax_pose.set_ylim(pts[:, 1].min() - 6, pts[:, 1].max() + 3)
-        self.add_dynamic([*art.body.values(), art.ball])
+        self.add_dynamic([*art.body.values(), art.ball, *art.eyes])  # the eyes turn with the head
         for m in art.ball_marks:
             m.set_visible(False)
         return art

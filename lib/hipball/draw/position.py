@@ -20,6 +20,8 @@ from hipball.frame import SIDES, side_sign
 from hipball.pose import POSITIONS, Pose, pose, project, sequence, to_picture
 
 BODY_FILL = "white"
+EYE_RADIUS_CM = 1.2  # the eye marks scale with the drawing (a dot in print, not a blob)
+FAR_FILL = "#D9D9D9"  # limbs on the far side of the body: a grey fill so depth reads, near over far
 MAT_FILL = "#E6E1D8"
 WALL_FILL = "#E6E1D8"
 # Each ball in a colour close to the real one, with a mark that still tells them apart in grayscale.
@@ -38,6 +40,7 @@ class PositionArtists:
     body: dict = field(default_factory=dict)  # group -> Polygon patch (torso, head, leg_r_upper, ...)
     ball: Circle | None = None
     ball_marks: list = field(default_factory=list)
+    eyes: list = field(default_factory=list)  # a dot for each eye that faces the viewer
     floor: list = field(default_factory=list)
     wall: list = field(default_factory=list)
     arrows: list = field(default_factory=list)
@@ -45,7 +48,7 @@ class PositionArtists:
     cue: object = None
 
     def all(self) -> list:
-        return [*self.body.values(), self.ball, *self.ball_marks, *self.floor, *self.wall, *self.arrows,
+        return [*self.body.values(), self.ball, *self.ball_marks, *self.eyes, *self.floor, *self.wall, *self.arrows,
                 self.title, self.cue]
 
 
@@ -62,6 +65,15 @@ def _gca(ax):
 
         ax = plt.gca()
     return ax
+
+
+def far_limbs(shapes) -> set[str]:
+    """The limb groups on the far side: of each pair (right and left thigh, ...) the one further
+    from the viewer, unless the two are about as near (then both are drawn as near)."""
+    from hipball.pose import _swap
+
+    return {g for g, (_, d) in shapes.items()
+            if g.startswith(("leg_", "arm_")) and _swap(g) in shapes and d < shapes[_swap(g)][1] - 5.0}
 
 
 def title_text(p: Pose) -> str:
@@ -83,14 +95,19 @@ def draw_position(subject: Pose | str = "back", *, side: str = "right", ball: st
     art = PositionArtists(pose=p)
     shapes = project(p)
     order = sorted(shapes, key=lambda g: shapes[g][1])
+    far = far_limbs(shapes)
     for z, g in enumerate(order):
         ring, _ = shapes[g]
         if g == "ball":
             continue
-        patch = Polygon(ring, closed=True, fc=BODY_FILL, ec=color, lw=lw, joinstyle="round", zorder=10 + z)
+        patch = Polygon(ring, closed=True, fc=FAR_FILL if g in far else BODY_FILL, ec=color, lw=lw, joinstyle="round", zorder=10 + z)
         patch.set_gid(f"body:{g}")
         _add(ax, patch)
         art.body[g] = patch
+    art.eyes = [Circle((0.0, 0.0), EYE_RADIUS_CM, fc=color, ec="none") for _ in range(2)]
+    for e in art.eyes:
+        _add(ax, e)
+    _place_eyes(art.eyes, p, art.body["head"].get_zorder())
     bz = 10 + order.index("ball")
     (bx, by) = to_picture(p, p.ball_centre)[0]
     style = BALL_STYLE[p.ball]
@@ -132,6 +149,7 @@ def update_position(art: PositionArtists, p: Pose) -> PositionArtists:
     a slider): outlines, painting order, the ball. Title and cue follow the pose."""
     shapes = project(p)
     order = sorted(shapes, key=lambda g: shapes[g][1])
+    far = far_limbs(shapes)
     for z, g in enumerate(order):
         if g == "ball":
             art.ball.set_zorder(10 + z)
@@ -139,7 +157,9 @@ def update_position(art: PositionArtists, p: Pose) -> PositionArtists:
         patch = art.body.get(g)
         if patch is not None:
             patch.set_xy(shapes[g][0])
+            patch.set_facecolor(FAR_FILL if g in far else BODY_FILL)
             patch.set_zorder(10 + z)
+    _place_eyes(art.eyes, p, art.body["head"].get_zorder())
     art.ball.center = tuple(to_picture(p, p.ball_centre)[0])
     art.ball.set_radius(p.ball_radius_cm)
     for m in art.ball_marks:
@@ -150,6 +170,27 @@ def update_position(art: PositionArtists, p: Pose) -> PositionArtists:
         art.cue.set_text("\n".join(textwrap.wrap(p.cue, 44)))
     art.pose = p
     return art
+
+
+def visible_eyes(p: Pose) -> list[str]:
+    """The eyes that face the viewer (their direction from the head's centre turned toward the
+    camera): the face's side of the head."""
+    _, _, view = p.camera.basis()
+    out = []
+    for k in ("eye_r", "eye_l"):
+        d = p.joints[k] - p.joints["head_centre"]
+        if d @ view > 0.3 * np.linalg.norm(d):
+            out.append(k)
+    return out
+
+
+def _place_eyes(eyes, p: Pose, z) -> None:
+    shown = visible_eyes(p)
+    for line, k in zip(eyes, ("eye_r", "eye_l")):
+        line.center = tuple(to_picture(p, p.joints[k])[0])
+        line.set_visible(k in shown)
+        line.set_zorder(z + 0.5)
+        line.set_gid(f"eye:{k}")
 
 
 def _extent(shapes, art) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -235,11 +276,13 @@ def _spoke_arrows(ax, p: Pose, color) -> list:
 def draw_sequence(fig, side: str = "right", ball: str = "tennis", setup: str = "floor", *, rect=(0, 0, 1, 1),
                   numbers: bool = True, wrap: int = 30, fontsize: float | None = None,
                   pointer: bool = True, title: bool = True, cue: bool = True,
-                  body=(0.3, 0.55)) -> list[PositionArtists]:
+                  body=(0.3, 0.55), lw: float | None = None) -> list[PositionArtists]:
     """The routine's pictures in a row (``hipball.pose.sequence``: lying on a surface, or
     standing at a wall), one scale for all, each with its title and cue, numbered. ``body``
     (bottom, height) is the drawings' band as fractions of ``rect``'s height (the rest is for
-    the titles above and the cues below); ``title``/``cue`` False leave them out."""
+    the titles above and the cues below); ``title``/``cue`` False leave them out. ``lw`` (points)
+    defaults to one that suits each picture's printed width (thinner when small, so the limbs'
+    outlines do not fill in at handout size)."""
     names = sequence(side, setup)
     poses = [pose(n, side, ball) for n in names]
     n = len(poses)
@@ -251,7 +294,12 @@ def draw_sequence(fig, side: str = "right", ball: str = "tennis", setup: str = "
         (lx0, lx1), ly = limits
         pts = np.vstack([r for r, _ in project(p).values()])
         cx = (pts[:, 0].min() + pts[:, 0].max()) / 2
-        art = draw_position(p, ax=ax, wrap=wrap, fontsize=fontsize, pointer=pointer, title=title, cue=cue, limits=((cx + lx0, cx + lx1), (ly[0] + _floor_v(p)[0], ly[1] + _floor_v(p)[0])))
+        if lw is None:
+            width_in = fig.get_figwidth() * w / n
+            lw_i = float(np.clip(0.55 * width_in, 0.7, 1.5))
+        else:
+            lw_i = lw
+        art = draw_position(p, ax=ax, wrap=wrap, fontsize=fontsize, pointer=pointer, title=title, cue=cue, lw=lw_i, limits=((cx + lx0, cx + lx1), (ly[0] + _floor_v(p)[0], ly[1] + _floor_v(p)[0])))
         if numbers and n > 1 and title:
             art.title.set_text("\n".join(textwrap.wrap(f"{i + 1}. {title_text(p)}", max(wrap - 4, 16))))
         arts.append(art)
