@@ -390,3 +390,34 @@ def test_overlays_follow_the_layers_on_a_plate_drawn_once():
     assert solid.get_visible() and not dashed.get_visible()
     show_overlays(art, ("skin", "superficial"))
     assert dashed.get_visible() and not solid.get_visible()
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_landmark_leaders_cross_no_nerve_and_pass_clear_of_other_landmarks(side):
+    """Review of issue 9 (second pass): on the deep plate from behind the "ischial tuberosity"
+    leader crossed the sciatic nerve and passed ~14 px from the greater trochanter's dot. No
+    landmark leader crosses a drawn nerve line (its stroke as drawn, in pixels) away from its
+    own anchor, nor passes within 10 px of another landmark's dot."""
+    from shapely.geometry import LineString, Point
+
+    fig = plt.figure(figsize=(9, 8))
+    ax = fig.add_axes((0.0, 0.03, 1.0, 0.92))
+    art = draw_hip("posterior", side, layers=("skin", "bones", "deep"), ax=ax)
+    fig.canvas.draw()
+    px = fig.dpi / 72.0
+    nerves = [LineString(a.get_transform().transform(a.get_xydata())).buffer(a.get_linewidth() * px / 2)
+              for arts in art.nerves.values() for a in arts]
+    dots = {lid: Point(*m.get_transform().transform(m.get_xydata()[0])) for lid, m in art.landmarks.items()}
+    assert nerves and "ischial_tuberosity" in dots
+    for ln in art.leaders:
+        lid = ln.get_gid().split(":", 1)[1]
+        if lid not in dots:
+            continue
+        xy = ln.get_transform().transform(ln.get_xydata())
+        seg = LineString(xy).difference(dots[lid].buffer(20))  # where it meets its own dot may lie on the nerve
+        for n in nerves:
+            assert not seg.intersects(n), f"{lid}'s leader crosses the nerve"
+        for other, p in dots.items():
+            if other != lid:
+                assert LineString(xy).distance(p) >= 10, f"{lid}'s leader passes {other}"
+    plt.close(fig)

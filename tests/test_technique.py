@@ -454,6 +454,43 @@ def test_a_hub_on_the_nerve_or_on_bone_is_refused():
 
 
 @pytest.mark.parametrize("side", ["right", "left"])
+def test_section_labels_keep_off_the_bone_and_each_other(side):
+    """Review of issue 9 (second pass): at 120 degrees the "TFL" label sat over the trochanter
+    disc. On the plate's four panels, and in the app's section turned in place to every 15
+    degrees, no shown trigger-point label (its box as drawn) covers the bone disc, another
+    label or another point's mark."""
+    from shapely.geometry import Point, box
+
+    def check(ax, where) -> int:
+        renderer = ax.figure.canvas.get_renderer()
+        discs = []
+        for b in ax.patches:
+            if (b.get_gid() or "").startswith("bone:"):
+                e = b.get_window_extent(renderer)
+                discs.append(Point((e.x0 + e.x1) / 2, (e.y0 + e.y1) / 2).buffer(e.width / 2))
+        labels = {t.get_gid().split(":", 1)[1]: box(*t.get_bbox_patch().get_window_extent(renderer).extents)
+                  for t in ax.texts if (t.get_gid() or "").startswith("trp-label:") and t.get_visible()}
+        marks = {m.get_gid().split(":", 1)[1]: box(*m.get_window_extent(renderer).extents)
+                 for m in ax.lines if (m.get_gid() or "").startswith("trp:")}
+        assert discs and marks
+        for t, r in labels.items():
+            assert not any(r.intersects(d) for d in discs), ("label on the bone", where, t)
+            assert not any(r.intersects(o) for u, o in labels.items() if u != t), ("labels overlap", where, t)
+            assert not any(r.intersects(o) for u, o in marks.items() if u != t), ("label on a mark", where, t)
+        return len(labels)
+
+    fig = _technique_plate(f"rolling_sections_{side}")
+    fig.canvas.draw()
+    assert sum(check(ax, (ax.get_title(), side)) for ax in fig.axes) >= 4
+    moved, ax = plt.subplots(figsize=(3.5, 5.4))
+    turned = draw_roll_section(0, side=side, ax=ax)
+    for angle in range(0, 151, 15):
+        update_roll_section(turned, angle)
+        moved.canvas.draw()
+        check(ax, (angle, side))
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
 def test_front_and_back_words_stay_clear_of_the_trigger_point_labels(side):
     """Review of issue 9: at 45 and 90 degrees a pressed point's label sat on the word "back"
     or "front" (and a mark on it). On the plate's four panels, and after the app turns a

@@ -68,6 +68,8 @@ PAINT_ORDER = {
 # the nerve (yellow, as atlases draw nerves; a dark casing keeps it readable in grayscale)
 NERVE_FACE = "#F0E442"  # Okabe-Ito yellow
 NERVE_EDGE = "#5C4D00"
+NERVE_KEEP_OFF_CM = 0.6  # a landmark's leader passes no nearer the nerve's centre line (its drawn half-width and a margin)
+LANDMARK_KEEP_OFF_CM = 1.0  # nor nearer another landmark's dot
 # muscles drawn in outline for orientation only (front corner)
 CONTEXT_EDGE = "#7A6F66"
 # landmarks that can be seen (or felt) from each view; hidden ones would only confuse
@@ -620,8 +622,17 @@ def hip_labels(ax: Axes, v: View, order: list[str], *, highlight: str | None = N
     if marks:
         c = groin_crease(v.side)
         labs.append(Label("groin_crease", "groin crease", tuple(c[len(c) // 2])))
+    # a landmark's leader crosses neither the drawn nerve nor another landmark's dot (review of
+    # issue 9: from behind, the ischial tuberosity's leader crossed the nerve and grazed the
+    # greater trochanter)
+    from shapely.geometry import LineString, Point
+    from shapely.ops import unary_union
+
+    nerve = LineString(v.nerve("sciatic_nerve").path).buffer(NERVE_KEEP_OFF_CM) if nerves else None
     for lid in landmark_ids:
-        labs.append(Label(lid, atlas.landmark_names[lid], tuple(v.landmarks[lid])))
+        dots = [Point(v.landmarks[o]).buffer(LANDMARK_KEEP_OFF_CM) for o in landmark_ids if o != lid]
+        keep_off = unary_union([g for g in (nerve, *dots) if g is not None]) if (dots or nerve) else None
+        labs.append(Label(lid, atlas.landmark_names[lid], tuple(v.landmarks[lid]), keep_off=keep_off))
     width = xlim[1] - xlim[0]
     return place_labels(ax, labs, margin_x=(xlim[0] - width * 0.04, xlim[1] + width * 0.04),
                         y_range=(ylim[0] + 2 + (0.09 * (ylim[1] - ylim[0]) if key else 0.0), ylim[1] - 2),

@@ -22,6 +22,7 @@ class Label:
     color: str = "#222222"
     weight: str = "normal"
     side: str | None = None  # force "left" or "right"
+    keep_off: object = None  # a shapely geometry (data units) this label's leader keeps off, if a slot allows
 
 
 def spread(desired: np.ndarray, gap: float, lo: float, hi: float) -> np.ndarray:
@@ -94,7 +95,7 @@ def _column(labs: list, desired: dict, gap: float, y_range, x_lead: float) -> li
 
 def _keep_leaders_off(sides: dict, layout, avoid, y_range, gap: float) -> dict:
     """Move the labels whose leader crosses ``avoid`` (a shapely geometry in data units, e.g.
-    the spokes and their number badges) to the nearest slot, in their column or the other one,
+    the spokes and their number badges, or None) or its own ``keep_off`` to the nearest slot, in their column or the other one,
     from which the leader clears it, without adding a leader to leader crossing. The last
     stretch of a leader (one label gap) is not checked: it ends where its anchor is, wherever
     that is. Returns the layout {side: [(label, y)]}."""
@@ -105,7 +106,7 @@ def _keep_leaders_off(sides: dict, layout, avoid, y_range, gap: float) -> dict:
 
     def blocked(lab, x0, y) -> bool:
         seg = LineString([(x0, y), lab.anchor]).difference(Point(lab.anchor).buffer(gap))
-        return not seg.is_empty and seg.intersects(avoid)
+        return not seg.is_empty and any(g is not None and seg.intersects(g) for g in (avoid, lab.keep_off))
 
     def cost(cols) -> tuple[int, int]:
         segs = [((x0, y), lab.anchor) for x0, col in cols.values() for lab, y in col]
@@ -182,7 +183,7 @@ def place_labels(ax: Axes, labels: list[Label], *, margin_x: tuple[float, float]
     def layout(sides, desired):
         return {s: (lead_x[s], _column(labs, desired, gap, y_range, lead_x[s])) for s, labs in sides.items()}
 
-    if avoid is not None and not avoid.is_empty:
+    if (avoid is not None and not avoid.is_empty) or any(l.keep_off is not None for l in labels):
         cols = _keep_leaders_off(sides, layout, avoid, y_range, gap)
     else:
         cols = layout(sides, {l.key: l.anchor[1] for l in labels})

@@ -246,7 +246,9 @@ def draw_roll_section(angle_deg: float, height: float | None = None, side: str =
     ax.set_xlim(-22, 22)
     ax.set_ylim(-2 * ball_radius_cm - 3, 30)
     ax.set_axis_off()
-    _place_front_back(art)  # again, now that the frame (and so the text's scale) is set
+    ax.apply_aspect()
+    _place_trp_labels(art, c)  # again, now that the frame (and so the text's scale) is set
+    _place_front_back(art)
     return art
 
 
@@ -267,17 +269,76 @@ def update_roll_section(art: RollArtists, angle_deg: float) -> RollArtists:
     return art
 
 
+def _trp_label_box(a, tr, pt: float, off=None, ha=None, va=None) -> tuple:
+    """A pressed point's label box in pixels (x0, x1, y0, y1), estimated from its text (no
+    renderer needed, so the app can place labels between draws), at its offset ``off`` (points)
+    and alignment, or at those it has."""
+    x, y = tr.transform(a.xy)
+    ox, oy = a.xyann if off is None else off
+    ha = ha or a.get_horizontalalignment()
+    va = va or a.get_verticalalignment()
+    w = (len(a.get_text()) * 0.64 * a.get_fontsize() + 6) * pt
+    h = (1.2 * a.get_fontsize() + 4) * pt
+    x0 = x + ox * pt - {"left": 0.0, "center": w / 2, "right": w}[ha]
+    y0 = y + oy * pt - {"bottom": 0.0, "center": h / 2, "top": h}[va]
+    return (x0, x0 + w, y0, y0 + h)
+
+
+# where a pressed point's label may go, nearest first: (offset in points, ha, va)
+_TRP_LABEL_PLACES = ([((0, 9), "center", "bottom"), ((8, 0), "left", "center"), ((-8, 0), "right", "center"),
+                      ((0, -9), "center", "top")]
+                     + [((0, 9 + 11 * k), "center", "bottom") for k in range(1, 5)]
+                     + [((sx * 8, sy * 11 * k), "left" if sx > 0 else "right", "center")
+                        for k in (1, 2) for sy in (1, -1) for sx in (1, -1)])
+
+
 def _place_trp_labels(art: RollArtists, c) -> None:
-    """Show the labels of the pressed points, stacked upward where marks sit close together."""
-    shown = []
+    """Show the labels of the pressed points, each at the nearest place (above, beside, below,
+    then farther up) where it covers no other label, no trigger-point mark and no bone disc
+    (review of issue 9: at 120 degrees "TFL" sat over the trochanter)."""
     hits = [t for t in c.trigger_points if t in art.trp_labels]
     for tid, a in art.trp_labels.items():
         a.set_visible(tid in hits)
-    xy = {t: art.rotation.transform(art.trp_labels[t].xy) for t in hits}
+    if not hits:
+        return
+    ax = art.title.axes
+    tr = art.rotation + ax.transData
+    pt = ax.figure.dpi / 72.0
+    marks = []
+    for m in art.trigger_points:
+        x, y = tr.transform((m.get_xdata()[0], m.get_ydata()[0]))
+        r = (m.get_markersize() / 2 + 1) * pt
+        marks.append((m.get_gid().split(":", 1)[1], (x - r, x + r, y - r, y + r)))
+    discs = [(tr.transform(b.center), b.radius * _px_per_cm(tr)) for b in art.bones]
+
+    def hits_box(b, o) -> bool:
+        return b[0] < o[1] and o[0] < b[1] and b[2] < o[3] and o[2] < b[3]
+
+    def hits_disc(b, d) -> bool:
+        (x, y), r = d
+        return np.hypot(x - min(max(x, b[0]), b[1]), y - min(max(y, b[2]), b[3])) < r + 1.0 * pt
+
+    def overlap(b, placed, own) -> int:
+        return (sum(hits_box(b, o) for o in placed) + sum(hits_box(b, o) for t, o in marks if t != own)
+                + sum(hits_disc(b, d) for d in discs))
+
+    placed = []
+    xy = {t: tr.transform(art.trp_labels[t].xy) for t in hits}
     for t in sorted(hits, key=lambda t: (xy[t][1], xy[t][0])):
-        k = sum(abs(xy[t][0] - xy[u][0]) < 4.0 for u in shown)
-        art.trp_labels[t].set_position((0, 9 + 11 * k))
-        shown.append(t)
+        a = art.trp_labels[t]
+        best = None
+        for off, ha, va in _TRP_LABEL_PLACES:
+            b = _trp_label_box(a, tr, pt, off, ha, va)
+            n = overlap(b, placed, t)
+            if best is None or n < best[0]:
+                best = (n, off, ha, va, b)
+            if n == 0:
+                break
+        _, off, ha, va, b = best
+        a.xyann = off
+        a.set_horizontalalignment(ha)
+        a.set_verticalalignment(va)
+        placed.append(b)
 
 
 def _place_front_back(art: RollArtists) -> None:
@@ -297,10 +358,7 @@ def _place_front_back(art: RollArtists) -> None:
         boxes.append((x - r, x + r, y - r, y + r))
     for a in art.trp_labels.values():
         if a.get_visible():
-            x, y = tr.transform(a.xy)
-            ox, oy = a.xyann
-            half = (len(a.get_text()) * 0.32 * a.get_fontsize() + 3) * pt
-            boxes.append((x + ox * pt - half, x + ox * pt + half, y + oy * pt - 2 * pt, y + (oy + 12) * pt))
+            boxes.append(_trp_label_box(a, tr, pt))
     for b in art.bones:
         x, y = tr.transform(b.center)
         r = b.radius * _px_per_cm(tr)
@@ -572,12 +630,13 @@ def technique_plates():
 
         def rolling(fig, side=side):
             axs = fig.subplots(1, 4)
+            # the layout first: the sections place their labels at the scale they are drawn at
+            fig.subplots_adjust(left=0.01, right=0.99, top=0.8, bottom=0.3, wspace=0.05)
             for ax, a in zip(axs, (0, 45, 90, 120)):
                 draw_roll_section(a, side=side, ax=ax)
             fig.suptitle(f"Rolling onto the {side} hip: where the ball touches (slice just above the trochanter)",
                          fontweight="bold")
             roll_legend(fig)
-            fig.subplots_adjust(left=0.01, right=0.99, top=0.8, bottom=0.3, wspace=0.05)
         yield f"rolling_sections_{side}", (14.0, 5.4), rolling
 
         def path(fig, side=side):
