@@ -125,6 +125,10 @@ def test_step_4_keeps_the_key_cue(pages):
         step4 = d["steps"][3]
         assert "three-quarters" in step4 and "120 to 135 degrees" in step4, (key, step4)
         assert "front corner" in step4 and "most common mistake" in step4
+        # the side comes first: a client read steps 3 to 4 as jumping from the back to the front
+        # corner, with no step that turns onto the side the pictures show
+        turn = "side-on to the wall" if key[2] == "wall" else "onto your side"
+        assert turn in step4 and step4.index(turn) < step4.index("three-quarters"), (key, step4)
         assert "roll well onto your side" not in " ".join(d["steps"]).lower()
         assert "three-quarters" in d["rolling_caption"]
 
@@ -170,8 +174,8 @@ def test_ladder_is_in_the_model_order_and_marks_the_client(pages):
                 assert len(before) == f.below_step - 1, (ball, surface, line, before)
                 if f.below_step > 1:
                     assert f"between steps {f.below_step - 1} and {f.below_step}" in line["text"]
-        assert "Move up one step only when" in lad["move_up"]
-        assert "Come back down a step" in lad["move_down"]
+        assert "Go on to the next, firmer step only when" in lad["move_up"]
+        assert "Go back to the gentler step" in lad["move_down"]
         assert lad["review"].startswith("Review with your therapist")
         if surface != "wall":
             assert any("lacrosse" in s["text"] for s in lad["steps"])
@@ -365,7 +369,7 @@ def test_the_x_means_the_clients_spot_on_every_picture(pages):
     page text calls it a 'trigger point'."""
     from hipball.draw.handout import YOUR_SPOT
 
-    assert YOUR_SPOT.startswith("your spot (X)")
+    assert YOUR_SPOT.startswith("your spot (X")
     for key, d in pages.items():
         assert "(X)" in d["referral_caption"], key
         for text in [d["referral_caption"], *d["trigger_points"]]:

@@ -156,7 +156,7 @@ def referral_figure(side: str, trigger_points: tuple[str, ...], width_cm: float 
 MIN_KEY_PT = 7.0
 # The X means one thing on every picture of the handout: one of the client's spots (the spoke
 # picture: where to linger; the referral map: the spot, in the colour of the pain it sends).
-YOUR_SPOT = "your spot (X): the pain it sends is in its colour"
+YOUR_SPOT = "your spot (X; + or \N{BLACK DIAMOND} when spots share a colour): the pain it sends is in its colour"
 
 
 def _key_words(trps) -> str:

@@ -137,9 +137,9 @@ def ladder(ball: str, surface: str) -> dict[str, Any]:
         "title": "Your ladder, gentlest to firmest" + (" (against a wall)" if f.ladder == "standing" else ""),
         "steps": steps,
         "place": place,
-        "move_up": "Move up one step only when the tender spots no longer feel like a 'good hurt', you "
+        "move_up": "Go on to the next, firmer step only when the tender spots no longer feel like a 'good hurt', you "
                    "have had no next-day soreness for two weeks, and your therapist agrees.",
-        "move_down": "Come back down a step if you are sore for more than two days, cannot relax on "
+        "move_down": "Go back to the gentler step before it if you are sore for more than two days, cannot relax on "
                      "the ball, or on a bad day.",
         "review": "Review with your therapist on:",
     }
@@ -233,9 +233,10 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed") -> list
             f"{HUB} Lean into the ball slowly. To press less, step your feet closer to the wall.",
             "Move the ball out along one spoke by bending your knees or shifting your hips, slowly, then "
             f"back to the hub. Work around all the spokes. {NERVE_CUE}",
-            f"Then {FRONT_CORNER}: turn about three-quarters of the way round toward facing the wall (120 to "
-            "135 degrees from your back to the wall). Turning only side-on to the wall misses these spots: "
-            "the most common mistake.",
+            "Then turn slowly side-on to the wall, working the side of the hip on the way. For "
+            f"{FRONT_CORNER}, keep turning about three-quarters of the way round toward facing the wall "
+            "(120 to 135 degrees from your back to the wall). Stopping side-on misses these spots: the most "
+            "common mistake.",
         ]
         end = f"{minutes} Step away from the wall slowly."
     else:
@@ -246,8 +247,9 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed") -> list
             f"{HUB} Let your weight sink in slowly. To press less, take some weight on your hands, forearms "
             "or feet.",
             f"Roll out along one spoke, slowly, then back to the hub. Work around all the spokes. {NERVE_CUE}",
-            f"Then {FRONT_CORNER}: roll about three-quarters of the way toward lying face down (120 to 135 "
-            "degrees from lying on your back), propped on your forearm. Stopping on your side misses "
+            "Then roll slowly onto your side, working the side of the hip on the way. For "
+            f"{FRONT_CORNER}, keep rolling about three-quarters of the way toward lying face down (120 to "
+            "135 degrees from lying on your back), propped on your forearm. Stopping on your side misses "
             "these spots: the most common mistake.",
         ]
         end = f"{minutes} Get up slowly, by rolling onto your side."
