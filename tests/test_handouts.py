@@ -751,3 +751,21 @@ def test_referral_map_marks_stay_on_the_body_and_apart(side):
                 assert len(boxes) > 2
                 hits = [(i, j) for i, j in itertools.combinations(range(len(boxes)), 2) if boxes[i].overlaps(boxes[j])]
                 assert not hits, (view, hits)
+
+def test_referral_map_marks_are_x_unless_two_spots_share_a_colour():
+    """A client read a '+' on the map while the key says 'your spot (X)': the plates tell a
+    muscle's points apart by marker, but on the handout's map each pattern has a colour of its
+    own. Only spots that share a colour (the two piriformis points) keep + or diamond."""
+    from hipball.draw.handout import referral_figure, trp_styles
+    from hipball.referral import STANDARD_SET, trp_ids
+
+    for spots in (tuple(STANDARD_SET), tuple(trp_ids())):
+        styles = trp_styles(spots)
+        _, charts = referral_figure("right", spots)
+        for view, art in charts.items():
+            for t, m in art.markers.items():
+                shared = list(styles.values()).count(styles[t]) > 1
+                assert shared or m.get_marker() == "X", (view, t, m.get_marker())
+    piri = ("piriformis.lateral", "piriformis.medial")
+    _, charts = referral_figure("right", piri)
+    assert {charts["posterior"].markers[t].get_marker() for t in piri} != {"X"}

@@ -87,8 +87,11 @@ def _restyle(art, styles: dict[str, tuple[str, str]]) -> None:
         colour = spill_colour(styles[trp][0])
         patch.set_edgecolor(colour)
         patch.set_hatchcolor(colour)
+    shared = {st for st in styles.values() if list(styles.values()).count(st) > 1}
     for trp, marker in art.markers.items():  # the X takes its zone's colour (draw_referral)
         marker.set_markerfacecolor(styles[trp][0])
+        if styles[trp] not in shared:  # draw_referral tells a muscle's points apart by marker;
+            marker.set_marker("X")     # here each has a colour of its own, so it is an X
 
 
 @lru_cache(maxsize=64)
