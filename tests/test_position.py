@@ -389,3 +389,26 @@ def test_turned_further_to_the_wall_both_hands_on_the_wall(side):
     plt.close(fig)
     deepest = max(toward * (e.centre[0] - p.wall_x) + np.linalg.norm(e.axes[0]) for s in p.segments for e in s.parts)
     assert deepest < 1.0
+
+
+def test_every_lying_picture_has_the_same_thin_floor_under_the_body():
+    """A client read the turned pictures' floor (a strip of floor projected in depth, taller the
+    higher the camera) as a raised step or mat to use. Every lying picture's floor band is as tall
+    as the one in 'On your back', within 10%; its top is at the lowest drawn point, so nothing
+    sinks into it, and the ball is on or above it."""
+    import matplotlib.pyplot as plt
+    from hipball.draw.position import draw_position
+
+    heights = {}
+    for name in ("back", "spoke", "half", "side", "front"):
+        fig, ax = plt.subplots()
+        art = draw_position(name, ax=ax)
+        band = [a for a in art.floor if hasattr(a, "get_height")][0]
+        heights[name] = band.get_height()
+        top = band.get_y() + band.get_height()
+        lowest = min(float(patch.get_xy()[:, 1].min()) for patch in art.body.values())
+        assert lowest >= top - 0.05, name
+        assert art.ball.center[1] - art.ball.radius >= top - 0.05, name
+        plt.close(fig)
+    for name, h in heights.items():
+        assert h == pytest.approx(heights["back"], rel=0.10), name
