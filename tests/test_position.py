@@ -412,3 +412,18 @@ def test_every_lying_picture_has_the_same_thin_floor_under_the_body():
         plt.close(fig)
     for name, h in heights.items():
         assert h == pytest.approx(heights["back"], rel=0.10), name
+
+
+@pytest.mark.parametrize("name, arm", [("side", "r"), ("front", "l")])
+def test_supporting_elbow_reads_as_bent_in_the_picture(name, arm):
+    """A client read the propped pictures as 'on straight arms': at print size the upper arm
+    sloped out toward the viewer and the elbow's angle was lost. In the picture, the nearer
+    supporting arm's upper arm and forearm meet at about a right angle (70-110 degrees)."""
+    import numpy as np
+    from hipball.pose import to_picture
+
+    p = pose(name)
+    s, e, w = to_picture(p, [p.joints[f"shoulder_{arm}"], p.joints[f"elbow_{arm}"], p.joints[f"wrist_{arm}"]])
+    a, b = s - e, w - e
+    angle = np.degrees(np.arccos(a @ b / np.linalg.norm(a) / np.linalg.norm(b)))
+    assert 70 <= angle <= 110

@@ -465,18 +465,19 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
     elif position == "side":  # propped on the lower forearm; the top arm along the flank
         legs["r"] = (at(hr, -78, 2, ank), front - 0.3 * up, (-X, up))
         legs["l"] = (at(hl, -34, 34, ank), front + 0.4 * up, (-X, up))
-        # the lower elbow on the floor under the shoulder (a little in front of it), the forearm
+        # the lower elbow on the floor under the shoulder (a little toward the feet, so the picture shows
+        # a right angle at the elbow, not an arm sloping out toward the viewer), the forearm
         # flat on the floor pointing the way the face looks
-        props["r"] = _prop(sr, 0.35 * X + Y, X + 0.4 * Y)
+        props["r"] = _prop(sr, -0.3 * X + Y, X + 0.4 * Y)
         # the top arm along the flank, the hand on the hip, the elbow bent behind
         arms["l"] = (hl + 0.2 * (sl - hl) + 9.0 * front + 4.0 * up, -front, (-X, up))
     elif position == "front":  # chest down on both forearms, legs long behind
         legs["r"] = (at(hr, -82, -2, 5.0), up, (-X - 0.25 * up, -up))
         legs["l"] = (at(hl, -80, 14, 5.0), up, (-X - 0.25 * up, -up))
-        # the elbows on the floor a little out from under the shoulders (the chest low between
+        # the elbows on the floor straight out from under the shoulders (the chest low between
         # them), the forearms flat on the floor ahead, toward the head
-        props["r"] = _prop(sr, 0.45 * X - Y, X + 0.15 * Y)
-        props["l"] = _prop(sl, 0.45 * X + Y, X - 0.15 * Y)
+        props["r"] = _prop(sr, 0.0 * X - Y, X + 0.15 * Y)
+        props["l"] = _prop(sl, 0.0 * X + Y, X - 0.15 * Y)
     else:  # wall: standing, knees a little bent, feet forward of the hips
         out_x = 14.0 + 1.6 * (WALL_LEAN[position] - WALL_LEAN["wall"])  # leaning more: feet further out
         fwd = np.array([front[0], front[1], 0.0])
