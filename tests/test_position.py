@@ -427,3 +427,19 @@ def test_supporting_elbow_reads_as_bent_in_the_picture(name, arm):
     a, b = s - e, w - e
     angle = np.degrees(np.arccos(a @ b / np.linalg.norm(a) / np.linalg.norm(b)))
     assert 70 <= angle <= 110
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_side_to_the_wall_hand_flat_on_the_wall_knees_a_little_bent(side):
+    """'One hand on the wall. Bend your knees a little': a client saw neither. The ball-side hand
+    is on the wall (within 3 cm of it) above the ball, the fingers up the wall with the forearm
+    (the wrist above the elbow), and the near knee bends 10-30 degrees."""
+    p = pose("wall_side", side)
+    j = p.joints
+    k = "r" if side == "right" else "l"
+    assert abs(j[f"wrist_{k}"][0] - p.wall_x) < 3.0
+    assert j[f"wrist_{k}"][2] > p.ball_centre[2] + 10
+    assert j[f"wrist_{k}"][2] > j[f"elbow_{k}"][2] + 10
+    u, v = j[f"hip_{k}"] - j[f"knee_{k}"], j[f"ankle_{k}"] - j[f"knee_{k}"]
+    bend = 180 - np.degrees(np.arccos(u @ v / np.linalg.norm(u) / np.linalg.norm(v)))
+    assert 10 <= bend <= 30
