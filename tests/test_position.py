@@ -389,3 +389,57 @@ def test_turned_further_to_the_wall_both_hands_on_the_wall(side):
     plt.close(fig)
     deepest = max(toward * (e.centre[0] - p.wall_x) + np.linalg.norm(e.axes[0]) for s in p.segments for e in s.parts)
     assert deepest < 1.0
+
+
+def test_every_lying_picture_has_the_same_thin_floor_under_the_body():
+    """A client read the turned pictures' floor (a strip of floor projected in depth, taller the
+    higher the camera) as a raised step or mat to use. Every lying picture's floor band is as tall
+    as the one in 'On your back', within 10%; its top is at the lowest drawn point, so nothing
+    sinks into it, and the ball is on or above it."""
+    import matplotlib.pyplot as plt
+    from hipball.draw.position import draw_position
+
+    heights = {}
+    for name in ("back", "spoke", "half", "side", "front"):
+        fig, ax = plt.subplots()
+        art = draw_position(name, ax=ax)
+        band = [a for a in art.floor if hasattr(a, "get_height")][0]
+        heights[name] = band.get_height()
+        top = band.get_y() + band.get_height()
+        lowest = min(float(patch.get_xy()[:, 1].min()) for patch in art.body.values())
+        assert lowest >= top - 0.05, name
+        assert art.ball.center[1] - art.ball.radius >= top - 0.05, name
+        plt.close(fig)
+    for name, h in heights.items():
+        assert h == pytest.approx(heights["back"], rel=0.10), name
+
+
+@pytest.mark.parametrize("name, arm", [("side", "r"), ("front", "l")])
+def test_supporting_elbow_reads_as_bent_in_the_picture(name, arm):
+    """A client read the propped pictures as 'on straight arms': at print size the upper arm
+    sloped out toward the viewer and the elbow's angle was lost. In the picture, the nearer
+    supporting arm's upper arm and forearm meet at about a right angle (70-110 degrees)."""
+    import numpy as np
+    from hipball.pose import to_picture
+
+    p = pose(name)
+    s, e, w = to_picture(p, [p.joints[f"shoulder_{arm}"], p.joints[f"elbow_{arm}"], p.joints[f"wrist_{arm}"]])
+    a, b = s - e, w - e
+    angle = np.degrees(np.arccos(a @ b / np.linalg.norm(a) / np.linalg.norm(b)))
+    assert 70 <= angle <= 110
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_side_to_the_wall_hand_flat_on_the_wall_knees_a_little_bent(side):
+    """'One hand on the wall. Bend your knees a little': a client saw neither. The ball-side hand
+    is on the wall (within 3 cm of it) above the ball, the fingers up the wall with the forearm
+    (the wrist above the elbow), and the near knee bends 10-30 degrees."""
+    p = pose("wall_side", side)
+    j = p.joints
+    k = "r" if side == "right" else "l"
+    assert abs(j[f"wrist_{k}"][0] - p.wall_x) < 3.0
+    assert j[f"wrist_{k}"][2] > p.ball_centre[2] + 10
+    assert j[f"wrist_{k}"][2] > j[f"elbow_{k}"][2] + 10
+    u, v = j[f"hip_{k}"] - j[f"knee_{k}"], j[f"ankle_{k}"] - j[f"knee_{k}"]
+    bend = 180 - np.degrees(np.arccos(u @ v / np.linalg.norm(u) / np.linalg.norm(v)))
+    assert 10 <= bend <= 30

@@ -84,6 +84,8 @@ CAMERAS = {"back": (0.0, 8.0), "spoke": (0.0, 8.0), "half": (0.0, 20.0), "side":
 # Standing: how far the body leans into the wall (degrees) per step, and where the hands go:
 # back to the wall, arms hang; side-on, the ball-side hand on the wall; turned further, both (the
 # hands on the wall hold the chest and head off it, so this step leans least).
+# Standing: the knees bend at least this much (degrees from straight), as the cues say.
+STANDING_KNEE_BEND = 18.0
 WALL_LEAN = {"wall": 6.0, "wall_side": 10.0, "wall_front": 5.0}
 # The upper body's extra roll beyond the pelvis's (degrees, + = further toward face down): half
 # turned, the shoulders stay nearer flat on the floor than the pelvis; three-quarters toward face
@@ -465,18 +467,19 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
     elif position == "side":  # propped on the lower forearm; the top arm along the flank
         legs["r"] = (at(hr, -78, 2, ank), front - 0.3 * up, (-X, up))
         legs["l"] = (at(hl, -34, 34, ank), front + 0.4 * up, (-X, up))
-        # the lower elbow on the floor under the shoulder (a little in front of it), the forearm
+        # the lower elbow on the floor under the shoulder (a little toward the feet, so the picture shows
+        # a right angle at the elbow, not an arm sloping out toward the viewer), the forearm
         # flat on the floor pointing the way the face looks
-        props["r"] = _prop(sr, 0.35 * X + Y, X + 0.4 * Y)
+        props["r"] = _prop(sr, -0.3 * X + Y, X + 0.4 * Y)
         # the top arm along the flank, the hand on the hip, the elbow bent behind
         arms["l"] = (hl + 0.2 * (sl - hl) + 9.0 * front + 4.0 * up, -front, (-X, up))
     elif position == "front":  # chest down on both forearms, legs long behind
         legs["r"] = (at(hr, -82, -2, 5.0), up, (-X - 0.25 * up, -up))
         legs["l"] = (at(hl, -80, 14, 5.0), up, (-X - 0.25 * up, -up))
-        # the elbows on the floor a little out from under the shoulders (the chest low between
+        # the elbows on the floor straight out from under the shoulders (the chest low between
         # them), the forearms flat on the floor ahead, toward the head
-        props["r"] = _prop(sr, 0.45 * X - Y, X + 0.15 * Y)
-        props["l"] = _prop(sl, 0.45 * X + Y, X - 0.15 * Y)
+        props["r"] = _prop(sr, 0.0 * X - Y, X + 0.15 * Y)
+        props["l"] = _prop(sl, 0.0 * X + Y, X - 0.15 * Y)
     else:  # wall: standing, knees a little bent, feet forward of the hips
         out_x = 14.0 + 1.6 * (WALL_LEAN[position] - WALL_LEAN["wall"])  # leaning more: feet further out
         fwd = np.array([front[0], front[1], 0.0])
@@ -486,13 +489,19 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
         for k, h, o, step in (("r", hr, 1.0, 0.0), ("l", hl, -1.0, far_step)):
             # the far foot a step ahead of the near one, so the two legs read apart in profile;
             # the toes turned out a little, the knees bending forward over them
-            foot = np.array([h[0] - out_x, h[1], ank]) + step * fwd
+            # the knees a little bent: a foot further out than a bent leg reaches comes in toward the
+            # hip (the far foot's step ahead is added after, so the legs still read apart)
+            reach = np.sqrt(L["thigh"] ** 2 + L["shank"] ** 2 + 2 * L["thigh"] * L["shank"] * np.cos(np.radians(STANDING_KNEE_BEND)))
+            flat = np.sqrt(max(reach ** 2 - (h[2] - ank) ** 2, 0.0))
+            foot = np.array([h[0] - min(out_x, flat), h[1], ank]) + step * fwd
             legs[k] = (foot, fwd, (fwd - 0.5 * o * lateral, up))
         for k, s, o in (("r", sr, 1), ("l", sl, -1)):
             arms[k] = (at(s, -3, 3 * o, s[2] - 56.0), X, (-up, -X))
         if angle >= 60:  # turned to the wall: the ball-side hand on the wall, clear of the ball
-            # the hand flat on the wall at the waist, in front of the ball
-            arms["r"] = (np.array([W["_wall"][0] - 2.8, sr[1] + 12.0, sr[2] - 32.0]), -Y - 0.3 * up, (up, X))
+            # the hand flat on the wall at the chest's height, in front of the shoulder, the fingers
+            # up and the elbow low beside the wall: the forearm up the wall, so the picture shows a
+            # hand on the wall (at the waist, the hand and forearm hid against the hip)
+            arms["r"] = (np.array([W["_wall"][0] - 2.8, sr[1] + 14.0, sr[2] - 6.0]), -up - 0.4 * X, (up, X))
         if position == "wall_front":  # turned further, the chest turned a little more to the wall
             for k, s, o, drop in (("r", sr, -1.0, 26.0), ("l", sl, 1.0, 12.0)):  # hands flat on the wall
                 # below the shoulders (the far one lower, so it shows under the near arm), the elbows

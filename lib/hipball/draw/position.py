@@ -213,11 +213,18 @@ def sequence_limits(poses) -> tuple[tuple[float, float], tuple[float, float]]:
     return (-(w / 2 + 4), w / 2 + 4), (-3.0, h + 4)
 
 
+# The floor's drawn thickness (picture cm), the same in every lying picture: a thin band under
+# the body. (Projecting a strip of floor in depth made it as tall as the camera was high: a thick
+# raised band, read as a step or a mat, in the pictures seen from higher up.)
+FLOOR_BAND_CM = 5.0
+
+
 def _floor_v(p: Pose) -> tuple[float, float]:
-    """The floor's near and far edges in the picture (the mat under the body)."""
-    near = to_picture(p, [0.0, 40.0, 0.0])[0, 1]
-    far = to_picture(p, [0.0, p.ball_centre[1] - 6.0, 0.0])[0, 1]
-    return float(near), float(far)
+    """The floor band's lower and upper edges in the picture: its top under the lowest drawn
+    point of the body and the ball (they rest on it; nothing sinks into it)."""
+    pts = np.vstack([r for r, _ in project(p).values()])
+    top = min(float(pts[:, 1].min()), float(to_picture(p, p.ball_centre)[0, 1]) - p.ball_radius_cm)
+    return top - FLOOR_BAND_CM, top
 
 
 def _ground(ax, p: Pose, color, lw) -> tuple[list, list]:
