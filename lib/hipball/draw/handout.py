@@ -87,7 +87,9 @@ def _restyle(art, styles: dict[str, tuple[str, str]]) -> None:
         colour = spill_colour(styles[trp][0])
         patch.set_edgecolor(colour)
         patch.set_hatchcolor(colour)
-    shared = {st for st in styles.values() if list(styles.values()).count(st) > 1}
+    from collections import Counter
+
+    shared = {st for st, n in Counter(styles.values()).items() if n > 1}
     for trp, marker in art.markers.items():  # the X takes its zone's colour (draw_referral)
         marker.set_markerfacecolor(styles[trp][0])
         if styles[trp] not in shared:  # draw_referral tells a muscle's points apart by marker;
@@ -437,9 +439,8 @@ def _spread_marks(ax, marks, size_pt: float, rounds: int = 200, inside=None) -> 
     fig = ax.get_figure()
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
-    box = ax.get_position()  # the axes in figure fractions (aspect 'equal': the drawn box)
     ax.apply_aspect()
-    box = ax.get_position()
+    box = ax.get_position()  # the axes in figure fractions (aspect 'equal': the drawn box)
     w_pt, h_pt = box.width * fig.get_figwidth() * 72, box.height * fig.get_figheight() * 72
     scale = np.array([w_pt / (x1 - x0), h_pt / (y1 - y0)])  # points per data unit
     pts = np.array([[m.get_xdata()[0], m.get_ydata()[0]] for m in marks], dtype=float) * scale
