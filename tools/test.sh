@@ -23,9 +23,22 @@ fi
 # Keep tools from writing into the home folder.
 export MPLCONFIGDIR="${MPLCONFIGDIR:-$PWD/.test-artifacts/mpl}"
 export IPYTHONDIR="${IPYTHONDIR:-$PWD/.test-artifacts/ipython}"
-# -m "" undoes the fast tier's deselection (pyproject.toml addopts; --mpl comes from there too).
-# tests/ and every notebook under nbval (outputs are stripped in git, so nbval checks that they
-# run; the stand-in notebooks under tests/fixtures_nb are driven by the browser tests, not nbval).
-# -n 0: one test at a time (the fast tier's -n auto would run browser timings side by side).
-exec python -m pytest -m "" -n 0 -p no:cacheprovider tests notebooks --ignore=tests/fixtures_nb \
-  --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg "$@"
+# -m "" (or a -m of our own) undoes the fast tier's deselection (pyproject.toml addopts; --mpl
+# comes from there too). tests/ and every notebook under nbval (outputs are stripped in git, so
+# nbval checks that they run; the stand-in notebooks under tests/fixtures_nb are driven by the
+# browser tests, not nbval).
+COMMON=(-p no:cacheprovider tests notebooks --ignore=tests/fixtures_nb
+        --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg)
+if [ "$#" -gt 0 ]; then  # a developer's selection: everything it picks, one test at a time
+  exec python -m pytest -m "" -n 0 "${COMMON[@]}" "$@"
+fi
+# The whole suite in two runs, so that CI stays well under its 25 minutes on 2 cores:
+#  1. everything but the browser tests on every core (pytest-xdist); --dist loadfile keeps each
+#     file, and so each notebook's cells (one kernel, in order), in one worker;
+#  2. the browser tests one at a time: they time and compare what a student sees, and several
+#     Chromiums side by side would measure each other.
+# Both always run; the suite fails if either does (including pytest's "no tests ran", exit 5).
+rc=0
+python -m pytest -m "not browser" -n auto --dist loadfile --durations=15 "${COMMON[@]}" || rc=$?
+python -m pytest -m browser -n 0 --durations=15 "${COMMON[@]}" || rc=$(( rc ? rc : $? ))
+exit "$rc"
