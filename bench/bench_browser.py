@@ -98,7 +98,12 @@ def _timed(page, root: str, act, settle_s: float) -> float | None:
         "() => [window.__keys, window.__frames, window.__sends, window.__arrive, window.__draws]")
     if not keys or not frames or bs.canvas_signature(page, root) == before:
         return None                      # a redraw that changed nothing does not count
-    k, f = keys[0], frames[0]
+    k = keys[0]
+    # the first frame AFTER the event: a late frame of the previous action (or of idle
+    # pre-drawing) can land between the reset above and the event, and gave negative times
+    f = next((t for t in frames if t >= k), None)
+    if f is None:
+        return None
     sent = next((t for t in sends if t >= k), None)
     got = next((t for t in arrive if sent is not None and t >= sent and t <= f), None)
     drawn = next((t for t in draws if t <= f), None)
