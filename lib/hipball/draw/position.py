@@ -160,11 +160,6 @@ def update_position(art: PositionArtists, p: Pose) -> PositionArtists:
             patch.set_facecolor(FAR_FILL if g in far else BODY_FILL)
             patch.set_zorder(10 + z)
     _place_eyes(art.eyes, p, art.body["head"].get_zorder())
-    if p.wall_x is None and len(art.floor) == 2:  # the floor follows the parts resting on it
-        near, far = _floor_v(p)
-        art.floor[0].set_y(near)
-        art.floor[0].set_height(far - near)
-        art.floor[1].set_ydata([near, near])
     art.ball.center = tuple(to_picture(p, p.ball_centre)[0])
     art.ball.set_radius(p.ball_radius_cm)
     for m in art.ball_marks:
