@@ -482,3 +482,21 @@ def test_nothing_through_the_wall_hands_flat_on_it_both_knees_bent(name, side):
     for k in "rl":
         u, v = j[f"hip_{k}"] - j[f"knee_{k}"], j[f"ankle_{k}"] - j[f"knee_{k}"]
         assert 10 <= 180 - np.degrees(np.arccos(u @ v / np.linalg.norm(u) / np.linalg.norm(v))) <= 30, k
+
+
+def test_roll_explorer_person_rests_on_its_one_floor_at_every_angle():
+    """The app draws its floor once: at every slider angle the ball and the parts resting on the
+    floor touch the band (none above its far edge, none below its near edge). (With the floor
+    of the first angle only, at 120 degrees the ball floated 2 cm above it.)"""
+    from hipball.apps import RollExplorer
+    from hipball.draw.position import floor_contacts
+
+    app = RollExplorer(render="canvas")
+    band = app.person.floor[0]
+    near, far = band.get_y(), band.get_y() + band.get_height()
+    assert band.get_height() < 12
+    for angle in (0, 45, 90, 120, 150):
+        app.angle.value = angle
+        for g, v in floor_contacts(app.person.pose).items():
+            assert near <= v <= far + 0.05, (angle, g)
+    app.close()

@@ -230,15 +230,28 @@ def floor_contacts(p: Pose) -> dict[str, float]:
     return out
 
 
-def _floor_v(p: Pose) -> tuple[float, float]:
+def floor_band(poses) -> tuple[float, float]:
     """The floor band's near (lower) and far (upper) edges in the picture: the floor plane between
     the depths of the parts that rest on it, so each touches it where it rests; the far edge at the
     farthest contact (the cameras put the ball there, ``hipball.pose.CAMERAS``). Nothing is drawn
     floating above the floor or sunk below its near edge. (The band's top used to be at the lowest
-    drawn point: from a raised camera the near elbow and foot, so the ball floated above it.)"""
-    v = floor_contacts(p).values()
+    drawn point: from a raised camera the near elbow and foot, so the ball floated above it.)
+    Several poses (seen by one camera): one floor for all of them (an app's slider)."""
+    v = [c for p in poses for c in floor_contacts(p).values()]
     top = max(v)
     return min(min(v) - FLOOR_MARGIN_CM, top - FLOOR_BAND_CM), top
+
+
+def _floor_v(p: Pose) -> tuple[float, float]:
+    return floor_band([p])
+
+
+def set_floor(art: PositionArtists, near: float, far: float) -> None:
+    """Move a lying picture's floor band (e.g. to one floor for every pose an app shows)."""
+    band, edge = art.floor
+    band.set_y(near)
+    band.set_height(far - near)
+    edge.set_ydata([near, near])
 
 
 def _ground(ax, p: Pose, color, lw) -> tuple[list, list]:
