@@ -500,3 +500,32 @@ def test_roll_explorer_person_rests_on_its_one_floor_at_every_angle():
         for g, v in floor_contacts(app.person.pose).items():
             assert near <= v <= far + 0.05, (angle, g)
     app.close()
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_three_quarters_shows_both_forearms_on_the_floor(side):
+    """'Forearms take the weight': the far forearm was hidden behind the near one (the picture
+    showed one arm). Seen turned a little toward the head, a part of the far arm's outline as big
+    as a forearm's end shows past everything painted over it, and it still rests on the floor line."""
+    from shapely.ops import unary_union
+
+    fig, ax = plt.subplots()
+    art = draw_position("front", side=side, ax=ax)
+    far = "arm_r" if side == "right" else "arm_l"  # the ball side lies underneath, further away
+    z = art.body[far].get_zorder()
+    over = unary_union([Polygon(p.get_xy()) for g, p in art.body.items() if p.get_zorder() > z])
+    shown = Polygon(art.body[far].get_xy()).difference(over)
+    assert shown.area > 60  # cm^2 in the drawing (a forearm is about 6 x 25; 11 showed before)
+    top = art.floor[0].get_y() + art.floor[0].get_height()
+    assert float(art.body[far].get_xy()[:, 1].min()) == pytest.approx(top, abs=0.6)
+    plt.close(fig)
+
+
+def test_golf_ball_reads_as_a_white_ball_at_any_size():
+    """The golf ball's dimples were markers of a fixed size: on a ball drawn a few points across
+    they covered it (a grey dot). They scale with the ball: under a fifth of its area."""
+    fig, ax = plt.subplots()
+    art = draw_position("back", ball="golf", ax=ax)
+    ball = np.pi * art.ball.radius ** 2
+    assert art.ball_marks and sum(np.pi * m.radius ** 2 for m in art.ball_marks) < 0.2 * ball
+    plt.close(fig)

@@ -85,10 +85,12 @@ ANGLES = {"back": 0.0, "spoke": 0.0, "half": 45.0, "side": 90.0, "front": FRONT_
 # contacts' depths, stays thin: profile (0) where a supporting part lies behind the ball (the far
 # forearm three-quarters toward face down, the far foot on the back), a little above where
 # the near limbs' direction matters (half turned: the knees dropped toward the ball side; on the
-# side: the forearm and the top foot in front). (The first pictures, from 20-26 degrees up, drew
+# side: the forearm and the top foot in front); three-quarters toward face down, turned 15 degrees
+# toward the head (a turn about the vertical keeps every floor contact on one line) so the far
+# forearm shows beside the near one ("forearms take the weight"). (The first pictures, from 20-26 degrees up, drew
 # the near elbow and foot 10-17 cm below the ball's contact: the ball floated above the floor.)
 CAMERAS = {"back": (0.0, 0.0), "spoke": (0.0, 0.0), "half": (0.0, 6.0), "side": (0.0, 6.0),
-           "front": (0.0, 0.0), "wall": (0.0, 0.0), "wall_side": (0.0, 0.0), "wall_front": (0.0, 0.0)}
+           "front": (15.0, 0.0), "wall": (0.0, 0.0), "wall_side": (0.0, 0.0), "wall_front": (0.0, 0.0)}
 # Standing: how far the body leans into the wall (degrees) per step, and where the hands go:
 # back to the wall, arms hang; side-on, the ball-side hand on the wall; turned further, both (the
 # hands on the wall hold the chest and head off it, so this step leans least).

@@ -289,10 +289,13 @@ def _ball_marks(ax, p: Pose, xy, style, z, lw) -> list:
                               ls="-" if seam == "white" else (0, (1.2, 0.9)), zorder=z + 0.1)
             out.append(line)
     elif seam == "dimples":
+        # dimples sized with the ball (a fixed marker size filled a golf ball drawn a few points
+        # across: it printed as a grey dot, not a white ball)
         k = np.linspace(0, 2 * np.pi, 7)[:-1]
-        pts = np.c_[np.cos(k), np.sin(k)] * r * 0.5 + xy
-        (dots,) = ax.plot(pts[:, 0], pts[:, 1], "o", ms=1.2, color="#888888", zorder=z + 0.1)
-        out.append(dots)
+        for x, y in np.c_[np.cos(k), np.sin(k)] * r * 0.5 + xy:
+            dot = Circle((x, y), 0.09 * r, fc="#888888", ec="none", zorder=z + 0.1)
+            _add(ax, dot)
+            out.append(dot)
     return out
 
 
