@@ -529,3 +529,20 @@ def test_golf_ball_reads_as_a_white_ball_at_any_size():
     ball = np.pi * art.ball.radius ** 2
     assert art.ball_marks and sum(np.pi * m.radius ** 2 for m in art.ball_marks) < 0.2 * ball
     plt.close(fig)
+
+
+@pytest.mark.parametrize("position", POSITIONS)
+def test_knees_bend_the_way_knees_bend(position):
+    """No knee bent backward: three-quarters toward face down the legs bent toward the ceiling,
+    away from the body's front (12 degrees backward, 36 after the feet were put down on the floor).
+    A knee bent more than 5 degrees sits in front of the hip-ankle line (the pelvis's front)."""
+    p = pose(position)
+    waist = next(s for s in p.segments if s.name == "pelvis").parts[2]
+    front = waist.axes[:, 1] / np.linalg.norm(waist.axes[:, 1])
+    j = p.joints
+    for k in "rl":
+        h, kn, a = j[f"hip_{k}"], j[f"knee_{k}"], j[f"ankle_{k}"]
+        u = (a - h) / np.linalg.norm(a - h)
+        off = (kn - h) - ((kn - h) @ u) * u
+        if np.linalg.norm(off) > np.sin(np.radians(2.5)) * np.linalg.norm(kn - h):
+            assert off @ front > 0.3 * np.linalg.norm(off), k

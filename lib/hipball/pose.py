@@ -536,8 +536,10 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
         # them when it rests: the first pictures held the legs 2-4 cm above the floor)
         foot_dir = (-X - 0.25 * up, -up)
         ankle_z = max(_resting_ankle(*foot_dir), ESTIMATES["shank_radius"][2] + 0.05)
-        legs["r"] = (at(hr, -78, -2, ankle_z), up, foot_dir)
-        legs["l"] = (at(hl, -76, 14, ankle_z), up, foot_dir)
+        # the knees a little bent the way knees bend, toward the body's front (the floor), resting on it
+        # (bent toward the ceiling they read, and were, bent backward: 12-36 degrees)
+        legs["r"] = (at(hr, -80, -2, ankle_z), front, foot_dir)
+        legs["l"] = (at(hl, -77, 14, ankle_z), front, foot_dir)
         # the elbows on the floor straight out from under the shoulders (the chest low between
         # them), the forearms flat on the floor ahead, toward the head
         props["r"] = _prop(sr, 0.0 * X - Y, X + 0.15 * Y)
