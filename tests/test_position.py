@@ -26,7 +26,7 @@ def test_pose_roll_and_ball_are_the_rolling_models(position, side):
     assert np.linalg.norm(p.contact_world - p.ball_centre) == pytest.approx(r, abs=1e-6)
     if p.wall_x is None:
         assert p.ball_centre[2] == pytest.approx(r, abs=1e-6)  # on the floor
-        assert lowest_point(p) > -1.0  # nothing sinks through the floor
+        assert lowest_point(p) > -0.05  # nothing sinks through the floor (the forearms sank 0.3 cm)
         assert lowest_point(p) < 2.0  # and the body rests on it
     else:
         assert abs(p.wall_x - p.ball_centre[0]) == pytest.approx(r, abs=1e-6)
@@ -391,9 +391,10 @@ def test_turned_further_to_the_wall_both_hands_on_the_wall(side):
     assert deepest < 1.0
 
 
+@pytest.mark.parametrize("ball", ["tennis", "golf", "baseball"])  # the smallest and the biggest
 @pytest.mark.parametrize("side", ["right", "left"])
 @pytest.mark.parametrize("name", ["back", "spoke", "half", "side", "front"])
-def test_ball_and_resting_limbs_touch_the_drawn_floor(name, side):
+def test_ball_and_resting_limbs_touch_the_drawn_floor(name, side, ball):
     """A client saw the ball float above the floor on the side and three-quarters pictures (14 and
     17 cm in the drawing, 7.5 and 9 pt on the handout): the raised camera drew the near elbow and
     foot lower than the ball's contact, and the floor's top edge went under them. Now the ball's
@@ -402,7 +403,7 @@ def test_ball_and_resting_limbs_touch_the_drawn_floor(name, side):
     near edge: the floor seen a little from above), none above it; the band stays thin."""
     from hipball.pose import resting_groups
 
-    p = pose(name, side)
+    p = pose(name, side, ball)
     fig, ax = plt.subplots()
     art = draw_position(p, ax=ax)
     band = art.floor[0]
@@ -476,7 +477,10 @@ def test_nothing_through_the_wall_hands_flat_on_it_both_knees_bent(name, side):
     art = draw_position(p, ax=ax)
     wx = art.wall[1].get_xdata()[0]
     for g, patch in art.body.items():
-        assert (toward * (patch.get_xy()[:, 0] - wx)).max() < 0.05, g
+        reach = (toward * (patch.get_xy()[:, 0] - wx)).max()
+        assert reach < 0.05, g
+        if g.startswith("arm_") and abs(p.joints[f"wrist_{g[-1]}"][0] - p.wall_x) < 5:
+            assert reach > -0.1, g  # the hand drawn on the wall's line, not short of it
     plt.close(fig)
     j = p.joints
     for k in "rl":
