@@ -18,7 +18,8 @@ the body's proportions and the ball's place are the ones the rest of hipball use
   face down). The ball touches the hip at ``roll_contact(angle).point_3d`` with the skin's
   normal there; it rests on the floor (or against the wall). The upper body is then tilted
   about the ball until the shoulders rest on the floor, or the forearm props them; the limbs
-  reach their supports by two-segment inverse kinematics.
+  reach their supports by two-segment inverse kinematics. Standing, the body leans into the
+  ball and the upper body bends away from the wall at the waist just enough to stay off it.
 * Left is the mirror image of right (the rolling model's left side, and the picture mirrored
   left to right): a left-hip picture shows the person from their left.
 
