@@ -15,11 +15,10 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from hipball.draw.handout import positions_svg  # noqa: E402,F401  (the handout's size below)
 from hipball.draw.position import draw_sequence  # noqa: E402
 from hipball.pose import pose, sequence  # noqa: E402
 
-WIDTH_CM = 18.6  # positions_svg's default width: five pictures in a row
+WIDTH_CM = 18.6  # hipball.draw.handout.positions_svg default width: five pictures in a row
 
 
 def main() -> None:
