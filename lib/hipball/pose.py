@@ -18,7 +18,8 @@ the body's proportions and the ball's place are the ones the rest of hipball use
   face down). The ball touches the hip at ``roll_contact(angle).point_3d`` with the skin's
   normal there; it rests on the floor (or against the wall). The upper body is then tilted
   about the ball until the shoulders rest on the floor, or the forearm props them; the limbs
-  reach their supports by two-segment inverse kinematics.
+  reach their supports by two-segment inverse kinematics. Standing, the body leans into the
+  ball and the upper body bends away from the wall at the waist just enough to stay off it.
 * Left is the mirror image of right (the rolling model's left side, and the picture mirrored
   left to right): a left-hip picture shows the person from their left.
 
@@ -77,10 +78,20 @@ CUES = {
 }
 ANGLES = {"back": 0.0, "spoke": 0.0, "half": 45.0, "side": 90.0, "front": FRONT_CORNER_ANGLE, "wall": 0.0,
           "wall_side": 90.0, "wall_front": FRONT_CORNER_ANGLE}
-# (azimuth, elevation) of the view, degrees: low enough to see the ball under the hip, high
-# enough to see which way the knees and arms go
-CAMERAS = {"back": (0.0, 8.0), "spoke": (0.0, 8.0), "half": (0.0, 20.0), "side": (0.0, 22.0),
-           "front": (0.0, 26.0), "wall": (0.0, 0.0), "wall_side": (0.0, 0.0), "wall_front": (0.0, 0.0)}
+# (azimuth, elevation) of the view, degrees. Lying, the floor is a plane seen from a little above:
+# every part that rests on it (the ball, a foot, an elbow) touches it at its own depth, and the
+# nearer ones are drawn lower by depth * sin(elevation). The pictures are about the ball on the
+# floor, so the camera stays low enough that the ball is the farthest (highest drawn) floor contact
+# or level with it (its lowest point on the floor's back edge), and the floor band, which spans the
+# contacts' depths, stays thin: profile (0) where a supporting part lies behind the ball (the far
+# forearm three-quarters toward face down, the far foot on the back), a little above where
+# the near limbs' direction matters (half turned: the knees dropped toward the ball side; on the
+# side: the forearm and the top foot in front); three-quarters toward face down, turned 15 degrees
+# toward the head (a turn about the vertical keeps every floor contact on one line) so the far
+# forearm shows beside the near one ("forearms take the weight"). (The first pictures, from 20-26 degrees up, drew
+# the near elbow and foot 10-17 cm below the ball's contact: the ball floated above the floor.)
+CAMERAS = {"back": (0.0, 0.0), "spoke": (0.0, 0.0), "half": (0.0, 6.0), "side": (0.0, 6.0),
+           "front": (15.0, 0.0), "wall": (0.0, 0.0), "wall_side": (0.0, 0.0), "wall_front": (0.0, 0.0)}
 # Standing: how far the body leans into the wall (degrees) per step, and where the hands go:
 # back to the wall, arms hang; side-on, the ball-side hand on the wall; turned further, both (the
 # hands on the wall hold the chest and head off it, so this step leans least).
@@ -257,10 +268,13 @@ def _off_floor(root, target, l1, l2, pole, r_mid):
     return mid, end
 
 
+_LIMB_BULGE = 0.28  # where the lower limb is thickest (calf, forearm), a fraction from knee or elbow
+
+
 def _limb(prefix: str, group: str, root, mid, end, radii_a, radii_b) -> list[Segment]:
     r1 = radii_a
     a = [sphere(root, r1[0]), sphere(root + (mid - root) * 0.33, r1[1]), sphere(mid, r1[2] if len(r1) > 2 else r1[1])]
-    b = [sphere(mid, radii_b[0]), sphere(mid + (end - mid) * 0.28, radii_b[1]), sphere(end, radii_b[2])]
+    b = [sphere(mid, radii_b[0]), sphere(mid + (end - mid) * _LIMB_BULGE, radii_b[1]), sphere(end, radii_b[2])]
     # one outline per limb (thigh and shank, upper arm and forearm): a smooth silhouette bending
     # at the knee or elbow, as line-art draws a limb, not two capsules
     return [Segment(f"{prefix}_upper", group, tuple(a)), Segment(f"{prefix}_lower", group, tuple(b))]
@@ -282,6 +296,11 @@ def _foot(ankle, forward, up) -> tuple[Ellipsoid, ...]:
             ellipsoid_along(ankle - (h - 3.6) * s + 0.28 * length * f, f, s, (5.5, 3.5, 3.3)),  # instep
             sphere(ankle - (h - 2.3) * s + (0.8 * length - 7.0) * f, 2.3),  # ball of the foot
             sphere(ankle - (h - 1.2) * s + (0.8 * length - 1.2) * f, 1.2))  # toes
+
+
+def _resting_ankle(forward, up) -> float:
+    """The ankle's height when the foot (``_foot``'s directions) rests on the floor."""
+    return -min(float(e.centre[2] - np.linalg.norm(e.axes[2])) for e in _foot(np.zeros(3), forward, up))
 
 
 def ellipsoid_along(c, f, s, semi) -> Ellipsoid:
@@ -308,7 +327,12 @@ def _prop(shoulder, reach, along):
     the forearm along the horizontal direction ``along``. Returns (elbow, wrist, the hand's
     forward, the hand's up)."""
     up = np.array([0.0, 0.0, 1.0])
-    r_e, r_w = ESTIMATES["forearm_radius"][0] + 0.2, ESTIMATES["forearm_radius"][2] + 0.2
+    # the forearm lies on the floor along its thickest part (a quarter of the way down, see _limb),
+    # the wrist on it too: the elbow's height follows (drawn through the two, it neither floats
+    # nor sinks)
+    fr = ESTIMATES["forearm_radius"]
+    r_w = fr[2] + 0.05
+    r_e = r_w + (fr[1] + 0.05 - r_w) / (1 - _LIMB_BULGE)
     s = np.asarray(shoulder, float)
     u, a = (np.array([v[0], v[1], 0.0]) / np.hypot(v[0], v[1]) for v in (reach, along))
     flat = np.sqrt(max(_H("upper_arm") ** 2 - (s[2] - r_e) ** 2, 0.0))
@@ -358,6 +382,16 @@ def ball_radius_cm(ball: str) -> float:
     return balls()[check_choice("ball", ball, BALLS)].diameter_mm / 20.0
 
 
+def _reach(knee_bend_deg: float) -> float:
+    """Hip to ankle with the knee bent this much from straight."""
+    a, b = _H("thigh"), _H("shank")
+    return float(np.sqrt(a * a + b * b + 2 * a * b * np.cos(np.radians(knee_bend_deg))))
+
+
+_UPPER = ("chest", "shoulders", "neck_base", "neck_top", "head", "jaw", "nose", "eye_r", "eye_l")  # above the waist
+WALL_CLEAR_CM = 1.0  # standing, the chest and shoulders keep this far off the wall
+
+
 @lru_cache(maxsize=64)
 def _pose_right(position: str, ball: str, angle: float) -> Pose:
     from hipball.roll import roll_contact
@@ -368,9 +402,7 @@ def _pose_right(position: str, ball: str, angle: float) -> Pose:
         Rt = _rot((0, 0, 1), -twist)
         axis = np.array([0.0, parts["waist"].centre[1], 0.0])
         tt = axis - Rt @ axis
-        parts = {k: (e.moved(Rt, tt) if k in ("chest", "shoulders", "neck_base", "neck_top", "head", "jaw", "nose", "eye_r",
-                                                "eye_l") else e)
-                 for k, e in parts.items()}
+        parts = {k: (e.moved(Rt, tt) if k in _UPPER else e) for k, e in parts.items()}
         joints = {k: (Rt @ v + tt if k.startswith(("shoulder", "neck")) else v) for k, v in joints.items()}
     r = ball_radius_cm(ball)
     c = roll_contact(angle, None, "right")
@@ -408,6 +440,33 @@ def _pose_right(position: str, ball: str, angle: float) -> Pose:
     R, t = placed(phi)
     if support == "standing":
         ball_c = R @ p + r * (R @ n) + t
+        # the hips lean into the ball, the chest stays off the wall: the upper body bends away from
+        # it at the waist just enough that the chest, the head and the shoulders (with the upper
+        # arms' thickness) keep WALL_CLEAR_CM from it (side-on, leaning the whole body put the
+        # shoulder and the upper arm 3-7 cm into the wall)
+        wall = ball_c[0] + r
+        pivot = parts["waist"].centre
+        axis = R.T @ np.array([0.0, 1.0, 0.0])
+
+        def bent(b):
+            Rb = _rot(axis, -b)
+            tb = pivot - Rb @ pivot
+            return ({k: (e.moved(Rb, tb) if k in _UPPER else e) for k, e in parts.items()},
+                    {k: (Rb @ v + tb if k.startswith(("shoulder", "neck")) else v) for k, v in joints.items()})
+
+        def clearance(b):
+            ps, js = bent(b)
+            ext = [ps[k] for k in ("chest", "shoulders", "head")]
+            ext += [sphere(js[k], ESTIMATES["upper_arm_radius"][0]) for k in ("shoulder_r", "shoulder_l")]
+            return wall - WALL_CLEAR_CM - max(float((R @ e.centre + t)[0] + np.linalg.norm((R @ e.axes)[0])) for e in ext)
+        parts, joints = bent(_support_pitch(clearance, 0.0, 30.0))
+        # knees bent: the higher hip (leaning side-on tilts the pelvis) low enough that its leg reaches
+        # the floor bent by STANDING_KNEE_BEND with the foot a little out (else that leg stood straight)
+        bent_reach = _reach(STANDING_KNEE_BEND)
+        high = max(float((R @ joints[k] + t)[2]) for k in ("hip_r", "hip_l"))
+        drop = max(0.0, high - _H("ankle_height") - np.sqrt(bent_reach ** 2 - 10.0 ** 2))
+        t = t - np.array([0.0, 0.0, drop])
+        ball_c = ball_c - np.array([0.0, 0.0, drop])
     W = {k: R @ v + t for k, v in joints.items()}
     W["_t"] = t
     W["_wall"] = np.array([ball_c[0] + r, 0.0, 0.0])
@@ -474,8 +533,14 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
         # the top arm along the flank, the hand on the hip, the elbow bent behind
         arms["l"] = (hl + 0.2 * (sl - hl) + 9.0 * front + 4.0 * up, -front, (-X, up))
     elif position == "front":  # chest down on both forearms, legs long behind
-        legs["r"] = (at(hr, -82, -2, 5.0), up, (-X - 0.25 * up, -up))
-        legs["l"] = (at(hl, -80, 14, 5.0), up, (-X - 0.25 * up, -up))
+        # the feet on the floor, toes pointing back (the ankles as high as the foot's shape puts
+        # them when it rests: the first pictures held the legs 2-4 cm above the floor)
+        foot_dir = (-X - 0.25 * up, -up)
+        ankle_z = max(_resting_ankle(*foot_dir), ESTIMATES["shank_radius"][2] + 0.05)
+        # the knees a little bent the way knees bend, toward the body's front (the floor), resting on it
+        # (bent toward the ceiling they read, and were, bent backward: 12-36 degrees)
+        legs["r"] = (at(hr, -80, -2, ankle_z), front, foot_dir)
+        legs["l"] = (at(hl, -77, 14, ankle_z), front, foot_dir)
         # the elbows on the floor straight out from under the shoulders (the chest low between
         # them), the forearms flat on the floor ahead, toward the head
         props["r"] = _prop(sr, 0.0 * X - Y, X + 0.15 * Y)
@@ -486,14 +551,18 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
         fwd /= np.linalg.norm(fwd)
         lateral = np.cross(up, fwd)  # the body's right, on the floor (right side model)
         far_step = 9.0 if angle < 45 else 0.0
+        flats = {k: np.sqrt(max(_reach(STANDING_KNEE_BEND) ** 2 - (h[2] - ank) ** 2, 0.0)) for k, h in (("r", hr), ("l", hl))}
         for k, h, o, step in (("r", hr, 1.0, 0.0), ("l", hl, -1.0, far_step)):
             # the far foot a step ahead of the near one, so the two legs read apart in profile;
             # the toes turned out a little, the knees bending forward over them
             # the knees a little bent: a foot further out than a bent leg reaches comes in toward the
             # hip (the far foot's step ahead is added after, so the legs still read apart)
-            reach = np.sqrt(L["thigh"] ** 2 + L["shank"] ** 2 + 2 * L["thigh"] * L["shank"] * np.cos(np.radians(STANDING_KNEE_BEND)))
-            flat = np.sqrt(max(reach ** 2 - (h[2] - ank) ** 2, 0.0))
-            foot = np.array([h[0] - min(out_x, flat), h[1], ank]) + step * fwd
+            # each foot within its own leg's bent reach (out from the wall, the far one a step further
+            # ahead): both knees bend (the far foot was a step beyond the near leg's reach, and the far
+            # knee stood straight)
+            offset = np.array([-min(out_x, flats[k] - far_step), 0.0, 0.0]) + step * fwd
+            offset *= min(1.0, flats[k] / (np.linalg.norm(offset) or 1.0))
+            foot = np.array([h[0], h[1], ank]) + offset
             legs[k] = (foot, fwd, (fwd - 0.5 * o * lateral, up))
         for k, s, o in (("r", sr, 1), ("l", sl, -1)):
             arms[k] = (at(s, -3, 3 * o, s[2] - 56.0), X, (-up, -X))
@@ -501,7 +570,8 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
             # the hand flat on the wall at the chest's height, in front of the shoulder, the fingers
             # up and the elbow low beside the wall: the forearm up the wall, so the picture shows a
             # hand on the wall (at the waist, the hand and forearm hid against the hip)
-            arms["r"] = (np.array([W["_wall"][0] - 2.8, sr[1] + 14.0, sr[2] - 6.0]), -up - 0.4 * X, (up, X))
+            # (at the shoulders' height the forearm stood up beside the face: read as an arm folded up)
+            arms["r"] = (np.array([W["_wall"][0] - 2.8, sr[1] + 16.0, sr[2] - 14.0]), -up - 0.4 * X, (up, X))
         if position == "wall_front":  # turned further, the chest turned a little more to the wall
             for k, s, o, drop in (("r", sr, -1.0, 26.0), ("l", sl, 1.0, 12.0)):  # hands flat on the wall
                 # below the shoulders (the far one lower, so it shows under the near arm), the elbows
@@ -534,8 +604,26 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
             hf = wrist - elbow
         elif SUPPORT[position] != "standing" and position not in ("back", "spoke"):  # a hand on the floor lies flat
             hf = np.array([hf[0], hf[1], 0.0])
-        out += segs + [Segment(f"hand_{k}", lower.group, _hand(wrist, hf, hu))]
+        hand = _hand(wrist, hf, hu)
+        if k in props:  # the hand flat on the floor: each part touching it
+            hand = _flat_on(hand, np.zeros(3), up)
+        elif SUPPORT[position] == "standing" and on_wall:  # flat on the wall (the palm, the fingers)
+            hand = _flat_on(hand, W["_wall"], -X)
+        W[f"hand_{k}"] = hand[1].centre
+        out += segs + [Segment(f"hand_{k}", lower.group, hand)]
     return out
+
+
+def _flat_on(parts, point, normal) -> tuple[Ellipsoid, ...]:
+    """The parts moved along ``normal`` until each touches the plane through ``point`` (on its
+    ``normal`` side): a hand laid flat on the floor or the wall, neither through it nor off it."""
+    n = np.asarray(normal, float) / np.linalg.norm(normal)
+    out = []
+    for e in parts:
+        d = float((e.centre - point) @ n)
+        reach = float(np.linalg.norm(e.axes.T @ n))
+        out.append(Ellipsoid(e.centre + (reach - d) * n, e.axes))
+    return tuple(out)
 
 
 def _mirror(p: Pose) -> Pose:
@@ -641,6 +729,22 @@ def to_picture(p: Pose, points, camera: Camera | None = None) -> np.ndarray:
 def lowest_point(p: Pose) -> float:
     """The lowest point of the body (world Z, cm): about 0 when it rests on the floor."""
     return min(float(e.centre[2] - np.linalg.norm(e.axes[2])) for s in p.segments for e in s.parts)
+
+
+REST_CM = 1.0  # a part this close to the floor (or the wall) rests on it
+
+
+def resting_groups(p: Pose) -> dict[str, np.ndarray]:
+    """The drawn groups (leg_r, arm_l, torso, ...) that rest on the floor (their lowest point
+    within ``REST_CM`` of it), each with the floor point under its lowest point (world)."""
+    low: dict[str, np.ndarray] = {}
+    for s in p.segments:
+        for e in s.parts:
+            a = e.axes[2]  # the ellipsoid's lowest point: centre - A A^T z / |A^T z|
+            q = e.centre - e.axes @ a / (np.linalg.norm(a) or 1.0)
+            if s.group not in low or q[2] < low[s.group][2]:
+                low[s.group] = q
+    return {g: np.array([q[0], q[1], 0.0]) for g, q in low.items() if q[2] < REST_CM}
 
 
 def position_at(angle_deg: float) -> str:

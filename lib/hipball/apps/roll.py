@@ -18,14 +18,14 @@ from hipball._choices import check_range
 from hipball.apps.base import App, esc, fit_layout
 from hipball.atlas import load_atlas
 from hipball.draw.anatomy import draw_hip
-from hipball.draw.position import draw_position, update_position
+from hipball.draw.position import draw_position, floor_band, set_floor, update_position
 from hipball.draw.technique import draw_roll_path, draw_roll_section, update_roll_section
 from hipball.frame import SIDES, check_side, side_options
 from hipball.pose import Camera, pose, position_at, project
 from hipball.roll import ANGLE_RANGE, angle_to_reach, roll_contact, trigger_points_3d
 
 BALL_YELLOW = "#F2D94E"
-APP_CAMERA = Camera(0.0, 15.0)
+APP_CAMERA = Camera(0.0, 6.0)  # low, as the handout's pictures (hipball.pose.CAMERAS): a thin floor band
 CREDIT = ("Geometry: MyoLeg (myo-sim, Apache-2.0) from Rajagopal et al. 2016, with documented corrections. "
           "Cross-section: a teaching model (an ellipse with muscle sectors), not a scan.")
 
@@ -86,6 +86,10 @@ class RollExplorer(App):
         art = draw_position(self._pose(side, angle), ax=self.ax_pose, title=False, cue=False, lw=1.1)
         pts = np.vstack([ring for a in (0, 60, 90, 150) for sd in SIDES
                          for ring, _ in project(self._pose(sd, a)).values()])
+        # one floor for every angle (it is drawn once): the band spans where the ball and the limbs
+        # resting on the floor touch it over the slider's range, seen by the app's one camera
+        set_floor(art, *floor_band([self._pose(side, a) for a in range(0, 151, 15)]))
+        pts = np.vstack([pts, [[pts[0, 0], art.floor[0].get_y()]]])
         self.ax_pose.set_xlim(pts[:, 0].min() - 3, pts[:, 0].max() + 3)
         self.ax_pose.set_ylim(pts[:, 1].min() - 6, pts[:, 1].max() + 3)
         self.add_dynamic([*art.body.values(), art.ball, *art.eyes])  # the eyes turn with the head

@@ -17,7 +17,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, Polygon, Rectangle
 
 from hipball.draw import palette
 from hipball.frame import SIDES, side_sign
-from hipball.pose import POSITIONS, Pose, pose, project, sequence, to_picture
+from hipball.pose import POSITIONS, Pose, pose, project, resting_groups, sequence, to_picture
 
 BODY_FILL = "white"
 EYE_RADIUS_CM = 1.2  # the eye marks scale with the drawing (a dot in print, not a blob)
@@ -213,18 +213,45 @@ def sequence_limits(poses) -> tuple[tuple[float, float], tuple[float, float]]:
     return (-(w / 2 + 4), w / 2 + 4), (-3.0, h + 4)
 
 
-# The floor's drawn thickness (picture cm), the same in every lying picture: a thin band under
-# the body. (Projecting a strip of floor in depth made it as tall as the camera was high: a thick
-# raised band, read as a step or a mat, in the pictures seen from higher up.)
+# The floor's drawn thickness (picture cm) at least, the same in every lying picture: a thin band.
+# (Projecting a whole strip of floor in depth made it as tall as the camera was high: a thick raised
+# band, read as a step or a mat, in the pictures seen from higher up.)
 FLOOR_BAND_CM = 5.0
+FLOOR_MARGIN_CM = 2.0  # the floor's near edge this far below the nearest part resting on it
+
+
+def floor_contacts(p: Pose) -> dict[str, float]:
+    """Where the ball and each part resting on the floor (``hipball.pose.resting_groups``) touch
+    it in the picture (picture cm, up): the floor under their lowest point. Seen from a little
+    above, each touches the floor at its own depth, the nearer lower."""
+    out = {g: float(to_picture(p, q)[0, 1]) for g, q in resting_groups(p).items()}
+    if p.wall_x is None:  # (standing, the ball is on the wall)
+        out["ball"] = float(to_picture(p, p.ball_centre)[0, 1]) - p.ball_radius_cm
+    return out
+
+
+def floor_band(poses) -> tuple[float, float]:
+    """The floor band's near (lower) and far (upper) edges in the picture: the floor plane between
+    the depths of the parts that rest on it, so each touches it where it rests; the far edge at the
+    farthest contact (the cameras put the ball there, ``hipball.pose.CAMERAS``). Nothing is drawn
+    floating above the floor or sunk below its near edge. (The band's top used to be at the lowest
+    drawn point: from a raised camera the near elbow and foot, so the ball floated above it.)
+    Several poses (seen by one camera): one floor for all of them (an app's slider)."""
+    v = [c for p in poses for c in floor_contacts(p).values()]
+    top = max(v)
+    return min(min(v) - FLOOR_MARGIN_CM, top - FLOOR_BAND_CM), top
 
 
 def _floor_v(p: Pose) -> tuple[float, float]:
-    """The floor band's lower and upper edges in the picture: its top under the lowest drawn
-    point of the body and the ball (they rest on it; nothing sinks into it)."""
-    pts = np.vstack([r for r, _ in project(p).values()])
-    top = min(float(pts[:, 1].min()), float(to_picture(p, p.ball_centre)[0, 1]) - p.ball_radius_cm)
-    return top - FLOOR_BAND_CM, top
+    return floor_band([p])
+
+
+def set_floor(art: PositionArtists, near: float, far: float) -> None:
+    """Move a lying picture's floor band (e.g. to one floor for every pose an app shows)."""
+    band, edge = art.floor
+    band.set_y(near)
+    band.set_height(far - near)
+    edge.set_ydata([near, near])
 
 
 def _ground(ax, p: Pose, color, lw) -> tuple[list, list]:
@@ -262,10 +289,13 @@ def _ball_marks(ax, p: Pose, xy, style, z, lw) -> list:
                               ls="-" if seam == "white" else (0, (1.2, 0.9)), zorder=z + 0.1)
             out.append(line)
     elif seam == "dimples":
+        # dimples sized with the ball (a fixed marker size filled a golf ball drawn a few points
+        # across: it printed as a grey dot, not a white ball)
         k = np.linspace(0, 2 * np.pi, 7)[:-1]
-        pts = np.c_[np.cos(k), np.sin(k)] * r * 0.5 + xy
-        (dots,) = ax.plot(pts[:, 0], pts[:, 1], "o", ms=1.2, color="#888888", zorder=z + 0.1)
-        out.append(dots)
+        for x, y in np.c_[np.cos(k), np.sin(k)] * r * 0.5 + xy:
+            dot = Circle((x, y), 0.09 * r, fc="#888888", ec="none", zorder=z + 0.1)
+            _add(ax, dot)
+            out.append(dot)
     return out
 
 
