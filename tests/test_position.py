@@ -41,6 +41,35 @@ def test_front_corner_picture_reaches_the_front_corner():
     assert not {"gluteus_minimus.anterior", "tensor_fasciae_latae.belly"} & set(pose("side").trigger_points)
 
 
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_pictures_are_what_a_viewer_sees_not_its_mirror_image(side):
+    """Each camera is a right-handed frame (image right x image up = toward the viewer). Before,
+    it was left-handed and every picture was a mirror image: side-on to the wall, facing the
+    viewer, a right-hip client saw the wall against the figure's left side."""
+    from hipball.draw.position import visible_eyes
+
+    for position in POSITIONS:
+        right, up, toward = pose(position, side).camera.basis()
+        assert np.allclose(np.cross(right, up), toward), position
+    # side-on to the wall, facing the viewer: the right eye on the viewer's left, and the hip on
+    # the ball's side (the client's side) is the one at the wall
+    p = pose("wall_side", side)
+    assert set(visible_eyes(p)) == {"eye_r", "eye_l"}
+    x_r, x_l = to_picture(p, [p.joints["eye_r"], p.joints["eye_l"]])[:, 0]
+    assert x_r < x_l
+    wall = to_picture(p, [[p.wall_x, *p.ball_centre[1:]]])[0, 0]
+    hip = {k: to_picture(p, [p.joints[f"hip_{k}"]])[0, 0] for k in "rl"}
+    near = side[0]
+    assert abs(hip[near] - wall) < abs(hip["l" if near == "r" else "r"] - wall)
+    # back to the wall, the client's side toward the viewer: as in the lateral plates
+    # (docs/CONVENTIONS.md), the front of the body is to the viewer's right for a right side
+    # and to the viewer's left for a left side
+    p = pose("wall", side)
+    eyes = to_picture(p, [p.joints["eye_r"], p.joints["eye_l"]]).mean(axis=0)
+    face = eyes[0] - to_picture(p, [p.joints["head_centre"]])[0, 0]
+    assert face * (1 if side == "right" else -1) > 0
+
+
 # fast tier: one lying and one standing position; every position in the slow tier
 @pytest.mark.parametrize("position", [p if p in ("side", "wall_front") else pytest.param(p, marks=pytest.mark.slow)
                                       for p in POSITIONS])
@@ -379,10 +408,12 @@ def test_turned_further_to_the_wall_both_hands_on_the_wall(side):
     fig, ax = plt.subplots()
     art = draw_position(p, ax=ax)
     mid = Polygon(art.body["torso"].get_xy()).centroid.x
+    wall_pic = to_picture(p, [[p.wall_x, *p.ball_centre[1:]]])[0, 0]
+    toward_pic = np.sign(wall_pic - to_picture(p, [p.ball_centre])[0, 0])  # the wall's side, in the picture
     for k in "rl":
         for joint in ("elbow", "wrist"):
             x = to_picture(p, [j[f"{joint}_{k}"]])[0, 0]
-            assert (x - mid) * toward > 0, (k, joint)
+            assert (x - mid) * toward_pic > 0, (k, joint)
     # the far hand shows below the near arm
     far_arm, near_arm = Polygon(art.body[f"arm_{'r' if near == 'l' else 'l'}"].get_xy()), Polygon(art.body[f"arm_{near}"].get_xy())
     assert far_arm.difference(near_arm).difference(Polygon(art.body["torso"].get_xy())).area > 30
@@ -476,8 +507,9 @@ def test_nothing_through_the_wall_hands_flat_on_it_both_knees_bent(name, side):
     fig, ax = plt.subplots()
     art = draw_position(p, ax=ax)
     wx = art.wall[1].get_xdata()[0]
+    toward_pic = np.sign(wx - art.ball.center[0])  # the wall's side in the picture
     for g, patch in art.body.items():
-        reach = (toward * (patch.get_xy()[:, 0] - wx)).max()
+        reach = (toward_pic * (patch.get_xy()[:, 0] - wx)).max()
         assert reach < 0.05, g
         if g.startswith("arm_") and abs(p.joints[f"wrist_{g[-1]}"][0] - p.wall_x) < 5:
             assert reach > -0.1, g  # the hand drawn on the wall's line, not short of it

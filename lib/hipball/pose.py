@@ -149,12 +149,15 @@ class Camera:
     elevation_deg: float = 10.0
 
     def basis(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(image right, image up, toward the viewer), world vectors."""
+        """(image right, image up, toward the viewer), world vectors: a right-handed frame
+        (right x up = toward the viewer), so the picture is what a viewer standing there sees
+        and not its mirror image (a person facing the viewer has their right side on the
+        viewer's left)."""
         a, e = np.radians(self.azimuth_deg), np.radians(self.elevation_deg)
         rz = np.array([[np.cos(a), -np.sin(a), 0.0], [np.sin(a), np.cos(a), 0.0], [0.0, 0.0, 1.0]])
         view = rz @ np.array([0.0, np.cos(e), np.sin(e)])
-        right = rz @ np.array([1.0, 0.0, 0.0])
-        return right, np.cross(right, view), view
+        right = rz @ np.array([-1.0, 0.0, 0.0])
+        return right, np.cross(view, right), view
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Circle, FancyArrowPatch, Polygon, Rectangle
 
 from hipball.draw import palette
-from hipball.frame import SIDES, side_sign
+from hipball.frame import SIDES
 from hipball.pose import POSITIONS, Pose, pose, project, resting_groups, sequence, to_picture
 
 BODY_FILL = "white"
@@ -119,7 +119,7 @@ def draw_position(subject: Pose | str = "back", *, side: str = "right", ball: st
     if p.position == "spoke":
         art.arrows = _spoke_arrows(ax, p, color)
     if pointer:
-        wall_left = p.wall_x is not None and p.wall_x < p.ball_centre[0]
+        wall_left = p.wall_x is not None and _wall_beyond(p) < 0
         xytext = (14, -10) if wall_left else ((-14, -10) if p.wall_x is not None else (-17, -3))  # open side
         tip = ax.annotate("", xy=(bx, by), xytext=xytext, textcoords="offset points",
                           arrowprops=dict(arrowstyle="-|>,head_length=0.5,head_width=0.28", color=palette.SPOKE_RED,
@@ -254,6 +254,12 @@ def set_floor(art: PositionArtists, near: float, far: float) -> None:
     edge.set_ydata([near, near])
 
 
+def _wall_beyond(p: Pose) -> float:
+    """+1 where the wall's face is to the ball's right in the picture, -1 to its left."""
+    wx = to_picture(p, [p.wall_x, *p.ball_centre[1:]])[0, 0]
+    return float(np.sign(wx - to_picture(p, p.ball_centre)[0, 0]))
+
+
 def _ground(ax, p: Pose, color, lw) -> tuple[list, list]:
     floor, wall = [], []
     if p.wall_x is None:
@@ -264,7 +270,7 @@ def _ground(ax, p: Pose, color, lw) -> tuple[list, list]:
         floor = [mat, edge]
     else:
         wx = to_picture(p, [p.wall_x, 0.0, 0.0])[0, 0]
-        s = side_sign(p.side)
+        s = _wall_beyond(p)  # the wall's band lies beyond its face, away from the person
         top = to_picture(p, [0.0, 0.0, 185.0])[0, 1]
         w = Rectangle((wx, -2.0) if s > 0 else (wx - 12.0, -2.0), 12.0, top + 2.0, fc=WALL_FILL, ec="none",
                       zorder=1)
