@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import matplotlib.colors
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -582,3 +583,28 @@ def test_knees_bend_the_way_knees_bend(position):
         off = (kn - h) - ((kn - h) @ u) * u
         if np.linalg.norm(off) > np.sin(np.radians(2.5)) * np.linalg.norm(kn - h):
             assert off @ front > 0.3 * np.linalg.norm(off), k
+
+
+@pytest.mark.parametrize("name", ["back", "side", "front"])
+def test_on_a_bed_the_person_lies_on_a_mattress_not_the_floor(name):
+    """A client told to lie on the bed saw a hard floor in every picture (client read). With
+    ``surface="bed"`` the band under the person is a sheet over a mattress's side, the ball on
+    the sheet; without it, the floor as before."""
+    from hipball.draw.position import BED_SHEET, MAT_FILL
+
+    fig, (a, b) = plt.subplots(1, 2)
+    bed = draw_position(name, ax=a, surface="bed")
+    floor = draw_position(name, ax=b)
+    side = [x for x in bed.floor if x.get_gid() == "bed"]
+    assert len(side) == 1 and not any(x.get_gid() == "bed" for x in floor.floor)
+    sheet, edge = bed.floor[0], bed.floor[1]
+    assert matplotlib.colors.to_hex(sheet.get_facecolor()) == BED_SHEET.lower()
+    assert matplotlib.colors.to_hex(floor.floor[0].get_facecolor()) == MAT_FILL.lower()
+    near = edge.get_ydata()[0]
+    bb = side[0].get_bbox()
+    assert bb.y1 == pytest.approx(near) and bb.height > 10  # the mattress's side under the sheet
+    body = np.vstack([p.get_xy() for p in bed.body.values()])
+    assert bb.x0 < body[:, 0].min() and bb.x1 > body[:, 0].max()  # as long as the person
+    ball_bottom = bed.ball.center[1] - bed.ball.get_radius()
+    assert near <= ball_bottom <= sheet.get_y() + sheet.get_height() + 1e-6  # on the sheet
+    plt.close(fig)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.patches import Circle, FancyArrowPatch, Polygon, Rectangle
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Polygon, Rectangle
 
 from hipball.draw import palette
 from hipball.frame import SIDES
@@ -24,6 +24,11 @@ EYE_RADIUS_CM = 1.2  # the eye marks scale with the drawing (a dot in print, not
 FAR_FILL = "#D9D9D9"  # limbs on the far side of the body: a grey fill so depth reads, near over far
 MAT_FILL = "#E6E1D8"
 WALL_FILL = "#E6E1D8"
+# a bed: the mattress's top (the sheet) and its side, under the person (the client lies on a bed
+# for the gentlest set-ups; a hard floor there read as the wrong surface)
+BED_SHEET = "#EEF3F8"
+BED_SIDE = "#C9D6E3"
+BED_SIDE_CM = 14.0  # how much of the mattress's side shows under the sheet (picture cm)
 # Each ball in a colour close to the real one, with a mark that still tells them apart in grayscale.
 BALL_STYLE = {
     "tennis": {"fc": "#D7E84A", "seam": "white"},
@@ -85,11 +90,12 @@ def draw_position(subject: Pose | str = "back", *, side: str = "right", ball: st
                   ax: Axes | None = None, title: bool = True, cue: bool = True, wrap: int = 34,
                   lw: float = 1.5, color: str = palette.INK, fontsize: float | None = None,
                   limits: tuple[tuple[float, float], tuple[float, float]] | None = None,
-                  pointer: bool = False) -> PositionArtists:
+                  pointer: bool = False, surface: str | None = None) -> PositionArtists:
     """One step of the routine: ``subject`` is a ``hipball.pose.Pose`` or a position name
     (``hipball.pose.POSITIONS``, then ``side`` and ``ball`` choose the pose). ``limits``
     ((x0, x1), (y0, y1)) in picture cm fixes the view (to give a sequence one scale).
-    ``pointer``: a short red arrow to the ball (at print size a true-size ball is small)."""
+    ``pointer``: a short red arrow to the ball (at print size a true-size ball is small).
+    ``surface`` "bed" draws a lying pose on a mattress instead of the floor."""
     ax = _gca(ax)
     p = pose(subject, side, ball) if isinstance(subject, str) else subject
     art = PositionArtists(pose=p)
@@ -115,7 +121,7 @@ def draw_position(subject: Pose | str = "back", *, side: str = "right", ball: st
     art.ball.set_gid(f"ball:{p.ball}")
     _add(ax, art.ball)
     art.ball_marks = _ball_marks(ax, p, (bx, by), style, bz, lw)
-    art.floor, art.wall = _ground(ax, p, color, lw)
+    art.floor, art.wall = _ground(ax, p, color, lw, bed=surface == "bed")
     if p.position == "spoke":
         art.arrows = _spoke_arrows(ax, p, color)
     if pointer:
@@ -197,7 +203,7 @@ def _extent(shapes, art) -> tuple[tuple[float, float], tuple[float, float]]:
     pts = np.vstack([ring for ring, _ in shapes.values()])
     xs, ys = [pts[:, 0].min(), pts[:, 0].max()], [pts[:, 1].min(), pts[:, 1].max()]
     for a in art.floor + art.wall:
-        if isinstance(a, Rectangle):
+        if isinstance(a, (Rectangle, FancyBboxPatch)):
             ys[0] = min(ys[0], a.get_y() if a.get_height() < 20 else ys[0])
     return (float(xs[0]), float(xs[1])), (float(ys[0]), float(ys[1]))
 
@@ -260,14 +266,26 @@ def _wall_beyond(p: Pose) -> float:
     return float(np.sign(wx - to_picture(p, p.ball_centre)[0, 0]))
 
 
-def _ground(ax, p: Pose, color, lw) -> tuple[list, list]:
+def _ground(ax, p: Pose, color, lw, bed: bool = False) -> tuple[list, list]:
     floor, wall = [], []
     if p.wall_x is None:
         near, far = _floor_v(p)
-        mat = Rectangle((-400, near), 800, far - near, fc=MAT_FILL, ec="none", zorder=1)
+        mat = Rectangle((-400, near), 800, far - near, fc=BED_SHEET if bed else MAT_FILL, ec="none", zorder=1)
         _add(ax, mat)
         (edge,) = ax.plot([-400, 400], [near, near], color=color, lw=lw * 0.8, zorder=2)
         floor = [mat, edge]
+        if bed:  # the mattress's side under its near edge, a little longer than the body
+            pts = np.vstack([r for r, _ in project(p).values()])
+            x0, x1 = float(pts[:, 0].min()) - 6.0, float(pts[:, 0].max()) + 6.0
+            mat.set_x(x0)
+            mat.set_width(x1 - x0)
+            edge.set_xdata([x0, x1])
+            side = FancyBboxPatch((x0, near - BED_SIDE_CM), x1 - x0, BED_SIDE_CM,
+                                  boxstyle="round,pad=0,rounding_size=2.5", fc=BED_SIDE, ec=color, lw=lw * 0.8,
+                                  zorder=1.5)
+            side.set_gid("bed")
+            _add(ax, side)
+            floor.append(side)
     else:
         wx = to_picture(p, [p.wall_x, 0.0, 0.0])[0, 0]
         s = _wall_beyond(p)  # the wall's band lies beyond its face, away from the person
@@ -319,19 +337,21 @@ def _spoke_arrows(ax, p: Pose, color) -> list:
 def draw_sequence(fig, side: str = "right", ball: str = "tennis", setup: str = "floor", *, rect=(0, 0, 1, 1),
                   numbers: bool = True, wrap: int = 30, fontsize: float | None = None,
                   pointer: bool = True, title: bool = True, cue: bool = True,
-                  body=(0.3, 0.55), lw: float | None = None) -> list[PositionArtists]:
+                  body=(0.3, 0.55), lw: float | None = None, surface: str | None = None) -> list[PositionArtists]:
     """The routine's pictures in a row (``hipball.pose.sequence``: lying on a surface, or
     standing at a wall), one scale for all, each with its title and cue, numbered. ``body``
     (bottom, height) is the drawings' band as fractions of ``rect``'s height (the rest is for
     the titles above and the cues below); ``title``/``cue`` False leave them out. ``lw`` (points)
     defaults to one that suits each picture's printed width (thinner when small, so the limbs'
-    outlines do not fill in at handout size)."""
+    outlines do not fill in at handout size). ``surface`` "bed" lies on a mattress."""
     names = sequence(side, setup)
     poses = [pose(n, side, ball) for n in names]
     n = len(poses)
     x0, y0, w, h = rect
     arts = []
     limits = sequence_limits(poses)
+    if surface == "bed" and setup != "wall":  # room for the mattress's side under the sheet
+        limits = (limits[0], (limits[1][0] - BED_SIDE_CM, limits[1][1]))
     for i, p in enumerate(poses):
         ax = fig.add_axes((x0 + i * w / n, y0 + body[0] * h, w / n, body[1] * h))
         (lx0, lx1), ly = limits
@@ -342,7 +362,8 @@ def draw_sequence(fig, side: str = "right", ball: str = "tennis", setup: str = "
             lw_i = float(np.clip(0.55 * width_in, 0.7, 1.5))
         else:
             lw_i = lw
-        art = draw_position(p, ax=ax, wrap=wrap, fontsize=fontsize, pointer=pointer, title=title, cue=cue, lw=lw_i, limits=((cx + lx0, cx + lx1), (ly[0] + _floor_v(p)[0], ly[1] + _floor_v(p)[0])))
+        art = draw_position(p, ax=ax, wrap=wrap, fontsize=fontsize, pointer=pointer, title=title, cue=cue, lw=lw_i,
+                            surface=surface, limits=((cx + lx0, cx + lx1), (ly[0] + _floor_v(p)[0], ly[1] + _floor_v(p)[0])))
         if numbers and n > 1 and title:
             art.title.set_text("\n".join(textwrap.wrap(f"{i + 1}. {title_text(p)}", max(wrap - 4, 16))))
         arts.append(art)
