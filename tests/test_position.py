@@ -608,3 +608,24 @@ def test_on_a_bed_the_person_lies_on_a_mattress_not_the_floor(name):
     ball_bottom = bed.ball.center[1] - bed.ball.get_radius()
     assert near <= ball_bottom <= sheet.get_y() + sheet.get_height() + 1e-6  # on the sheet
     plt.close(fig)
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_every_wall_picture_shows_the_same_wall_strip(side):
+    """The beige wall strip was cut by the view's edge to a different width in each wall picture
+    of a row (the limits ignored it: 0-12 cm showed). Every picture of a row, and a picture on its
+    own, shows the whole strip beyond the wall line."""
+    from matplotlib.figure import Figure
+
+    from hipball.draw.position import WALL_STRIP_CM, draw_sequence
+
+    def shown(art):
+        w = art.wall[0]
+        x0, x1 = sorted(w.axes.get_xlim())
+        return min(w.get_x() + w.get_width(), x1) - max(w.get_x(), x0)
+
+    arts = draw_sequence(Figure(figsize=(7.3, 2.1)), side, "tennis", "wall")
+    assert [shown(a) for a in arts] == pytest.approx([WALL_STRIP_CM] * len(arts), abs=0.01)
+    fig, ax = plt.subplots()
+    assert shown(draw_position("wall_front", side=side, ax=ax)) == pytest.approx(WALL_STRIP_CM, abs=0.01)
+    plt.close(fig)

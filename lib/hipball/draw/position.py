@@ -24,6 +24,7 @@ EYE_RADIUS_CM = 1.2  # the eye marks scale with the drawing (a dot in print, not
 FAR_FILL = "#D9D9D9"  # limbs on the far side of the body: a grey fill so depth reads, near over far
 MAT_FILL = "#E6E1D8"
 WALL_FILL = "#E6E1D8"
+WALL_STRIP_CM = 8.0  # the wall's band beyond its line (picture cm), shown whole in every wall picture
 # a bed: the mattress's top (the sheet) and its side, under the person (the client lies on a bed
 # for the gentlest set-ups; a hard floor there read as the wrong surface)
 BED_SHEET = "#EEF3F8"
@@ -201,20 +202,33 @@ def _place_eyes(eyes, p: Pose, z) -> None:
 
 def _extent(shapes, art) -> tuple[tuple[float, float], tuple[float, float]]:
     pts = np.vstack([ring for ring, _ in shapes.values()])
-    xs, ys = [pts[:, 0].min(), pts[:, 0].max()], [pts[:, 1].min(), pts[:, 1].max()]
+    xs, ys = list(_span_x(art.pose)), [pts[:, 1].min(), pts[:, 1].max()]
     for a in art.floor + art.wall:
         if isinstance(a, (Rectangle, FancyBboxPatch)):
             ys[0] = min(ys[0], a.get_y() if a.get_height() < 20 else ys[0])
     return (float(xs[0]), float(xs[1])), (float(ys[0]), float(ys[1]))
 
 
+def _span_x(p: Pose) -> tuple[float, float]:
+    """What a picture must show across (picture cm): the body, and standing, the wall's whole strip
+    (its band beyond the wall line), so every wall picture shows the same strip."""
+    pts = np.vstack([r for r, _ in project(p).values()])
+    x0, x1 = float(pts[:, 0].min()), float(pts[:, 0].max())
+    if p.wall_x is not None:
+        wx = float(to_picture(p, [p.wall_x, 0.0, 0.0])[0, 0])
+        edge = wx + _wall_beyond(p) * WALL_STRIP_CM
+        x0, x1 = min(x0, edge), max(x1, edge)
+    return x0, x1
+
+
 def sequence_limits(poses) -> tuple[tuple[float, float], tuple[float, float]]:
     """One scale for a row of pictures: the widest picture's width and the tallest's height,
-    each picture centred on its own body."""
+    each picture centred on its own body (standing: on the body and the wall's strip)."""
     w = h = 0.0
     for p in poses:
         pts = np.vstack([r for r, _ in project(p).values()])
-        w = max(w, float(np.ptp(pts[:, 0])))
+        x0, x1 = _span_x(p)
+        w = max(w, x1 - x0)
         h = max(h, float(pts[:, 1].max()) - _floor_v(p)[0])
     return (-(w / 2 + 4), w / 2 + 4), (-3.0, h + 4)
 
@@ -290,8 +304,9 @@ def _ground(ax, p: Pose, color, lw, bed: bool = False) -> tuple[list, list]:
         wx = to_picture(p, [p.wall_x, 0.0, 0.0])[0, 0]
         s = _wall_beyond(p)  # the wall's band lies beyond its face, away from the person
         top = to_picture(p, [0.0, 0.0, 185.0])[0, 1]
-        w = Rectangle((wx, -2.0) if s > 0 else (wx - 12.0, -2.0), 12.0, top + 2.0, fc=WALL_FILL, ec="none",
-                      zorder=1)
+        w = Rectangle((wx, -2.0) if s > 0 else (wx - WALL_STRIP_CM, -2.0), WALL_STRIP_CM, top + 2.0, fc=WALL_FILL,
+                      ec="none", zorder=1)
+        w.set_gid("wall")
         _add(ax, w)
         (edge,) = ax.plot([wx, wx], [-2.0, top], color=color, lw=lw * 1.2, zorder=2)
         wall = [w, edge]
@@ -355,8 +370,7 @@ def draw_sequence(fig, side: str = "right", ball: str = "tennis", setup: str = "
     for i, p in enumerate(poses):
         ax = fig.add_axes((x0 + i * w / n, y0 + body[0] * h, w / n, body[1] * h))
         (lx0, lx1), ly = limits
-        pts = np.vstack([r for r, _ in project(p).values()])
-        cx = (pts[:, 0].min() + pts[:, 0].max()) / 2
+        cx = sum(_span_x(p)) / 2
         if lw is None:
             width_in = fig.get_figwidth() * w / n
             lw_i = float(np.clip(0.55 * width_in, 0.7, 1.5))
