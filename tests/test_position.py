@@ -629,3 +629,29 @@ def test_every_wall_picture_shows_the_same_wall_strip(side):
     fig, ax = plt.subplots()
     assert shown(draw_position("wall_front", side=side, ax=ax)) == pytest.approx(WALL_STRIP_CM, abs=0.01)
     plt.close(fig)
+
+
+@pytest.mark.parametrize("surface", [None, "bed"])
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_ball_pointer_starts_in_open_space(side, surface):
+    """With the ball on the floor, the red pointer's fixed offset put its tail in the floor band
+    (or the mattress) at handout size. Its tail now starts above the floor band and outside every
+    outline of the body, in each lying picture of the handout's row and in a picture on its own."""
+    from matplotlib.figure import Figure
+    from shapely.geometry import Point
+
+    from hipball.draw.position import draw_sequence
+
+    arts = draw_sequence(Figure(figsize=(7.3, 2.1)), side, "tennis", "floor", surface=surface)
+    fig, ax = plt.subplots()
+    arts.append(draw_position("side", side=side, ax=ax, pointer=True, surface=surface))
+    for art in arts:
+        (pointer,) = [a for a in art.arrows if a.get_gid() == "ball-pointer"]
+        tail = np.asarray(pointer.xyann, float)
+        band = art.floor[0]
+        assert tail[1] > band.get_y() + band.get_height(), art.pose.position
+        for g, patch in art.body.items():
+            assert not Polygon(patch.get_xy()).contains(Point(tail)), (art.pose.position, g)
+        # and it points at the ball from near it (not from across the picture)
+        assert np.linalg.norm(tail - art.ball.center) < 60
+    plt.close(fig)

@@ -125,20 +125,19 @@ def draw_position(subject: Pose | str = "back", *, side: str = "right", ball: st
     art.floor, art.wall = _ground(ax, p, color, lw, bed=surface == "bed")
     if p.position == "spoke":
         art.arrows = _spoke_arrows(ax, p, color)
-    if pointer:
-        wall_left = p.wall_x is not None and _wall_beyond(p) < 0
-        xytext = (14, -10) if wall_left else ((-14, -10) if p.wall_x is not None else (-17, -3))  # open side
-        tip = ax.annotate("", xy=(bx, by), xytext=xytext, textcoords="offset points",
-                          arrowprops=dict(arrowstyle="-|>,head_length=0.5,head_width=0.28", color=palette.SPOKE_RED,
-                                          lw=1.3, shrinkA=0, shrinkB=2.5), zorder=60)
-        tip.set_gid("ball-pointer")
-        art.arrows.append(tip)
     xs, ys = _extent(shapes, art)
     if limits is None:
         limits = ((xs[0] - 4, xs[1] + 4), (ys[0] - 3, ys[1] + 4))
     ax.set_xlim(*limits[0])
     ax.set_ylim(*limits[1])
     ax.set_aspect("equal")
+    if pointer:
+        tail = pointer_tail(art, _cm_per_point(ax, limits))
+        tip = ax.annotate("", xy=(bx, by), xytext=tuple(tail), textcoords="data",
+                          arrowprops=dict(arrowstyle="-|>,head_length=0.5,head_width=0.28", color=palette.SPOKE_RED,
+                                          lw=1.3, shrinkA=0, shrinkB=2.5), zorder=60)
+        tip.set_gid("ball-pointer")
+        art.arrows.append(tip)
     ax.set_axis_off()
     fs = fontsize
     if title:
@@ -149,6 +148,72 @@ def draw_position(subject: Pose | str = "back", *, side: str = "right", ball: st
                           ha="center", va="top", fontsize=None if fs is None else fs * 0.9, color=color,
                           linespacing=1.25)
     return art
+
+
+POINTER_PT = 17.0  # the ball pointer's length (points), beyond the ball's edge
+
+
+def _cm_per_point(ax, limits) -> float:
+    """Picture cm per printed point in ``ax`` with these limits and an equal aspect (the axes box
+    shrinks to fit: the larger of the two scales)."""
+    fig = ax.get_figure()
+    _, _, w, h = ax.get_position().bounds
+    fw, fh = fig.get_size_inches()
+    (x0, x1), (y0, y1) = limits
+    return max(abs(x1 - x0) / (w * fw * 72.0), abs(y1 - y0) / (h * fh * 72.0))
+
+
+def _keep_out(art: PositionArtists):
+    """Where the pointer's tail must not start: the body, the floor band (or the mattress's side)
+    and, standing, the wall's side of its line (shapely geometry, picture cm)."""
+    from shapely.geometry import Polygon as Shape, box
+    from shapely.ops import unary_union
+
+    out = [Shape(patch.get_xy()) for patch in art.body.values()]
+    p = art.pose
+    if p.wall_x is None:
+        top = art.floor[0].get_y() + art.floor[0].get_height()
+        out.append(box(-1e4, -1e4, 1e4, top))
+    else:
+        wx = art.wall[1].get_xdata()[0]
+        s = _wall_beyond(p)
+        out.append(box(wx, -1e4, 1e4, 1e4) if s > 0 else box(-1e4, -1e4, wx, 1e4))
+        out.append(box(-1e4, -1e4, 1e4, 0.0))  # the floor
+    return unary_union(out).buffer(0)
+
+
+def pointer_tail(art: PositionArtists, cm_per_pt: float) -> np.ndarray:
+    """Where the red pointer to the ball starts (picture cm): in open space beside or above the
+    ball, never inside the body, the floor band or the wall. Of the directions around the ball,
+    the first whose whole arrow stays clear of the body and the floor (its tail a little clear of
+    them); else the shortest whose tail is in the open (the arrow then crosses the body to the
+    ball under it). (A fixed offset put the tail in the floor band once the ball lay on the floor.)"""
+    from shapely.geometry import LineString, Point
+
+    c = np.asarray(art.ball.center, float)
+    r = art.ball.radius
+    blocked = _keep_out(art)
+    margin = 1.2 * cm_per_pt
+    # preferred directions first: level with the ball and up, toward the open side
+    s = _wall_beyond(art.pose) if art.pose.wall_x is not None else 0.0
+    angles = np.radians(np.arange(0, 360, 5))
+    ranked = sorted(angles, key=lambda a: (abs(np.cos(a) + s) * 0.1 if s else 0.0) + abs(np.sin(a) - 0.35) * 0.1)
+    best = None
+    for k in (1.0, 0.75, 0.55, 1.5, 2.0, 3.0):
+        length = POINTER_PT * cm_per_pt * k
+        for a in ranked:
+            d = np.array([np.cos(a), np.sin(a)])
+            tail = c + d * (r + length)
+            if blocked.intersects(Point(tail).buffer(margin)):
+                continue
+            shaft = LineString([tail, c + d * (r + 0.2 * length)])
+            if not blocked.intersects(shaft):
+                return tail
+            if best is None and k >= 1.5:
+                best = tail
+        if best is not None:
+            return best
+    return c + np.array([-1.0, 1.0]) * (r + POINTER_PT * cm_per_pt)
 
 
 def update_position(art: PositionArtists, p: Pose) -> PositionArtists:
