@@ -655,3 +655,23 @@ def test_ball_pointer_starts_in_open_space(side, surface):
         # and it points at the ball from near it (not from across the picture)
         assert np.linalg.norm(tail - art.ball.center) < 60
     plt.close(fig)
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_on_the_side_the_top_foot_is_down_in_front_of_the_lower_knee(side):
+    """'Put the top foot down in front of you': a client read picture 4 as crawling, the top foot
+    behind (its shank sloped 27 cm back toward the feet from a knee bent forward, like a kneeling
+    leg). The top foot is flat on the floor in front of the lower knee (toward the body's front,
+    level with it along the body) and, in the picture, the top shank stands about upright under
+    its knee."""
+    p = pose("side", side)
+    j = p.joints
+    low, top = ("r", "l") if side == "right" else ("l", "r")
+    waist = next(s for s in p.segments if s.name == "pelvis").parts[2]
+    front = waist.axes[:, 1] / np.linalg.norm(waist.axes[:, 1])
+    assert (j[f"ankle_{top}"] - j[f"knee_{low}"]) @ front > 10  # in front of the lower knee
+    assert abs(j[f"ankle_{top}"][0] - j[f"knee_{low}"][0]) < 8  # level with it along the body
+    assert max(j[f"heel_{top}"][2], j[f"toe_{top}"][2]) < 3.5  # the foot down on the floor
+    knee, ankle = to_picture(p, [j[f"knee_{top}"], j[f"ankle_{top}"]])
+    feet = np.sign(to_picture(p, [j[f"ankle_{low}"]])[0, 0] - to_picture(p, [j["head_centre"]])[0, 0])
+    assert (ankle[0] - knee[0]) * feet < 0.25 * (knee[1] - ankle[1])  # not sloping back toward the feet

@@ -528,7 +528,10 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
         arms["l"] = (R @ np.array([-5.0, 9.0, 104.0]) + W["_t"], -Y - up * 0.5, (-X, up))  # the far hand too
     elif position == "side":  # propped on the lower forearm; the top arm along the flank
         legs["r"] = (at(hr, -78, 2, ank), front - 0.3 * up, (-X, up))
-        legs["l"] = (at(hl, -34, 34, ank), front + 0.4 * up, (-X, up))
+        # the top foot flat on the floor in front of the lower knee, the top knee up toward the ceiling
+        # over it (the shank about upright in the picture); bent forward at the hip with the foot
+        # behind the knee, a client read the picture as crawling and the foot as behind
+        legs["l"] = (at(hl, -30, 36, ank), up - 0.6 * X + 0.8 * front, (-X, up))
         # the lower elbow on the floor under the shoulder (a little toward the feet, so the picture shows
         # a right angle at the elbow, not an arm sloping out toward the viewer), the forearm
         # flat on the floor pointing the way the face looks
