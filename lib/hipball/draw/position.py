@@ -280,7 +280,7 @@ def _span_x(p: Pose) -> tuple[float, float]:
     pts = np.vstack([r for r, _ in project(p).values()])
     x0, x1 = float(pts[:, 0].min()), float(pts[:, 0].max())
     if p.wall_x is not None:
-        wx = float(to_picture(p, [p.wall_x, 0.0, 0.0])[0, 0])
+        wx = float(to_picture(p, [p.wall_x, p.ball_centre[1], 0.0])[0, 0])
         edge = wx + _wall_beyond(p) * WALL_STRIP_CM
         x0, x1 = min(x0, edge), max(x1, edge)
     return x0, x1
@@ -366,7 +366,7 @@ def _ground(ax, p: Pose, color, lw, bed: bool = False) -> tuple[list, list]:
             _add(ax, side)
             floor.append(side)
     else:
-        wx = to_picture(p, [p.wall_x, 0.0, 0.0])[0, 0]
+        wx = to_picture(p, [p.wall_x, p.ball_centre[1], 0.0])[0, 0]
         s = _wall_beyond(p)  # the wall's band lies beyond its face, away from the person
         top = to_picture(p, [0.0, 0.0, 185.0])[0, 1]
         w = Rectangle((wx, -2.0) if s > 0 else (wx - WALL_STRIP_CM, -2.0), WALL_STRIP_CM, top + 2.0, fc=WALL_FILL,
