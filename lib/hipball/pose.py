@@ -19,7 +19,8 @@ the body's proportions and the ball's place are the ones the rest of hipball use
   normal there; it rests on the floor (or against the wall). The upper body is then tilted
   about the ball until the shoulders rest on the floor, or the forearm props them; the limbs
   reach their supports by two-segment inverse kinematics. Standing, the body leans into the
-  ball and the upper body bends away from the wall at the waist just enough to stay off it.
+  ball and the upper body bends away from the wall at the waist just enough to stay off it (turned
+  further toward the wall, both hands hold it 14 cm off, so the forearms show reaching the wall).
 * Left is the mirror image of right (the rolling model's left side, and the picture mirrored
   left to right): a left-hip picture shows the person from their left.
 
@@ -101,9 +102,9 @@ WALL_LEAN = {"wall": 6.0, "wall_side": 10.0, "wall_front": 5.0}
 # The upper body's extra roll beyond the pelvis's (degrees, + = further toward face down): half
 # turned, the shoulders stay nearer flat on the floor than the pelvis; three-quarters toward face
 # down, the chest turns further down onto the forearms than the pelvis; at the wall, the chest
-# turns a little further toward the wall (the pelvis keeps the rolling model's angle: the ball's
+# turns further toward the wall, square to it for both hands (the pelvis keeps the rolling model's angle: the ball's
 # place and measured_roll read the pelvis).
-TWIST = {"half": -25.0, "side": 10.0, "front": 50.0, "wall_front": 15.0}
+TWIST = {"half": -25.0, "side": 10.0, "front": 50.0, "wall_front": 30.0}
 # Propped on the forearm: the lower shoulder's height above the floor, as a fraction of the upper
 # arm (side: the upper arm about upright; three-quarters: the chest lower, on both forearms).
 PROP = {"side": 0.6, "front": 0.62}
@@ -393,6 +394,9 @@ def _reach(knee_bend_deg: float) -> float:
 
 _UPPER = ("chest", "shoulders", "neck_base", "neck_top", "head", "jaw", "nose", "eye_r", "eye_l")  # above the waist
 WALL_CLEAR_CM = 1.0  # standing, the chest and shoulders keep this far off the wall
+# ... more where both hands hold the upper body off the wall (turned further toward it): the
+# forearms then show reaching across the gap to the wall, not folded against the chest
+WALL_HOLD_CM = {"wall_front": 14.0}
 
 
 @lru_cache(maxsize=64)
@@ -461,8 +465,8 @@ def _pose_right(position: str, ball: str, angle: float) -> Pose:
             ps, js = bent(b)
             ext = [ps[k] for k in ("chest", "shoulders", "head")]
             ext += [sphere(js[k], ESTIMATES["upper_arm_radius"][0]) for k in ("shoulder_r", "shoulder_l")]
-            return wall - WALL_CLEAR_CM - max(float((R @ e.centre + t)[0] + np.linalg.norm((R @ e.axes)[0])) for e in ext)
-        parts, joints = bent(_support_pitch(clearance, 0.0, 30.0))
+            return wall - WALL_HOLD_CM.get(position, WALL_CLEAR_CM) - max(float((R @ e.centre + t)[0] + np.linalg.norm((R @ e.axes)[0])) for e in ext)
+        parts, joints = bent(_support_pitch(clearance, 0.0, 45.0))
         # knees bent: the higher hip (leaning side-on tilts the pelvis) low enough that its leg reaches
         # the floor bent by STANDING_KNEE_BEND with the foot a little out (else that leg stood straight)
         bent_reach = _reach(STANDING_KNEE_BEND)
@@ -579,11 +583,12 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
             # (at the shoulders' height the forearm stood up beside the face: read as an arm folded up)
             arms["r"] = (np.array([W["_wall"][0] - 2.8, sr[1] + 16.0, sr[2] - 14.0]), -up - 0.4 * X, (up, X))
         if position == "wall_front":  # turned further, the chest turned a little more to the wall
-            for k, s, o, drop in (("r", sr, -1.0, 26.0), ("l", sl, 1.0, 12.0)):  # hands flat on the wall
-                # below the shoulders (the far one lower, so it shows under the near arm), the elbows
-                # bent out to the side: the near arm reaches the wall at the shoulders' height, not
-                # folded across the chest
-                arms[k] = (np.array([W["_wall"][0] - 2.8, s[1] + 6.0 * o, s[2] - drop]), o * Y + 0.2 * up - 0.4 * X, (up, -X))
+            for k, s, o, drop in (("r", sr, -1.0, 7.0), ("l", sl, 1.0, 12.0)):  # hands flat on the wall
+                # the hands hold the chest off the wall (WALL_HOLD_CM): each forearm reaches across the
+                # gap to the wall, the elbow low beside the chest, the hand a little below the shoulder
+                # (the far one higher, so it shows above the near arm). (Across the chest at the
+                # shoulders' height, the near arm read as folded arms at handout size.)
+                arms[k] = (np.array([W["_wall"][0] - 2.8, s[1] + 6.0 * o, s[2] - drop]), -up + 0.6 * o * Y, (up, -X))
     rad = ESTIMATES
     for k, h in (("r", hr), ("l", hl)):
         target, pole, (ff, fu) = legs[k]
