@@ -520,10 +520,10 @@ def test_item4_the_log_fits_the_dose(pages):
 def test_item5_both_hips_start_with_the_right_in_the_logs_order(pages):
     for (side, ball, surface, level, paper), d in pages.items():
         if side != "both":
-            assert d["log_hips"] == [] and "comes after it" not in d["steps"][0]
+            assert d["log_hips"] == [] and "first" not in d["steps"][0]
             continue
         assert d["log_hips"] == ["Right hip", "Left hip"]
-        assert "your right hip (the left comes after it)" in d["steps"][0], d["steps"][0]
+        assert "your right hip first" in d["steps"][0], d["steps"][0]
         assert any("minutes on the right hip" in st and "then do the left hip" in st for st in d["steps"])
 
 
@@ -533,9 +533,9 @@ def test_items6_and_9_page_references_and_coming_off_the_ball(pages):
         assert f"'Your spots and the spokes' (page {{page:{content.SPOTS_PICTURE}}})" in d["steps"][1]
         steps = " ".join(d["steps"])
         if surface == "wall":
-            assert "To come off, step forward slowly" in steps and "If the ball drops, let it fall" in steps
+            assert "Step forward slowly" in steps and "If it drops, let it fall" in steps
         else:
-            assert "roll off the ball onto your side" in steps and "do not jump up" in steps
+            assert "Roll off the ball onto your side" in steps and "do not jump up" in steps
             assert "If the ball rolls away, let it go" in steps
 
 
@@ -559,20 +559,20 @@ def test_item8_the_routine_says_how_far_how_slowly_and_how_many_spokes(pages):
     for (side, ball, surface, level, paper), d in pages.items():
         drawn = spoke_pattern(side=pictured_side(side), view="posterior", length_cm=SPOKE_LENGTH_CM).spokes
         step3 = d["steps"][2]
-        assert f"Do all {len(drawn)} spokes from behind" in step3
-        assert f"up to {round(max(sp.length_cm for sp in drawn))} cm" in step3 and "short of any bone" in step3
-        assert "count five out, five back" in step3
+        assert f"Do all {len(drawn)} spokes." in step3
+        assert f"up to {round(max(sp.length_cm for sp in drawn))} cm" in step3 and "short of bone" in step3
+        assert "count five each way" in step3
         dose = dosage(level)
         plan = content.spoke_plan(side, content.dose(level))
         assert plan["round_s"] + plan["holds"] * dose.hold_s <= dose.session_min * 60
         assert plan["round_s"] + (plan["holds"] + 1) * dose.hold_s > dose.session_min * 60
         stop = next(st for st in d["steps"] if st.startswith("Stop after"))
-        assert f"one round of the spokes and about {plan['holds']} holds" in stop, stop
+        assert f"one round of the spokes, about {plan['holds']} holds" in stop, stop
 
 
 def test_item10_the_notes_say_to_follow_the_notes():
     d = page.page_data(_values(client="C", level="experienced", notes="Once a day."))
-    assert "follow them and ask" in d["notes_rule"] and "therapist" in d["notes_rule"]
+    assert "follow it and ask them" in d["notes_rule"] and "therapist" in d["notes_rule"]
     assert page.page_data(_values(client="C"))["notes_rule"] == ""
     assert page.page_data(_values(client="C", anonymize=True))["notes_rule"] == content.NOTES_RULE
     assert "not sure which to use" not in content.notes_check("Use the lacrosse ball.", "tennis", "bed")

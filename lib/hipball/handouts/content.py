@@ -181,9 +181,9 @@ def ladder(ball: str, surface: str) -> dict[str, Any]:
         move_down = (f"If you are {TOO_SORE}, or cannot relax on the ball, stop using the golf ball and ask "
                      "your therapist which step to use instead.")
     else:
-        move_up = (f"Go up to the next, firmer {_step_name(f, firmer)}, {when_up}" if firmer else
+        move_up = (f"Go up to {_step_name(f, firmer)}, {when_up}" if firmer else
                    "There is no firmer step: stay with this set-up.")
-        move_down = (f"Go back to the gentler {_step_name(f, gentler)}, {when_down}"
+        move_down = (f"Go back to {_step_name(f, gentler)}, {when_down}"
                      if gentler else
                      f"You are on the gentlest set-up. If you are {TOO_SORE}, cannot relax on the ball, or on "
                      "a bad day, make the sessions shorter and tell your therapist.")
@@ -220,7 +220,7 @@ def notes_conflicts(notes: str, ball: str, surface: str) -> list[str]:
     return named
 
 
-NOTES_RULE = "These are your therapist's words for you: where they differ from this sheet, follow them and ask."
+NOTES_RULE = "Your therapist's advice for you: where it differs from this sheet, follow it and ask them."
 
 
 def notes_rule(notes: str, anonymous: bool = False) -> str:
@@ -259,12 +259,10 @@ def evidence() -> str:
 
 
 def rolling_caption(surface: str) -> str:
-    """The caption under the rolling picture: the same key cue as step 4."""
+    """The caption under the rolling picture: the key cue of step 4, short (step 4 says it in full)."""
     if surface == "wall":
-        return ("Most people stop side-on to the wall: for the front corner, keep turning until you are "
-                "about three-quarters of the way to facing the wall (picture 3).")
-    return ("Most people stop on their side: for the front corner, keep rolling until you are about "
-            "three-quarters of the way to lying face down (picture 5).")
+        return "For the front corner, turn about three-quarters of the way to facing the wall (picture 3)."
+    return "For the front corner, roll about three-quarters of the way to face down (picture 5)."
 
 
 def _hold_step(dose: dict[str, Any]) -> str:
@@ -300,7 +298,7 @@ def page_ref(label: str) -> str:
 HUB = ("This spot is the hub: the centre of the red lines (the spokes) in 'Your spots and the spokes' "
        f"(page {page_ref(SPOTS_PICTURE)}), from behind.")
 NERVE_CUE = "If the leg tingles or pain shoots down it, move the ball off at once."
-SPOT = "just below the top of the hip bone (the pelvis), behind the bony point at the side of the hip"
+SPOT = "just below the top of the hip bone, behind the bony point at the side of the hip"
 # Safety first: the routine's first line points to the stop signs, wherever they print.
 BEFORE_YOU_START = f"Before you start, read 'STOP and see a doctor' on page {page_ref(STOP_BOX)}."
 
@@ -330,11 +328,11 @@ def spoke_plan(side: str, dose: dict[str, Any]) -> dict[str, Any]:
 
 
 def _time_budget(plan: dict[str, Any]) -> str:
-    """'time for one round of the spokes and about 3 holds'."""
+    """'one round of the spokes and about 3 holds'."""
     h = plan["holds"]
     if h == 0:
-        return "time for one round of the spokes, or one hold"
-    return f"time for one round of the spokes and about {h} hold{'s' if h != 1 else ''}"
+        return "one round of the spokes, or one hold"
+    return f"one round of the spokes, about {h} hold{'s' if h != 1 else ''}"
 
 
 def routine_intro() -> str:
@@ -367,42 +365,41 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed") -> list
     if both:
         minutes = (f"Stop after about {dose['session_min']:g} minutes on the {first} ({budget}), then do "
                    f"the {SIDE_WORDS[order[1]].split()[0]} hip.")
-        whose = f"your {first} (the {SIDE_WORDS[order[1]].split()[0]} comes after it)"
+        whose = f"your {first} first"
     else:
         minutes = f"Stop after about {dose['session_min']:g} minutes on the hip ({budget})."
         whose = f"the {first}"
-    along = (f"up to {plan['length_cm']} cm ({plan['length_in']} inches) and short of any bone, then back: "
-             "count five out, five back")
-    rounds = f"Do all {plan['spokes']} spokes from behind. {NERVE_CUE}"
+    along = (f"up to {plan['length_cm']} cm ({plan['length_in']} inches), short of bone, and back: count "
+             "five each way")
+    rounds = f"Do all {plan['spokes']} spokes. {NERVE_CUE}"
     if surface == "wall":
         steps = [
             f"Stand with your back to a wall, feet about a foot (30 cm) out, the ball between the wall and "
             f"the back of {whose}: {SPOT}.",
             f"{HUB} Lean into the ball slowly. To press less, step your feet closer to the wall.",
-            f"Bend your knees or shift your hips to move the ball out along one spoke, {along}. {rounds}",
-            "Then turn slowly side-on to the wall, working the side of the hip on the way. For "
-            f"{FRONT_CORNER}, keep turning past side-on to about three-quarters of the way round to facing "
-            "the wall, chest toward it (120 to 135 degrees from your back to the wall). Stopping side-on "
+            f"Bend your knees or shift your hips to move the ball slowly out along one spoke, {along}. {rounds}",
+            "Then turn slowly side-on to the wall, working the side of the hip. For "
+            f"{FRONT_CORNER}, turn on past side-on to about three-quarters of the way round to facing "
+            "the wall, chest toward it (120 to 135 degrees round). Stopping side-on "
             "misses these spots: the most common mistake.",
         ]
-        end = [f"{minutes} To come off, step forward slowly and catch the ball in your hand.",
-               "If the ball drops, let it fall: do not twist to catch it. Bend your knees to pick it up."]
+        end = [f"{minutes} Step forward slowly, catching the ball in your hand. If it drops, let it fall."]
     else:
         on = "the bed" if surface == "bed" else "the floor"
         steps = [
             f"Lie on your back on {on}, knees bent, with the ball under {whose}: {SPOT}.",
             f"{HUB} Let your weight sink in slowly. To press less, take some weight on your hands, forearms "
             "or feet.",
-            f"Roll slowly out along one spoke, {along}. {rounds}",
-            "Then roll slowly onto your side, working the side of the hip on the way. For "
-            f"{FRONT_CORNER}, keep rolling past your side to about three-quarters of the way to face down, "
-            "chest toward the floor, propped on your forearm (120 to 135 degrees from your back). "
+            f"Roll slowly out along a spoke, {along}. {rounds}",
+            "Then roll slowly onto your side, working the side of the hip. For "
+            f"{FRONT_CORNER}, roll on past your side to about three-quarters of the way to face down, "
+            "chest toward the floor (120 to 135 degrees round). "
             "Stopping on your side misses these spots: the most common mistake.",
         ]
-        end = [f"{minutes} To come off, roll off the ball onto your side, rest, then get up slowly: do not "
-               "jump up.",
-               "If the ball rolls away, let it go; roll onto your side to put it back."]
-    return steps + [_hold_step(dose), _intensity_line(dose)] + end
+        end = [f"{minutes} Roll off the ball onto your side, rest, get up slowly: do not jump up. If the ball "
+               "rolls away, let it go."]
+    # the hold and the intensity in one step: the dose box's own two lines, word for word
+    return steps + [f"{_hold_step(dose)} {_intensity_line(dose)}"] + end
 
 
 def source_ids(trigger_points, level: str) -> list[str]:
