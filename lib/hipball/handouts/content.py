@@ -220,7 +220,7 @@ def notes_conflicts(notes: str, ball: str, surface: str) -> list[str]:
     return named
 
 
-NOTES_RULE = "Your therapist's advice for you: where it differs from this sheet, follow it and ask them."
+NOTES_RULE = "Your therapist's advice: where it differs from this sheet, follow it and ask."
 
 
 def notes_rule(notes: str, anonymous: bool = False) -> str:
@@ -380,8 +380,8 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed") -> list
             f"Bend your knees or shift your hips to move the ball slowly out along one spoke, {along}. {rounds}",
             "Then turn slowly side-on to the wall, working the side of the hip. For "
             f"{FRONT_CORNER}, turn on past side-on to about three-quarters of the way round to facing "
-            "the wall, chest toward it (120 to 135 degrees round). Stopping side-on "
-            "misses these spots: the most common mistake.",
+            "the wall, chest toward it (120 to 135 degrees). Stopping side-on "
+            "misses them: the most common mistake.",
         ]
         end = [f"{minutes} Step forward slowly, catching the ball in your hand. If it drops, let it fall."]
     else:
@@ -393,11 +393,11 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed") -> list
             f"Roll slowly out along a spoke, {along}. {rounds}",
             "Then roll slowly onto your side, working the side of the hip. For "
             f"{FRONT_CORNER}, roll on past your side to about three-quarters of the way to face down, "
-            "chest toward the floor (120 to 135 degrees round). "
-            "Stopping on your side misses these spots: the most common mistake.",
+            "chest toward the floor (120 to 135 degrees). "
+            "Stopping on your side misses them: the most common mistake.",
         ]
-        end = [f"{minutes} Roll off the ball onto your side, rest, get up slowly: do not jump up. If the ball "
-               "rolls away, let it go."]
+        end = [f"{minutes} Roll off onto your side, rest, get up slowly: do not jump up. If the ball rolls "
+               "away, let it go."]
     # the hold and the intensity in one step: the dose box's own two lines, word for word
     return steps + [f"{_hold_step(dose)} {_intensity_line(dose)}"] + end
 
