@@ -154,7 +154,9 @@ def test_ladder_is_in_the_model_order_and_marks_the_client(pages):
         f = firmness(ball, surface)
         lad = d["ladder"]
         numbered = [s for s in lad["steps"] if s["num"]]
-        assert [s["text"].lower() for s in numbered] == [step_words(b, s).lower() for b, s in f.steps]
+        assert [s["text"].lower() for s in numbered] == [
+            (setup_words(ball, surface) if i == f.step else step_words(b, s)).lower()
+            for i, (b, s) in enumerate(f.steps, start=1)]
         assert [s["num"] for s in numbered] == [f"{i}." for i in range(1, len(f.steps) + 1)]
         assert ("wall" in lad["title"]) == (surface == "wall")
         marked = [i for i, s in enumerate(lad["steps"]) if s["yours"]]
@@ -173,9 +175,8 @@ def test_ladder_is_in_the_model_order_and_marks_the_client(pages):
             else:
                 assert len(before) == f.below_step - 1, (ball, surface, line, before)
                 if f.below_step > 1:
-                    assert f"between steps {f.below_step - 1} and {f.below_step}" in line["text"]
-        assert "Go on to the next, firmer step only when" in lad["move_up"]
-        assert "Go back to the gentler step" in lad["move_down"]
+                    assert (f"firmer than step {f.below_step - 1}, gentler than step {f.below_step}"
+                            in line["text"])
         assert lad["review"].startswith("Review with your therapist")
         if surface != "wall":
             assert any("lacrosse" in s["text"] for s in lad["steps"])
@@ -230,9 +231,9 @@ def test_notes_naming_another_ball_are_flagged_on_the_page():
 
 def test_the_clients_spots_say_where_the_body_is_to_reach_them():
     assert content.trigger_point_label("gluteus_minimus.anterior", "bed") == (
-        "the spot at the front corner of your hip: reached three-quarters toward face down")
+        "The spot at the front corner of your hip: three-quarters toward face down.")
     assert content.trigger_point_label("gluteus_maximus.middle", "wall").endswith(
-        ": reached with your back to the wall")
+        ": with your back to the wall.")
     assert content.trigger_point_label("gluteus_minimus.anterior") == (
         "The spot at the front corner of your hip (gluteus minimus, anterior)")
 
@@ -270,16 +271,39 @@ def test_compiled_handout_prints_the_words_and_has_its_pages(kw):
     pages = _text(pdf)
     text = _flat(" ".join(pages))
     d = page.page_data(v)
-    for piece in [*d["steps"], *d["ball_advice"], d["ladder"]["move_up"], d["evidence"],
-                  *(f["text"] for f in d["red_flags"]), *d["cautions"]]:
-        assert _flat(piece) in text, piece
+    refs = {}
+    for piece in [d["routine_intro"], *d["steps"], *d["ball_advice"], d["ladder"]["move_up"],
+                  d["ladder"]["move_down"], d["log_hint"], d["evidence"], *(f["text"] for f in d["red_flags"]),
+                  *d["cautions"], *d["trigger_points"]]:
+        refs.update(_printed_refs(piece, text))
     large = bool(v["large_print"])
-    where = {part: 1 + next(i for i, p in enumerate(pages) if heading in p) for part, heading in PART_HEADINGS.items()}
+    where = {part: _page_of(heading, pages) for part, heading in PART_HEADINGS.items()}
     assert where == {part: pages_[large] for part, pages_ in WHERE.items()}, where
+    # items 6 and 9: the page references print the page the part is really on
+    assert refs == {content.SPOTS_PICTURE: where["spots picture"], content.STOP_BOX: where["red flags"]}, refs
+    assert ("Sessions" if d["log_sessions"] > 1 else "Done") in pages[-1]
 
 
-PART_HEADINGS = {"dose": "Your dose", "red flags": "STOP and see a doctor", "aftercare": "Aftercare"}
-WHERE = {"dose": {False: 1, True: 2}, "red flags": {False: 2, True: 3}, "aftercare": {False: 2, True: 2}}
+PART_HEADINGS = {"dose": "Your dose", "red flags": "STOP and see a doctor", "aftercare": "Aftercare",
+                 "spots picture": "Your spots and the spokes"}
+
+
+def _page_of(heading: str, pages: list[str]) -> int:
+    """The page (from 1) a heading prints on: not where a text quotes it ('...')."""
+    return 1 + next(i for i, p in enumerate(pages) if p.count(heading) > p.count(f"'{heading}'"))
+WHERE = {"dose": {False: 1, True: 2}, "red flags": {False: 2, True: 3}, "aftercare": {False: 2, True: 2},
+         "spots picture": {False: 1, True: 2}}
+
+
+def _printed_refs(piece: str, flat_text: str) -> dict[str, int]:
+    """Find ``piece`` in the printed (whitespace-free) text, its "{page:label}" references as
+    numbers: {label: page printed}."""
+    labels = re.findall(content.PAGE_REF, piece)
+    pattern = "".join(r"(\d+)" if i % 2 else re.escape(part)
+                      for i, part in enumerate(re.split(content.PAGE_REF, _flat(piece))))
+    m = re.search(pattern, flat_text)
+    assert m, piece
+    return {label: int(n) for label, n in zip(labels, m.groups())}
 
 
 def test_notebook_06_says_where_the_handout_prints_dose_aftercare_and_red_flags(repo):
@@ -361,7 +385,7 @@ def test_every_spot_has_plain_words_and_the_muscle_only_in_brackets():
         assert not any(w in m.group(1).lower() for w in MUSCLE_WORDS), words
         assert muscles()[trigger_point(t).muscle_id].display_name.lower() in m.group(2), words
         placed = content.trigger_point_label(t, "bed")
-        assert placed.startswith(plain_name(t, muscle=False).lower()) and ": reached " in placed
+        assert placed.startswith(plain_name(t, muscle=False) + ": ") and placed.endswith("."), placed
 
 
 def test_the_x_means_the_clients_spot_on_every_picture(pages):
@@ -391,7 +415,7 @@ ABSENT = ("referral", "referred", "itb", "iliotibial", "anterolateral", "ischemi
 def _client_text(d) -> str:
     """The words of the client pages in reading order (the sources' citations left out: they
     are titles of works, for the therapist; their limits line is in)."""
-    parts = [d["rolling_caption"], *d["steps"], *d["dose_lines"], *(f["text"] for f in d["red_flags"]),
+    parts = [d["rolling_caption"], d["routine_intro"], *d["steps"], *d["dose_lines"], *(f["text"] for f in d["red_flags"]),
              *d["cautions"], *d["ball_advice"], *(s["text"] for s in d["ladder"]["steps"]),
              d["ladder"]["move_up"], d["ladder"]["move_down"], *d["aftercare"], d["evidence"],
              d["referral_caption"], *d["trigger_points"], d["log_hint"], d["sources"][-1]]
@@ -422,3 +446,140 @@ def test_jargon_is_absent_or_explained_at_first_use(pages):
         for term in ABSENT + MUSCLE_WORDS:
             assert not re.search(rf"\b{term}", low), (key, term)
     assert not _explained_at_first_use("Roll out along a spoke.", "spoke")  # the test can fail
+
+
+# ---------------------------------------------------------------- a client read of four handouts (items 1 to 11)
+
+def test_item1_ladder_names_the_clients_set_up_as_the_set_up_line_does(pages):
+    """'a tennis ball on a hardwood floor' on the set-up line was 'A tennis ball on the floor ◀ yours'."""
+    for (side, ball, surface, level, paper), d in pages.items():
+        mine = [s_["text"] for s_ in d["ladder"]["steps"] if s_["yours"]]
+        if ball == "golf":
+            assert mine == []
+            continue
+        (line,) = mine
+        assert line.lower().startswith(setup_words(ball, surface)), (ball, surface, line)
+        assert d["ball_advice"][0].startswith(f"Your set-up: {setup_words(ball, surface)}.")
+
+
+def test_item2_ladder_names_the_steps_to_move_to_and_the_verdict_is_specific(pages):
+    for (side, ball, surface, level, paper), d in pages.items():
+        f = firmness(ball, surface)
+        lad, n = d["ladder"], len(f.steps)
+        if ball == "golf":
+            assert "therapist" in lad["move_up"] and "therapist" in lad["move_down"]
+            continue
+        here = f.step if f.step is not None else (f.below_step - 0.5 if f.below_step else n + 0.5)
+        up = [i for i in range(1, n + 1) if i > here][:1]
+        down = [i for i in range(1, n + 1) if i < here][-1:]
+        for i, text in [(up, lad["move_up"]), (down, lad["move_down"])]:
+            if i:
+                assert f"step {i[0]}, {step_words(*f.steps[i[0] - 1])}" in text, (ball, surface, text)
+            else:  # at an end of the ladder: says so, names no step
+                assert ("gentlest" in text or "no firmer step" in text) and not re.search(r"step \d", text), text
+        if f.step is None:  # off the ladder: the line says which two steps it sits between
+            (line,) = [s_["text"] for s_ in lad["steps"] if s_["yours"]]
+            assert re.search(r"(firmer|gentler) than step \d", line), line
+        advice = d["ball_advice"][0]
+        assert "for when the gentler steps feel easy" not in advice
+        if down and f.word != "too firm":
+            assert f"Use it once step {down[0]}, " in advice, advice
+    # the same verdict word, different places on the ladder: different words on the page
+    assert content.ball_advice("tennis", "carpet")[0].split(". ", 1)[1] != \
+        content.ball_advice("lacrosse", "carpet")[0].split(". ", 1)[1]
+
+
+def test_item3_one_soreness_rule_in_aftercare_and_ladder(pages):
+    from hipball.dosage import BASES, aftercare
+
+    rows = {a.aftercare_id: a for a in aftercare()}
+    assert all(a.basis in BASES for a in rows.values())
+    assert rows["expected_soreness"].basis == rows["too_much"].basis == "teaching_default"
+    common = rows["expected_soreness"].client_text
+    assert "a day or two" in common and "still sore, skip the ball" in common  # one line, not two rules
+    assert not any("next day, skip" in a.client_text for a in rows.values())
+    assert content.TOO_SORE.capitalize() in rows["too_much"].client_text
+    for key, d in pages.items():
+        assert content.TOO_SORE in d["ladder"]["move_down"], key
+        if d["ladder"]["move_up"].startswith("Go up to"):
+            assert content.NOT_SORE in d["ladder"]["move_up"]
+        assert "no next-day soreness" not in d["ladder"]["move_up"]
+
+
+def test_item4_the_log_fits_the_dose(pages):
+    for (side, ball, surface, level, paper), d in pages.items():
+        n = dosage(level).sessions_per_day
+        assert d["log_sessions"] == n
+        assert d["log_hint"].startswith("One line a day")
+        assert ("twice a day" in d["log_hint"]) == (n == 2) and "per session" not in d["log_hint"].split(":")[0]
+        assert ("each hip" in d["log_hint"]) == (side == "both")
+    v = page.page_data(_values(client="C", level="experienced", sessions_per_day=3))
+    assert v["log_sessions"] == 3 and "up to 3 times a day" in v["log_hint"]
+
+
+def test_item5_both_hips_start_with_the_right_in_the_logs_order(pages):
+    for (side, ball, surface, level, paper), d in pages.items():
+        if side != "both":
+            assert d["log_hips"] == [] and "first" not in d["steps"][0]
+            continue
+        assert d["log_hips"] == ["Right hip", "Left hip"]
+        assert "your right hip first" in d["steps"][0], d["steps"][0]
+        assert any("minutes on the right hip" in st and "then do the left hip" in st for st in d["steps"])
+
+
+def test_items6_and_9_page_references_and_coming_off_the_ball(pages):
+    for (side, ball, surface, level, paper), d in pages.items():
+        assert d["routine_intro"] == f"Before you start, read 'STOP and see a doctor' on page {{page:{content.STOP_BOX}}}."
+        assert f"'Your spots and the spokes' (page {{page:{content.SPOTS_PICTURE}}})" in d["steps"][1]
+        steps = " ".join(d["steps"])
+        if surface == "wall":
+            assert "Step forward slowly" in steps and "If it drops, let it fall" in steps
+        else:
+            assert "Roll off onto your side" in steps and "do not jump up" in steps
+            assert "If the ball rolls away, let it go" in steps
+
+
+def test_item7_degrees_come_after_plain_words(pages):
+    for key, d in pages.items():
+        step4 = d["steps"][3]
+        cue = "chest toward it" if key[2] == "wall" else "chest toward the floor"
+        m = re.search(r"\((120 to 135 degrees)[^)]*\)", step4)
+        assert m and cue in step4[:m.start()] and "three-quarters" in step4[:m.start()], (key, step4)
+        for text in d["steps"]:
+            for deg in re.finditer(r"\d+ (?:to \d+ )?degrees|°", text):
+                before = text[:deg.start()]
+                assert before.rfind("(") > before.rfind(")"), (key, text)  # always in brackets
+
+
+def test_item8_the_routine_says_how_far_how_slowly_and_how_many_spokes(pages):
+    from hipball.draw.handout import SPOKE_LENGTH_CM
+    from hipball.frame import pictured_side
+    from hipball.spokes import spoke_pattern
+
+    for (side, ball, surface, level, paper), d in pages.items():
+        drawn = spoke_pattern(side=pictured_side(side), view="posterior", length_cm=SPOKE_LENGTH_CM).spokes
+        step3 = d["steps"][2]
+        assert f"Do all {len(drawn)} spokes." in step3
+        assert f"up to {round(max(sp.length_cm for sp in drawn))} cm" in step3 and "short of bone" in step3
+        assert "count five each way" in step3
+        dose = dosage(level)
+        plan = content.spoke_plan(side, content.dose(level))
+        assert plan["round_s"] + plan["holds"] * dose.hold_s <= dose.session_min * 60
+        assert plan["round_s"] + (plan["holds"] + 1) * dose.hold_s > dose.session_min * 60
+        stop = next(st for st in d["steps"] if st.startswith("Stop after"))
+        assert f"one round of the spokes, about {plan['holds']} holds" in stop, stop
+
+
+def test_item10_the_notes_say_to_follow_the_notes():
+    d = page.page_data(_values(client="C", level="experienced", notes="Once a day."))
+    assert "follow it and ask" in d["notes_rule"] and "therapist" in d["notes_rule"]
+    assert page.page_data(_values(client="C"))["notes_rule"] == ""
+    assert page.page_data(_values(client="C", anonymize=True))["notes_rule"] == content.NOTES_RULE
+    assert "not sure which to use" not in content.notes_check("Use the lacrosse ball.", "tennis", "bed")
+
+
+def test_item11_where_you_reach_each_spot_is_short_sentences(pages):
+    for key, d in pages.items():
+        for item in d["trigger_points"]:
+            assert re.fullmatch(r"The [^:;()]+: [^:;()]+\.", item), (key, item)
+            assert not any(w in item.lower() for w in MUSCLE_WORDS), item

@@ -57,6 +57,7 @@ class AftercareItem:
     situation: str
     client_text: str
     instructor_text: str
+    basis: str  # sourced | teaching_default (as in data/dosage.csv)
     source_id: str
 
 

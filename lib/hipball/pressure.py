@@ -313,8 +313,7 @@ _STEP_WORDS = {("tennis", "carpet"): "a tennis ball on the floor",
 
 FIRMNESS_CLIENT_TEXT = {
     "gentlest": "The gentlest set-up: the right start, and the one to come back to on tender days.",
-    "firmer": "Firmer than the gentlest, but still moderate for most people: for when the gentler steps "
-              "feel easy. On a tender spot it can still be a 'good hurt'.",
+    "firmer": "Firmer than the gentlest set-up, but not painful for most people.",
     "very firm": "Very firm: for many people this pressure already hurts. Keep holds short, one spot "
                  "at a time.",
     "too firm": "Too firm for most people: you would tense up instead of relaxing into the ball. "

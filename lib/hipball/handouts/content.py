@@ -79,17 +79,18 @@ _POSITION_WORDS = {
 
 def trigger_point_label(trp_id: str, surface: str | None = None) -> str:
     """A client's name for a spot, the muscle after it in brackets for the therapist (the
-    names the referral map's key uses, ``hipball.referral.plain_name``): 'The spot at the
-    front corner of your hip (gluteus minimus, anterior)'; with ``surface``, the plain words
-    only and where the body is to reach it: 'the spot at the front corner of your hip: reached
-    three-quarters toward face down'."""
+    names the referral map's key uses, ``hipball.referral.plain_name``): 'The spot at the front
+    corner of your hip (gluteus minimus, anterior)'; with ``surface``, a short sentence of its
+    own for the 'Where you reach each spot' list: the plain words (the map's key right above it
+    gives the muscle in brackets, after the same words) and where the body is to reach it:
+    'The spot at the front corner of your hip: three-quarters toward face down.'"""
     tp = _referral.trigger_point(trp_id)
     if surface is None:
         return _referral.plain_name(trp_id)
-    name = _referral.PLAIN_NAMES[trp_id]
     posture = "standing" if surface == "wall" else "lying"
     where = _POSITION_WORDS[posture].get(tp.position)
-    return f"{name}: reached {where}" if where else name
+    name = _referral.plain_name(trp_id, muscle=False)
+    return f"{name}: {where}." if where else f"{name}."
 
 
 def setup_line(ball: str, surface: str) -> str:
@@ -97,13 +98,41 @@ def setup_line(ball: str, surface: str) -> str:
     return f"Your set-up: {_pressure.setup_words(ball, surface)}."
 
 
+def _cap(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
+def _step_name(f, i: int) -> str:
+    """'step 3, a racquetball on the floor' (1-based step of ``f``'s ladder)."""
+    return f"step {i}, {_pressure.step_words(*f.steps[i - 1])}"
+
+
+def _neighbours(f) -> tuple[int | None, int | None]:
+    """(the gentler step before the set-up, the firmer step after it), 1-based, None where
+    there is none (the golf ball is on no ladder: both None)."""
+    n = len(f.steps)
+    if f.point_tool:
+        return None, None
+    if f.step is not None:
+        return (f.step - 1 or None), (f.step + 1 if f.step < n else None)
+    if f.below_step is None:
+        return n, None
+    return (f.below_step - 1 or None), f.below_step
+
+
 def ball_advice(ball: str, surface: str, level: str = "beginner",
                 body_mass_kg: float = _pressure.REFERENCE_MASS_KG) -> list[str]:
     """The set-up line and the firmness verdict, from ``hipball.pressure.firmness`` (the same
     word and rule as the Ball & surface app; the handout has no body mass and speaks for a
-    70 kg adult). A beginner on a set-up firmer than step 1 is told so, never left to wonder."""
+    70 kg adult), then when this set-up is for, naming the step before it (a client read the
+    same 'for when the gentler steps feel easy' for different steps). A beginner on a set-up
+    firmer than step 1 is told so, never left to wonder."""
     f = _pressure.firmness(ball, surface, body_mass_kg)
-    lines = [f"{setup_line(ball, surface)} {f.client_text}"]
+    first = f"{setup_line(ball, surface)} {f.client_text}"
+    gentler, _ = _neighbours(f)
+    if gentler is not None and f.word != "too firm":
+        first += f" Use it once {_step_name(f, gentler)}, feels easy."
+    lines = [first]
     if f.point_tool:
         lines.append("A golf ball presses on one small point, sharper than every step below: use it "
                      "only as your therapist showed you.")
@@ -112,35 +141,58 @@ def ball_advice(ball: str, surface: str, level: str = "beginner",
     return lines
 
 
+# One soreness rule for the whole page (data/aftercare.md, "One soreness rule"): the aftercare
+# box's "too much" line and the ladder's "go back" line use these same words. Teaching
+# defaults (hipball_routine_practice): no trial sets these limits.
+TOO_SORE = "sore for more than two days, or getting worse"
+NOT_SORE = "no session has left you sore the next day for two weeks"
+
+
 def ladder(ball: str, surface: str) -> dict[str, Any]:
     """The gentlest-to-firmest ladder for this set-up's posture (hipball.pressure.LADDERS, in
-    the model's order), where this set-up sits on it, when to move up and down, and the
-    review line. {title, steps: [{text, yours, num}], place, move_up, move_down, review}. A
-    set-up that is not a step (a lacrosse ball on a bed) is a line of its own, without a
-    number, between the steps it sits between, marked as the client's."""
+    the model's order), where this set-up sits on it, when to move up and down (naming the step
+    to move to), and the review line. {title, steps: [{text, yours, num}], place, move_up,
+    move_down, review}. The client's own line names the set-up exactly as the set-up line does
+    ('a tennis ball on a hardwood floor', not the step's 'on the floor'). A set-up that is not a
+    step (a racquetball on a bed) is a line of its own, without a number, between the steps it
+    sits between, saying which two it sits between."""
     f = _pressure.firmness(ball, surface)
-    steps = [{"text": _pressure.step_words(b, s)[0].upper() + _pressure.step_words(b, s)[1:],
+    own = _pressure.setup_words(ball, surface)
+    steps = [{"text": _cap(own if i == f.step else _pressure.step_words(b, s)),
               "yours": i == f.step, "num": f"{i}."} for i, (b, s) in enumerate(f.steps, start=1)]
+    n = len(f.steps)
+    gentler, firmer = _neighbours(f)
     if f.step is not None or f.point_tool:
         place = ""
     else:  # a set-up off the ladder gets its own line where it sits, marked as the client's
         if f.below_step is None:
-            place, at = f"firmer than step {len(f.steps)}", len(f.steps)
+            place, at = f"firmer than step {n}, the firmest step", n
         elif f.below_step == 1:
             place, at = "gentler than step 1", 0
         else:
-            place, at = f"between steps {f.below_step - 1} and {f.below_step}", f.below_step - 1
-        words = _pressure.setup_words(ball, surface)
-        steps.insert(at, {"text": f"{words[0].upper()}{words[1:]} ({place})", "yours": True, "num": ""})
-        place = f"Your set-up sits {place}."
+            place, at = f"firmer than step {gentler}, gentler than step {firmer}", gentler
+        steps.insert(at, {"text": f"{_cap(own)}, {place}", "yours": True, "num": ""})
+        place = f"Your set-up is {place}."
+    when_up = (f"only when tender spots no longer feel like a 'good hurt', {NOT_SORE}, and your therapist "
+               "agrees.")
+    when_down = f"if you are {TOO_SORE}; if you cannot relax on the ball; or on a bad day."
+    if f.point_tool:
+        move_up = "A golf ball is on no step of the ladder: change your set-up only with your therapist."
+        move_down = (f"If you are {TOO_SORE}, or cannot relax on the ball, stop using the golf ball and ask "
+                     "your therapist which step to use instead.")
+    else:
+        move_up = (f"Go up to {_step_name(f, firmer)}, {when_up}" if firmer else
+                   "There is no firmer step: stay with this set-up.")
+        move_down = (f"Go back to {_step_name(f, gentler)}, {when_down}"
+                     if gentler else
+                     f"You are on the gentlest set-up. If you are {TOO_SORE}, cannot relax on the ball, or on "
+                     "a bad day, make the sessions shorter and tell your therapist.")
     return {
         "title": "Your ladder, gentlest to firmest" + (" (against a wall)" if f.ladder == "standing" else ""),
         "steps": steps,
         "place": place,
-        "move_up": "Go on to the next, firmer step only when the tender spots no longer feel like a 'good hurt', you "
-                   "have had no next-day soreness for two weeks, and your therapist agrees.",
-        "move_down": "Go back to the gentler step before it if you are sore for more than two days, cannot relax on "
-                     "the ball, or on a bad day.",
+        "move_up": move_up,
+        "move_down": move_down,
         "review": "Review with your therapist on:",
     }
 
@@ -168,6 +220,16 @@ def notes_conflicts(notes: str, ball: str, surface: str) -> list[str]:
     return named
 
 
+NOTES_RULE = "Your therapist's advice: where it differs from this sheet, follow it and ask."
+
+
+def notes_rule(notes: str, anonymous: bool = False) -> str:
+    """The line beside the therapist's notes (a client could not tell which to follow when the
+    note said 'once a day' and the dose 'twice a day'): printed whenever there are notes, or
+    lines to write them on by hand."""
+    return NOTES_RULE if notes.strip() or anonymous else ""
+
+
 def notes_check(notes: str, ball: str, surface: str) -> str:
     """One line under the notes when they name another ball or surface than the set-up."""
     named = notes_conflicts(notes, ball, surface)
@@ -175,7 +237,19 @@ def notes_check(notes: str, ball: str, surface: str) -> str:
         return ""
     what = " and ".join(named) if len(named) <= 2 else ", ".join(named[:-1]) + " and " + named[-1]
     return (f"Your therapist's notes mention {what}; the set-up, dose and ladder on this sheet are for "
-            f"{_pressure.setup_words(ball, surface)}. If you are not sure which to use, ask your therapist.")
+            f"{_pressure.setup_words(ball, surface)}.")
+
+
+def log_hint(dose: dict[str, Any], side: str) -> str:
+    """The words over the two-week log: one line per day, a box to tick for each session of the
+    dose (a client read 'one line per session' over one line a day while the dose said up to
+    twice a day), the minutes and the pain before and after the day's first session."""
+    n = dose["sessions_per_day"]
+    times = {1: "once", 2: "twice"}.get(n, f"{n} times")
+    minutes = "minutes on each hip" if len(expand_side(side)) > 1 else "minutes"
+    tick = "a tick when done" if n == 1 else f"a tick per session (up to {times} a day)"
+    after = "after the first" if n > 1 else "after"
+    return f"One line a day: {tick}, {minutes}, pain before and {after} (0 none, 10 worst)."
 
 
 def evidence() -> str:
@@ -185,12 +259,10 @@ def evidence() -> str:
 
 
 def rolling_caption(surface: str) -> str:
-    """The caption under the rolling picture: the same key cue as step 4."""
+    """The caption under the rolling picture: the key cue of step 4, short (step 4 says it in full)."""
     if surface == "wall":
-        return ("Most people stop side-on to the wall: for the front corner, keep turning until you are "
-                "about three-quarters of the way to facing the wall (picture 3).")
-    return ("Most people stop on their side: for the front corner, keep rolling until you are about "
-            "three-quarters of the way to lying face down (picture 5).")
+        return "For the front corner, turn about three-quarters of the way to facing the wall (picture 3)."
+    return "For the front corner, roll about three-quarters of the way to face down (picture 5)."
 
 
 def _hold_step(dose: dict[str, Any]) -> str:
@@ -209,51 +281,125 @@ def _intensity_line(dose: dict[str, Any]) -> str:
 
 
 FRONT_CORNER = "the front corner of the hip, in front of the bony point at the side"
+# Page references: the template replaces "{page:<label>}" with the page its <label> prints on
+# (a Typst query), so "page 2" stays true wherever the layout puts the part, in every print size.
+SPOTS_PICTURE = "spots-picture"   # the heading "Your spots and the spokes"
+STOP_BOX = "stop-box"             # the red-flag box "STOP and see a doctor ..."
+PAGE_REF = r"\{page:([a-z-]+)\}"
+
+
+def page_ref(label: str) -> str:
+    return "{page:" + label + "}"
+
+
 # Step 2 names the hub and the spokes the first time the page uses them (a client read them as
-# unexplained jargon); step 3 carries the nerve cue of the position pictures in its words.
-# (the spoke picture by its heading: in large print it is on page 2, not beside the steps)
-HUB = "This spot is the hub: the centre of the red lines (the spokes) in 'Your spots and the spokes', from behind."
+# unexplained jargon), and says where the spoke picture is (beside the steps in normal print,
+# on the next page in large print): by its heading and its page.
+HUB = ("This spot is the hub: the centre of the red lines (the spokes) in 'Your spots and the spokes' "
+       f"(page {page_ref(SPOTS_PICTURE)}), from behind.")
 NERVE_CUE = "If the leg tingles or pain shoots down it, move the ball off at once."
-SPOT = "just below the top of the hip bone (the pelvis), behind the bony point at the side of the hip"
+SPOT = "just below the top of the hip bone, behind the bony point at the side of the hip"
+# Safety first: the routine's first line points to the stop signs, wherever they print.
+BEFORE_YOU_START = f"Before you start, read 'STOP and see a doctor' on page {page_ref(STOP_BOX)}."
+
+# How far and how slowly along a spoke: teaching defaults (hipball_routine_practice; the routine
+# says "slowly", no trial sets a speed). A slow count of five out and five back is about
+# 10 seconds a spoke; the length and the count of spokes are the spoke picture's own
+# (hipball.spokes.spoke_pattern at draw.handout.SPOKE_LENGTH_CM, from behind).
+SPOKE_STROKE_S = 10.0
+
+
+def spoke_plan(side: str, dose: dict[str, Any]) -> dict[str, Any]:
+    """What one session covers, from the spoke model and the dose: {spokes, length_cm,
+    length_in, round_s, holds}: the spokes from behind in the picture (the ones left after
+    clipping at bone and nerve), their longest length, one slow round of them, and how many
+    holds of the dose's length fit in the rest of the session."""
+    from hipball.draw.handout import SPOKE_LENGTH_CM
+    from hipball.frame import pictured_side
+    from hipball.spokes import spoke_pattern
+
+    pattern = spoke_pattern(side=pictured_side(side), view="posterior", length_cm=SPOKE_LENGTH_CM)
+    n = len(pattern.spokes)
+    longest = max(sp.length_cm for sp in pattern.spokes)
+    round_s = n * SPOKE_STROKE_S
+    holds = max(0, int((dose["session_min"] * 60 - round_s) // dose["hold_s"]))
+    return {"spokes": n, "length_cm": round(longest), "length_in": round(longest / 2.54), "round_s": round_s,
+            "holds": holds}
+
+
+def _time_budget(plan: dict[str, Any]) -> str:
+    """'one round of the spokes and about 3 holds'."""
+    h = plan["holds"]
+    if h == 0:
+        return "one round of the spokes, or one hold"
+    return f"one round of the spokes, about {h} hold{'s' if h != 1 else ''}"
+
+
+def routine_intro() -> str:
+    """The line above the numbered steps: read the stop signs first (their page by reference)."""
+    return BEFORE_YOU_START
+
+
+def hip_order(side: str) -> tuple[str, ...]:
+    """The order the hips are worked in, and logged in: the right, then the left (for both
+    hips; one fixed order so the log's columns and the routine agree)."""
+    from hipball.frame import SIDES
+
+    return tuple(s for s in SIDES if s in expand_side(side))
 
 
 def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed") -> list[str]:
     """The numbered routine: lying on a bed or the floor, or standing against a wall. Every
     number and the wording of the hold and the intensity come from ``dose`` (``content.dose``),
-    the same values the dose box prints. Step 4 carries the routine's key cue: about
-    three-quarters toward face down (120 to 135 degrees), not just onto the side."""
-    both = len(expand_side(side)) > 1  # one hip at a time
-    where = "one hip" if both else SIDE_WORDS[side]
-    minutes = (f"Stop after about {dose['session_min']:g} minutes on this hip, then do the other hip the "
-               "same way." if both else f"Stop after about {dose['session_min']:g} minutes on the hip.")
+    the same values the dose box prints; how far, how slowly and how many spokes from
+    ``spoke_plan``. Step 4 carries the routine's key cue: about three-quarters toward face down
+    (a body cue first, then 120 to 135 degrees), not just onto the side. Both hips: the right
+    first, then the left (``hip_order``, the log's order). The last steps say how to come off
+    the ball and what to do if it rolls away (teaching defaults, hipball_routine_practice).
+    "{page:...}" marks a page reference the template fills in."""
+    order = hip_order(side)
+    both = len(order) > 1
+    first = SIDE_WORDS[order[0]]
+    plan = spoke_plan(side, dose)
+    budget = _time_budget(plan)
+    if both:
+        minutes = (f"Stop after about {dose['session_min']:g} minutes on the {first} ({budget}), then do "
+                   f"the {SIDE_WORDS[order[1]].split()[0]} hip.")
+        whose = f"your {first} first"
+    else:
+        minutes = f"Stop after about {dose['session_min']:g} minutes on the hip ({budget})."
+        whose = f"the {first}"
+    along = (f"up to {plan['length_cm']} cm ({plan['length_in']} inches), short of bone, and back: count "
+             "five each way")
+    rounds = f"Do all {plan['spokes']} spokes. {NERVE_CUE}"
     if surface == "wall":
         steps = [
             f"Stand with your back to a wall, feet about a foot (30 cm) out, the ball between the wall and "
-            f"the back of {'' if both else 'the '}{where}: {SPOT}.",
+            f"the back of {whose}: {SPOT}.",
             f"{HUB} Lean into the ball slowly. To press less, step your feet closer to the wall.",
-            "Move the ball out along one spoke by bending your knees or shifting your hips, slowly, then "
-            f"back to the hub. Work around all the spokes. {NERVE_CUE}",
-            "Then turn slowly side-on to the wall, working the side of the hip on the way. For "
-            f"{FRONT_CORNER}, keep turning about three-quarters of the way round toward facing the wall "
-            "(120 to 135 degrees from your back to the wall). Stopping side-on misses these spots: the most "
-            "common mistake.",
+            f"Bend your knees or shift your hips to move the ball slowly out along one spoke, {along}. {rounds}",
+            "Then turn slowly side-on to the wall, working the side of the hip. For "
+            f"{FRONT_CORNER}, turn on past side-on to about three-quarters of the way round to facing "
+            "the wall, chest toward it (120 to 135 degrees). Stopping side-on "
+            "misses them: the most common mistake.",
         ]
-        end = f"{minutes} Step away from the wall slowly."
+        end = [f"{minutes} Step forward slowly, catching the ball in your hand. If it drops, let it fall."]
     else:
         on = "the bed" if surface == "bed" else "the floor"
         steps = [
-            f"Lie on your back on {on}, knees bent, with the ball under {'' if both else 'the '}"
-            f"{where}: {SPOT}.",
+            f"Lie on your back on {on}, knees bent, with the ball under {whose}: {SPOT}.",
             f"{HUB} Let your weight sink in slowly. To press less, take some weight on your hands, forearms "
             "or feet.",
-            f"Roll out along one spoke, slowly, then back to the hub. Work around all the spokes. {NERVE_CUE}",
-            "Then roll slowly onto your side, working the side of the hip on the way. For "
-            f"{FRONT_CORNER}, keep rolling about three-quarters of the way toward lying face down (120 to "
-            "135 degrees from lying on your back), propped on your forearm. Stopping on your side misses "
-            "these spots: the most common mistake.",
+            f"Roll slowly out along a spoke, {along}. {rounds}",
+            "Then roll slowly onto your side, working the side of the hip. For "
+            f"{FRONT_CORNER}, roll on past your side to about three-quarters of the way to face down, "
+            "chest toward the floor (120 to 135 degrees). "
+            "Stopping on your side misses them: the most common mistake.",
         ]
-        end = f"{minutes} Get up slowly, by rolling onto your side."
-    return steps + [_hold_step(dose), _intensity_line(dose), end]
+        end = [f"{minutes} Roll off onto your side, rest, get up slowly: do not jump up. If the ball rolls "
+               "away, let it go."]
+    # the hold and the intensity in one step: the dose box's own two lines, word for word
+    return steps + [f"{_hold_step(dose)} {_intensity_line(dose)}"] + end
 
 
 def source_ids(trigger_points, level: str) -> list[str]:

@@ -46,7 +46,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from hipball.frame import SIDE_WORDS, SIDES, expand_side, hip_words
+from hipball.frame import SIDE_WORDS, expand_side, hip_words
 from hipball.handouts import content, glyphs, logo, params, paths
 from hipball.handouts.paths import atomic_write_bytes
 
@@ -138,6 +138,7 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "clinic": v["clinic"],
         "therapist": v["therapist"],
         "logo": logo.print_name(v["logo"]) if v["logo"] else "",
+        "routine_intro": content.routine_intro(),
         "steps": content.routine_steps(v["side"], dose, v["surface"]),
         "rolling_caption": content.rolling_caption(v["surface"]),
         "dose_title": "Your dose",
@@ -150,16 +151,18 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "cautions": [c["text"] for c in content.local_cautions()],
         "evidence": content.evidence(),
         "notes_check": content.notes_check(v["notes"], v["ball"], v["surface"]),
-        "referral_caption": "Each of your spots (X) can send pain to a place some distance away: the "
-                            "area in the same colour. Solid: felt by nearly everyone with that spot; "
-                            "dotted: by some.",
+        "notes_rule": content.notes_rule("" if anonymous else v["notes"], anonymous),
+        # (solid and dotted are in the map's key, right above: not said twice)
+        "referral_caption": "Each of your spots (X) can send pain some distance away, to the area in "
+                            "its colour.",
         "trigger_points": [content.trigger_point_label(t, v["surface"]) for t in trps],
         "aftercare": content.aftercare(),
         "red_flags": content.red_flags(),
-        "log_hint": "One line per session: the date, how many minutes, and your pain from 0 "
-                    "(none) to 10 (worst imaginable) before and after.",
-        # both hips: the minutes and the pain before and after in columns of their own per hip
-        "log_hips": [hip_words(s) for s in SIDES] if both else [],  # right, then left
+        "log_hint": content.log_hint(dose, v["side"]),
+        "log_sessions": per_day,  # a box to tick per session of the dose, on every day's line
+        # both hips: the minutes and the pain before and after in columns of their own per hip,
+        # in the order the routine works them (right, then left)
+        "log_hips": [hip_words(s) for s in content.hip_order(v["side"])] if both else [],
         "notes": "" if anonymous else v["notes"],
         "no_notes": "(write any notes here by hand)" if anonymous else "(none)",
         "no_contact": "Ask your therapist to write their contact here.",
