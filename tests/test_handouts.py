@@ -151,10 +151,10 @@ def test_referral_map_key_is_readable_and_trigger_points_differ(paper, large):
     assert sizes and min(sizes) * printed / width_pt >= 7.0, sorted(sizes)[:3]
     # one colour and hatch per trigger point: the two gluteus minimus ones differ
     styles = figures.trp_styles(trps)
-    assert styles["gluteus_minimus.anterior"] != styles["gluteus_minimus.posterior"]
-    assert len(set(styles.values())) == len(trps)
-    assert all(len(set(x)) == len(x) for x in zip(*styles.values()))  # colours differ, hatches too
-    for colour, _ in styles.values():
+    looks = [(st.color, st.hatch) for st in styles.values()]
+    assert looks[0] != looks[1]  # the two gluteus minimus spots
+    assert all(len(set(x)) == len(x) for x in zip(*looks))  # colours differ, hatches too
+    for colour, _ in looks:
         assert colour.lower() in svg.lower()
 
 
@@ -646,24 +646,21 @@ def test_a_killed_run_leaves_no_client_data_outside_out(tmp_path, repo):
     assert leaks_outside() == []
 
 
-def _printed_swatch(colour: str, hatch: str) -> np.ndarray:
-    """The mean sRGB (0-1) of a zone as the referral map prints it: the handout's own fill and
-    hatch (``_solid_style``) at the zones' opacity over the body chart's skin, rasterised at
-    150 dpi (what the eye averages at arm's length)."""
+def _printed_swatch(style) -> np.ndarray:
+    """The mean sRGB (0-1) of a zone as the referral map prints it: the zone's own fill and
+    hatch (``zone_style`` of the handout's Style, at the zones' opacity) over the body chart's
+    skin, rasterised at 150 dpi (what the eye averages at arm's length)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
-    from hipball.draw.handout import _solid_style
-    from hipball.draw.referral import ESSENTIAL_ALPHA, SKIN
+    from hipball.draw.referral import SKIN, zone_style
 
     fig = Figure(figsize=(1, 1), dpi=150)
     fig.set_facecolor(SKIN)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
-    patch = Rectangle((0, 0), 1, 1, alpha=ESSENTIAL_ALPHA)
-    _solid_style(patch, colour, hatch)
-    ax.add_patch(patch)
+    ax.add_patch(Rectangle((0, 0), 1, 1, **zone_style("essential", style)))
     ax.set_xlim(0.1, 0.9)
     ax.set_ylim(0.1, 0.9)
     canvas = FigureCanvasAgg(fig)
@@ -684,24 +681,27 @@ def test_referral_zones_on_one_chart_differ_in_colour_and_in_grayscale():
     another hatch."""
     from colorspacious import cspace_convert, deltaE
 
-    from hipball.draw.handout import TRP_COLOURS, TRP_HATCHES
+    from hipball.draw.palette import ZONE_COLOURS
+    from hipball.draw.referral import HATCHES
     from hipball.referral import trp_ids
 
-    styles = list(dict.fromkeys(figures.trp_styles(trp_ids()).values()))
-    assert len(styles) > len(TRP_COLOURS)  # every spot at once: the colours repeat ...
-    assert len(set(styles)) == len(styles)  # ... never the colour and the hatch together
-    printed = {st: _printed_swatch(*st) for st in styles[:len(TRP_COLOURS)]}
+    # one entry per pattern (the first spot's Style: spots sharing a pattern differ by marker only)
+    by_look = {(st.color, st.hatch): st for st in reversed(figures.trp_styles(trp_ids()).values())}
+    styles = list(reversed(by_look.values()))
+    assert len(styles) > len(ZONE_COLOURS)  # every spot at once: the colours repeat ...
+    assert len(by_look) == len(styles)  # ... never the colour and the hatch together
+    printed = {st: _printed_swatch(st) for st in styles[:len(ZONE_COLOURS)]}
     lightness = {st: cspace_convert(rgb, "sRGB1", "CAM02-UCS")[0] for st, rgb in printed.items()}
     close = []
     for a, b in itertools.combinations(printed, 2):
         d = deltaE(printed[a], printed[b], input_space="sRGB1")
-        if d < MIN_ZONE_DELTA_E or a[1] == b[1]:
+        if d < MIN_ZONE_DELTA_E or a.hatch == b.hatch:
             close.append((a, b, round(float(d), 1)))
     assert not close, close
     first = styles[:len(params.standard_trigger_points())]
     dark = [(a, b) for a, b in itertools.combinations(first, 2) if abs(lightness[a] - lightness[b]) < MIN_ZONE_DELTA_J]
     assert not dark, dark
-    assert set(TRP_HATCHES) >= {h for _, h in styles}
+    assert set(HATCHES) >= {st.hatch for st in styles}
 
 
 @pytest.mark.parametrize("side", ["right", "both"])
@@ -760,12 +760,44 @@ def test_referral_map_marks_are_x_unless_two_spots_share_a_colour():
     from hipball.referral import STANDARD_SET, trp_ids
 
     for spots in (tuple(STANDARD_SET), tuple(trp_ids())):
-        styles = trp_styles(spots)
+        looks = [(st.color, st.hatch) for st in trp_styles(spots).values()]
         _, charts = referral_figure("right", spots)
         for view, art in charts.items():
             for t, m in art.markers.items():
-                shared = list(styles.values()).count(styles[t]) > 1
+                st = art.styles[t]
+                shared = looks.count((st.color, st.hatch)) > 1
                 assert shared or m.get_marker() == "X", (view, t, m.get_marker())
     piri = ("piriformis.lateral", "piriformis.medial")
     _, charts = referral_figure("right", piri)
-    assert {charts["posterior"].markers[t].get_marker() for t in piri} != {"X"}
+    assert [charts["posterior"].markers[t].get_marker() for t in piri] == ["X", "P"]
+
+
+@pytest.mark.parametrize("spots", ["standard", "all"])
+def test_referral_map_draws_each_spot_in_the_style_its_key_shows(spots):
+    """One Style per spot, chosen once (colour, hatch, hatch print and marker together) and
+    drawn by draw_referral: every zone, marker and key swatch of the map is that Style's, and
+    the chart's artists report it (the map once restyled the plates' per-muscle styles after
+    drawing, so its artists kept styles it did not show)."""
+    from matplotlib.colors import to_rgba
+
+    from hipball.draw.handout import HATCH_LW, HATCH_SHADE, referral_figure, trp_styles
+    from hipball.draw.palette import darken
+    from hipball.referral import STANDARD_SET, trp_ids
+
+    trps = tuple(STANDARD_SET) if spots == "standard" else tuple(trp_ids())
+    styles = trp_styles(trps)
+    fig, charts = referral_figure("right", trps)
+    for view, art in charts.items():
+        assert art.styles == styles, view
+        for t, patch in art.essential.items():
+            st = styles[t]
+            assert to_rgba(patch.get_facecolor())[:3] == pytest.approx(to_rgba(st.color)[:3]), (view, t)
+            assert (patch.get_hatch() or "") == st.hatch
+            assert to_rgba(patch.get_hatchcolor())[:3] == pytest.approx(darken(st.color, 1 - HATCH_SHADE), abs=1e-6)
+            assert patch.get_hatch_linewidth() == HATCH_LW
+        for t, m in art.markers.items():
+            assert (m.get_marker(), to_rgba(m.get_markerfacecolor())[:3]) == (styles[t].marker, to_rgba(styles[t].color)[:3])
+    swatches = [h for h in fig.legends[0].legend_handles] if fig.legends else \
+        [h for ax in fig.axes if ax.get_legend() for h in ax.get_legend().legend_handles]
+    faces = {to_rgba(h.get_facecolor())[:3] for h in swatches if hasattr(h, "get_hatch") and h.get_hatch() != "...."}
+    assert {to_rgba(st.color)[:3] for st in styles.values()} <= faces

@@ -13,18 +13,16 @@ import textwrap
 from functools import lru_cache
 
 from hipball.draw.export import svg_text
-from hipball.draw.palette import ZONE_COLOURS
+from hipball.draw.palette import MARKER_WORDS, MARKERS
 from hipball.frame import (BOTH, VIEW_PHRASES, VIEW_WORDS, VIEWS, expand_side, extent_on_side, hip_words,
                            pictured_side, pictured_tag, side_view_title, view_title)
 
-HATCH_GRAY = "#777777"
 CM = 1 / 2.54
-# The referral map's styles, one per trigger point (per referral pattern): a zone colour
-# (palette.ZONE_COLOURS: apart in colour, the first five in lightness too) each with its own
-# hatch, so that two zones on one chart never look alike, in colour or in grayscale.
-TRP_COLOURS = ZONE_COLOURS
+# The referral map's hatch: darker and thinner than the plates' (it prints small), so it shows
+# on the fill and in grayscale. Colours and hatches: palette.ZONE_COLOURS and referral.HATCHES
+# (apart in colour, the first five in lightness too), one pair per referral pattern.
+HATCH_SHADE = 0.45
 HATCH_LW = 0.8
-TRP_HATCHES = ("", "////", "\\\\\\\\", "xxx", "||", "--", "++", "oo")
 
 
 def _figure(w_in: float, h_in: float):
@@ -48,52 +46,14 @@ def _sides(side: str) -> tuple[str, ...]:
     return expand_side(side)
 
 
-def trp_styles(trigger_points) -> dict[str, tuple[str, str]]:
-    """(colour, hatch) per trigger point for the handout's referral map: a style of its own
-    for every referral pattern (two trigger points that share one pattern, like the two
-    piriformis ones, share one style: their zones are the same)."""
-    from hipball.referral import zone_signature
+def trp_styles(trigger_points) -> dict:
+    """The referral map's Style per spot (``referral.styles_for`` per referral pattern, in the
+    handout's print look): every pattern a colour and hatch of its own, so each spot's marker
+    is an X; spots that share one pattern (the two piriformis ones) share its colour and hatch
+    and are told apart by marker (X, then +, then a diamond), as the key says (YOUR_SPOT)."""
+    from hipball.draw.referral import styles_for
 
-    keys = {t: zone_signature(t) for t in trigger_points}
-    order = list(dict.fromkeys(keys.values()))
-    style = {k: (TRP_COLOURS[i % len(TRP_COLOURS)], TRP_HATCHES[i % len(TRP_HATCHES)]) for i, k in enumerate(order)}
-    return {t: style[keys[t]] for t in trigger_points}
-
-
-def _darker(colour: str, f: float = 0.45) -> tuple[float, float, float]:
-    """The hatch colour: the zone's colour, darker, so the hatch shows on the fill and in
-    grayscale."""
-    from matplotlib.colors import to_rgb
-
-    return tuple(c * f for c in to_rgb(colour))
-
-
-def _solid_style(patch, colour: str, hatch: str) -> None:
-    patch.set_facecolor(colour)
-    patch.set_edgecolor(colour)
-    patch.set_hatch(hatch or None)
-    patch.set_hatchcolor(_darker(colour))
-    patch.set_hatch_linewidth(HATCH_LW)
-
-
-def _restyle(art, styles: dict[str, tuple[str, str]]) -> None:
-    """Give draw_referral's patches the handout's per-trigger-point styles (draw_referral
-    styles trigger points of several muscles per muscle)."""
-    for trp, patch in art.essential.items():
-        _solid_style(patch, *styles[trp])
-    from hipball.draw.referral import spill_colour
-
-    for trp, patch in art.spillover.items():
-        colour = spill_colour(styles[trp][0])
-        patch.set_edgecolor(colour)
-        patch.set_hatchcolor(colour)
-    from collections import Counter
-
-    shared = {st for st, n in Counter(styles.values()).items() if n > 1}
-    for trp, marker in art.markers.items():  # the X takes its zone's colour (draw_referral)
-        marker.set_markerfacecolor(styles[trp][0])
-        if styles[trp] not in shared:  # draw_referral tells a muscle's points apart by marker;
-            marker.set_marker("X")     # here each has a colour of its own, so it is an X
+    return styles_for(list(trigger_points), per_pattern=True, hatch_shade=HATCH_SHADE, hatch_lw=HATCH_LW)
 
 
 @lru_cache(maxsize=64)
@@ -123,12 +83,12 @@ def referral_figure(side: str, trigger_points: tuple[str, ...], width_cm: float 
     key.set_axis_off()
     styles = trp_styles(trigger_points)
     with _theme():
-        from hipball.draw.referral import STIPPLE, draw_referral
+        from hipball.draw.referral import STIPPLE, draw_referral, zone_style
 
         for ax, view in zip(axes, ("posterior", "lateral")):
-            art = draw_referral(list(trigger_points), view=view, side=s, ax=ax, legend=False, labels=False)
+            art = draw_referral(list(trigger_points), view=view, side=s, ax=ax, legend=False, labels=False,
+                                styles=styles)
             charts[view] = art
-            _restyle(art, styles)
             if art.markers:  # the X marks apart on paper, as on the spoke picture
                 marks = list(art.markers.values())
                 _spread_marks(ax, marks, max(m.get_markersize() + m.get_markeredgewidth() for m in marks) + 3.0,
@@ -139,13 +99,11 @@ def referral_figure(side: str, trigger_points: tuple[str, ...], width_cm: float 
                     ha="center", va="bottom", fontsize=font_pt, weight="bold")
         handles, seen = [], {}
         for trp in trigger_points:  # the client's words, the muscle after them for the therapist
-            if styles[trp] in seen:  # one pattern, one entry: both piriformis spots share a style
-                seen[styles[trp]].append(trp)
-                continue
-            seen[styles[trp]] = [trp]
-            h = Patch(alpha=0.85)
-            _solid_style(h, *styles[trp])
-            handles.append(h)
+            look = (styles[trp].color, styles[trp].hatch)  # one pattern, one entry: both piriformis spots
+            if look not in seen:
+                seen[look] = []
+                handles.append(Patch(**zone_style("essential", styles[trp])))
+            seen[look].append(trp)
         for h, trps in zip(handles, seen.values()):
             h.set_label(_key_words(trps))
         handles += [
@@ -161,7 +119,8 @@ def referral_figure(side: str, trigger_points: tuple[str, ...], width_cm: float 
 MIN_KEY_PT = 7.0
 # The X means one thing on every picture of the handout: one of the client's spots (the spoke
 # picture: where to linger; the referral map: the spot, in the colour of the pain it sends).
-YOUR_SPOT = "your spot (X; + or \N{BLACK DIAMOND} when spots share a colour): the pain it sends is in its colour"
+YOUR_SPOT = (f"your spot (X; {' or '.join(MARKER_WORDS[m] for m in MARKERS[1:3])} when spots share a colour): "
+             "the pain it sends is in its colour")
 
 
 def _key_words(trps) -> str:
