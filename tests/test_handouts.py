@@ -134,8 +134,53 @@ def test_page_count_of_every_demo_handout_and_large_print_variants():
 
 
 def _svg_text_sizes(svg: str) -> list[float]:
-    """Font sizes (SVG user units = pt) of matplotlib's text-as-path groups."""
-    return [float(m) * 100 for m in re.findall(r"<g transform=\"translate\([^)]*\) scale\(([\d.]+) -[\d.]+\)\"", svg)]
+    """Font sizes (SVG user units = pt) of matplotlib's text-as-path groups (coloured ones too:
+    ``<g style="fill: ..." transform=...>``)."""
+    return [float(m) * 100 for m in re.findall(r"<g [^>]*?transform=\"translate\([^)]*\) scale\(([\d.]+) -[\d.]+\)\"", svg)]
+
+
+def _body_pt(pdf: bytes) -> float:
+    """The size the routine's steps (the body text) print at, read from the PDF."""
+    sizes = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip().startswith("This spot is the hub"):
+            sizes.append(size * tm[0])
+
+    pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    assert sizes
+    return sizes[0]
+
+
+@pytest.mark.parametrize("kw", [dict(side="right", surface="hardwood", paper="letter"),
+                                dict(side="both", surface="carpet", paper="a4"),
+                                dict(side="left", surface="wall", paper="letter")], ids=lambda kw: kw["side"])
+def test_large_print_pictures_print_their_words_at_the_body_size(kw, monkeypatch):
+    """Large print: the position pictures' titles and cues, the spoke picture's titles and key,
+    the outline's titles and the referral map's titles and key print at least as large as the
+    large-print body text (they stayed at about the normal body size: 9 to 10 pt beside 12.8 pt),
+    and in normal print at 6.75 pt or more. The pictures are read as the page writes them."""
+    written = {}
+    real = figures.write_page_figures
+
+    def spy(root, *args, **kws):
+        files = real(root, *args, **kws)
+        written.update({key: (root / name).read_text(encoding="utf-8") for key, name in files.items()})
+        return files
+
+    monkeypatch.setattr(figures, "write_page_figures", spy)
+    for large in (True, False):
+        written.clear()
+        pdf = page.render_pdf(_values(client="Lu", large_print=large, **kw))
+        assert page.page_count(pdf) == page.PAGES[large]
+        body = _body_pt(pdf)
+        assert set(written) == {"fig_positions", "fig_spokes", "fig_outline", "fig_referral"}
+        floor = body - 0.01 if large else 6.75 - 0.01
+        for key, svg in written.items():
+            sizes = _svg_text_sizes(svg)
+            assert sizes and min(sizes) >= floor, (large, key, body, sorted(set(round(x, 2) for x in sizes)))
+        if large:
+            assert body >= 12.5
 
 
 @pytest.mark.parametrize("large", [False, True])
