@@ -846,3 +846,66 @@ def test_referral_map_draws_each_spot_in_the_style_its_key_shows(spots):
         [h for ax in fig.axes if ax.get_legend() for h in ax.get_legend().legend_handles]
     faces = {to_rgba(h.get_facecolor())[:3] for h in swatches if hasattr(h, "get_hatch") and h.get_hatch() != "...."}
     assert {to_rgba(st.color)[:3] for st in styles.values()} <= faces
+
+
+# ---------------------------------------------------------------- page space, stop signs, both hips
+
+REFERENCE = {  # normal-print reference handouts (the large-print one: test_large_print_pictures_...)
+    "letter-right": dict(client="Ref", side="right", ball="tennis", surface="hardwood", paper="letter"),
+    "a4-both-experienced": dict(client="Ref", side="both", ball="lacrosse", surface="carpet", paper="a4",
+                                level="experienced"),
+    "notes-at-the-limit": dict(client="Ref", ball="baseball", surface="hardwood", level="experienced",
+                               notes=("Work the front corner first, then the back. " * 40)[: params.MAX_NOTES - 40]
+                               + " Try the lacrosse ball on the bed."),
+}
+MAX_EMPTY_FOOT = 0.12   # share of a page's text area left blank under its last line
+
+
+def _empty_foot(png: bytes, ppi: float) -> float:
+    """The share of the text area (top margin to the footer) that is blank below the last ink."""
+    img = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    top, foot = int(1.3 / 2.54 * ppi), int(img.shape[0] - 2.2 / 2.54 * ppi)
+    rows = np.where((img[top:foot] < 200).any(axis=1))[0]
+    return (foot - top - 1 - rows.max()) / (foot - top)
+
+
+@pytest.mark.parametrize("name", list(REFERENCE))
+def test_pages_one_and_two_use_their_space(name):
+    """A quarter of page 1 (both hips on A4, and one hip) and of page 2 was blank: the room goes
+    to larger position pictures (one hip lying: two rows), a larger spoke picture (both hips),
+    the stop signs before the routine and the STOP box's signs at 9 pt. The page count stays."""
+    v = _values(**REFERENCE[name])
+    pngs = page.render_png(v, ppi=40)
+    assert len(pngs) == page.PAGES[False]
+    empty = [round(_empty_foot(png, 40), 3) for png in pngs[:2]]
+    assert max(empty) <= MAX_EMPTY_FOOT, empty
+
+
+def test_stop_signs_come_before_the_steps():
+    """A client found the safety box only after the routine: page 1 names the STOP box's page
+    before the first step, and the nerve sign (move the ball off) in the data's own words; the
+    page it names is the STOP box's."""
+    pdf = page.render_pdf(_values(client="Kim"))
+    pages = [re.sub(r"\s+", " ", t) for t in page.page_texts(pdf)]
+    nerve = next(c["text"] for c in content.local_cautions() if "nerve" in c["text"])
+    first = pages[0]
+    pointer = first.find("read the STOP box on page")
+    assert 0 <= pointer < first.find("The routine") < first.find("Lie on your back")
+    assert re.sub(r"\s", "", nerve) in re.sub(r"\s", "", first[:first.find("The routine")])
+    named = int(re.search(r"read the STOP box on page (\d)", first).group(1))
+    assert "STOP and see a doctor" in pages[named - 1]
+
+
+def test_both_hips_referral_map_says_the_left_hip_is_its_mirror_image():
+    """Both hips: the map draws the right hip and says, over its charts, that the left hip's
+    is the mirror image (a both-hips client saw only '(right hip)'); one hip: no such line."""
+    from hipball.draw.handout import MIRROR_NOTE, referral_figure
+    from hipball.referral import STANDARD_SET
+
+    def words(side):
+        fig, _ = referral_figure(side, tuple(STANDARD_SET))
+        return [re.sub(r"\s+", " ", t.get_text()) for ax in [fig, *fig.axes] for t in ax.texts]
+
+    both = words("both")
+    assert MIRROR_NOTE in both and "left hip" in MIRROR_NOTE and "mirror" in MIRROR_NOTE
+    assert MIRROR_NOTE not in words("right")

@@ -92,9 +92,11 @@ def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key
     charts = {}
     s, tag = pictured_side(side), pictured_tag(side)  # both hips: the right one, and the titles say so
     chart_w = min(chart_w, 0.8 * height_cm / width_cm)      # each body chart: tall and narrow
-    titles = {view: "\n".join([_wrapped(VIEW_PHRASES[view], chart_w * width_cm, font_pt, bold=True)] + ([tag] if tag else []))
+    titles = {view: _wrapped(VIEW_PHRASES[view], chart_w * width_cm, font_pt, bold=True)
               for view in ("posterior", "lateral")}
-    lines = max(t.count("\n") + 1 for t in titles.values())
+    # both hips: one line over both charts says which hip they show and what the other's is
+    note = _wrapped(MIRROR_NOTE, 2 * chart_w * width_cm, font_pt) if tag else ""
+    lines = max(t.count("\n") + 1 for t in titles.values()) + (note.count("\n") + 1 if note else 0)
     title_h = (0.4 + 1.2 * lines) * font_pt / 72 / (height_cm * CM)  # room for the view titles
     axes = [fig.add_axes((i * chart_w, 0.0, chart_w, 1 - title_h)) for i in range(2)]
     key = fig.add_axes((2 * chart_w + 0.02, 0.0, 1 - 2 * chart_w - 0.02, 1))
@@ -131,6 +133,8 @@ def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key
             Line2D([], [], marker="X", mfc="white", mec="black", mew=1.0, ms=font_pt * 1.1, ls="none",
                    label=YOUR_SPOT),
         ]
+        if note:
+            fig.text(chart_w, 1.0, note, ha="center", va="top", fontsize=font_pt, linespacing=1.1)
         fits = _fit_legend(fig, key, handles, font_pt, min_key_pt)
     return fig, charts, fits
 
@@ -139,6 +143,11 @@ def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key
 # picture: where to linger; the referral map: the spot, in the colour of the pain it sends).
 YOUR_SPOT = (f"your spot (X; {' or '.join(MARKER_WORDS[m] for m in MARKERS[1:3])} when spots share a colour): "
              "the pain it sends is in its colour")
+
+
+# Both hips: the referral map is drawn for the right hip (docs/CONVENTIONS.md) and says so over
+# its charts, with what the left hip's map is
+MIRROR_NOTE = "Right hip. Your left hip: the same areas on the left side, the mirror image."
 
 
 def _key_words(trps) -> str:

@@ -30,20 +30,27 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
     a4 = 0.8 if values["paper"] == "a4" else 0.0  # A4 is 1.8 cm taller than Letter: bigger pictures
     # standing figures are tall: three pictures, larger (one hip; both hips draw two rows already)
     wall = 3.5 if values["surface"] == "wall" and side != "both" else 0.0
-    # large print: two rows of larger pictures (both hips: each position's pair side by side),
-    # but one hip standing at the wall (three tall pictures in one row)
-    rows = 2 if large and (side == "both" or values["surface"] != "wall") else 1
+    # one hip lying: two rows of larger pictures (one row of five left a quarter of page 1 empty);
+    # large print, both hips: two rows, each position's pair side by side. One hip standing at
+    # the wall: three tall pictures in one row; both hips in normal print: a right-hip row over
+    # a left-hip row.
+    lying = values["surface"] != "wall"
+    rows = 2 if (side != "both" and lying) or (large and side == "both") else 1
     referral = dict(referral_size)  # the full text width: its key names each spot in plain words
     svgs = {
         "fig_positions": positions_svg(side, values["ball"], setup_of(values["surface"]), width_cm=text_width_cm,
                                        # two rows: at most this tall with their large type (the
                                        # routine fits below)
-                                       height_cm=((10.0 if side == "both" else 9.0) if rows == 2 else 5.6 if large else 4.6) + a4 + wall,
+                                       height_cm=(((10.0 if side == "both" else 9.0) if large else 7.2) if rows == 2
+                                                  else 5.6 if large else 4.6) + a4 + wall,
                                        rows=rows, **type_pt),
         "fig_spokes": spokes_svg(side, tuple(trigger_points), width_cm=round(text_width_cm * 0.48, 2),
                                  # large print: as tall as the dose box beside it (both hips: two rows
                                  # of panels and the key under them, in the room page 2 has)
-                                 height_cm=((8.6 if side == "both" else 7.0) if large else 5.6) + a4, **type_pt),
+                                 # (normal print, both hips: taller, its two rows of panels were
+                                 # squeezed while page 1 had room under the dose box)
+                                 height_cm=((8.6 if side == "both" else 7.0) if large
+                                            else (7.4 if side == "both" else 5.6)) + a4, **type_pt),
         "fig_outline": outline_svg(side, width_cm=round(text_width_cm * (0.48 if large else 0.36), 2),
                                    # both hips: two rows (each hip's side and front corner)
                                    # (large print: page 3 has no room for a taller one)

@@ -62,6 +62,7 @@ BODY_PT = 9.5              # the body text (x LARGE_PRINT_SCALE in large print; 
 FIGURE_PT = 7.5            # the pictures' type on paper in normal print (the referral map's key too)
 MIN_KEY_PT = 7.0           # the referral map's key may shrink to this to fit, in normal print only
 PAGES = {False: 3, True: 4}  # pages by large_print (long notes can add one in large print)
+FLAGS_PAGE = {False: 2, True: 3}  # the page the STOP box (red flags) is on, by large_print
 
 
 @dataclass
@@ -175,6 +176,8 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
                             "dotted: by some.",
         "trigger_points": [content.trigger_point_label(t, v["surface"]) for t in trps],
         "aftercare": content.aftercare(),
+        # normal print only: before the routine on page 1 (large print's page 1 has no room)
+        "stop_first": content.stop_first(FLAGS_PAGE[False]),
         "red_flags": content.red_flags(),
         "log_hint": "One line per session: the date, how many minutes, and your pain from 0 "
                     "(none) to 10 (worst imaginable) before and after.",
