@@ -298,7 +298,7 @@ def _positions_two_rows(side: str, ball: str, setup: str, width_cm: float, font_
     large type). Both hips: each position's cell holds the pair, the right hip's picture beside
     the left hip's, each named under it, with one title and one cue for the pair. The figure's
     height follows from the drawings' own shape and the lines its titles and cues take;
-    ``max_height_cm`` caps it by drawing the pictures smaller (never under 55 % of their size),
+    ``max_height_cm`` caps it by drawing the pictures smaller (never under 45 % of their size),
     so the routine keeps its place on page 1."""
     import math
 
@@ -324,7 +324,7 @@ def _positions_two_rows(side: str, ball: str, setup: str, width_cm: float, font_
     gap = 0.1
     text = sum(title_cm) + sum(cue_cm) + gap
     if max_height_cm is not None:
-        band = max(0.55 * band, min(band, (max_height_cm - text) / len(rows)))
+        band = max(0.45 * band, min(band, (max_height_cm - text) / len(rows)))
     total = text + len(rows) * band
     fig = _figure(width_cm * CM, total * CM)
     with _theme():
