@@ -367,6 +367,21 @@ def test_every_combination_compiles_to_its_page_count():
     assert not wrong, wrong
 
 
+@pytest.mark.slow
+def test_every_large_print_combination_compiles_to_its_page_count():
+    """All 240 combinations in large print, with a contact and a clinic in the header: always
+    page.PAGES[True] pages, with every word of the pictures at the large body size (both hips
+    at the wall on Letter once took five)."""
+    wrong = []
+    for side, ball, surface, level, paper in COMBOS:
+        v = _values(client="Client", side=side, ball=ball, surface=surface, level=level, paper=paper, large_print=True,
+                    therapist="Sam Rivera, LMT (NMT)", clinic="Riverside Neuromuscular Therapy · 555-0134")
+        n = page.page_count(page.render_pdf(v))
+        if n != page.PAGES[True]:
+            wrong.append((side, ball, surface, level, paper, n))
+    assert not wrong, wrong
+
+
 # ---------------------------------------------------------------- one meaning for the X, plain words
 
 MUSCLE_WORDS = ("gluteus", "glute", "piriformis", "tensor", "fasciae", "quadratus", "lumborum", "semitendinosus",

@@ -134,8 +134,53 @@ def test_page_count_of_every_demo_handout_and_large_print_variants():
 
 
 def _svg_text_sizes(svg: str) -> list[float]:
-    """Font sizes (SVG user units = pt) of matplotlib's text-as-path groups."""
-    return [float(m) * 100 for m in re.findall(r"<g transform=\"translate\([^)]*\) scale\(([\d.]+) -[\d.]+\)\"", svg)]
+    """Font sizes (SVG user units = pt) of matplotlib's text-as-path groups (coloured ones too:
+    ``<g style="fill: ..." transform=...>``)."""
+    return [float(m) * 100 for m in re.findall(r"<g [^>]*?transform=\"translate\([^)]*\) scale\(([\d.]+) -[\d.]+\)\"", svg)]
+
+
+def _body_pt(pdf: bytes) -> float:
+    """The size the routine's steps (the body text) print at, read from the PDF."""
+    sizes = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip().startswith("This spot is the hub"):
+            sizes.append(size * tm[0])
+
+    pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    assert sizes
+    return sizes[0]
+
+
+@pytest.mark.parametrize("kw", [dict(side="right", surface="hardwood", paper="letter"),
+                                dict(side="both", surface="carpet", paper="a4"),
+                                dict(side="left", surface="wall", paper="letter")], ids=lambda kw: kw["side"])
+def test_large_print_pictures_print_their_words_at_the_body_size(kw, monkeypatch):
+    """Large print: the position pictures' titles and cues, the spoke picture's titles and key,
+    the outline's titles and the referral map's titles and key print at least as large as the
+    large-print body text (they stayed at about the normal body size: 9 to 10 pt beside 12.8 pt),
+    and in normal print at 6.75 pt or more. The pictures are read as the page writes them."""
+    written = {}
+    real = figures.write_page_figures
+
+    def spy(root, *args, **kws):
+        files = real(root, *args, **kws)
+        written.update({key: (root / name).read_text(encoding="utf-8") for key, name in files.items()})
+        return files
+
+    monkeypatch.setattr(figures, "write_page_figures", spy)
+    for large in (True, False):
+        written.clear()
+        pdf = page.render_pdf(_values(client="Lu", large_print=large, **kw))
+        assert page.page_count(pdf) == page.PAGES[large]
+        body = _body_pt(pdf)
+        assert set(written) == {"fig_positions", "fig_spokes", "fig_outline", "fig_referral"}
+        floor = body - 0.01 if large else 6.75 - 0.01
+        for key, svg in written.items():
+            sizes = _svg_text_sizes(svg)
+            assert sizes and min(sizes) >= floor, (large, key, body, sorted(set(round(x, 2) for x in sizes)))
+        if large:
+            assert body >= 12.5
 
 
 @pytest.mark.parametrize("large", [False, True])
@@ -151,10 +196,10 @@ def test_referral_map_key_is_readable_and_trigger_points_differ(paper, large):
     assert sizes and min(sizes) * printed / width_pt >= 7.0, sorted(sizes)[:3]
     # one colour and hatch per trigger point: the two gluteus minimus ones differ
     styles = figures.trp_styles(trps)
-    assert styles["gluteus_minimus.anterior"] != styles["gluteus_minimus.posterior"]
-    assert len(set(styles.values())) == len(trps)
-    assert all(len(set(x)) == len(x) for x in zip(*styles.values()))  # colours differ, hatches too
-    for colour, _ in styles.values():
+    looks = [(st.color, st.hatch) for st in styles.values()]
+    assert looks[0] != looks[1]  # the two gluteus minimus spots
+    assert all(len(set(x)) == len(x) for x in zip(*looks))  # colours differ, hatches too
+    for colour, _ in looks:
         assert colour.lower() in svg.lower()
 
 
@@ -646,24 +691,21 @@ def test_a_killed_run_leaves_no_client_data_outside_out(tmp_path, repo):
     assert leaks_outside() == []
 
 
-def _printed_swatch(colour: str, hatch: str) -> np.ndarray:
-    """The mean sRGB (0-1) of a zone as the referral map prints it: the handout's own fill and
-    hatch (``_solid_style``) at the zones' opacity over the body chart's skin, rasterised at
-    150 dpi (what the eye averages at arm's length)."""
+def _printed_swatch(style) -> np.ndarray:
+    """The mean sRGB (0-1) of a zone as the referral map prints it: the zone's own fill and
+    hatch (``zone_style`` of the handout's Style, at the zones' opacity) over the body chart's
+    skin, rasterised at 150 dpi (what the eye averages at arm's length)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
-    from hipball.draw.handout import _solid_style
-    from hipball.draw.referral import ESSENTIAL_ALPHA, SKIN
+    from hipball.draw.referral import SKIN, zone_style
 
     fig = Figure(figsize=(1, 1), dpi=150)
     fig.set_facecolor(SKIN)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
-    patch = Rectangle((0, 0), 1, 1, alpha=ESSENTIAL_ALPHA)
-    _solid_style(patch, colour, hatch)
-    ax.add_patch(patch)
+    ax.add_patch(Rectangle((0, 0), 1, 1, **zone_style("essential", style)))
     ax.set_xlim(0.1, 0.9)
     ax.set_ylim(0.1, 0.9)
     canvas = FigureCanvasAgg(fig)
@@ -684,24 +726,27 @@ def test_referral_zones_on_one_chart_differ_in_colour_and_in_grayscale():
     another hatch."""
     from colorspacious import cspace_convert, deltaE
 
-    from hipball.draw.handout import TRP_COLOURS, TRP_HATCHES
+    from hipball.draw.palette import ZONE_COLOURS
+    from hipball.draw.referral import HATCHES
     from hipball.referral import trp_ids
 
-    styles = list(dict.fromkeys(figures.trp_styles(trp_ids()).values()))
-    assert len(styles) > len(TRP_COLOURS)  # every spot at once: the colours repeat ...
-    assert len(set(styles)) == len(styles)  # ... never the colour and the hatch together
-    printed = {st: _printed_swatch(*st) for st in styles[:len(TRP_COLOURS)]}
+    # one entry per pattern (the first spot's Style: spots sharing a pattern differ by marker only)
+    by_look = {(st.color, st.hatch): st for st in reversed(figures.trp_styles(trp_ids()).values())}
+    styles = list(reversed(by_look.values()))
+    assert len(styles) > len(ZONE_COLOURS)  # every spot at once: the colours repeat ...
+    assert len(by_look) == len(styles)  # ... never the colour and the hatch together
+    printed = {st: _printed_swatch(st) for st in styles[:len(ZONE_COLOURS)]}
     lightness = {st: cspace_convert(rgb, "sRGB1", "CAM02-UCS")[0] for st, rgb in printed.items()}
     close = []
     for a, b in itertools.combinations(printed, 2):
         d = deltaE(printed[a], printed[b], input_space="sRGB1")
-        if d < MIN_ZONE_DELTA_E or a[1] == b[1]:
+        if d < MIN_ZONE_DELTA_E or a.hatch == b.hatch:
             close.append((a, b, round(float(d), 1)))
     assert not close, close
     first = styles[:len(params.standard_trigger_points())]
     dark = [(a, b) for a, b in itertools.combinations(first, 2) if abs(lightness[a] - lightness[b]) < MIN_ZONE_DELTA_J]
     assert not dark, dark
-    assert set(TRP_HATCHES) >= {h for _, h in styles}
+    assert set(HATCHES) >= {st.hatch for st in styles}
 
 
 @pytest.mark.parametrize("side", ["right", "both"])
@@ -760,12 +805,107 @@ def test_referral_map_marks_are_x_unless_two_spots_share_a_colour():
     from hipball.referral import STANDARD_SET, trp_ids
 
     for spots in (tuple(STANDARD_SET), tuple(trp_ids())):
-        styles = trp_styles(spots)
+        looks = [(st.color, st.hatch) for st in trp_styles(spots).values()]
         _, charts = referral_figure("right", spots)
         for view, art in charts.items():
             for t, m in art.markers.items():
-                shared = list(styles.values()).count(styles[t]) > 1
+                st = art.styles[t]
+                shared = looks.count((st.color, st.hatch)) > 1
                 assert shared or m.get_marker() == "X", (view, t, m.get_marker())
     piri = ("piriformis.lateral", "piriformis.medial")
     _, charts = referral_figure("right", piri)
-    assert {charts["posterior"].markers[t].get_marker() for t in piri} != {"X"}
+    assert [charts["posterior"].markers[t].get_marker() for t in piri] == ["X", "P"]
+
+
+@pytest.mark.parametrize("spots", ["standard", "all"])
+def test_referral_map_draws_each_spot_in_the_style_its_key_shows(spots):
+    """One Style per spot, chosen once (colour, hatch, hatch print and marker together) and
+    drawn by draw_referral: every zone, marker and key swatch of the map is that Style's, and
+    the chart's artists report it (the map once restyled the plates' per-muscle styles after
+    drawing, so its artists kept styles it did not show)."""
+    from matplotlib.colors import to_rgba
+
+    from hipball.draw.handout import HATCH_LW, HATCH_SHADE, referral_figure, trp_styles
+    from hipball.draw.palette import darken
+    from hipball.referral import STANDARD_SET, trp_ids
+
+    trps = tuple(STANDARD_SET) if spots == "standard" else tuple(trp_ids())
+    styles = trp_styles(trps)
+    fig, charts = referral_figure("right", trps)
+    for view, art in charts.items():
+        assert art.styles == styles, view
+        for t, patch in art.essential.items():
+            st = styles[t]
+            assert to_rgba(patch.get_facecolor())[:3] == pytest.approx(to_rgba(st.color)[:3]), (view, t)
+            assert (patch.get_hatch() or "") == st.hatch
+            assert to_rgba(patch.get_hatchcolor())[:3] == pytest.approx(darken(st.color, 1 - HATCH_SHADE), abs=1e-6)
+            assert patch.get_hatch_linewidth() == HATCH_LW
+        for t, m in art.markers.items():
+            assert (m.get_marker(), to_rgba(m.get_markerfacecolor())[:3]) == (styles[t].marker, to_rgba(styles[t].color)[:3])
+    swatches = [h for h in fig.legends[0].legend_handles] if fig.legends else \
+        [h for ax in fig.axes if ax.get_legend() for h in ax.get_legend().legend_handles]
+    faces = {to_rgba(h.get_facecolor())[:3] for h in swatches if hasattr(h, "get_hatch") and h.get_hatch() != "...."}
+    assert {to_rgba(st.color)[:3] for st in styles.values()} <= faces
+
+
+# ---------------------------------------------------------------- page space, stop signs, both hips
+
+REFERENCE = {  # normal-print reference handouts (the large-print one: test_large_print_pictures_...)
+    "letter-right": dict(client="Ref", side="right", ball="tennis", surface="hardwood", paper="letter"),
+    "a4-both-experienced": dict(client="Ref", side="both", ball="lacrosse", surface="carpet", paper="a4",
+                                level="experienced"),
+    "notes-at-the-limit": dict(client="Ref", ball="baseball", surface="hardwood", level="experienced",
+                               notes=("Work the front corner first, then the back. " * 40)[: params.MAX_NOTES - 40]
+                               + " Try the lacrosse ball on the bed."),
+}
+MAX_EMPTY_FOOT = 0.12   # share of a page's text area left blank under its last line
+
+
+def _empty_foot(png: bytes, ppi: float) -> float:
+    """The share of the text area (top margin to the footer) that is blank below the last ink."""
+    img = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    top, foot = int(1.3 / 2.54 * ppi), int(img.shape[0] - 2.2 / 2.54 * ppi)
+    rows = np.where((img[top:foot] < 200).any(axis=1))[0]
+    return (foot - top - 1 - rows.max()) / (foot - top)
+
+
+@pytest.mark.parametrize("name", list(REFERENCE))
+def test_pages_one_and_two_use_their_space(name):
+    """A quarter of page 1 (both hips on A4, and one hip) and of page 2 was blank: the room goes
+    to larger position pictures (one hip lying: two rows), a larger spoke picture (both hips),
+    the stop signs before the routine and the STOP box's signs at 9 pt. The page count stays."""
+    v = _values(**REFERENCE[name])
+    pngs = page.render_png(v, ppi=40)
+    assert len(pngs) == page.PAGES[False]
+    empty = [round(_empty_foot(png, 40), 3) for png in pngs[:2]]
+    assert max(empty) <= MAX_EMPTY_FOOT, empty
+
+
+def test_stop_signs_come_before_the_steps():
+    """A client found the safety box only after the routine: page 1 names the STOP box's page
+    before the first step, and the nerve sign (move the ball off) in the data's own words; the
+    page it names is the STOP box's."""
+    pdf = page.render_pdf(_values(client="Kim"))
+    pages = [re.sub(r"\s+", " ", t) for t in page.page_texts(pdf)]
+    nerve = next(c["text"] for c in content.local_cautions() if "nerve" in c["text"])
+    first = pages[0]
+    pointer = first.find("read the STOP box on page")
+    assert 0 <= pointer < first.find("The routine") < first.find("Lie on your back")
+    assert re.sub(r"\s", "", nerve) in re.sub(r"\s", "", first[:first.find("The routine")])
+    named = int(re.search(r"read the STOP box on page (\d)", first).group(1))
+    assert "STOP and see a doctor" in pages[named - 1]
+
+
+def test_both_hips_referral_map_says_the_left_hip_is_its_mirror_image():
+    """Both hips: the map draws the right hip and says, over its charts, that the left hip's
+    is the mirror image (a both-hips client saw only '(right hip)'); one hip: no such line."""
+    from hipball.draw.handout import MIRROR_NOTE, referral_figure
+    from hipball.referral import STANDARD_SET
+
+    def words(side):
+        fig, _ = referral_figure(side, tuple(STANDARD_SET))
+        return [re.sub(r"\s+", " ", t.get_text()) for ax in [fig, *fig.axes] for t in ax.texts]
+
+    both = words("both")
+    assert MIRROR_NOTE in both and "left hip" in MIRROR_NOTE and "mirror" in MIRROR_NOTE
+    assert MIRROR_NOTE not in words("right")

@@ -13,18 +13,16 @@ import textwrap
 from functools import lru_cache
 
 from hipball.draw.export import svg_text
-from hipball.draw.palette import ZONE_COLOURS
-from hipball.frame import (BOTH, VIEW_PHRASES, VIEW_WORDS, VIEWS, expand_side, extent_on_side, hip_words,
+from hipball.draw.palette import MARKER_WORDS, MARKERS
+from hipball.frame import (BOTH, SIDES, VIEW_PHRASES, VIEW_WORDS, VIEWS, expand_side, extent_on_side, hip_words,
                            pictured_side, pictured_tag, side_view_title, view_title)
 
-HATCH_GRAY = "#777777"
 CM = 1 / 2.54
-# The referral map's styles, one per trigger point (per referral pattern): a zone colour
-# (palette.ZONE_COLOURS: apart in colour, the first five in lightness too) each with its own
-# hatch, so that two zones on one chart never look alike, in colour or in grayscale.
-TRP_COLOURS = ZONE_COLOURS
+# The referral map's hatch: darker and thinner than the plates' (it prints small), so it shows
+# on the fill and in grayscale. Colours and hatches: palette.ZONE_COLOURS and referral.HATCHES
+# (apart in colour, the first five in lightness too), one pair per referral pattern.
+HATCH_SHADE = 0.45
 HATCH_LW = 0.8
-TRP_HATCHES = ("", "////", "\\\\\\\\", "xxx", "||", "--", "++", "oo")
 
 
 def _figure(w_in: float, h_in: float):
@@ -48,120 +46,108 @@ def _sides(side: str) -> tuple[str, ...]:
     return expand_side(side)
 
 
-def trp_styles(trigger_points) -> dict[str, tuple[str, str]]:
-    """(colour, hatch) per trigger point for the handout's referral map: a style of its own
-    for every referral pattern (two trigger points that share one pattern, like the two
-    piriformis ones, share one style: their zones are the same)."""
-    from hipball.referral import zone_signature
+def trp_styles(trigger_points) -> dict:
+    """The referral map's Style per spot (``referral.styles_for`` per referral pattern, in the
+    handout's print look): every pattern a colour and hatch of its own, so each spot's marker
+    is an X; spots that share one pattern (the two piriformis ones) share its colour and hatch
+    and are told apart by marker (X, then +, then a diamond), as the key says (YOUR_SPOT)."""
+    from hipball.draw.referral import styles_for
 
-    keys = {t: zone_signature(t) for t in trigger_points}
-    order = list(dict.fromkeys(keys.values()))
-    style = {k: (TRP_COLOURS[i % len(TRP_COLOURS)], TRP_HATCHES[i % len(TRP_HATCHES)]) for i, k in enumerate(order)}
-    return {t: style[keys[t]] for t in trigger_points}
-
-
-def _darker(colour: str, f: float = 0.45) -> tuple[float, float, float]:
-    """The hatch colour: the zone's colour, darker, so the hatch shows on the fill and in
-    grayscale."""
-    from matplotlib.colors import to_rgb
-
-    return tuple(c * f for c in to_rgb(colour))
-
-
-def _solid_style(patch, colour: str, hatch: str) -> None:
-    patch.set_facecolor(colour)
-    patch.set_edgecolor(colour)
-    patch.set_hatch(hatch or None)
-    patch.set_hatchcolor(_darker(colour))
-    patch.set_hatch_linewidth(HATCH_LW)
-
-
-def _restyle(art, styles: dict[str, tuple[str, str]]) -> None:
-    """Give draw_referral's patches the handout's per-trigger-point styles (draw_referral
-    styles trigger points of several muscles per muscle)."""
-    for trp, patch in art.essential.items():
-        _solid_style(patch, *styles[trp])
-    from hipball.draw.referral import spill_colour
-
-    for trp, patch in art.spillover.items():
-        colour = spill_colour(styles[trp][0])
-        patch.set_edgecolor(colour)
-        patch.set_hatchcolor(colour)
-    from collections import Counter
-
-    shared = {st for st, n in Counter(styles.values()).items() if n > 1}
-    for trp, marker in art.markers.items():  # the X takes its zone's colour (draw_referral)
-        marker.set_markerfacecolor(styles[trp][0])
-        if styles[trp] not in shared:  # draw_referral tells a muscle's points apart by marker;
-            marker.set_marker("X")     # here each has a colour of its own, so it is an X
+    return styles_for(list(trigger_points), per_pattern=True, hatch_shade=HATCH_SHADE, hatch_lw=HATCH_LW)
 
 
 @lru_cache(maxsize=64)
 def referral_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 18.6, height_cm: float = 5.2,
-                 font_pt: float = 7.5) -> str:
+                 font_pt: float = 7.5, min_key_pt: float = 7.0, zone_key: bool = True, chart_w: float = 0.2) -> str:
     """Where the client's trigger points send pain: back and side views, the key beside them.
 
     Drawn at its printed size (``width_cm`` x ``height_cm``, placed at 100 % by the page), so
-    ``font_pt`` is the size on paper: the key stays readable (7 pt or more) when printed."""
-    fig, _ = referral_figure(side, trigger_points, width_cm, height_cm, font_pt)
+    ``font_pt`` is the size on paper: the key stays readable (``min_key_pt`` or more) when printed.
+    ``zone_key`` False leaves the solid and dotted swatches out of the key (large print: the
+    caption under the map says the same in words, and the key keeps its large type). ``chart_w``:
+    each body chart's slot, a share of the width (at most; the key takes the rest)."""
+    fig, _ = referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w)
     return _to_svg(fig, tight=False)
 
 
 def referral_figure(side: str, trigger_points: tuple[str, ...], width_cm: float = 18.6, height_cm: float = 5.2,
-                    font_pt: float = 7.5):
-    """``referral_svg``'s figure and {view: the ReferralArtists of its chart}."""
+                    font_pt: float = 7.5, min_key_pt: float = 7.0, zone_key: bool = True,
+                    chart_w: float = 0.2):
+    """``referral_svg``'s figure and {view: the ReferralArtists of its chart}. A key that does
+    not fit ``height_cm`` at ``min_key_pt`` makes the figure taller (0.5 cm at a time), never
+    smaller type or a key cut off (a long list of spots; large print's type)."""
+    while True:
+        fig, charts, fits = _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt,
+                                             zone_key, chart_w)
+        if fits or height_cm > 40:
+            return fig, charts
+        height_cm += 0.5
+
+
+def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w):
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     fig = _figure(width_cm * CM, height_cm * CM)
     charts = {}
     s, tag = pictured_side(side), pictured_tag(side)  # both hips: the right one, and the titles say so
-    title_h = (2.8 if tag else 1.6) * font_pt / 72 / (height_cm * CM)  # room for the view titles
-    chart_w = min(0.2, 0.8 * height_cm / width_cm)          # each body chart: tall and narrow
+    chart_w = min(chart_w, 0.8 * height_cm / width_cm)      # each body chart: tall and narrow
+    titles = {view: _wrapped(VIEW_PHRASES[view], chart_w * width_cm, font_pt, bold=True)
+              for view in ("posterior", "lateral")}
+    # both hips: one line over both charts says which hip they show and what the other's is
+    note = _wrapped(MIRROR_NOTE, 2 * chart_w * width_cm, font_pt) if tag else ""
+    lines = max(t.count("\n") + 1 for t in titles.values()) + (note.count("\n") + 1 if note else 0)
+    title_h = (0.4 + 1.2 * lines) * font_pt / 72 / (height_cm * CM)  # room for the view titles
     axes = [fig.add_axes((i * chart_w, 0.0, chart_w, 1 - title_h)) for i in range(2)]
     key = fig.add_axes((2 * chart_w + 0.02, 0.0, 1 - 2 * chart_w - 0.02, 1))
     key.set_axis_off()
     styles = trp_styles(trigger_points)
     with _theme():
-        from hipball.draw.referral import STIPPLE, draw_referral
+        from hipball.draw.referral import STIPPLE, draw_referral, zone_style
 
         for ax, view in zip(axes, ("posterior", "lateral")):
-            art = draw_referral(list(trigger_points), view=view, side=s, ax=ax, legend=False, labels=False)
+            art = draw_referral(list(trigger_points), view=view, side=s, ax=ax, legend=False, labels=False,
+                                styles=styles)
             charts[view] = art
-            _restyle(art, styles)
             if art.markers:  # the X marks apart on paper, as on the spoke picture
                 marks = list(art.markers.values())
                 _spread_marks(ax, marks, max(m.get_markersize() + m.get_markeredgewidth() for m in marks) + 3.0,
                               inside=art.body.skin.get_path() if art.body else None)
             ax.set_axis_off()
             ax.set_anchor("N")
-            ax.text(0.5, 1.0, VIEW_PHRASES[view] + (f"\n{tag}" if tag else ""), transform=ax.transAxes,
+            ax.text(0.5, 1.0, titles[view], transform=ax.transAxes,
                     ha="center", va="bottom", fontsize=font_pt, weight="bold")
         handles, seen = [], {}
         for trp in trigger_points:  # the client's words, the muscle after them for the therapist
-            if styles[trp] in seen:  # one pattern, one entry: both piriformis spots share a style
-                seen[styles[trp]].append(trp)
-                continue
-            seen[styles[trp]] = [trp]
-            h = Patch(alpha=0.85)
-            _solid_style(h, *styles[trp])
-            handles.append(h)
+            look = (styles[trp].color, styles[trp].hatch)  # one pattern, one entry: both piriformis spots
+            if look not in seen:
+                seen[look] = []
+                handles.append(Patch(**zone_style("essential", styles[trp])))
+            seen[look].append(trp)
         for h, trps in zip(handles, seen.values()):
             h.set_label(_key_words(trps))
+        if zone_key:
+            handles += [Patch(facecolor="#555555", edgecolor="#555555", label="felt by nearly everyone (solid)"),
+                        Patch(facecolor="none", edgecolor="#555555", hatch=STIPPLE, label="felt by some (dotted)")]
         handles += [
-            Patch(facecolor="#555555", edgecolor="#555555", label="felt by nearly everyone (solid)"),
-            Patch(facecolor="none", edgecolor="#555555", hatch=STIPPLE, label="felt by some (dotted)"),
             Line2D([], [], marker="X", mfc="white", mec="black", mew=1.0, ms=font_pt * 1.1, ls="none",
                    label=YOUR_SPOT),
         ]
-        _fit_legend(fig, key, handles, font_pt)
-    return fig, charts
+        if note:
+            fig.text(chart_w, 1.0, note, ha="center", va="top", fontsize=font_pt, linespacing=1.1)
+        fits = _fit_legend(fig, key, handles, font_pt, min_key_pt)
+    return fig, charts, fits
 
 
-MIN_KEY_PT = 7.0
 # The X means one thing on every picture of the handout: one of the client's spots (the spoke
 # picture: where to linger; the referral map: the spot, in the colour of the pain it sends).
-YOUR_SPOT = "your spot (X; + or \N{BLACK DIAMOND} when spots share a colour): the pain it sends is in its colour"
+YOUR_SPOT = (f"your spot (X; {' or '.join(MARKER_WORDS[m] for m in MARKERS[1:3])} when spots share a colour): "
+             "the pain it sends is in its colour")
+
+
+# Both hips: the referral map is drawn for the right hip (docs/CONVENTIONS.md) and says so over
+# its charts, with what the left hip's map is
+MIRROR_NOTE = "Right hip. Your left hip: the same areas on the left side, the mirror image."
 
 
 def _key_words(trps) -> str:
@@ -178,9 +164,10 @@ def _key_words(trps) -> str:
            f"{' and '.join(tp.name.replace('_', ' ') for tp in tps)})"
 
 
-def _fit_legend(fig, key, handles, font_pt: float) -> None:
+def _fit_legend(fig, key, handles, font_pt: float, min_pt: float = 7.0) -> bool:
     """The key in one column if it fits the figure's height, else two, each entry wrapped to
-    its column; smaller type (never below MIN_KEY_PT) only if it does not fit."""
+    its column; smaller type (never below ``min_pt``) only if it does not fit. False if it
+    does not fit even so."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     renderer = FigureCanvasAgg(fig).get_renderer()
@@ -199,10 +186,10 @@ def _fit_legend(fig, key, handles, font_pt: float) -> None:
                              columnspacing=1.0, numpoints=1)
             ext = leg.get_window_extent(renderer)
             if ext.height <= box.height and ext.width <= box.width:
-                return
-        if size <= MIN_KEY_PT:
-            return
-        size = max(MIN_KEY_PT, size - 0.5)
+                return True
+        if size <= min_pt:
+            return False
+        size = max(min_pt, size - 0.5)
 
 
 def clear_cache() -> None:
@@ -219,106 +206,151 @@ def _chars(width_cm: float, font_pt: float) -> int:
     return max(12, int(width_cm / (0.55 * font_pt * PT_CM)))
 
 
+def _wrapped(text: str, width_cm: float, font_pt: float, *, bold: bool = False) -> str:
+    """``text`` in lines that fit ``width_cm`` at ``font_pt`` (DejaVu Sans, bold a little wider):
+    a panel's title or a key's entry in large print, where one line no longer fits its slot."""
+    chars = max(6, int(width_cm / ((0.62 if bold else 0.55) * font_pt * PT_CM)))
+    return "\n".join(textwrap.wrap(text, chars))
+
+
 def setup_of(surface: str) -> str:
     """The picture set-up for a surface: standing at a wall, or lying on a bed or floor."""
     return "wall" if surface == "wall" else "floor"
 
 
+def small_type(font_pt: float, small_pt: float | None) -> float:
+    """The pictures' smaller type (cues, keys, both hips' panel titles): ``small_pt``, else a
+    size under ``font_pt`` (large print passes its body size: nothing the client reads shrinks)."""
+    return font_pt * 0.9 if small_pt is None else small_pt
+
+
 @lru_cache(maxsize=64)
 def positions_svg(side: str, ball: str, setup: str = "floor", width_cm: float = 18.6, height_cm: float = 5.4,
-                  font_pt: float = 7.5, rows: int = 1) -> str:
+                  font_pt: float = 7.5, rows: int = 1, small_pt: float | None = None) -> str:
     """The routine's positions in a row for the client's side, ball and set-up (lying, or
-    standing at a wall), drawn at their printed size with a title and a pressure cue under each.
-    Both hips: two rows, the right hip's (with the titles) over the left hip's (with the cues),
-    each labelled at its left end: the mirrored pair is on the page, not left to the reader."""
+    standing at a wall), drawn at their printed size with a title and a pressure cue under each
+    (the cue in ``small_type``). Both hips: two rows, the right hip's (with the titles) over the
+    left hip's (with the cues), each labelled at its left end: the mirrored pair is on the page,
+    not left to the reader."""
     from hipball.draw.position import draw_sequence
-    from hipball.pose import sequence
+    from hipball.pose import pose, sequence
 
     s = pictured_side(side)
     n = len(sequence(s, setup))
-    wrap = _chars(width_cm / n - 0.3, font_pt * 0.9)
-    if side != BOTH and rows == 2:
-        return _positions_two_rows(s, ball, setup, width_cm, font_pt)
+    cue_pt = small_type(font_pt, small_pt)
+    wrap = _chars(width_cm / n - 0.3, cue_pt)
+    if rows == 2:
+        return _positions_two_rows(side, ball, setup, width_cm, font_pt, cue_pt, max_height_cm=height_cm)
     if side != BOTH:
         fig = _figure(width_cm * CM, height_cm * CM)
+        # the titles above and the cues below as tall as their wrapped lines, the drawings between
+        title_h, cue_h = _text_rows_cm([pose(name, s, ball) for name in sequence(s, setup)], wrap, font_pt, cue_pt)
         with _theme():
-            arts = draw_sequence(fig, s, ball, setup, rect=(0.0, 0.0, 1.0, 1.0), fontsize=font_pt, wrap=wrap)
+            arts = draw_sequence(fig, s, ball, setup, rect=(0.0, 0.0, 1.0, 1.0), fontsize=font_pt, wrap=wrap,
+                                 cue_fontsize=cue_pt, body=(cue_h / height_cm, 1 - (cue_h + title_h) / height_cm))
             for art in arts:
                 art.floor[-1].set_linewidth(0.8)
         return _to_svg(fig, tight=False)
     from hipball.draw.position import sequence_limits
-    from hipball.pose import pose
 
     (lx0, lx1), (ly0, ly1) = sequence_limits([pose(name, "right", ball) for name in sequence("right", setup)])
     band = min(0.55 * height_cm, (width_cm / n) * (ly1 - ly0) / (lx1 - lx0) + 0.1)  # the drawings' own height
-    title_h, cue_h = _text_rows_cm([pose(name, "right", ball) for name in sequence("right", setup)], wrap, font_pt)
+    title_h, cue_h = _text_rows_cm([pose(name, "right", ball) for name in sequence("right", setup)], wrap, font_pt,
+                                   cue_pt)
     gap = 0.25  # cm: titles above, cues below, each as tall as its longest wrapped text
     total = title_h + 2 * band + gap + cue_h
     fig = _figure(width_cm * CM, total * CM)
-    label_w = 2.2 * font_pt * PT_CM / width_cm  # room for the row labels at the left
+    labels = {s: _wrapped(hip_words(s), band, font_pt, bold=True) for s in SIDES}  # along each row
+    lines = max(t.count("\n") + 1 for t in labels.values())
+    label_w = (1.0 + 1.2 * lines) * font_pt * PT_CM / width_cm  # room for the row labels at the left
     with _theme():
         top = draw_sequence(fig, "right", ball, setup, rect=(label_w, (cue_h + band + gap) / total, 1 - label_w,
                                                              (band + title_h) / total),
                             fontsize=font_pt, wrap=wrap, cue=False, body=(0.0, band / (band + title_h)))
         low = draw_sequence(fig, "left", ball, setup, rect=(label_w, 0.0, 1 - label_w, (cue_h + band) / total),
-                            fontsize=font_pt, wrap=wrap, title=False, body=(cue_h / (cue_h + band), band / (cue_h + band)))
+                            fontsize=font_pt, wrap=wrap, title=False, body=(cue_h / (cue_h + band), band / (cue_h + band)),
+                            cue_fontsize=cue_pt)
         for art in top + low:
             art.floor[-1].set_linewidth(0.8)
-        for words, art in ((hip_words("right"), top[0]), (hip_words("left"), low[0])):
+        for words, art in ((labels["right"], top[0]), (labels["left"], low[0])):
             _, y0, _, h = (art.title or art.cue).axes.get_position().bounds
             fig.text(label_w * 0.45, y0 + h / 2, words, rotation=90, ha="center", va="center", fontsize=font_pt,
                      fontweight="bold")
     return _to_svg(fig, tight=False)
 
 
-def _text_rows_cm(poses, wrap: int, font_pt: float) -> tuple[float, float]:
-    """The height (cm) the numbered titles and the cues of a row of positions take, wrapped as
-    ``draw_sequence`` wraps them (a fixed share of the figure cut long cues off in large print)."""
-    from hipball.draw.position import title_text
+def _text_rows_cm(poses, wrap: int, font_pt: float, cue_pt: float, first: int = 1) -> tuple[float, float]:
+    """The height (cm) the numbered titles (from ``first``) and the cues of a row of positions
+    take, wrapped as ``draw_sequence`` wraps them (a fixed share of the figure cut long cues off
+    in large print)."""
+    from hipball.draw.position import title_text, title_wrap
 
-    line = 1.2 * font_pt * PT_CM
-    titles = max(len(textwrap.wrap(f"{i + 1}. {title_text(p)}", max(wrap - 4, 16))) for i, p in enumerate(poses))
+    titles = max(len(textwrap.wrap(f"{i + first}. {title_text(p)}", title_wrap(wrap))) for i, p in enumerate(poses))
     cues = max(len(textwrap.wrap(p.cue, wrap)) for p in poses)
-    return titles * line + 0.1, cues * line * 0.9 + 0.1
+    return titles * 1.2 * font_pt * PT_CM + 0.1, cues * 1.25 * cue_pt * PT_CM + 0.1
 
 
-def _positions_two_rows(side: str, ball: str, setup: str, width_cm: float, font_pt: float) -> str:
-    """One hip's positions in two rows (the first half over the rest, the lower row centred),
-    each picture larger than in one row at the same scale for all: large print, where page 1
-    has room below the routine. The figure's height follows from the drawings' own shape and
-    the lines its titles and cues take."""
+def _positions_two_rows(side: str, ball: str, setup: str, width_cm: float, font_pt: float, cue_pt: float,
+                        max_height_cm: float | None = None) -> str:
+    """The positions in two rows (the first half over the rest), each picture larger than in
+    one row, at one scale for all: large print. Each row shares the full width among its
+    positions, so the lower row's fewer positions get wider titles and cues (fewer lines of
+    large type). Both hips: each position's cell holds the pair, the right hip's picture beside
+    the left hip's, each named under it, with one title and one cue for the pair. The figure's
+    height follows from the drawings' own shape and the lines its titles and cues take;
+    ``max_height_cm`` caps it by drawing the pictures smaller (never under 45 % of their size),
+    so the routine keeps its place on page 1."""
     import math
 
-    from hipball.draw.position import draw_sequence, sequence_limits
+    from hipball.draw.position import draw_sequence, sequence_limits, title_text, title_wrap
     from hipball.pose import pose, sequence
 
-    names = sequence(side, setup)
+    pair = side == BOTH
+    sides = SIDES if pair else (side,)  # the right hip first, as on the page
+    names = sequence(sides[0], setup)
     n = len(names)
-    per_row = math.ceil(n / 2)
+    per_row = n if n <= 3 else math.ceil(n / 2)  # three standing positions: one row
     cell_cm = width_cm / per_row
-    wrap = _chars(cell_cm - 0.4, font_pt * 0.9)
-    (lx0, lx1), (ly0, ly1) = sequence_limits([pose(name, side, ball) for name in names])
-    band = cell_cm * (ly1 - ly0) / (lx1 - lx0)
-    ps = [pose(name, side, ball) for name in names]
-    rows = [list(range(per_row)), list(range(per_row, n))]
+    ps = [pose(name, sides[0], ball) for name in names]
+    (lx0, lx1), (ly0, ly1) = sequence_limits(ps)
+    band = cell_cm / len(sides) * (ly1 - ly0) / (lx1 - lx0)
+    rows = [list(range(per_row)), list(range(per_row, n))][:1 if n == per_row else 2]
+    wraps = [_chars(width_cm / len(r) - 0.4, cue_pt) for r in rows]
     # each row as tall as its own titles and cues need (the lower row's numbers go on from the upper)
-    sizes = [_text_rows_cm([ps[i] for i in r], wrap, font_pt) for r in rows]
+    sizes = [_text_rows_cm([ps[i] for i in r], w, font_pt, cue_pt, first=r[0] + 1) for r, w in zip(rows, wraps)]
     title_cm = [t for t, _ in sizes]
-    cue_cm = [c for _, c in sizes]
+    label_cm = 1.25 * cue_pt * PT_CM + 0.05 if pair else 0.0  # 'Right hip' / 'Left hip' under each picture
+    cue_cm = [c + label_cm for _, c in sizes]
     gap = 0.1
-    total = sum(title_cm) + 2 * band + sum(cue_cm) + gap
+    text = sum(title_cm) + sum(cue_cm) + gap
+    if max_height_cm is not None:
+        band = max(0.45 * band, min(band, (max_height_cm - text) / len(rows)))
+    total = text + len(rows) * band
     fig = _figure(width_cm * CM, total * CM)
     with _theme():
-        arts = draw_sequence(fig, side, ball, setup, rect=(0.0, 0.0, 1.0, 1.0), fontsize=font_pt, wrap=wrap)
-        for i, art in enumerate(arts):
-            row, col = divmod(i, per_row)
-            in_row = len(rows[row])
-            x0 = (col + (per_row - in_row) / 2) / per_row
+        arts = {s: draw_sequence(fig, s, ball, setup, rect=(0.0, 0.0, 1.0, 1.0), fontsize=font_pt, wrap=wraps[0],
+                                 cue_fontsize=cue_pt, title=s == sides[0], cue=s == sides[0]) for s in sides}
+        for i in range(n):
+            row = 0 if i < per_row else 1
+            col, in_row = rows[row].index(i), len(rows[row])
             top = 0.0 if row == 0 else title_cm[0] + band + cue_cm[0] + gap  # cm from the top
             y0 = (total - top - title_cm[row] - band) / total
-            art.floor[-1].set_linewidth(0.8)
-            ax = (art.title or art.cue).axes
-            ax.set_position((x0, y0, 1 / per_row, band / total))
+            x0, w = col / in_row, 1 / in_row
+            for k, s in enumerate(sides):
+                art = arts[s][i]
+                art.floor[-1].set_linewidth(0.8)
+                art.body["head"].axes.set_position((x0 + k * w / len(sides), y0, w / len(sides), band / total))
+                if pair:
+                    fig.text(x0 + (k + 0.5) * w / 2, y0 - 0.03 / total, hip_words(s), ha="center", va="top",
+                             fontsize=cue_pt, fontweight="bold")
+            art = arts[sides[0]][i]
+            art.title.set_text("\n".join(textwrap.wrap(f"{i + 1}. {title_text(art.pose)}", title_wrap(wraps[row]))))
+            art.cue.set_text("\n".join(textwrap.wrap(art.pose.cue, wraps[row])))
+            if pair:  # one title over the pair, one cue under its names
+                art.title.set_transform(fig.transFigure)
+                art.title.set_position((x0 + w / 2, y0 + band / total))
+                art.cue.set_transform(fig.transFigure)
+                art.cue.set_position((x0 + w / 2, y0 - label_cm / total))
     return _to_svg(fig, tight=False)
 
 
@@ -497,7 +529,7 @@ def _panel_title(key: str, side: str) -> str:
 
 @lru_cache(maxsize=64)
 def spokes_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 8.6, height_cm: float = 6.2,
-               font_pt: float = 7.5) -> str:
+               font_pt: float = 7.5, small_pt: float | None = None) -> str:
     """The spoke picture of page 1 (``draw_spot_views``) at its printed size, a view name over
     each panel and a two-line key under them (both hips: in the corner under 'From behind').
     No anatomy, no Latin."""
@@ -505,22 +537,32 @@ def spokes_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 8.6
 
     both = side == BOTH
     fig = _figure(width_cm * CM, height_cm * CM)
-    title_h = 1.7 * font_pt / 72 / (height_cm * CM)
-    key_h = 0.0 if both else 3.2 * font_pt / 72 / (height_cm * CM)
+    small = small_type(font_pt, small_pt)  # the key; both hips: the panel titles too
+    title_pt = small if both else font_pt
+    titles = {key: _wrapped(_panel_title(key, side), width_cm / 3, title_pt, bold=True)
+              for key, _, _ in _spot_panels(side)}
+    lines = max(t.count("\n") + 1 for t in titles.values())
+    title_h = (0.5 + 1.2 * lines) * title_pt / 72 / (height_cm * CM)
+    # the key: under the panels, or (both hips) in the corner under 'From behind' if it fits
+    # there in four lines (in large print it does not)
+    words = ("roll out along each line, and back", "your spots (X): linger on them")
+    labels = [_wrapped(t, width_cm / 3 - 2.4 * small * PT_CM, small) for t in words]
+    corner = both and sum(t.count("\n") + 1 for t in labels) <= 4
+    if not corner:
+        labels = [_wrapped(t, width_cm - 2.4 * small * PT_CM, small) for t in words]
+    key_h = 0.0 if corner else 1.775 * sum(t.count("\n") + 1 for t in labels) * small / 72 / (height_cm * CM)
     with _theme():
         rect = (0.0, key_h, 1.0, 1 - title_h - key_h)
         views = draw_spot_views(fig, side, trigger_points, font_pt=font_pt, rect=rect,
                                 row_gap=title_h if both else 0.0)
         for key, (ax, _) in views.items():
             x0, y0, w, h = ax.get_position(original=True).bounds  # the panel's slot, not its drawn box
-            fig.text(x0 + w / 2, y0 + h + title_h * 0.95, _panel_title(key, side), ha="center", va="top",
-                     fontsize=font_pt * (0.9 if both else 1.0), fontweight="bold")
-        handles = [Line2D([], [], color="#D0021B", lw=2.4, label="roll out along\neach line, and back"
-                          if both else "roll out along each line, and back"),
-                   Line2D([], [], marker="X", ls="", ms=font_pt, mfc="black", mec="white",
-                          label="your spots (X):\nlinger on them" if both else "your spots (X): linger on them")]
-        where = dict(loc="center", bbox_to_anchor=(1 / 6, 0.25)) if both else dict(loc="lower center")
-        fig.legend(handles=handles, ncol=1, frameon=False, fontsize=font_pt * 0.9,
+            fig.text(x0 + w / 2, y0 + h + title_h * 0.95, titles[key], ha="center", va="top",
+                     fontsize=title_pt, fontweight="bold", linespacing=1.1)
+        handles = [Line2D([], [], color="#D0021B", lw=2.4, label=labels[0]),
+                   Line2D([], [], marker="X", ls="", ms=font_pt, mfc="black", mec="white", label=labels[1])]
+        where = dict(loc="center", bbox_to_anchor=(1 / 6, 0.25)) if corner else dict(loc="lower center")
+        fig.legend(handles=handles, ncol=1, frameon=False, fontsize=small,
                    handlelength=1.6, columnspacing=1.0, borderaxespad=0.1, **where)
     return _to_svg(fig, tight=False)
 
@@ -542,14 +584,18 @@ def _plain_spokes(ax, pattern, font_pt: float) -> None:
 
 
 @lru_cache(maxsize=16)
-def outline_svg(side: str, width_cm: float = 9.0, height_cm: float = 5.2, font_pt: float = 7.5) -> str:
+def outline_svg(side: str, width_cm: float = 9.0, height_cm: float = 5.2, font_pt: float = 7.5,
+                small_pt: float | None = None) -> str:
     """A blank body outline in three views (from behind, from the side, front corner) where the
     therapist marks the client's spots by hand. Both hips: the panels of the spoke picture
     (``_spot_panels``): from behind shows both, and each hip has its own side and front corner,
     the right hip's row over the left's, so spots on either hip can be marked."""
     fig = _figure(width_cm * CM, height_cm * CM)
-    title_h = 1.7 * font_pt / 72 / (height_cm * CM)
+    size = small_type(font_pt, small_pt) if side == BOTH else font_pt
     panels = _spot_panels(side)
+    titles = {key: _wrapped(view_title(key, side) if side != BOTH else _panel_title(key, side), width_cm / 3, size)
+              for key, _, _ in panels}
+    title_h = (0.5 + 1.2 * max(t.count("\n") + 1 for t in titles.values())) * size / 72 / (height_cm * CM)
     rows = 1 + max(r for _, _, (r, _) in panels)
     ph = (1 - rows * title_h) / rows
     with _theme():
@@ -558,7 +604,6 @@ def outline_svg(side: str, width_cm: float = 9.0, height_cm: float = 5.2, font_p
             y0 = (rows - 1 - row) * (ph + title_h)
             ax = fig.add_axes((col / 3 + 0.01, y0, 1 / 3 - 0.02, ph))
             _outline(ax, view, pictured_side(s), lw=0.9)
-            words = view_title(view, side) if side != BOTH else _panel_title(key, side)
-            fig.text((col + 0.5) / 3, y0 + ph + title_h, words, ha="center", va="top",
-                     fontsize=font_pt * (0.9 if side == BOTH else 1.0))
+            fig.text((col + 0.5) / 3, y0 + ph + title_h, titles[key], ha="center", va="top", fontsize=size,
+                     linespacing=1.1)
     return _to_svg(fig, tight=False)

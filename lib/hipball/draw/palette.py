@@ -36,6 +36,10 @@ OKABE_ITO = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "
 # over skin, any two differ by 20 or more in CAM02-UCS and the first five (the standard set of
 # spots) also in lightness; tests/test_handouts.py measures it.
 ZONE_COLOURS = ("#D55E00", "#882255", "#99DDFF", "#009E73", "#222255", "#AAAA00", "#CC79A7")
+# Trigger points that share one referral pattern (and so its colour and hatch) differ by their
+# marker, in this order (matplotlib marker codes), and a key names them in these words.
+MARKERS = ("X", "P", "D", "s")
+MARKER_WORDS = {"X": "X", "P": "+", "D": "\N{BLACK DIAMOND}", "s": "\N{BLACK SQUARE}"}
 
 
 def lighten(color, amount: float = 0.55):

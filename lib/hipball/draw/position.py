@@ -87,16 +87,24 @@ def title_text(p: Pose) -> str:
     return p.title + angle
 
 
+def title_wrap(wrap: int) -> int:
+    """Characters per line of a title (bold, at or above the cue's size) when cues wrap at
+    ``wrap``: a few fewer."""
+    return max(wrap - 4, 8)
+
+
 def draw_position(subject: Pose | str = "back", *, side: str = "right", ball: str = "tennis",
                   ax: Axes | None = None, title: bool = True, cue: bool = True, wrap: int = 34,
                   lw: float = 1.5, color: str = palette.INK, fontsize: float | None = None,
                   limits: tuple[tuple[float, float], tuple[float, float]] | None = None,
-                  pointer: bool = False, surface: str | None = None) -> PositionArtists:
+                  pointer: bool = False, surface: str | None = None,
+                  cue_fontsize: float | None = None) -> PositionArtists:
     """One step of the routine: ``subject`` is a ``hipball.pose.Pose`` or a position name
     (``hipball.pose.POSITIONS``, then ``side`` and ``ball`` choose the pose). ``limits``
     ((x0, x1), (y0, y1)) in picture cm fixes the view (to give a sequence one scale).
     ``pointer``: a short red arrow to the ball (at print size a true-size ball is small).
-    ``surface`` "bed" draws a lying pose on a mattress instead of the floor."""
+    ``surface`` "bed" draws a lying pose on a mattress instead of the floor. The cue's type:
+    ``cue_fontsize``, else a size under the title's (``fontsize`` x 0.9)."""
     ax = _gca(ax)
     p = pose(subject, side, ball) if isinstance(subject, str) else subject
     art = PositionArtists(pose=p)
@@ -141,11 +149,12 @@ def draw_position(subject: Pose | str = "back", *, side: str = "right", ball: st
     ax.set_axis_off()
     fs = fontsize
     if title:
-        art.title = ax.text(0.5, 1.0, "\n".join(textwrap.wrap(title_text(p), max(wrap - 4, 16))), transform=ax.transAxes, ha="center", va="bottom",
+        art.title = ax.text(0.5, 1.0, "\n".join(textwrap.wrap(title_text(p), title_wrap(wrap))), transform=ax.transAxes, ha="center", va="bottom",
                             fontweight="bold", fontsize=fs, color=color)
     if cue:
         art.cue = ax.text(0.5, -0.02, "\n".join(textwrap.wrap(p.cue, wrap)), transform=ax.transAxes,
-                          ha="center", va="top", fontsize=None if fs is None else fs * 0.9, color=color,
+                          ha="center", va="top", color=color,
+                          fontsize=cue_fontsize or (None if fs is None else fs * 0.9),
                           linespacing=1.25)
     return art
 
@@ -417,7 +426,8 @@ def _spoke_arrows(ax, p: Pose, color) -> list:
 def draw_sequence(fig, side: str = "right", ball: str = "tennis", setup: str = "floor", *, rect=(0, 0, 1, 1),
                   numbers: bool = True, wrap: int = 30, fontsize: float | None = None,
                   pointer: bool = True, title: bool = True, cue: bool = True,
-                  body=(0.3, 0.55), lw: float | None = None, surface: str | None = None) -> list[PositionArtists]:
+                  body=(0.3, 0.55), lw: float | None = None, surface: str | None = None,
+                  cue_fontsize: float | None = None) -> list[PositionArtists]:
     """The routine's pictures in a row (``hipball.pose.sequence``: lying on a surface, or
     standing at a wall), one scale for all, each with its title and cue, numbered. ``body``
     (bottom, height) is the drawings' band as fractions of ``rect``'s height (the rest is for
@@ -442,9 +452,10 @@ def draw_sequence(fig, side: str = "right", ball: str = "tennis", setup: str = "
         else:
             lw_i = lw
         art = draw_position(p, ax=ax, wrap=wrap, fontsize=fontsize, pointer=pointer, title=title, cue=cue, lw=lw_i,
-                            surface=surface, limits=((cx + lx0, cx + lx1), (ly[0] + _floor_v(p)[0], ly[1] + _floor_v(p)[0])))
+                            surface=surface, cue_fontsize=cue_fontsize,
+                            limits=((cx + lx0, cx + lx1), (ly[0] + _floor_v(p)[0], ly[1] + _floor_v(p)[0])))
         if numbers and n > 1 and title:
-            art.title.set_text("\n".join(textwrap.wrap(f"{i + 1}. {title_text(p)}", max(wrap - 4, 16))))
+            art.title.set_text("\n".join(textwrap.wrap(f"{i + 1}. {title_text(p)}", title_wrap(wrap))))
         arts.append(art)
     return arts
 

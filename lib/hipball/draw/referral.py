@@ -25,7 +25,7 @@ from matplotlib.path import Path
 
 from hipball import bodychart, referral
 from hipball._choices import check_choice, choice_error
-from hipball.draw.palette import ZONE_COLOURS, darken
+from hipball.draw.palette import MARKERS, ZONE_COLOURS, darken
 from hipball.frame import SIDES, VIEW_PHRASES, check_side, check_view
 
 SKIN = "#F6E6DA"
@@ -37,15 +37,19 @@ SPILL_DARKEN = 0.3
 PANEL_LETTERS = "ABCDEFGH"
 
 
-# trigger points that share one pattern (and so one colour) still differ by their marker
-MARKERS = ("X", "P", "D", "s")
+HATCH_SHADE = 0.55
 
 
-@dataclass
+@dataclass(frozen=True)
 class Style:
+    """How one trigger point is drawn: its zones' colour and hatch, its marker, and how the
+    hatch prints (its colour: the zone's times ``hatch_shade``; its line width, None for
+    matplotlib's). Hashable: trigger points that share a look share an entry of a key."""
     color: str
     hatch: str
     marker: str = "X"
+    hatch_shade: float = HATCH_SHADE
+    hatch_lw: float | None = None
 
 
 @dataclass
@@ -102,27 +106,27 @@ def _resolve(subject) -> list[str]:
     return list(dict.fromkeys(trps))
 
 
-def styles_for(trp_ids: list[str]) -> dict[str, Style]:
-    """Colour and hatch per trigger point: one TrP is vermillion without hatch; TrPs of one
-    muscle get one style per referral pattern; TrPs of several muscles one style per muscle."""
+def styles_for(trp_ids: list[str], *, per_pattern: bool = False, **look) -> dict[str, Style]:
+    """A Style per trigger point: one TrP is vermillion without hatch; TrPs of one muscle get
+    one style per referral pattern; TrPs of several muscles one style per muscle (the plates).
+    ``per_pattern``: one style per referral pattern whatever the muscle (the handout's map,
+    where each of a client's spots has a colour of its own). Either way TrPs that share a
+    pattern (the two piriformis TrPs) share colour and hatch and differ by marker: the first
+    an X, the next a plus, then a diamond (MARKERS). ``look``: Style's print fields
+    (``hatch_shade``, ``hatch_lw``)."""
     muscles = list(dict.fromkeys(referral.trigger_point(t).muscle_id for t in trp_ids))
-    if len(muscles) > 1:
+    if len(muscles) > 1 and not per_pattern:
         key = {t: referral.trigger_point(t).muscle_id for t in trp_ids}
-    else:  # TrPs sharing one composite pattern (the two piriformis TrPs) share a style
+    else:
         key = {t: referral.zone_signature(t) for t in trp_ids}
     keys = list(dict.fromkeys(key.values()))
     out, seen = {}, {}
-    for t in trp_ids:  # TrPs sharing a colour take the next marker (X, then a plus, a diamond)
+    for t in trp_ids:
         i, n = keys.index(key[t]), seen.get(key[t], 0)
         seen[key[t]] = n + 1
-        out[t] = Style(ZONE_COLOURS[i % len(ZONE_COLOURS)], HATCHES[i % len(HATCHES)], MARKERS[n % len(MARKERS)])
+        out[t] = Style(ZONE_COLOURS[i % len(ZONE_COLOURS)], HATCHES[i % len(HATCHES)], MARKERS[n % len(MARKERS)],
+                       **look)
     return out
-
-
-def _darker(color, f: float = 0.55):
-    from matplotlib.colors import to_rgb
-
-    return tuple(c * f for c in to_rgb(color))
 
 
 def zone_style(kind: str, style: Style, alpha: float = ESSENTIAL_ALPHA) -> dict:
@@ -131,7 +135,8 @@ def zone_style(kind: str, style: Style, alpha: float = ESSENTIAL_ALPHA) -> dict:
     check_choice("kind", kind, referral.ZONE_KINDS)
     if kind == "essential":
         return dict(facecolor=style.color, edgecolor=style.color, alpha=alpha, hatch=style.hatch or None,
-                    hatchcolor=_darker(style.color), linewidth=0.8)
+                    hatchcolor=darken(style.color, 1 - style.hatch_shade), linewidth=0.8,
+                    hatch_linewidth=plt.rcParams["hatch.linewidth"] if style.hatch_lw is None else style.hatch_lw)
     # the stipple a shade darker than the fill, so a light zone colour still prints
     return dict(facecolor="none", edgecolor=spill_colour(style.color), hatchcolor=spill_colour(style.color),
                 hatch=STIPPLE, linewidth=0.5)

@@ -64,6 +64,15 @@ def local_cautions() -> list[dict[str, Any]]:
             for f in _dosage.red_flags() if f.urgency == "local"]
 
 
+def stop_first() -> list[str]:
+    """The stop signs before the steps (a client met the STOP box only after the routine, on
+    the next page), after ``routine_intro`` (where the full list is): what to do if any of it
+    applies, then the one sign a session itself can bring on, in its own words (red_flags.csv
+    ``sciatic_nerve``)."""
+    nerve = next(f.client_text.strip() for f in _dosage.red_flags() if f.flag_id == "sciatic_nerve")
+    return ["If anything in it applies to you, see a doctor before you use the ball.", nerve]
+
+
 def aftercare() -> list[str]:
     return [a.client_text for a in _dosage.aftercare()]
 

@@ -21,29 +21,43 @@ FILES = {"fig_positions": "positions.svg", "fig_spokes": "spokes.svg", "fig_outl
 
 
 def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple[str, ...],
-                       referral_size: dict[str, float], text_width_cm: float) -> dict[str, str]:
+                       referral_size: dict[str, float], text_width_cm: float,
+                       type_pt: dict[str, float]) -> dict[str, str]:
     """Write every picture of one handout into ``root``; returns the data keys -> file names.
-    Sizes are the printed sizes (placed at 100 % by the template), so type prints at its size."""
+    Sizes are the printed sizes (placed at 100 % by the template), so type prints at its size:
+    ``type_pt`` {font_pt, small_pt} (``page.figure_type``)."""
     side, large = values["side"], bool(values["large_print"])
-    k = 1.35 if large else 1.0
-    font = 7.5 * k
     a4 = 0.8 if values["paper"] == "a4" else 0.0  # A4 is 1.8 cm taller than Letter: bigger pictures
     # standing figures are tall: three pictures, larger (one hip; both hips draw two rows already)
     wall = 3.5 if values["surface"] == "wall" and side != "both" else 0.0
+    # one hip lying: two rows of larger pictures (one row of five left a quarter of page 1 empty);
+    # large print, both hips: two rows, each position's pair side by side. One hip standing at
+    # the wall: three tall pictures in one row; both hips in normal print: a right-hip row over
+    # a left-hip row.
+    lying = values["surface"] != "wall"
+    rows = 2 if (side != "both" and lying) or (large and side == "both") else 1
     referral = dict(referral_size)  # the full text width: its key names each spot in plain words
     svgs = {
         "fig_positions": positions_svg(side, values["ball"], setup_of(values["surface"]), width_cm=text_width_cm,
-                                       height_cm=(5.6 if large else 4.6) + a4 + wall, font_pt=font,
-                                       # large print, one hip lying: two rows of larger pictures
-                                       rows=2 if large and side != "both" and values["surface"] != "wall" else 1),
+                                       # two rows: at most this tall with their large type (the
+                                       # routine fits below)
+                                       # (both hips at the wall on Letter: lower, for page 2's room)
+                                       height_cm=((((10.0 if lying else 8.8) if side == "both" else 9.0) if large else 7.2)
+                                                  if rows == 2 else 5.6 if large else 4.6) + a4 + wall,
+                                       rows=rows, **type_pt),
         "fig_spokes": spokes_svg(side, tuple(trigger_points), width_cm=round(text_width_cm * 0.48, 2),
-                                 height_cm=(6.0 if large else 5.6) + a4, font_pt=font),
+                                 # large print: as tall as the dose box beside it (both hips: two rows
+                                 # of panels and the key under them, in the room page 2 has)
+                                 # (normal print, both hips: taller, its two rows of panels were
+                                 # squeezed while page 1 had room under the dose box)
+                                 height_cm=((8.6 if side == "both" else 7.0) if large
+                                            else (7.4 if side == "both" else 5.6)) + a4, **type_pt),
         "fig_outline": outline_svg(side, width_cm=round(text_width_cm * (0.48 if large else 0.36), 2),
                                    # both hips: two rows (each hip's side and front corner)
                                    # (large print: page 3 has no room for a taller one)
                                    # (Letter, 1.8 cm shorter than A4: a little less, so page 3 keeps its sources)
                                    height_cm=3.6 if large else 3.8 * ((1.3 if a4 else 1.15) if side == "both" else 1.0),
-                                   font_pt=font),
+                                   **type_pt),
         "fig_referral": referral_svg(side, tuple(trigger_points), **referral),
     }
     for key, svg in svgs.items():

@@ -30,9 +30,10 @@ Pages (``PAGES``): normal print is three: how (the position pictures, the routin
 spots and spokes, the dose) | safety and set-up (red flags and spots to keep the ball off, ball
 and surface with the gentlest-to-firmest ladder, aftercare, what the research shows) | notes beside
 the contact and the outline for marking spots, the referral map (full width), log, sources. Large print (text
-x1.35, narrower margins) is four: positions, routine, spots and spokes | dose, ball and ladder,
-aftercare | red flags, research, spots outline, notes | referral map, log, sources. Notes near
-the length limit (``params.MAX_NOTES``) can add one page in large print.
+x1.35, narrower margins; the pictures' words at the large body size, ``figure_type``) is four:
+positions, routine | spots and spokes, dose, ball and ladder, aftercare (after the routine's
+last lines when they carry over) | red flags, research, spots outline, notes | referral map,
+log, sources. Notes near the length limit (``params.MAX_NOTES``) can add one page in large print.
 """
 
 from __future__ import annotations
@@ -57,7 +58,9 @@ PAPER_WIDTH_CM = {"letter": 21.59, "a4": 21.0}
 MARGIN_X_CM = 1.5          # the page margin, left and right (data "margin_x_cm")
 LARGE_MARGIN_X_CM = 1.2    # large print: a little more room for the bigger type
 LARGE_PRINT_SCALE = 1.35
-REFERRAL_FONT_PT = 7.5     # the referral map's key on paper (x LARGE_PRINT_SCALE in large print)
+BODY_PT = 9.5              # the body text (x LARGE_PRINT_SCALE in large print; data "body_pt")
+FIGURE_PT = 7.5            # the pictures' type on paper in normal print (the referral map's key too)
+MIN_KEY_PT = 7.0           # the referral map's key may shrink to this to fit, in normal print only
 PAGES = {False: 3, True: 4}  # pages by large_print (long notes can add one in large print)
 
 
@@ -82,15 +85,31 @@ def text_width_cm(paper: str, large_print: bool = False) -> float:
     return PAPER_WIDTH_CM[paper] - 2 * margin_x_cm(large_print)
 
 
+def large_body_pt() -> float:
+    """The body text in large print: the least size of anything the client reads there."""
+    return BODY_PT * LARGE_PRINT_SCALE
+
+
+def figure_type(large_print: bool) -> dict[str, float]:
+    """The pictures' type on paper: ``font_pt`` (titles) and ``small_pt`` (cues, keys). Large
+    print: both the large-print body size, so no word a client reads prints smaller there."""
+    if large_print:
+        return {"font_pt": large_body_pt(), "small_pt": large_body_pt()}
+    return {"font_pt": FIGURE_PT, "small_pt": FIGURE_PT * 0.9}
+
+
 def referral_size(values: dict[str, Any]) -> dict[str, float]:
     """The referral map's printed size and key font: drawn at exactly this size and placed
     at 100 % of the text width, so its type is printed at ``font_pt``."""
     large = bool(values["large_print"])
-    # tall enough for a key that names each spot in plain words at its full size (10 pt in
-    # large print, which has the last page to itself)
-    height = 8.0 if large else (6.0 if values["paper"] == "a4" else 5.2)
-    return {"width_cm": text_width_cm(values["paper"], large), "height_cm": height,
-            "font_pt": REFERRAL_FONT_PT * (LARGE_PRINT_SCALE if large else 1.0)}
+    # tall enough for a key that names each spot in plain words at its full size (the body
+    # size in large print, never smaller, which has the last page to itself)
+    # (large print: the solid and dotted swatches are left to the caption's words and the body
+    # charts' slots are narrower, so the key fits beside them in one column of large type)
+    height = (9.0 if large else 6.0) if values["paper"] == "a4" else (8.1 if large else 5.2)
+    font = figure_type(large)["font_pt"]
+    return {"width_cm": text_width_cm(values["paper"], large), "height_cm": height, "font_pt": font,
+            "min_key_pt": font if large else MIN_KEY_PT, "zone_key": not large, "chart_w": 0.16 if large else 0.2}
 
 
 def _fmt_min(x: float) -> str:
@@ -128,6 +147,7 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "author": "hipball",  # metadata: never more than the page shows (module docstring)
         "paper": PAPER[v["paper"]],
         "scale": LARGE_PRINT_SCALE if v["large_print"] else 1.0,
+        "body_pt": BODY_PT,
         "large": bool(v["large_print"]),
         "margin_x_cm": margin_x_cm(bool(v["large_print"])),
         "fonts": list(glyphs.text_families()),
@@ -157,6 +177,8 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
                             "its colour.",
         "trigger_points": [content.trigger_point_label(t, v["surface"]) for t in trps],
         "aftercare": content.aftercare(),
+        # normal print only: before the routine on page 1 (large print's page 1 has no room)
+        "stop_first": content.stop_first(),
         "red_flags": content.red_flags(),
         "log_hint": content.log_hint(dose, v["side"]),
         "log_sessions": per_day,  # a box to tick per session of the dose, on every day's line
@@ -188,7 +210,8 @@ def _compile(values: dict[str, Any], *, fmt: str, ppi: float | None = None, work
         root = Path(tmp)
         (root / "main.typ").write_bytes(resources.files("hipball.handouts").joinpath(TEMPLATE).read_bytes())
         data.update(figures.write_page_figures(root, values, trps, size,
-                                               text_width_cm(values["paper"], bool(values["large_print"]))))
+                                               text_width_cm(values["paper"], bool(values["large_print"])),
+                                               figure_type(bool(values["large_print"]))))
         (root / "data.json").write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         if values["logo"]:
             logo.for_print(values["logo"], root)
