@@ -889,10 +889,11 @@ def test_stop_signs_come_before_the_steps():
     pages = [re.sub(r"\s+", " ", t) for t in page.page_texts(pdf)]
     nerve = next(c["text"] for c in content.local_cautions() if "nerve" in c["text"])
     first = pages[0]
-    pointer = first.find("read the STOP box on page")
+    pointer = first.find("read 'STOP and see a doctor' on page")
     assert 0 <= pointer < first.find("The routine") < first.find("Lie on your back")
+    assert first.count("STOP and see a doctor' on page") == 1  # one pointer, not the box's and the routine's
     assert re.sub(r"\s", "", nerve) in re.sub(r"\s", "", first[:first.find("The routine")])
-    named = int(re.search(r"read the STOP box on page (\d)", first).group(1))
+    named = int(re.search(r"read 'STOP and see a doctor' on page (\d)", first).group(1))
     assert "STOP and see a doctor" in pages[named - 1]
 
 
@@ -909,3 +910,17 @@ def test_both_hips_referral_map_says_the_left_hip_is_its_mirror_image():
     both = words("both")
     assert MIRROR_NOTE in both and "left hip" in MIRROR_NOTE and "mirror" in MIRROR_NOTE
     assert MIRROR_NOTE not in words("right")
+
+
+@pytest.mark.parametrize("surface,bed", [("bed", True), ("hardwood", False), ("wall", False)])
+def test_a_bed_client_sees_the_positions_on_a_bed(surface, bed, tmp_path):
+    """A client told to lie on the bed saw a hard floor in every picture (client read): the
+    handout's position pictures (as the handout writes them) draw the mattress for a bed
+    set-up, and only for it."""
+    from hipball.handouts import figures
+
+    v = _values(client="Kim", surface=surface)
+    files = figures.write_page_figures(tmp_path, v, tuple(params.standard_trigger_points()), page.referral_size(v),
+                                       page.text_width_cm(v["paper"], False), page.figure_type(False))
+    svg = (tmp_path / files["fig_positions"]).read_text(encoding="utf-8")
+    assert ('id="bed' in svg) == bed

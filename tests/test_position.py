@@ -598,7 +598,7 @@ def test_on_a_bed_the_person_lies_on_a_mattress_not_the_floor(name):
     floor = draw_position(name, ax=b)
     side = [x for x in bed.floor if x.get_gid() == "bed"]
     assert len(side) == 1 and not any(x.get_gid() == "bed" for x in floor.floor)
-    sheet, edge = bed.floor[0], bed.floor[1]
+    sheet, edge = bed.floor[0], bed.floor[-1]
     assert matplotlib.colors.to_hex(sheet.get_facecolor()) == BED_SHEET.lower()
     assert matplotlib.colors.to_hex(floor.floor[0].get_facecolor()) == MAT_FILL.lower()
     near = edge.get_ydata()[0]

@@ -226,12 +226,13 @@ def small_type(font_pt: float, small_pt: float | None) -> float:
 
 @lru_cache(maxsize=64)
 def positions_svg(side: str, ball: str, setup: str = "floor", width_cm: float = 18.6, height_cm: float = 5.4,
-                  font_pt: float = 7.5, rows: int = 1, small_pt: float | None = None) -> str:
+                  font_pt: float = 7.5, rows: int = 1, small_pt: float | None = None,
+                  surface: str | None = None) -> str:
     """The routine's positions in a row for the client's side, ball and set-up (lying, or
     standing at a wall), drawn at their printed size with a title and a pressure cue under each
     (the cue in ``small_type``). Both hips: two rows, the right hip's (with the titles) over the
     left hip's (with the cues), each labelled at its left end: the mirrored pair is on the page,
-    not left to the reader."""
+    not left to the reader. ``surface`` "bed": lying on a mattress (``draw_sequence``)."""
     from hipball.draw.position import draw_sequence
     from hipball.pose import pose, sequence
 
@@ -240,20 +241,22 @@ def positions_svg(side: str, ball: str, setup: str = "floor", width_cm: float = 
     cue_pt = small_type(font_pt, small_pt)
     wrap = _chars(width_cm / n - 0.3, cue_pt)
     if rows == 2:
-        return _positions_two_rows(side, ball, setup, width_cm, font_pt, cue_pt, max_height_cm=height_cm)
+        return _positions_two_rows(side, ball, setup, width_cm, font_pt, cue_pt, max_height_cm=height_cm,
+                                   surface=surface)
     if side != BOTH:
         fig = _figure(width_cm * CM, height_cm * CM)
         # the titles above and the cues below as tall as their wrapped lines, the drawings between
         title_h, cue_h = _text_rows_cm([pose(name, s, ball) for name in sequence(s, setup)], wrap, font_pt, cue_pt)
         with _theme():
             arts = draw_sequence(fig, s, ball, setup, rect=(0.0, 0.0, 1.0, 1.0), fontsize=font_pt, wrap=wrap,
-                                 cue_fontsize=cue_pt, body=(cue_h / height_cm, 1 - (cue_h + title_h) / height_cm))
+                                 cue_fontsize=cue_pt, surface=surface, body=(cue_h / height_cm, 1 - (cue_h + title_h) / height_cm))
             for art in arts:
                 art.floor[-1].set_linewidth(0.8)
         return _to_svg(fig, tight=False)
     from hipball.draw.position import sequence_limits
 
-    (lx0, lx1), (ly0, ly1) = sequence_limits([pose(name, "right", ball) for name in sequence("right", setup)])
+    (lx0, lx1), (ly0, ly1) = sequence_limits([pose(name, "right", ball) for name in sequence("right", setup)],
+                                             surface)
     band = min(0.55 * height_cm, (width_cm / n) * (ly1 - ly0) / (lx1 - lx0) + 0.1)  # the drawings' own height
     title_h, cue_h = _text_rows_cm([pose(name, "right", ball) for name in sequence("right", setup)], wrap, font_pt,
                                    cue_pt)
@@ -266,10 +269,11 @@ def positions_svg(side: str, ball: str, setup: str = "floor", width_cm: float = 
     with _theme():
         top = draw_sequence(fig, "right", ball, setup, rect=(label_w, (cue_h + band + gap) / total, 1 - label_w,
                                                              (band + title_h) / total),
-                            fontsize=font_pt, wrap=wrap, cue=False, body=(0.0, band / (band + title_h)))
+                            fontsize=font_pt, wrap=wrap, cue=False, body=(0.0, band / (band + title_h)),
+                            surface=surface)
         low = draw_sequence(fig, "left", ball, setup, rect=(label_w, 0.0, 1 - label_w, (cue_h + band) / total),
                             fontsize=font_pt, wrap=wrap, title=False, body=(cue_h / (cue_h + band), band / (cue_h + band)),
-                            cue_fontsize=cue_pt)
+                            cue_fontsize=cue_pt, surface=surface)
         for art in top + low:
             art.floor[-1].set_linewidth(0.8)
         for words, art in ((labels["right"], top[0]), (labels["left"], low[0])):
@@ -291,7 +295,7 @@ def _text_rows_cm(poses, wrap: int, font_pt: float, cue_pt: float, first: int = 
 
 
 def _positions_two_rows(side: str, ball: str, setup: str, width_cm: float, font_pt: float, cue_pt: float,
-                        max_height_cm: float | None = None) -> str:
+                        max_height_cm: float | None = None, surface: str | None = None) -> str:
     """The positions in two rows (the first half over the rest), each picture larger than in
     one row, at one scale for all: large print. Each row shares the full width among its
     positions, so the lower row's fewer positions get wider titles and cues (fewer lines of
@@ -312,7 +316,7 @@ def _positions_two_rows(side: str, ball: str, setup: str, width_cm: float, font_
     per_row = n if n <= 3 else math.ceil(n / 2)  # three standing positions: one row
     cell_cm = width_cm / per_row
     ps = [pose(name, sides[0], ball) for name in names]
-    (lx0, lx1), (ly0, ly1) = sequence_limits(ps)
+    (lx0, lx1), (ly0, ly1) = sequence_limits(ps, surface)
     band = cell_cm / len(sides) * (ly1 - ly0) / (lx1 - lx0)
     rows = [list(range(per_row)), list(range(per_row, n))][:1 if n == per_row else 2]
     wraps = [_chars(width_cm / len(r) - 0.4, cue_pt) for r in rows]
@@ -329,7 +333,8 @@ def _positions_two_rows(side: str, ball: str, setup: str, width_cm: float, font_
     fig = _figure(width_cm * CM, total * CM)
     with _theme():
         arts = {s: draw_sequence(fig, s, ball, setup, rect=(0.0, 0.0, 1.0, 1.0), fontsize=font_pt, wrap=wraps[0],
-                                 cue_fontsize=cue_pt, title=s == sides[0], cue=s == sides[0]) for s in sides}
+                                 cue_fontsize=cue_pt, title=s == sides[0], cue=s == sides[0], surface=surface)
+                for s in sides}
         for i in range(n):
             row = 0 if i < per_row else 1
             col, in_row = rows[row].index(i), len(rows[row])

@@ -295,16 +295,18 @@ def _span_x(p: Pose) -> tuple[float, float]:
     return x0, x1
 
 
-def sequence_limits(poses) -> tuple[tuple[float, float], tuple[float, float]]:
+def sequence_limits(poses, surface: str | None = None) -> tuple[tuple[float, float], tuple[float, float]]:
     """One scale for a row of pictures: the widest picture's width and the tallest's height,
-    each picture centred on its own body (standing: on the body and the wall's strip)."""
+    each picture centred on its own body (standing: on the body and the wall's strip; lying on
+    a bed: with room for the mattress's side under the sheet)."""
     w = h = 0.0
     for p in poses:
         pts = np.vstack([r for r, _ in project(p).values()])
         x0, x1 = _span_x(p)
         w = max(w, x1 - x0)
         h = max(h, float(pts[:, 1].max()) - _floor_v(p)[0])
-    return (-(w / 2 + 4), w / 2 + 4), (-3.0, h + 4)
+    bed = BED_SIDE_CM if surface == "bed" and all(p.wall_x is None for p in poses) else 0.0
+    return (-(w / 2 + 4), w / 2 + 4), (-3.0 - bed, h + 4)
 
 
 # The floor's drawn thickness (picture cm) at least, the same in every lying picture: a thin band.
@@ -342,7 +344,7 @@ def _floor_v(p: Pose) -> tuple[float, float]:
 
 def set_floor(art: PositionArtists, near: float, far: float) -> None:
     """Move a lying picture's floor band (e.g. to one floor for every pose an app shows)."""
-    band, edge = art.floor
+    band, edge = art.floor[0], art.floor[-1]
     band.set_y(near)
     band.set_height(far - near)
     edge.set_ydata([near, near])
@@ -373,7 +375,7 @@ def _ground(ax, p: Pose, color, lw, bed: bool = False) -> tuple[list, list]:
                                   zorder=1.5)
             side.set_gid("bed")
             _add(ax, side)
-            floor.append(side)
+            floor = [mat, side, edge]  # the edge line last, as on the floor
     else:
         wx = to_picture(p, [p.wall_x, p.ball_centre[1], 0.0])[0, 0]
         s = _wall_beyond(p)  # the wall's band lies beyond its face, away from the person
@@ -439,9 +441,7 @@ def draw_sequence(fig, side: str = "right", ball: str = "tennis", setup: str = "
     n = len(poses)
     x0, y0, w, h = rect
     arts = []
-    limits = sequence_limits(poses)
-    if surface == "bed" and setup != "wall":  # room for the mattress's side under the sheet
-        limits = (limits[0], (limits[1][0] - BED_SIDE_CM, limits[1][1]))
+    limits = sequence_limits(poses, surface)
     for i, p in enumerate(poses):
         ax = fig.add_axes((x0 + i * w / n, y0 + body[0] * h, w / n, body[1] * h))
         (lx0, lx1), ly = limits

@@ -44,7 +44,7 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
                                        # (both hips at the wall on Letter: lower, for page 2's room)
                                        height_cm=((((10.0 if lying else 8.8) if side == "both" else 9.0) if large else 7.2)
                                                   if rows == 2 else 5.6 if large else 4.6) + a4 + wall,
-                                       rows=rows, **type_pt),
+                                       rows=rows, surface=values["surface"], **type_pt),
         "fig_spokes": spokes_svg(side, tuple(trigger_points), width_cm=round(text_width_cm * 0.48, 2),
                                  # large print: as tall as the dose box beside it (both hips: two rows
                                  # of panels and the key under them, in the room page 2 has)
