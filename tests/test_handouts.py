@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 
 import nbformat
+import matplotlib.colors
+import matplotlib.pyplot as plt
 import numpy as np
 import pypdf
 import pytest
@@ -924,3 +926,57 @@ def test_a_bed_client_sees_the_positions_on_a_bed(surface, bed, tmp_path):
                                        page.text_width_cm(v["paper"], False), page.figure_type(False))
     svg = (tmp_path / files["fig_positions"]).read_text(encoding="utf-8")
     assert ('id="bed' in svg) == bed
+
+
+def _figure_words(fig) -> str:
+    import matplotlib.text
+
+    return " ".join(t.get_text() for t in fig.findobj(matplotlib.text.Text))
+
+
+def test_referral_map_marks_a_front_corner_spot_from_the_side_only():
+    """A client saw the front-corner spot's X on the map's view from behind (client read): a
+    spot reached three-quarters toward face down is marked on the side view, not on the back."""
+    from hipball.draw.handout import referral_figure, spot_view
+    from hipball.referral import STANDARD_SET
+
+    fig, charts = referral_figure("right", tuple(STANDARD_SET))
+    front = {t for t in STANDARD_SET if spot_view(t, "right") == "anterolateral"}
+    assert "gluteus_minimus.anterior" in front
+    assert not front & set(charts["posterior"].markers)
+    assert set(charts["lateral"].markers) == set(STANDARD_SET)
+    assert set(charts["posterior"].markers) == {t for t in STANDARD_SET if t not in front}
+    plt.close(fig)
+
+
+def test_referral_key_names_only_the_marks_and_fills_the_map_draws():
+    """The key said 'X; + or diamond when spots share a colour' on a map of X's only, and
+    'solid' beside a grey swatch when the areas are drawn in the spots' patterns (client read):
+    the other marks are named only when drawn, and the filled/dotted swatches are drawn like
+    the first spot's areas."""
+    from hipball.draw.handout import ZONE_WORDS, referral_figure, trp_styles
+    from hipball.referral import STANDARD_SET
+
+    fig, _ = referral_figure("right", tuple(STANDARD_SET))
+    words = _figure_words(fig)
+    assert "your spot (X):" in words and "+" not in words and "\N{BLACK DIAMOND}" not in words
+    legend = next(a for a in fig.axes if a.get_legend()).get_legend()
+    swatch = {t.get_text(): h for t, h in zip(legend.get_texts(), legend.legend_handles)}
+    spots = {matplotlib.colors.to_hex(s.color) for s in trp_styles(tuple(STANDARD_SET)).values()}
+    filled, dotted = swatch[ZONE_WORDS["essential"]], swatch[ZONE_WORDS["spillover"]]
+    assert filled.get_fill() and not filled.get_hatch()  # filled in, as an area felt by nearly everyone
+    assert matplotlib.colors.to_hex(filled.get_facecolor()) not in spots  # not mistaken for a spot
+    assert dotted.get_hatch() and not dotted.get_facecolor()[3]  # the stipple, unfilled
+    plt.close(fig)
+    fig, _ = referral_figure("right", ("piriformis.lateral", "piriformis.medial"))
+    assert "+ when spots share a colour" in _figure_words(fig)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_filled_and_dotted_are_explained_once_in_every_print_size(large):
+    """Large print's map key leaves out the filled/dotted swatches (room for large type): then
+    the caption under the map says what they mean; normal print's key says it, the caption not."""
+    d = page.page_data(_values(client="Kim", large_print=large))
+    assert ("dotted" in d["referral_caption"]) == large
+    assert page.referral_size(_values(client="Kim", large_print=large))["zone_key"] == (not large)

@@ -9,6 +9,8 @@ The batch runs every client in one kernel, so this cache is shared by the whole 
 
 from __future__ import annotations
 
+import dataclasses
+
 import textwrap
 from functools import lru_cache
 
@@ -103,12 +105,15 @@ def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key
     key.set_axis_off()
     styles = trp_styles(trigger_points)
     with _theme():
-        from hipball.draw.referral import STIPPLE, draw_referral, zone_style
+        from hipball.draw.referral import draw_referral, zone_style
 
         for ax, view in zip(axes, ("posterior", "lateral")):
             art = draw_referral(list(trigger_points), view=view, side=s, ax=ax, legend=False, labels=False,
                                 styles=styles)
             charts[view] = art
+            if view == "posterior":  # a front-corner spot is marked from the side, not on the back
+                for trp in [t for t in art.markers if spot_view(t, s) == "anterolateral"]:
+                    art.markers.pop(trp).remove()
             if art.markers:  # the X marks apart on paper, as on the spoke picture
                 marks = list(art.markers.values())
                 _spread_marks(ax, marks, max(m.get_markersize() + m.get_markeredgewidth() for m in marks) + 3.0,
@@ -126,12 +131,13 @@ def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key
             seen[look].append(trp)
         for h, trps in zip(handles, seen.values()):
             h.set_label(_key_words(trps))
-        if zone_key:
-            handles += [Patch(facecolor="#555555", edgecolor="#555555", label="felt by nearly everyone (solid)"),
-                        Patch(facecolor="none", edgecolor="#555555", hatch=STIPPLE, label="felt by some (dotted)")]
+        if zone_key:  # drawn as the areas are (a filled area, a dotted one), in a grey no spot has
+            first = dataclasses.replace(styles[trigger_points[0]], color=KEY_GREY, hatch="")
+            handles += [Patch(**zone_style("essential", first), label=ZONE_WORDS["essential"]),
+                        Patch(**zone_style("spillover", first), label=ZONE_WORDS["spillover"])]
         handles += [
             Line2D([], [], marker="X", mfc="white", mec="black", mew=1.0, ms=font_pt * 1.1, ls="none",
-                   label=YOUR_SPOT),
+                   label=your_spot({styles[t].marker for t in trigger_points})),
         ]
         if note:
             fig.text(chart_w, 1.0, note, ha="center", va="top", fontsize=font_pt, linespacing=1.1)
@@ -141,8 +147,22 @@ def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key
 
 # The X means one thing on every picture of the handout: one of the client's spots (the spoke
 # picture: where to linger; the referral map: the spot, in the colour of the pain it sends).
-YOUR_SPOT = (f"your spot (X; {' or '.join(MARKER_WORDS[m] for m in MARKERS[1:3])} when spots share a colour): "
-             "the pain it sends is in its colour")
+# what a zone's fill means, in the words the key prints beside a swatch drawn like the zone
+ZONE_WORDS = {"essential": "felt by nearly everyone with that spot: the area filled in its colour",
+              "spillover": "felt by some: the area dotted in its colour"}
+KEY_GREY = "#8C8C8C"
+
+
+def your_spot(markers) -> str:
+    """The key's words for the client's spots: the other marks named only when the map uses
+    them (a client read '+ or \N{BLACK DIAMOND}' in the key of a map that had only X's)."""
+    other = [MARKER_WORDS[m] for m in MARKERS[1:] if m in set(markers)]
+    if not other:
+        return "your spot (X): the pain it sends is in its colour"
+    return f"your spot (X; {' or '.join(other)} when spots share a colour): the pain it sends is in its colour"
+
+
+YOUR_SPOT = your_spot(MARKERS[:3])  # the key's words when three spots share a colour
 
 
 # Both hips: the referral map is drawn for the right hip (docs/CONVENTIONS.md) and says so over

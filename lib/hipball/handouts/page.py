@@ -172,9 +172,11 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "evidence": content.evidence(),
         "notes_check": content.notes_check(v["notes"], v["ball"], v["surface"]),
         "notes_rule": content.notes_rule("" if anonymous else v["notes"], anonymous),
-        # (solid and dotted are in the map's key, right above: not said twice)
+        # (normal print: filled and dotted are in the map's key, right above, not said twice; large
+        # print's key leaves them to these words)
         "referral_caption": "Each of your spots (X) can send pain some distance away, to the area in "
-                            "its colour.",
+                            "its colour." + (" Filled in: felt by nearly everyone with that spot; dotted: felt by "
+                                             "some." if v["large_print"] else ""),
         "trigger_points": [content.trigger_point_label(t, v["surface"]) for t in trps],
         "aftercare": content.aftercare(),
         # normal print only: before the routine on page 1 (large print's page 1 has no room)
