@@ -602,12 +602,14 @@ def test_on_a_bed_the_person_lies_on_a_mattress_not_the_floor(name):
     assert matplotlib.colors.to_hex(sheet.get_facecolor()) == BED_SHEET.lower()
     assert matplotlib.colors.to_hex(floor.floor[0].get_facecolor()) == MAT_FILL.lower()
     near = edge.get_ydata()[0]
+    top = sheet.get_y() + sheet.get_height()
     bb = side[0].get_bbox()
-    assert bb.y1 == pytest.approx(near) and bb.height > 10  # the mattress's side under the sheet
+    # one outline round the mattress: its side under the sheet, its top where the ball rests
+    assert bb.y1 == pytest.approx(top) and bb.y0 < near - 10
     body = np.vstack([p.get_xy() for p in bed.body.values()])
     assert bb.x0 < body[:, 0].min() and bb.x1 > body[:, 0].max()  # as long as the person
     ball_bottom = bed.ball.center[1] - bed.ball.get_radius()
-    assert near <= ball_bottom <= sheet.get_y() + sheet.get_height() + 1e-6  # on the sheet
+    assert ball_bottom == pytest.approx(top, abs=0.05)  # on the mattress's top
     plt.close(fig)
 
 
@@ -704,4 +706,25 @@ def test_turned_further_to_the_wall_both_forearms_reach_the_wall(side):
         forearm = LineString([elbow, wrist])
         assert forearm.length > 0.8 * _H("forearm"), k
         assert forearm.difference(over).length > 5.0, k
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("width_cm", [18.6, 30.0])
+def test_spoke_arrow_is_whole_and_clear_of_the_cue(width_cm):
+    """In the handout's row, the 'roll out along a spoke' double arrow lost the lower halves of
+    its heads to the picture's edge (client read): it is drawn whole and stays off the cue."""
+    from hipball.draw.position import draw_sequence
+
+    fig = plt.figure(figsize=(width_cm / 2.54, 4.6 / 2.54))
+    arts = draw_sequence(fig, "right", "tennis", fontsize=7.5, wrap=30)
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    spoke = next(a for a in arts if a.pose.position == "spoke")
+    (arrow,) = spoke.arrows[:1]
+    bb = arrow.get_window_extent(r)
+    ax = spoke.body["head"].axes
+    if arrow.get_clip_on():
+        assert ax.bbox.y0 <= bb.y0 and bb.y1 <= ax.bbox.y1
+    assert fig.bbox.contains(bb.x0, bb.y0) and fig.bbox.contains(bb.x1, bb.y1)
+    assert bb.y0 >= spoke.cue.get_window_extent(r).y1 - 0.5  # above the cue's first line
     plt.close(fig)

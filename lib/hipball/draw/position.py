@@ -27,7 +27,7 @@ WALL_FILL = "#E6E1D8"
 WALL_STRIP_CM = 8.0  # the wall's band beyond its line (picture cm), shown whole in every wall picture
 # a bed: the mattress's top (the sheet) and its side, under the person (the client lies on a bed
 # for the gentlest set-ups; a hard floor there read as the wrong surface)
-BED_SHEET = "#EEF3F8"
+BED_SHEET = "#E2EAF2"
 BED_SIDE = "#C9D6E3"
 BED_SIDE_CM = 14.0  # how much of the mattress's side shows under the sheet (picture cm)
 # Each ball in a colour close to the real one, with a mark that still tells them apart in grayscale.
@@ -306,7 +306,8 @@ def sequence_limits(poses, surface: str | None = None) -> tuple[tuple[float, flo
         w = max(w, x1 - x0)
         h = max(h, float(pts[:, 1].max()) - _floor_v(p)[0])
     bed = BED_SIDE_CM if surface == "bed" and all(p.wall_x is None for p in poses) else 0.0
-    return (-(w / 2 + 4), w / 2 + 4), (-3.0 - bed, h + 4)
+    below = 9.0 if any(p.position == "spoke" for p in poses) else 3.0  # room for the spoke's arrow
+    return (-(w / 2 + 4), w / 2 + 4), (-below - bed, h + 4)
 
 
 # The floor's drawn thickness (picture cm) at least, the same in every lying picture: a thin band.
@@ -370,12 +371,17 @@ def _ground(ax, p: Pose, color, lw, bed: bool = False) -> tuple[list, list]:
             mat.set_x(x0)
             mat.set_width(x1 - x0)
             edge.set_xdata([x0, x1])
-            side = FancyBboxPatch((x0, near - BED_SIDE_CM), x1 - x0, BED_SIDE_CM,
-                                  boxstyle="round,pad=0,rounding_size=2.5", fc=BED_SIDE, ec=color, lw=lw * 0.8,
-                                  zorder=1.5)
-            side.set_gid("bed")
+            side = Rectangle((x0, near - BED_SIDE_CM), x1 - x0, BED_SIDE_CM, fc=BED_SIDE, ec="none", zorder=1)
             _add(ax, side)
-            floor = [mat, side, edge]  # the edge line last, as on the floor
+            # one outline round the mattress, its top at the sheet's far edge where the ball
+            # rests (an outline round the side only left the person over a pale strip, as if
+            # hovering above the bed)
+            box = FancyBboxPatch((x0, near - BED_SIDE_CM), x1 - x0, BED_SIDE_CM + far - near,
+                                 boxstyle="round,pad=0,rounding_size=2.5", fc="none", ec=color, lw=lw * 0.8,
+                                 zorder=1.7)
+            box.set_gid("bed")
+            _add(ax, box)
+            floor = [mat, side, box, edge]  # the edge line last, as on the floor
     else:
         wx = to_picture(p, [p.wall_x, p.ball_centre[1], 0.0])[0, 0]
         s = _wall_beyond(p)  # the wall's band lies beyond its face, away from the person
@@ -415,12 +421,14 @@ def _ball_marks(ax, p: Pose, xy, style, z, lw) -> list:
 
 
 def _spoke_arrows(ax, p: Pose, color) -> list:
-    """A double arrow under the hip: the ball rolls out along a line and back."""
+    """A double arrow under the hip: the ball rolls out along a line and back. Its heads are
+    sized in points, so at handout size they reach below the picture's lower edge: drawn
+    unclipped (clipped, their lower halves were cut off), in the gap above the cue."""
     bx, _ = to_picture(p, p.ball_centre)[0]
     near, _ = _floor_v(p)
     y = near - 3.0
     arrow = FancyArrowPatch((bx - 38, y), (bx + 38, y), arrowstyle="<|-|>,head_length=5,head_width=2.8",
-                            mutation_scale=1.0, color=palette.SPOKE_RED, lw=1.6, zorder=40)
+                            mutation_scale=1.0, color=palette.SPOKE_RED, lw=1.6, zorder=40, clip_on=False)
     ax.add_patch(arrow)
     return [arrow]
 
