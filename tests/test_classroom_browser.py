@@ -148,10 +148,18 @@ def test_instructor_downloads_and_saves_from_notebook_07_in_jupyterlab(served, r
 
 
 def _kernels(server) -> list[int]:
+    """The server's live kernels. A culled kernel can linger a moment as a zombie (exited, not yet
+    reaped by the server): it is not running, and its command line can no longer be read."""
     import psutil
 
-    return sorted(p.pid for p in psutil.Process(server.proc.pid).children(recursive=True)
-                  if "ipykernel" in " ".join(p.cmdline()))
+    out = []
+    for p in psutil.Process(server.proc.pid).children(recursive=True):
+        try:
+            if p.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(p.cmdline()):
+                out.append(p.pid)
+        except (psutil.NoSuchProcess, psutil.ZombieProcess):  # ended while we looked
+            continue
+    return sorted(out)
 
 
 def _wait_kernels(server, n: int, timeout_s: float) -> list[int]:
