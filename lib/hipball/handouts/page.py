@@ -179,7 +179,7 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
                                              "some." if v["large_print"] else ""),
         "trigger_points": [content.trigger_point_label(t, v["surface"]) for t in trps],
         "aftercare": content.aftercare(),
-        # normal print only: before the routine on page 1 (large print's page 1 has no room)
+        # before the routine, in a box of its own (large print: under the routine heading)
         "stop_first": content.stop_first(),
         "red_flags": content.red_flags(),
         "log_hint": content.log_hint(dose, v["side"]),
