@@ -605,8 +605,9 @@ def test_read2_item1_the_client_starts_on_the_set_up_the_therapist_chose(pages):
         advice = " ".join(d["ball_advice"])
         assert "Use it once" not in advice and "feels easy" not in advice, advice
         assert (content.START_HERE in d["ball_advice"][0]) == (f.word != "too firm" and not f.point_tool), advice
-        # 'once the step before feels easy' describes the ladder's steps, not the client's start
-        assert d["ladder"]["title"].endswith("(each step is for once the step before it feels easy)")
+        # when to move to another step is the ladder's 'Go up to' line, not the client's start
+        if d["ladder"]["move_up"].startswith("Go up to"):
+            assert "only when" in d["ladder"]["move_up"] and content.NOT_SORE in d["ladder"]["move_up"]
         assert "firmer set-up for you" not in advice
 
 
@@ -626,9 +627,12 @@ def test_read2_item2_the_spoke_count_is_true_for_every_view_and_the_budget_count
         n = _views_drawn(side)
         step3, step4 = d["steps"][2], d["steps"][3]
         assert "Do all" not in step3
-        assert (f"Work all {n['posterior']} spokes drawn from behind; in step 4, the {n['lateral']} at the "
-                f"side and the {n['anterolateral']} at the front corner.") in step3, step3
-        assert "work the spokes at the side" in step4 and "work its spokes" in step4, step4
+        assert f"Work all {n['posterior']} spokes drawn from behind." in step3, step3
+        # the side's and the front corner's spokes in the step that turns there, side first
+        side_ = f"work the {n['lateral']} spokes drawn at the side"
+        front = f"work the {n['anterolateral']} drawn there"
+        assert side_ in step4 and front in step4, step4
+        assert step4.index(side_) < step4.index("front corner") < step4.index(front), step4
         plan = content.spoke_plan(side, content.dose(level))
         assert plan["per_view"] == n and plan["spokes"] == sum(n.values())
         # the round of every view fits the session with the holds the budget names
@@ -641,11 +645,13 @@ def test_read2_item3_the_holds_say_which_spots(pages):
         plan = content.spoke_plan(side, content.dose(level))
         stop = next(st for st in d["steps"] if st.startswith("Stop after"))
         h = plan["holds"]
-        said = {0: "one round of the spokes, or one hold on the most tender of your spots",
-                1: "one round of the spokes, then one hold on the most tender of your spots"}.get(
+        said = {0: "one round of the spokes, or one hold)", 1: "one round of the spokes, then one hold)"}.get(
             h, f"one round of the spokes, then holds on the most tender of your spots, about {h} in the time")
         assert said in stop, stop
         assert not re.search(r"about \d+ holds?\)", stop), stop
+        # the hold step says where a hold goes
+        hold = next(st for st in d["steps"] if "stay still for about" in st)
+        assert hold.startswith("On the most tender of your spots (X), stay still"), hold
 
 
 def test_read2_item4_one_rule_for_a_sore_day_in_aftercare_and_ladder(pages):
