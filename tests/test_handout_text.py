@@ -629,7 +629,7 @@ def test_read2_item2_the_spoke_count_is_true_for_every_view_and_the_budget_count
         assert "Do all" not in step3
         assert f"Work all {n['posterior']} spokes drawn from behind." in step3, step3
         # the side's and the front corner's spokes in the step that turns there, side first
-        side_ = f"work the {n['lateral']} spokes drawn at the side"
+        side_ = f"work the {n['lateral']} spokes drawn from the side"
         front = f"work the {n['anterolateral']} drawn there"
         assert side_ in step4 and front in step4, step4
         assert step4.index(side_) < step4.index("front corner") < step4.index(front), step4

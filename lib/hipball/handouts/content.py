@@ -325,12 +325,12 @@ BEFORE_YOU_START = f"Before you start, read 'STOP and see a doctor' on page {pag
 # 6 seconds a spoke; the length and the count of spokes are the spoke picture's own
 # (hipball.spokes.spoke_pattern at draw.handout.SPOKE_LENGTH_CM, in each view it draws). A round
 # is every spoke of every view (a client read 'do all 7 spokes' beside a picture drawing 7 from
-# behind and 8 at the side and at the front corner): at five each way it did not fit a
+# behind and 8 from the side and at the front corner): at five each way it did not fit a
 # beginner's 3 minutes.
 SPOKE_STROKE_S = 6.0
 SPOKE_COUNT = "count three each way"
-# The views of the spoke picture, in the routine's order, with the routine's words for them.
-SPOKE_VIEWS = (("posterior", "from behind"), ("lateral", "at the side"), ("anterolateral", "at the front corner"))
+# The views of the spoke picture, in the routine's order (their words: hipball.frame.VIEW_PHRASES).
+SPOKE_VIEWS = ("posterior", "lateral", "anterolateral")
 
 
 def spoke_plan(side: str, dose: dict[str, Any]) -> dict[str, Any]:
@@ -343,7 +343,7 @@ def spoke_plan(side: str, dose: dict[str, Any]) -> dict[str, Any]:
     from hipball.spokes import spoke_pattern
 
     patterns = {v: spoke_pattern(side=pictured_side(side), view=v, length_cm=SPOKE_LENGTH_CM)
-                for v, _ in SPOKE_VIEWS}
+                for v in SPOKE_VIEWS}
     per_view = {v: len(p.spokes) for v, p in patterns.items()}
     n = sum(per_view.values())
     longest = max(sp.length_cm for p in patterns.values() for sp in p.spokes)
@@ -370,9 +370,10 @@ def _time_budget(plan: dict[str, Any]) -> str:
 
 def _spokes_line(plan: dict[str, Any], view: str) -> str:
     """The spokes the picture draws in ``view``: '7 spokes drawn from behind' (step 3 works
-    all of them, step 4 the side's and the front corner's)."""
-    words = dict(SPOKE_VIEWS)[view]
-    return f"{plan['per_view'][view]} spokes drawn {words}"
+    all of them, step 4 the 8 drawn from the side and the front corner's)."""
+    from hipball.frame import VIEW_PHRASES
+
+    return f"{plan['per_view'][view]} spokes drawn {VIEW_PHRASES[view]}"
 
 
 def routine_intro() -> str:

@@ -31,7 +31,7 @@ spots and spokes, the dose) | safety and set-up (red flags and spots to keep the
 and surface with the gentlest-to-firmest ladder, aftercare, what the research shows) | notes beside
 the contact and the outline for marking spots, the referral map (full width), log, sources. Large print (text
 x1.35, narrower margins; the pictures' words at the large body size, ``figure_type``) is four:
-positions, routine | spots and spokes, dose, ball and ladder, aftercare (after the routine's
+positions, stop signs, routine | spots and spokes, dose, ball and ladder, aftercare (after the routine's
 last lines when they carry over) | red flags, research, spots outline, notes | referral map,
 log, sources. Notes near the length limit (``params.MAX_NOTES``) can add one page in large print.
 """
