@@ -312,7 +312,7 @@ _STEP_WORDS = {("tennis", "carpet"): "a tennis ball on the floor",
                ("lacrosse", "carpet"): "a lacrosse ball on the floor"}
 
 FIRMNESS_CLIENT_TEXT = {
-    "gentlest": "The gentlest set-up: the right start, and the one to come back to on tender days.",
+    "gentlest": "The gentlest set-up: the one to come back to when a firmer one was too much.",
     "firmer": "Firmer than the gentlest set-up, but not painful for most people.",
     "very firm": "Very firm: for many people this pressure already hurts. Keep holds short, one spot "
                  "at a time.",

@@ -129,24 +129,30 @@ def _neighbours(f) -> tuple[int | None, int | None]:
     return (f.below_step - 1 or None), f.below_step
 
 
+# Where the client starts: on the set-up on the page (the therapist's choice). When to move to
+# another step is the ladder's (its 'Go up to step N ... only when' line), never an instruction on
+# the set-up line.
+START_HERE = "Start with this set-up: your therapist chose it for you."
+
+
 def ball_advice(ball: str, surface: str, level: str = "beginner",
                 body_mass_kg: float = _pressure.REFERENCE_MASS_KG) -> list[str]:
     """The set-up line and the firmness verdict, from ``hipball.pressure.firmness`` (the same
     word and rule as the Ball & surface app; the handout has no body mass and speaks for a
-    70 kg adult), then when this set-up is for, naming the step before it (a client read the
-    same 'for when the gentler steps feel easy' for different steps). A beginner on a set-up
+    70 kg adult), then where to start: on this set-up (``START_HERE``; a client read 'use it
+    once step 1, a tennis ball on a bed, feels easy' and could not tell whether to start on the
+    bed or the floor: when to move is the ladder's 'Go up to' line). A beginner on a set-up
     firmer than step 1 is told so, never left to wonder."""
     f = _pressure.firmness(ball, surface, body_mass_kg)
     first = f"{setup_line(ball, surface)} {f.client_text}"
-    gentler, _ = _neighbours(f)
-    if gentler is not None and f.word != "too firm":
-        first += f" Use it once {_step_name(f, gentler)}, feels easy."
+    if f.word != "too firm" and not f.point_tool:
+        first += f" {START_HERE}"
     lines = [first]
     if f.point_tool:
         lines.append("A golf ball presses on one small point, sharper than every step below: use it "
                      "only as your therapist showed you.")
     elif level == "beginner" and f.step != 1:
-        lines.append("Beginners usually start on step 1; your therapist chose a firmer set-up for you.")
+        lines.append("Beginners usually start on step 1; this one is firmer.")
     return lines
 
 
@@ -155,6 +161,10 @@ def ball_advice(ball: str, surface: str, level: str = "beginner",
 # defaults (hipball_routine_practice): no trial sets these limits.
 TOO_SORE = "sore for more than two days, or getting worse"
 NOT_SORE = "no session has left you sore the next day for two weeks"
+# A sore day (one rule, data/aftercare.csv expected_soreness, teaching default): the aftercare box
+# and the ladder say it in these words (the ladder said 'on a bad day, go back a step' and 'make
+# the sessions shorter' while aftercare said 'skip the ball').
+SORE_DAY = "on a day you are still sore, skip the ball"
 
 
 def ladder(ball: str, surface: str) -> dict[str, Any]:
@@ -184,18 +194,18 @@ def ladder(ball: str, surface: str) -> dict[str, Any]:
         place = f"Your set-up is {place}."
     when_up = (f"only when tender spots no longer feel like a 'good hurt', {NOT_SORE}, and your therapist "
                "agrees.")
-    when_down = f"if you are {TOO_SORE}; if you cannot relax on the ball; or on a bad day."
+    when_down = f"if you are {TOO_SORE}, or if you cannot relax on the ball. {_cap(SORE_DAY)}."
     if f.point_tool:
         move_up = "A golf ball is on no step of the ladder: change your set-up only with your therapist."
         move_down = (f"If you are {TOO_SORE}, or cannot relax on the ball, stop using the golf ball and ask "
-                     "your therapist which step to use instead.")
+                     f"your therapist which step to use instead. {_cap(SORE_DAY)}.")
     else:
         move_up = (f"Go up to {_step_name(f, firmer)}, {when_up}" if firmer else
                    "There is no firmer step: stay with this set-up.")
         move_down = (f"Go back to {_step_name(f, gentler)}, {when_down}"
                      if gentler else
-                     f"You are on the gentlest set-up. If you are {TOO_SORE}, cannot relax on the ball, or on "
-                     "a bad day, make the sessions shorter and tell your therapist.")
+                     f"You are on the gentlest set-up. If you are {TOO_SORE}, or cannot relax on the ball, "
+                     f"make the sessions shorter and tell your therapist. {_cap(SORE_DAY)}.")
     return {
         "title": "Your ladder, gentlest to firmest" + (" (against a wall)" if f.ladder == "standing" else ""),
         "steps": steps,
@@ -281,7 +291,7 @@ def _hold_step(dose: dict[str, Any]) -> str:
     head, sep, tail = template.partition("{value}")
     if not sep:  # a table text without the number: print the dose line itself
         return dose["lines"][_dosage.PARAMETERS.index("hold_s")]
-    return f"On a tender spot or one your therapist marked, stay still for about {dose['hold_s']:g}{tail}"
+    return f"On the most tender of your spots (X), stay still for about {dose['hold_s']:g}{tail}"
 
 
 def _intensity_line(dose: dict[str, Any]) -> str:
@@ -289,7 +299,7 @@ def _intensity_line(dose: dict[str, Any]) -> str:
     return dose["lines"][_dosage.PARAMETERS.index("intensity_0_10")]
 
 
-FRONT_CORNER = "the front corner of the hip, in front of the bony point at the side"
+FRONT_CORNER = "the front corner of the hip (in front of the bony point)"
 # Page references: the template replaces "{page:<label>}" with the page its <label> prints on
 # (a Typst query), so "page 2" stays true wherever the layout puts the part, in every print size.
 SPOTS_PICTURE = "spots-picture"   # the heading "Your spots and the spokes"
@@ -306,42 +316,64 @@ def page_ref(label: str) -> str:
 # on the next page in large print): by its heading and its page.
 HUB = ("This spot is the hub: the centre of the red lines (the spokes) in 'Your spots and the spokes' "
        f"(page {page_ref(SPOTS_PICTURE)}), from behind.")
-NERVE_CUE = "If the leg tingles or pain shoots down it, move the ball off at once."
 SPOT = "just below the top of the hip bone, behind the bony point at the side of the hip"
 # Safety first: the routine's first line points to the stop signs, wherever they print.
 BEFORE_YOU_START = f"Before you start, read 'STOP and see a doctor' on page {page_ref(STOP_BOX)}."
 
 # How far and how slowly along a spoke: teaching defaults (hipball_routine_practice; the routine
-# says "slowly", no trial sets a speed). A slow count of five out and five back is about
-# 10 seconds a spoke; the length and the count of spokes are the spoke picture's own
-# (hipball.spokes.spoke_pattern at draw.handout.SPOKE_LENGTH_CM, from behind).
-SPOKE_STROKE_S = 10.0
+# says "slowly", no trial sets a speed). A slow count of three out and three back is about
+# 6 seconds a spoke; the length and the count of spokes are the spoke picture's own
+# (hipball.spokes.spoke_pattern at draw.handout.SPOKE_LENGTH_CM, in each view it draws). A round
+# is every spoke of every view (a client read 'do all 7 spokes' beside a picture drawing 7 from
+# behind and 8 from the side and at the front corner): at five each way it did not fit a
+# beginner's 3 minutes.
+SPOKE_STROKE_S = 6.0
+SPOKE_COUNT = "count three each way"
+# The views of the spoke picture, in the routine's order (their words: hipball.frame.VIEW_PHRASES).
+SPOKE_VIEWS = ("posterior", "lateral", "anterolateral")
 
 
 def spoke_plan(side: str, dose: dict[str, Any]) -> dict[str, Any]:
-    """What one session covers, from the spoke model and the dose: {spokes, length_cm,
-    length_in, round_s, holds}: the spokes from behind in the picture (the ones left after
-    clipping at bone and nerve), their longest length, one slow round of them, and how many
-    holds of the dose's length fit in the rest of the session."""
+    """What one session covers, from the spoke model and the dose: {per_view, spokes, length_cm,
+    length_in, round_s, holds}: the spokes the picture draws in each view (``SPOKE_VIEWS``, the
+    ones left after clipping at bone and nerve) and their sum, the longest one, one slow round of
+    all of them, and how many holds of the dose's length fit in the rest of the session."""
     from hipball.draw.handout import SPOKE_LENGTH_CM
     from hipball.frame import pictured_side
     from hipball.spokes import spoke_pattern
 
-    pattern = spoke_pattern(side=pictured_side(side), view="posterior", length_cm=SPOKE_LENGTH_CM)
-    n = len(pattern.spokes)
-    longest = max(sp.length_cm for sp in pattern.spokes)
+    patterns = {v: spoke_pattern(side=pictured_side(side), view=v, length_cm=SPOKE_LENGTH_CM)
+                for v in SPOKE_VIEWS}
+    per_view = {v: len(p.spokes) for v, p in patterns.items()}
+    n = sum(per_view.values())
+    longest = max(sp.length_cm for p in patterns.values() for sp in p.spokes)
     round_s = n * SPOKE_STROKE_S
     holds = max(0, int((dose["session_min"] * 60 - round_s) // dose["hold_s"]))
-    return {"spokes": n, "length_cm": round(longest), "length_in": round(longest / 2.54), "round_s": round_s,
-            "holds": holds}
+    return {"per_view": per_view, "spokes": n, "length_cm": round(longest), "length_in": round(longest / 2.54),
+            "round_s": round_s, "holds": holds}
+
+
+# Which spots get the holds (a client read 'about 3 holds' beside five X marks).
+HOLD_WHERE = "the most tender of your spots"
 
 
 def _time_budget(plan: dict[str, Any]) -> str:
-    """'one round of the spokes and about 3 holds'."""
+    """'one round of the spokes, then holds on the most tender of your spots, about 3 in the time'
+    (step 5 says where a hold goes: on the most tender of your spots)."""
     h = plan["holds"]
     if h == 0:
         return "one round of the spokes, or one hold"
-    return f"one round of the spokes, about {h} hold{'s' if h != 1 else ''}"
+    if h == 1:
+        return "one round of the spokes, then one hold"
+    return f"one round of the spokes, then holds on {HOLD_WHERE}, about {h} in the time"
+
+
+def _spokes_line(plan: dict[str, Any], view: str) -> str:
+    """The spokes the picture draws in ``view``: '7 spokes drawn from behind' (step 3 works
+    all of them, step 4 the 8 drawn from the side and the front corner's)."""
+    from hipball.frame import VIEW_PHRASES
+
+    return f"{plan['per_view'][view]} spokes drawn {VIEW_PHRASES[view]}"
 
 
 def routine_intro() -> str:
@@ -376,20 +408,23 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed") -> list
                    f"the {SIDE_WORDS[order[1]].split()[0]} hip.")
         whose = f"your {first} first"
     else:
-        minutes = f"Stop after about {dose['session_min']:g} minutes on the hip ({budget})."
+        minutes = f"Stop after about {dose['session_min']:g} minutes ({budget})."
         whose = f"the {first}"
-    along = (f"up to {plan['length_cm']} cm ({plan['length_in']} inches), short of bone, and back: count "
-             "five each way")
-    rounds = f"Do all {plan['spokes']} spokes. {NERVE_CUE}"
+    along = (f"up to {plan['length_cm']} cm ({plan['length_in']} inches), short of bone, and back: "
+             f"{SPOKE_COUNT}")
+    # (the nerve sign is in the stop signs right above step 1, in every print size)
+    rounds = f"Work all {_spokes_line(plan, 'posterior')}."
+    side_spokes = "the " + _spokes_line(plan, "lateral")
+    front_spokes = f"the {plan['per_view']['anterolateral']} drawn there"
     if surface == "wall":
         steps = [
             f"Stand with your back to a wall, feet about a foot (30 cm) out, the ball between the wall and "
             f"the back of {whose}: {SPOT}.",
             f"{HUB} Lean into the ball slowly. To press less, step your feet closer to the wall.",
             f"Bend your knees or shift your hips to move the ball slowly out along one spoke, {along}. {rounds}",
-            "Then turn slowly side-on to the wall, working the side of the hip. For "
+            f"Then turn slowly side-on to the wall and work {side_spokes}. For "
             f"{FRONT_CORNER}, turn on past side-on to about three-quarters of the way round to facing "
-            "the wall, chest toward it (120 to 135 degrees). Stopping side-on "
+            f"the wall, chest toward it (120 to 135 degrees), and work {front_spokes}. Stopping side-on "
             "misses them: the most common mistake.",
         ]
         end = [f"{minutes} Step forward slowly, catching the ball in your hand. If it drops, let it fall."]
@@ -400,12 +435,12 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed") -> list
             f"{HUB} Let your weight sink in slowly. To press less, take some weight on your hands, forearms "
             "or feet.",
             f"Roll slowly out along a spoke, {along}. {rounds}",
-            "Then roll slowly onto your side, working the side of the hip. For "
+            f"Then roll slowly onto your side and work {side_spokes}. For "
             f"{FRONT_CORNER}, roll on past your side to about three-quarters of the way to face down, "
-            "chest toward the floor (120 to 135 degrees). "
+            f"chest toward {on} (120 to 135 degrees), and work {front_spokes}. "
             "Stopping on your side misses them: the most common mistake.",
         ]
-        end = [f"{minutes} Roll off onto your side, rest, get up slowly: do not jump up. If the ball rolls "
+        end = [f"{minutes} Roll off onto your side and get up slowly: do not jump up. If the ball rolls "
                "away, let it go."]
     # the hold and the intensity in one step: the dose box's own two lines, word for word
     return steps + [f"{_hold_step(dose)} {_intensity_line(dose)}"] + end

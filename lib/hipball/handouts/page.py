@@ -31,7 +31,7 @@ spots and spokes, the dose) | safety and set-up (red flags and spots to keep the
 and surface with the gentlest-to-firmest ladder, aftercare, what the research shows) | notes beside
 the contact and the outline for marking spots, the referral map (full width), log, sources. Large print (text
 x1.35, narrower margins; the pictures' words at the large body size, ``figure_type``) is four:
-positions, routine | spots and spokes, dose, ball and ladder, aftercare (after the routine's
+positions, stop signs, routine | spots and spokes, dose, ball and ladder, aftercare (after the routine's
 last lines when they carry over) | red flags, research, spots outline, notes | referral map,
 log, sources. Notes near the length limit (``params.MAX_NOTES``) can add one page in large print.
 """
@@ -179,7 +179,7 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
                                              "some." if v["large_print"] else ""),
         "trigger_points": [content.trigger_point_label(t, v["surface"]) for t in trps],
         "aftercare": content.aftercare(),
-        # normal print only: before the routine on page 1 (large print's page 1 has no room)
+        # before the routine, in a box of its own (large print: under the routine heading)
         "stop_first": content.stop_first(),
         "red_flags": content.red_flags(),
         "log_hint": content.log_hint(dose, v["side"]),
