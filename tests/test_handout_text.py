@@ -571,7 +571,7 @@ def test_item8_the_routine_says_how_far_how_slowly_and_how_many_spokes(pages):
                  for sp in spoke_pattern(side=pictured_side(side), view=v, length_cm=SPOKE_LENGTH_CM).spokes]
         step3 = d["steps"][2]
         assert f"up to {round(max(sp.length_cm for sp in drawn))} cm" in step3 and "short of bone" in step3
-        assert "count three each way" in step3
+        assert "counting slowly to three on the way out and three on the way back" in step3  # not 3 rolls
         dose = dosage(level)
         plan = content.spoke_plan(side, content.dose(level))
         assert plan["spokes"] == len(drawn)  # every view's spokes are in the round
@@ -646,7 +646,7 @@ def test_read2_item3_the_holds_say_which_spots(pages):
         stop = next(st for st in d["steps"] if st.startswith("Stop after"))
         h = plan["holds"]
         said = {0: "one round of the spokes, or one hold)", 1: "one round of the spokes, then one hold)"}.get(
-            h, f"one round of the spokes, then holds on the most tender of your spots, about {h} in the time")
+            h, f"one round of the spokes, then hold still on the {h} most tender of your spots")
         assert said in stop, stop
         assert not re.search(r"about \d+ holds?\)", stop), stop
         # the hold step says where a hold goes
@@ -715,3 +715,19 @@ def test_read2_item7_stop_signs_print_before_the_routine_in_both_sizes(large):
         assert 0 <= at < step1, sentence
     assert _flat("Stop signs first.") in text[:step1]
     assert _flat(content.NOTES_RULE) in text
+
+
+def test_read3_start_here_holds_and_log_say_one_thing(pages):
+    """A third client read: 'Start with this set-up' beside 'Beginners usually start on step 1;
+    this one is firmer' read as two instructions; 'about 2 in the time' and 'pain before and
+    after the first' as unclear. The beginner line says the therapist chose this one; the stop
+    step names how many spots get a hold; the log says the first session."""
+    for (side, ball, surface, level, paper), d in pages.items():
+        for line in d["ball_advice"]:
+            if line.startswith("Beginners usually start on step 1"):
+                assert "your therapist chose this one" in line
+        stop = next(st for st in d["steps"] if st.startswith("Stop after"))
+        assert "in the time" not in stop
+        if content.dose(level)["sessions_per_day"] > 1:
+            assert "after the first session" in d["log_hint"]
+        assert not d["log_hint"].rstrip(" .").endswith("after the first")

@@ -152,7 +152,9 @@ def ball_advice(ball: str, surface: str, level: str = "beginner",
         lines.append("A golf ball presses on one small point, sharper than every step below: use it "
                      "only as your therapist showed you.")
     elif level == "beginner" and f.step != 1:
-        lines.append("Beginners usually start on step 1; this one is firmer.")
+        # (a client read 'start with this set-up' then 'beginners usually start on step 1' as
+        # two instructions: which one?)
+        lines.append("Beginners usually start on step 1; your therapist chose this one.")
     return lines
 
 
@@ -267,7 +269,7 @@ def log_hint(dose: dict[str, Any], side: str) -> str:
     times = {1: "once", 2: "twice"}.get(n, f"{n} times")
     minutes = "minutes on each hip" if len(expand_side(side)) > 1 else "minutes"
     tick = "a tick when done" if n == 1 else f"a tick per session (up to {times} a day)"
-    after = "after the first" if n > 1 else "after"
+    after = "after the first session" if n > 1 else "after"  # ('after the first': the first what?)
     return f"One line a day: {tick}, {minutes}, pain before and {after} (0 none, 10 worst)."
 
 
@@ -328,7 +330,7 @@ BEFORE_YOU_START = f"Before you start, read 'STOP and see a doctor' on page {pag
 # behind and 8 from the side and at the front corner): at five each way it did not fit a
 # beginner's 3 minutes.
 SPOKE_STROKE_S = 6.0
-SPOKE_COUNT = "count three each way"
+SPOKE_COUNT = "counting slowly to three on the way out and three on the way back"  # (not three rolls)
 # The views of the spoke picture, in the routine's order (their words: hipball.frame.VIEW_PHRASES).
 SPOKE_VIEWS = ("posterior", "lateral", "anterolateral")
 
@@ -353,19 +355,17 @@ def spoke_plan(side: str, dose: dict[str, Any]) -> dict[str, Any]:
             "round_s": round_s, "holds": holds}
 
 
-# Which spots get the holds (a client read 'about 3 holds' beside five X marks).
-HOLD_WHERE = "the most tender of your spots"
 
 
 def _time_budget(plan: dict[str, Any]) -> str:
-    """'one round of the spokes, then holds on the most tender of your spots, about 3 in the time'
-    (step 5 says where a hold goes: on the most tender of your spots)."""
+    """'one round of the spokes, then hold still on the 3 most tender of your spots' (step 5 says
+    where a hold goes: on the most tender of your spots; 'about 3 in the time' read unclear)."""
     h = plan["holds"]
     if h == 0:
         return "one round of the spokes, or one hold"
     if h == 1:
         return "one round of the spokes, then one hold"
-    return f"one round of the spokes, then holds on {HOLD_WHERE}, about {h} in the time"
+    return f"one round of the spokes, then hold still on the {h} most tender of your spots"
 
 
 def _spokes_line(plan: dict[str, Any], view: str) -> str:
