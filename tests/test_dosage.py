@@ -182,7 +182,7 @@ def test_emergencies_are_marked_urgent_and_come_first():
     by_id = {f.flag_id: f for f in flags}
     for flag_id in ("saddle_numbness", "bladder_bowel", "both_legs", "calf_thigh_clot", "saddle_sexual"):
         assert by_id[flag_id].urgency == "urgent"
-    for flag_id in ("skin", "varicose_veins", "recent_injury", "sciatic_nerve"):
+    for flag_id in ("skin", "varicose_veins", "recent_injury", "sciatic_nerve", "groin_vessels"):
         assert by_id[flag_id].urgency == "local"
     assert by_id["pregnancy"].urgency == "see_clinician"
     ranks = [URGENCIES.index(f.urgency) for f in flags]

@@ -209,11 +209,16 @@ def test_dose_steps_and_box_agree(pages):
 def test_every_red_flag_and_local_caution_is_on_every_page(pages):
     flags = [f.client_text.strip() for f in red_flags() if f.urgency != "local"]
     local = [f.client_text.strip() for f in red_flags() if f.urgency == "local"]
-    assert len(flags) >= 20 and len(local) >= 4
+    assert len(flags) >= 20 and len(local) >= 5
+    nerve = next(f.client_text.strip() for f in red_flags() if f.flag_id == "sciatic_nerve")
     for key, d in pages.items():
         printed = " ".join(f["text"] for f in d["red_flags"])
         assert all(f in printed for f in flags), key
-        assert d["cautions"] == local
+        # every local caution prints: the nerve rule in the stop-signs box before the steps,
+        # the spots to keep the ball off (the groin and a pulse among them) in the STOP box
+        assert d["cautions"] == [t for t in local if t != nerve]
+        assert nerve in d["stop_first"]
+        assert any("groin" in t and "pulse" in t for t in d["cautions"])
         assert d["evidence"].startswith("Pressing on tender spots")
 
 

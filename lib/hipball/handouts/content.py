@@ -59,9 +59,20 @@ def red_flags() -> list[dict[str, Any]]:
 
 
 def local_cautions() -> list[dict[str, Any]]:
-    """[{text, source_id}]: spots to keep the ball off (red_flags.csv, urgency "local")."""
-    return [{"text": f.client_text.strip(), "source_id": f.source_id}
+    """[{flag_id, text, source_id}]: spots to keep the ball off (red_flags.csv, urgency "local")."""
+    return [{"flag_id": f.flag_id, "text": f.client_text.strip(), "source_id": f.source_id}
             for f in _dosage.red_flags() if f.urgency == "local"]
+
+
+# The local caution that is a rule for the session (move the ball off a nerve), not a spot to
+# avoid: it prints in the stop-signs box before the steps (``stop_first``), not again in the
+# STOP box's "Keep the ball off" line (which had no room left in large print for the groin).
+NERVE_FLAG = "sciatic_nerve"
+
+
+def keep_off() -> list[str]:
+    """The STOP box's "Keep the ball off" line: every local caution but the nerve rule."""
+    return [c["text"] for c in local_cautions() if c["flag_id"] != NERVE_FLAG]
 
 
 def stop_first() -> list[str]:
@@ -69,7 +80,7 @@ def stop_first() -> list[str]:
     the next page), after ``routine_intro`` (where the full list is): what to do if any of it
     applies, then the one sign a session itself can bring on, in its own words (red_flags.csv
     ``sciatic_nerve``)."""
-    nerve = next(f.client_text.strip() for f in _dosage.red_flags() if f.flag_id == "sciatic_nerve")
+    nerve = next(f.client_text.strip() for f in _dosage.red_flags() if f.flag_id == NERVE_FLAG)
     return ["If anything in it applies to you, see a doctor before you use the ball.", nerve]
 
 

@@ -168,7 +168,7 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
                      + f" \u00b7 {v['level']}",
         "ball_advice": content.ball_advice(v["ball"], v["surface"], v["level"]),
         "ladder": content.ladder(v["ball"], v["surface"]),
-        "cautions": [c["text"] for c in content.local_cautions()],
+        "cautions": content.keep_off(),
         "evidence": content.evidence(),
         "notes_check": content.notes_check(v["notes"], v["ball"], v["surface"]),
         "notes_rule": content.notes_rule("" if anonymous else v["notes"], anonymous),
