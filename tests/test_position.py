@@ -234,8 +234,8 @@ def test_both_hips_positions_show_each_hip():
     right one with a note."""
     from hipball.draw.handout import positions_svg
 
-    one = positions_svg("right", "tennis", "floor")
-    both = positions_svg("both", "tennis", "floor")
+    one = positions_svg("right", "tennis", "hardwood")
+    both = positions_svg("both", "tennis", "hardwood")
     assert one.count('id="ball:tennis"') == 5
     assert both.count('id="ball:tennis"') == 10
     assert "mirror image" not in both

@@ -44,10 +44,6 @@ def _to_svg(fig, *, tight: bool = True) -> str:
     return svg_text(fig, tight=tight)
 
 
-def _sides(side: str) -> tuple[str, ...]:
-    return expand_side(side)
-
-
 def trp_styles(trigger_points) -> dict:
     """The referral map's Style per spot (``referral.styles_for`` per referral pattern, in the
     handout's print look): every pattern a colour and hatch of its own, so each spot's marker
@@ -245,17 +241,18 @@ def small_type(font_pt: float, small_pt: float | None) -> float:
 
 
 @lru_cache(maxsize=64)
-def positions_svg(side: str, ball: str, setup: str = "floor", width_cm: float = 18.6, height_cm: float = 5.4,
-                  font_pt: float = 7.5, rows: int = 1, small_pt: float | None = None,
-                  surface: str | None = None) -> str:
+def positions_svg(side: str, ball: str, surface: str = "hardwood", width_cm: float = 18.6, height_cm: float = 5.4,
+                  font_pt: float = 7.5, rows: int = 1, small_pt: float | None = None) -> str:
     """The routine's positions in a row for the client's side, ball and set-up (lying, or
     standing at a wall), drawn at their printed size with a title and a pressure cue under each
     (the cue in ``small_type``). Both hips: two rows, the right hip's (with the titles) over the
     left hip's (with the cues), each labelled at its left end: the mirrored pair is on the page,
-    not left to the reader. ``surface`` "bed": lying on a mattress (``draw_sequence``)."""
+    not left to the reader. The set-up follows from ``surface`` (``setup_of``: standing at a
+    wall, else lying; on a bed, on a mattress: ``draw_sequence``)."""
     from hipball.draw.position import draw_sequence
     from hipball.pose import pose, sequence
 
+    setup = setup_of(surface)
     s = pictured_side(side)
     n = len(sequence(s, setup))
     cue_pt = small_type(font_pt, small_pt)

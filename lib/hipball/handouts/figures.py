@@ -11,7 +11,6 @@ from hipball.draw.handout import (  # noqa: F401 (the names the handouts and the
     outline_svg,
     positions_svg,
     referral_svg,
-    setup_of,
     spokes_svg,
     trp_styles,
 )
@@ -38,13 +37,13 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
     rows = 2 if (side != "both" and lying) or (large and side == "both") else 1
     referral = dict(referral_size)  # the full text width: its key names each spot in plain words
     svgs = {
-        "fig_positions": positions_svg(side, values["ball"], setup_of(values["surface"]), width_cm=text_width_cm,
+        "fig_positions": positions_svg(side, values["ball"], values["surface"], width_cm=text_width_cm,
                                        # two rows: at most this tall with their large type (the
                                        # routine fits below)
                                        # (both hips at the wall on Letter: lower, for page 2's room)
                                        height_cm=((((10.0 if lying else 8.8) if side == "both" else 9.0) if large else 7.2)
                                                   if rows == 2 else 5.6 if large else 4.6) + a4 + wall,
-                                       rows=rows, surface=values["surface"], **type_pt),
+                                       rows=rows, **type_pt),
         "fig_spokes": spokes_svg(side, tuple(trigger_points), width_cm=round(text_width_cm * 0.48, 2),
                                  # large print: as tall as the dose box beside it (both hips: two rows
                                  # of panels and the key under them, in the room page 2 has)
