@@ -16,6 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Polygon, Rectangle
 
 from hipball.draw import palette
+from hipball.draw.labels import points_per_cm
 from hipball.frame import SIDES
 from hipball.pose import POSITIONS, Pose, pose, project, resting_groups, sequence, to_picture
 
@@ -140,7 +141,7 @@ def draw_position(subject: Pose | str = "back", *, side: str = "right", ball: st
     ax.set_ylim(*limits[1])
     ax.set_aspect("equal")
     if pointer:
-        tail = pointer_tail(art, _cm_per_point(ax, limits))
+        tail = pointer_tail(art, 1.0 / points_per_cm(ax))  # (the limits are set above)
         tip = ax.annotate("", xy=(bx, by), xytext=tuple(tail), textcoords="data",
                           arrowprops=dict(arrowstyle="-|>,head_length=0.5,head_width=0.28", color=palette.SPOKE_RED,
                                           lw=1.3, shrinkA=0, shrinkB=2.5), zorder=60)
@@ -160,16 +161,6 @@ def draw_position(subject: Pose | str = "back", *, side: str = "right", ball: st
 
 
 POINTER_PT = 17.0  # the ball pointer's length (points), beyond the ball's edge
-
-
-def _cm_per_point(ax, limits) -> float:
-    """Picture cm per printed point in ``ax`` with these limits and an equal aspect (the axes box
-    shrinks to fit: the larger of the two scales)."""
-    fig = ax.get_figure()
-    _, _, w, h = ax.get_position().bounds
-    fw, fh = fig.get_size_inches()
-    (x0, x1), (y0, y1) = limits
-    return max(abs(x1 - x0) / (w * fw * 72.0), abs(y1 - y0) / (h * fh * 72.0))
 
 
 def _keep_out(art: PositionArtists):
@@ -366,8 +357,8 @@ def _ground(ax, p: Pose, color, lw, bed: bool = False) -> tuple[list, list]:
         (edge,) = ax.plot([-400, 400], [near, near], color=color, lw=lw * 0.8, zorder=2)
         floor = [mat, edge]
         if bed:  # the mattress's side under its near edge, a little longer than the body
-            pts = np.vstack([r for r, _ in project(p).values()])
-            x0, x1 = float(pts[:, 0].min()) - 6.0, float(pts[:, 0].max()) + 6.0
+            x0, x1 = _span_x(p)  # (lying: the body's span)
+            x0, x1 = x0 - 6.0, x1 + 6.0
             mat.set_x(x0)
             mat.set_width(x1 - x0)
             edge.set_xdata([x0, x1])

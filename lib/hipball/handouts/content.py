@@ -9,7 +9,7 @@ from typing import Any
 import hipball.dosage as _dosage
 import hipball.pressure as _pressure
 import hipball.referral as _referral
-from hipball.frame import SIDE_WORDS, expand_side
+from hipball.frame import SIDE_WORDS, VIEWS, expand_side
 from hipball.sources import load_sources
 
 LIMITS = ("Trigger points (tender knots said to send pain elsewhere) and finding them by touch are debated "
@@ -80,7 +80,7 @@ def stop_first() -> list[str]:
     the next page), after ``routine_intro`` (where the full list is): what to do if any of it
     applies, then the one sign a session itself can bring on, in its own words (red_flags.csv
     ``sciatic_nerve``)."""
-    nerve = next(f.client_text.strip() for f in _dosage.red_flags() if f.flag_id == NERVE_FLAG)
+    nerve = next(c["text"] for c in local_cautions() if c["flag_id"] == NERVE_FLAG)
     return ["If anything in it applies to you, see a doctor before you use the ball.", nerve]
 
 
@@ -343,7 +343,7 @@ BEFORE_YOU_START = f"Before you start, read 'STOP and see a doctor' on page {pag
 SPOKE_STROKE_S = 6.0
 SPOKE_COUNT = "counting slowly to three on the way out and three on the way back"  # (not three rolls)
 # The views of the spoke picture, in the routine's order (their words: hipball.frame.VIEW_PHRASES).
-SPOKE_VIEWS = ("posterior", "lateral", "anterolateral")
+SPOKE_VIEWS = VIEWS  # (hipball.frame: from behind, from the side, the front corner)
 
 
 def spoke_plan(side: str, dose: dict[str, Any]) -> dict[str, Any]:
