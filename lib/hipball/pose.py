@@ -399,6 +399,14 @@ WALL_CLEAR_CM = 1.0  # standing, the chest and shoulders keep this far off the w
 WALL_HOLD_CM = {"wall_front": 14.0}
 
 
+def _turn_upper(parts: dict, joints: dict, R: np.ndarray, pivot) -> tuple[dict, dict]:
+    """The body above the waist (``_UPPER``, the shoulders and the neck) turned by ``R`` about
+    ``pivot``: the chest's twist against the pelvis, and standing, the bend away from the wall."""
+    t = np.asarray(pivot, float) - R @ pivot
+    return ({k: (e.moved(R, t) if k in _UPPER else e) for k, e in parts.items()},
+            {k: (R @ v + t if k.startswith(("shoulder", "neck")) else v) for k, v in joints.items()})
+
+
 @lru_cache(maxsize=64)
 def _pose_right(position: str, ball: str, angle: float) -> Pose:
     from hipball.roll import roll_contact
@@ -406,11 +414,7 @@ def _pose_right(position: str, ball: str, angle: float) -> Pose:
     parts, joints = _standing()
     twist = TWIST.get(position, 0.0)
     if twist:
-        Rt = _rot((0, 0, 1), -twist)
-        axis = np.array([0.0, parts["waist"].centre[1], 0.0])
-        tt = axis - Rt @ axis
-        parts = {k: (e.moved(Rt, tt) if k in _UPPER else e) for k, e in parts.items()}
-        joints = {k: (Rt @ v + tt if k.startswith(("shoulder", "neck")) else v) for k, v in joints.items()}
+        parts, joints = _turn_upper(parts, joints, _rot((0, 0, 1), -twist), np.array([0.0, parts["waist"].centre[1], 0.0]))
     r = ball_radius_cm(ball)
     c = roll_contact(angle, None, "right")
     p = np.asarray(c.point_3d)
@@ -456,10 +460,7 @@ def _pose_right(position: str, ball: str, angle: float) -> Pose:
         axis = R.T @ np.array([0.0, 1.0, 0.0])
 
         def bent(b):
-            Rb = _rot(axis, -b)
-            tb = pivot - Rb @ pivot
-            return ({k: (e.moved(Rb, tb) if k in _UPPER else e) for k, e in parts.items()},
-                    {k: (Rb @ v + tb if k.startswith(("shoulder", "neck")) else v) for k, v in joints.items()})
+            return _turn_upper(parts, joints, _rot(axis, -b), pivot)
 
         def clearance(b):
             ps, js = bent(b)
