@@ -241,6 +241,26 @@ def test_both_hips_positions_show_each_hip():
     assert "mirror image" not in both
 
 
+def test_carpet_and_hardwood_positions_are_drawn_once(monkeypatch):
+    """Carpet and hardwood look the same in the position pictures (a floor), but the handout's
+    cache was keyed on the surface: a both-hips class on both surfaces drew its ten pictures
+    twice. A floor is drawn once for both; a bed (a mattress) and a wall are their own."""
+    import hipball.draw.position as position
+    from hipball.draw import handout
+
+    drawn = []
+    real = position.draw_position
+    monkeypatch.setattr(position, "draw_position", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    handout.clear_cache()
+    carpet = handout.positions_svg("both", "tennis", "carpet")
+    assert len(drawn) == 10
+    assert handout.positions_svg("both", "tennis", "hardwood") == carpet
+    assert len(drawn) == 10  # nothing drawn again
+    handout.positions_svg("both", "tennis", "bed")
+    assert len(drawn) == 20
+    handout.clear_cache()
+
+
 def test_handout_positions_follow_the_setup():
     from matplotlib.figure import Figure
 

@@ -1,7 +1,8 @@
 """The handout's pictures, drawn once per distinct key and kept in memory (as SVG text).
 
-A class shares most pictures: the positions depend only on (side, ball, set-up), the spoke
-picture on (side, trigger points), the referral map on (side, trigger points, printed size).
+A class shares most pictures: the positions depend only on (side, ball, set-up: a wall, a bed
+or a floor, carpet and hardwood alike), the spoke picture on (side, trigger points), the
+referral map on (side, trigger points, printed size).
 The batch runs every client in one kernel, so this cache is shared by the whole class.
 ``hipball.handouts.figures`` hands them to the page; SVG output is byte-stable
 (``hipball.draw.export``). Figures are drawn on ``Figure`` objects: no pyplot, no global state.
@@ -209,7 +210,7 @@ def _fit_legend(fig, key, handles, font_pt: float, min_pt: float = 7.0) -> bool:
 
 
 def clear_cache() -> None:
-    for f in (positions_svg, spokes_svg, outline_svg, referral_svg):
+    for f in (_positions_svg, spokes_svg, outline_svg, referral_svg):
         f.cache_clear()
 
 
@@ -240,7 +241,12 @@ def small_type(font_pt: float, small_pt: float | None) -> float:
     return font_pt * 0.9 if small_pt is None else small_pt
 
 
-@lru_cache(maxsize=64)
+def drawn_surface(surface: str) -> str:
+    """What the position pictures show of a surface: a wall, a bed (a mattress), else a floor
+    (carpet and hardwood look the same: the pictures are drawn once for both)."""
+    return surface if surface in ("wall", "bed") else "hardwood"
+
+
 def positions_svg(side: str, ball: str, surface: str = "hardwood", width_cm: float = 18.6, height_cm: float = 5.4,
                   font_pt: float = 7.5, rows: int = 1, small_pt: float | None = None) -> str:
     """The routine's positions in a row for the client's side, ball and set-up (lying, or
@@ -248,7 +254,15 @@ def positions_svg(side: str, ball: str, surface: str = "hardwood", width_cm: flo
     (the cue in ``small_type``). Both hips: two rows, the right hip's (with the titles) over the
     left hip's (with the cues), each labelled at its left end: the mirrored pair is on the page,
     not left to the reader. The set-up follows from ``surface`` (``setup_of``: standing at a
-    wall, else lying; on a bed, on a mattress: ``draw_sequence``)."""
+    wall, else lying; on a bed, on a mattress: ``draw_sequence``). Cached on the surface as
+    drawn (``drawn_surface``): carpet and hardwood share one drawing."""
+    return _positions_svg(side, ball, drawn_surface(surface), width_cm, height_cm, font_pt, rows, small_pt)
+
+
+@lru_cache(maxsize=64)
+def _positions_svg(side: str, ball: str, surface: str, width_cm: float, height_cm: float, font_pt: float, rows: int,
+                   small_pt: float | None) -> str:
+    """``positions_svg`` for a drawn surface (``drawn_surface``)."""
     from hipball.draw.position import draw_sequence
     from hipball.pose import pose, sequence
 
