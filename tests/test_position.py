@@ -701,6 +701,35 @@ def test_on_the_side_the_top_foot_is_down_in_front_of_the_lower_knee(side):
 
 
 @pytest.mark.parametrize("side", ["right", "left"])
+def test_on_the_side_the_head_in_profile_and_the_top_hand_on_the_floor(side):
+    """A client read 'On your side' as a face turned to the viewer on a body seen side-on, and the
+    top arm (along the flank, its elbow bent up behind) as raised. The head is a profile (one eye
+    shows, the nose drawn below the head's centre: looking down), the face turned no more than a
+    neck turns from the way the chest faces and to its front; the top hand rests flat on the floor
+    in front of the chest (the picture's floor under it), the arm bent."""
+    from hipball.draw.position import floor_contacts
+
+    fig, ax = plt.subplots()
+    art = draw_position("side", side=side, ax=ax)
+    p = art.pose
+    j = p.joints
+    assert sum(e.get_visible() for e in art.eyes) == 1
+    nose = next(s for s in p.segments if s.name == "nose").parts[0].centre
+    assert to_picture(p, nose)[0, 1] < to_picture(p, j["head_centre"])[0, 1] - 3.0
+    chest = next(s for s in p.segments if s.name == "chest").parts[1]
+    front = chest.axes[:, 1] / np.linalg.norm(chest.axes[:, 1])
+    face = (nose - j["head_centre"]) / np.linalg.norm(nose - j["head_centre"])
+    assert 0.2 < face @ front  # to the chest's front, within about 80 degrees of it
+    top = max("rl", key=lambda k: j[f"shoulder_{k}"][2])
+    assert j[f"wrist_{top}"][2] < 4.0 and (j[f"wrist_{top}"] - j[f"shoulder_{top}"]) @ front > 3.0
+    assert f"arm_{top}" in floor_contacts(p)  # drawn resting on the floor
+    hand = next(s for s in p.segments if s.name == f"hand_{top}")
+    assert max(e.centre[2] - np.linalg.norm(e.axes[2]) for e in hand.parts) < 0.1  # flat on it
+    assert _elbow_angle(j, top) < 150
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
 def test_turned_further_to_the_wall_both_forearms_reach_the_wall(side):
     """At handout size the near arm, reaching across the chest to the wall, read as folded arms,
     and the far one hid behind the torso (drawn forearms 13-14 cm long, pointing at the viewer;

@@ -105,6 +105,10 @@ WALL_LEAN = {"wall": 6.0, "wall_side": 10.0, "wall_front": 5.0}
 # turns further toward the wall, square to it for both hands (the pelvis keeps the rolling model's angle: the ball's
 # place and measured_roll read the pelvis).
 TWIST = {"half": -25.0, "side": 10.0, "front": 50.0, "wall_front": 30.0}
+# The head turned about the neck (degrees, + = the face toward the ball side, here the floor): on
+# the side, the face looks down past the chest's front at the hands on the floor, a profile in the
+# picture (looking straight out of the chest, the face turned to the viewer on a body seen side-on)
+HEAD_TURN = {"side": 70.0}
 # Propped on the forearm: the lower shoulder's height above the floor, as a fraction of the upper
 # arm (side: the upper arm about upright; three-quarters: the chest lower, on both forearms).
 PROP = {"side": 0.6, "front": 0.62}
@@ -491,7 +495,7 @@ def _pose_right(position: str, ball: str, angle: float) -> Pose:
             moved = [e.moved(Rh, neck - Rh @ neck) for e in head[2:5]]
             return _lowest(moved, R, t) - 0.5
         bend = _support_pitch(head_gap, -25.0, 70.0) if support == "floor" else 0.0
-    Rh = _rot((1, 0, 0), -bend)
+    Rh = _rot((1, 0, 0), -bend) @ _rot((0, 0, 1), -HEAD_TURN.get(position, 0.0))
     hd = [e.moved(Rh, neck - Rh @ neck).moved(R, t) for e in head]
     segs.append(Segment("neck", "head", tuple(hd[:2])))
     segs.append(Segment("head", "head", tuple(hd[2:4])))
@@ -541,8 +545,11 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
         # a right angle at the elbow, not an arm sloping out toward the viewer), the forearm
         # flat on the floor pointing the way the face looks
         props["r"] = _prop(sr, -0.3 * X + Y, X + 0.4 * Y)
-        # the top arm along the flank, the hand on the hip, the elbow bent behind
-        arms["l"] = (hl + 0.2 * (sl - hl) + 9.0 * front + 4.0 * up, -front, (-X, up))
+        # the top hand on the floor in front of the chest, taking weight ("forearms take the weight"),
+        # the elbow bent back toward the feet (along the flank, the hand on the hip and the elbow
+        # behind, the arm read as raised)
+        arms["l"] = (at(sl, -16.0, 0.0, 0.0) + 6.0 * np.array([front[0], front[1], 0.0]) / np.hypot(front[0], front[1]),
+                     -X + 0.5 * up, (X + 0.3 * Y, up))
     elif position == "front":  # chest down on both forearms, legs long behind
         # the feet on the floor, toes pointing back (the ankles as high as the foot's shape puts
         # them when it rests: the first pictures held the legs 2-4 cm above the floor)
@@ -617,7 +624,7 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
         elif SUPPORT[position] != "standing" and position not in ("back", "spoke"):  # a hand on the floor lies flat
             hf = np.array([hf[0], hf[1], 0.0])
         hand = _hand(wrist, hf, hu)
-        if k in props:  # the hand flat on the floor: each part touching it
+        if k in props or (SUPPORT[position] != "standing" and wrist[2] < 5.0):  # flat on the floor, each part touching it
             hand = _flat_on(hand, np.zeros(3), up)
         elif SUPPORT[position] == "standing" and on_wall:  # flat on the wall (the palm, the fingers)
             hand = _flat_on(hand, W["_wall"], -X)
