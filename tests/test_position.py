@@ -542,6 +542,30 @@ def test_nothing_through_the_wall_hands_flat_on_it_both_knees_bent(name, side):
         assert 10 <= 180 - np.degrees(np.arccos(u @ v / np.linalg.norm(u) / np.linalg.norm(v))) <= 30, k
 
 
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_the_ball_touches_the_wall_line_not_drawn_across_it(side):
+    """'Turn further toward the wall': a client saw the ball overlap the wall's line. Tangent to the
+    wall's plane, the ball's outline was drawn onto the line (centred on the plane, as wide as the
+    outline): 1.5 pt of a 5.3 pt ball at large-print size. As printed, the ball's outline and each
+    hand on the wall touch the line's inner edge (the wall's surface) and no outline crosses it."""
+    from matplotlib.figure import Figure
+
+    from hipball.draw.position import across_the_wall_line, draw_sequence
+
+    for height_cm in (4.6, 9.1):  # the normal and the large-print rows
+        fig = Figure(figsize=(18.6 / 2.54, height_cm / 2.54))
+        arts = draw_sequence(fig, side, "tennis", "wall", rect=(0, 0, 1, 1), fontsize=9.0)
+        fig.canvas.draw()
+        for art in arts:
+            onto = across_the_wall_line(art)
+            assert onto["ball"] == pytest.approx(0.0, abs=0.1), art.pose.position
+            assert max(onto.values()) < 0.1, art.pose.position
+            j = art.pose.joints
+            for k in "rl":
+                if abs(j[f"wrist_{k}"][0] - art.pose.wall_x) < 5:
+                    assert onto[f"arm_{k}"] > -0.3, (art.pose.position, k)  # the hand on the wall's surface
+
+
 def test_roll_explorer_person_rests_on_its_one_floor_at_every_angle():
     """The app draws its floor once: at every slider angle the ball and the parts resting on the
     floor touch the band (none above its far edge, none below its near edge). (With the floor

@@ -2,7 +2,9 @@
 pictures, as the handout's page-1 row prints them. Prints, per lying picture: the gap between the
 ball's lowest drawn point and the floor band's top edge (cm in the drawing, and points at handout
 size), the band's height, the resting parts' lowest drawn points relative to the band; per standing
-picture: the deepest part of the body past the wall plane (cm, 3D) and the knees' bend.
+picture: the deepest part of the body past the wall plane (cm, 3D), the knees' bend, and as the
+large-print handout's wall row prints them, how far the ball's outline and the body's outlines are
+drawn onto the wall's line (points past its inner edge, the wall's drawn surface; 0 = touching).
 
     python tools/position_contacts.py
 """
@@ -15,10 +17,11 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from hipball.draw.position import draw_sequence  # noqa: E402
+from hipball.draw.position import across_the_wall_line, draw_sequence  # noqa: E402
 from hipball.pose import pose, sequence  # noqa: E402
 
 WIDTH_CM = 18.6  # hipball.draw.handout.positions_svg default width: five pictures in a row
+WALL_ROW_CM = 9.1  # the large-print wall row's height (hipball.handouts.figures: 5.6 + 3.5)
 
 
 def main() -> None:
@@ -48,6 +51,16 @@ def main() -> None:
                 bends.append(180 - np.degrees(np.arccos(u @ v / np.linalg.norm(u) / np.linalg.norm(v))))
             print(f"{name:10s} {side:5s} deepest past the wall {deep[0]:5.2f} cm ({deep[1]});"
                   f" knees bent r {bends[0]:4.1f} l {bends[1]:4.1f} deg")
+    for side in ("right", "left"):  # the wall row of a large-print handout (one hip: three tall pictures)
+        fig = Figure(figsize=(WIDTH_CM / 2.54, WALL_ROW_CM / 2.54))
+        arts = draw_sequence(fig, side, "tennis", "wall", rect=(0, 0, 1, 1), fontsize=11.0)
+        fig.canvas.draw()
+        for art in arts:
+            onto = across_the_wall_line(art)
+            body = max((v, g) for g, v in onto.items() if g != "ball")
+            (x0, _), (x1, _) = art.ball.get_transform().transform([(-1.0, 0.0), (1.0, 0.0)])
+            print(f"{art.pose.position:10s} {side:5s} drawn onto the wall line: ball {onto['ball']:5.2f} pt"
+                  f" (the ball {(x1 - x0) * 72 / fig.dpi:4.1f} pt across), body {body[0]:5.2f} pt ({body[1]})")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Polygon, Rectangle
+from matplotlib.transforms import offset_copy
 
 from hipball.draw import palette
 from hipball.draw.labels import points_per_cm
@@ -26,6 +27,8 @@ FAR_FILL = "#D9D9D9"  # limbs on the far side of the body: a grey fill so depth 
 MAT_FILL = "#E6E1D8"
 WALL_FILL = "#E6E1D8"
 WALL_STRIP_CM = 8.0  # the wall's band beyond its line (picture cm), shown whole in every wall picture
+WALL_LW = 1.2  # the wall's line, in outline widths
+WALL_LINE_SHIFT = (1.0 + WALL_LW) / 2  # the line's centre beyond the wall's plane, in outline widths
 # a bed: the mattress's top (the sheet) and its side, under the person (the client lies on a bed
 # for the gentlest set-ups; a hard floor there read as the wrong surface)
 BED_SHEET = "#E2EAF2"
@@ -377,15 +380,39 @@ def _ground(ax, p: Pose, color, lw, bed: bool = False) -> tuple[list, list]:
         wx = to_picture(p, [p.wall_x, p.ball_centre[1], 0.0])[0, 0]
         s = _wall_beyond(p)  # the wall's band lies beyond its face, away from the person
         top = to_picture(p, [0.0, 0.0, 185.0])[0, 1]
+        # the wall's line drawn beyond the wall's plane by half its own width and half the outlines'
+        # (points, whatever the picture's scale): what touches the wall (the ball, a hand) touches the
+        # line's inner edge, its outline not drawn across the line (the ball, tangent to the plane,
+        # was drawn a quarter into a line as wide as its outline at handout size)
+        beyond = offset_copy(ax.transData, fig=ax.figure, x=s * WALL_LINE_SHIFT * lw, y=0.0, units="points")
         w = Rectangle((wx, -2.0) if s > 0 else (wx - WALL_STRIP_CM, -2.0), WALL_STRIP_CM, top + 2.0, fc=WALL_FILL,
-                      ec="none", zorder=1)
+                      ec="none", zorder=1, transform=beyond)
         w.set_gid("wall")
         _add(ax, w)
-        (edge,) = ax.plot([wx, wx], [-2.0, top], color=color, lw=lw * 1.2, zorder=2)
+        (edge,) = ax.plot([wx, wx], [-2.0, top], color=color, lw=lw * WALL_LW, zorder=2, transform=beyond)
+        edge.set_gid("wall-line")
         wall = [w, edge]
-        (f,) = ax.plot([wx - s * 120, wx], [0.0, 0.0], color=color, lw=lw * 0.8, zorder=2)
+        (f,) = ax.plot([wx - s * 120, wx], [0.0, 0.0], color=color, lw=lw * 0.8, zorder=2, solid_capstyle="projecting")
         floor = [f]
     return floor, wall
+
+
+def across_the_wall_line(art: PositionArtists) -> dict[str, float]:
+    """Standing: how far (points, as drawn; + = onto the line) the ball's and each body outline's
+    stroke reaches past the wall line's inner edge (the wall's surface as drawn). 0: touching it.
+    Draw the figure first (``fig.canvas.draw()``): the equal aspect settles the scale then."""
+    line = art.wall[1]
+    to_pt = 72.0 / line.figure.dpi
+    (lx, _), = line.get_transform().transform([(line.get_xdata()[0], 0.0)])
+    s = _wall_beyond(art.pose)
+    inner = lx - s * line.get_linewidth() / 2 / to_pt  # display px
+    ball = art.ball
+    (cx, _), (ex, _) = ball.get_transform().transform([(0.0, 0.0), (s, 0.0)])  # centre, edge toward the wall
+    out = {"ball": (s * (ex - inner) + ball.get_linewidth() / 2 / to_pt) * to_pt}
+    for g, patch in art.body.items():
+        xs = patch.get_transform().transform(patch.get_xy())[:, 0]
+        out[g] = (max(s * (xs - inner)) + patch.get_linewidth() / 2 / to_pt) * to_pt
+    return out
 
 
 def _ball_marks(ax, p: Pose, xy, style, z, lw) -> list:
