@@ -511,6 +511,25 @@ def test_side_to_the_wall_hand_flat_on_the_wall_knees_a_little_bent(side):
 
 
 @pytest.mark.parametrize("side", ["right", "left"])
+def test_side_to_the_wall_the_knees_show_bent(side):
+    """Seen from the front, knees bent straight toward the viewer did not show: 18-23 degrees bent,
+    0 drawn (a client saw straight legs). The knees bend over the toes, turned out as in a small
+    squat, so each leg's outline bends at least 12 degrees at the knee as drawn; the hand stays on
+    the wall (test_side_to_the_wall_hand_flat_on_the_wall_knees_a_little_bent)."""
+    from shapely.geometry import Point
+
+    fig, ax = plt.subplots()
+    art = draw_position("wall_side", side=side, ax=ax)
+    p, j = art.pose, art.pose.joints
+    for k in "rl":
+        hip, knee, ankle = to_picture(p, [j[f"hip_{k}"], j[f"knee_{k}"], j[f"ankle_{k}"]])
+        u, v = hip - knee, ankle - knee
+        assert 180 - np.degrees(np.arccos(u @ v / np.linalg.norm(u) / np.linalg.norm(v))) >= 12, k
+        assert Polygon(art.body[f"leg_{k}"].get_xy()).contains(Point(knee))  # the outline drawn through the knee
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
 @pytest.mark.parametrize("name", ["wall", "wall_side", "wall_front"])
 def test_nothing_through_the_wall_hands_flat_on_it_both_knees_bent(name, side):
     """Side to the wall, the standing shoulder crossed the wall (the upper arm 7 cm into it) and the

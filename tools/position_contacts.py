@@ -2,7 +2,8 @@
 pictures, as the handout's page-1 row prints them. Prints, per lying picture: the gap between the
 ball's lowest drawn point and the floor band's top edge (cm in the drawing, and points at handout
 size), the band's height, the resting parts' lowest drawn points relative to the band; per standing
-picture: the deepest part of the body past the wall plane (cm, 3D), the knees' bend, and as the
+picture: the deepest part of the body past the wall plane (cm, 3D), the knees' bend (3D and as
+drawn: a bend toward the viewer does not show), and as the
 large-print handout's wall row prints them, how far the ball's outline and the body's outlines are
 drawn onto the wall's line (points past its inner edge, the wall's drawn surface; 0 = touching).
 
@@ -18,10 +19,16 @@ import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from hipball.draw.position import across_the_wall_line, draw_sequence  # noqa: E402
-from hipball.pose import pose, sequence  # noqa: E402
+from hipball.pose import pose, sequence, to_picture  # noqa: E402
 
 WIDTH_CM = 18.6  # hipball.draw.handout.positions_svg default width: five pictures in a row
 WALL_ROW_CM = 9.1  # the large-print wall row's height (hipball.handouts.figures: 5.6 + 3.5)
+
+
+def _bend(hip, knee, ankle) -> float:
+    """The knee's bend from straight (degrees), in 3D or as drawn (picture points)."""
+    u, v = hip - knee, ankle - knee
+    return float(180 - np.degrees(np.arccos(u @ v / np.linalg.norm(u) / np.linalg.norm(v))))
 
 
 def main() -> None:
@@ -45,12 +52,12 @@ def main() -> None:
             deep = max((toward * (e.centre[0] - p.wall_x) + np.linalg.norm(e.axes[0]), s.name)
                        for s in p.segments for e in s.parts)
             j = p.joints
-            bends = []
+            bends, drawn = [], []
             for k in "rl":
-                u, v = j[f"hip_{k}"] - j[f"knee_{k}"], j[f"ankle_{k}"] - j[f"knee_{k}"]
-                bends.append(180 - np.degrees(np.arccos(u @ v / np.linalg.norm(u) / np.linalg.norm(v))))
+                bends.append(_bend(*(j[f"{x}_{k}"] for x in ("hip", "knee", "ankle"))))
+                drawn.append(_bend(*to_picture(p, [j[f"{x}_{k}"] for x in ("hip", "knee", "ankle")])))
             print(f"{name:10s} {side:5s} deepest past the wall {deep[0]:5.2f} cm ({deep[1]});"
-                  f" knees bent r {bends[0]:4.1f} l {bends[1]:4.1f} deg")
+                  f" knees bent r {bends[0]:4.1f} l {bends[1]:4.1f} deg (drawn r {drawn[0]:4.1f} l {drawn[1]:4.1f})")
     for side in ("right", "left"):  # the wall row of a large-print handout (one hip: three tall pictures)
         fig = Figure(figsize=(WIDTH_CM / 2.54, WALL_ROW_CM / 2.54))
         arts = draw_sequence(fig, side, "tennis", "wall", rect=(0, 0, 1, 1), fontsize=11.0)

@@ -98,6 +98,11 @@ CAMERAS = {"back": (0.0, 0.0), "spoke": (0.0, 0.0), "half": (0.0, 6.0), "side": 
 # hands on the wall hold the chest and head off it, so this step leans least).
 # Standing: the knees bend at least this much (degrees from straight), as the cues say.
 STANDING_KNEE_BEND = 18.0
+# ... more where the picture must show it and how far the toes (and the knees over them) turn out
+# (the lateral share of the foot's direction): side to the wall, seen from the front, a knee bent
+# straight toward the viewer does not show (0 degrees drawn of 18)
+KNEE_BEND = {"wall_side": 24.0}
+TOES_OUT = {"wall_side": 0.8}
 WALL_LEAN = {"wall": 6.0, "wall_side": 10.0, "wall_front": 5.0}
 # The upper body's extra roll beyond the pelvis's (degrees, + = further toward face down): half
 # turned, the shoulders stay nearer flat on the floor than the pelvis; three-quarters toward face
@@ -474,7 +479,7 @@ def _pose_right(position: str, ball: str, angle: float) -> Pose:
         parts, joints = bent(_support_pitch(clearance, 0.0, 45.0))
         # knees bent: the higher hip (leaning side-on tilts the pelvis) low enough that its leg reaches
         # the floor bent by STANDING_KNEE_BEND with the foot a little out (else that leg stood straight)
-        bent_reach = _reach(STANDING_KNEE_BEND)
+        bent_reach = _reach(KNEE_BEND.get(position, STANDING_KNEE_BEND))
         high = max(float((R @ joints[k] + t)[2]) for k in ("hip_r", "hip_l"))
         drop = max(0.0, high - _H("ankle_height") - np.sqrt(bent_reach ** 2 - 10.0 ** 2))
         t = t - np.array([0.0, 0.0, drop])
@@ -569,7 +574,7 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
         fwd /= np.linalg.norm(fwd)
         lateral = np.cross(up, fwd)  # the body's right, on the floor (right side model)
         far_step = 9.0 if angle < 45 else 0.0
-        flats = {k: np.sqrt(max(_reach(STANDING_KNEE_BEND) ** 2 - (h[2] - ank) ** 2, 0.0)) for k, h in (("r", hr), ("l", hl))}
+        flats = {k: np.sqrt(max(_reach(KNEE_BEND.get(position, STANDING_KNEE_BEND)) ** 2 - (h[2] - ank) ** 2, 0.0)) for k, h in (("r", hr), ("l", hl))}
         for k, h, o, step in (("r", hr, 1.0, 0.0), ("l", hl, -1.0, far_step)):
             # the far foot a step ahead of the near one, so the two legs read apart in profile;
             # the toes turned out a little, the knees bending forward over them
@@ -581,7 +586,8 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
             offset = np.array([-min(out_x, flats[k] - far_step), 0.0, 0.0]) + step * fwd
             offset *= min(1.0, flats[k] / (np.linalg.norm(offset) or 1.0))
             foot = np.array([h[0], h[1], ank]) + offset
-            legs[k] = (foot, fwd, (fwd - 0.5 * o * lateral, up))
+            toes = fwd - TOES_OUT.get(position, 0.5) * o * lateral
+            legs[k] = (foot, toes if position in TOES_OUT else fwd, (toes, up))
         for k, s, o in (("r", sr, 1), ("l", sl, -1)):
             arms[k] = (at(s, -3, 3 * o, s[2] - 56.0), X, (-up, -X))
         if angle >= 60:  # turned to the wall: the ball-side hand on the wall, clear of the ball
