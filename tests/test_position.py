@@ -704,7 +704,7 @@ def test_ball_pointer_starts_in_open_space(side, surface):
     (or the mattress) at handout size. Its tail now starts above the floor band and outside every
     outline of the body, in each lying picture of the handout's row and in a picture on its own."""
     from matplotlib.figure import Figure
-    from shapely.geometry import Point
+    from shapely.geometry import LineString, Point
 
     from hipball.draw.position import draw_sequence
 
@@ -718,8 +718,12 @@ def test_ball_pointer_starts_in_open_space(side, surface):
         assert tail[1] > band.get_y() + band.get_height(), art.pose.position
         for g, patch in art.body.items():
             assert not Polygon(patch.get_xy()).contains(Point(tail)), (art.pose.position, g)
-        # and it points at the ball from near it (not from across the picture)
+        # and it points at the ball from near it (not from across the picture), crossing no part of
+        # the body (the top arm on the floor in front of the chest once sent it across the thigh)
         assert np.linalg.norm(tail - art.ball.center) < 60
+        c = np.asarray(art.ball.center)
+        shaft = LineString([tail, c + (tail - c) / np.linalg.norm(tail - c) * art.ball.radius * 1.3])
+        assert not [g for g, patch in art.body.items() if Polygon(patch.get_xy()).intersects(shaft)], art.pose.position
     plt.close(fig)
 
 

@@ -552,8 +552,10 @@ def _limbs(position: str, angle: float, R: np.ndarray, W: dict) -> list[Segment]
         props["r"] = _prop(sr, -0.3 * X + Y, X + 0.4 * Y)
         # the top hand on the floor in front of the chest, taking weight ("forearms take the weight"),
         # the elbow bent back toward the feet (along the flank, the hand on the hip and the elbow
-        # behind, the arm read as raised)
-        arms["l"] = (at(sl, -16.0, 0.0, 0.0) + 6.0 * np.array([front[0], front[1], 0.0]) / np.hypot(front[0], front[1]),
+        # behind, the arm read as raised). Under the top shoulder, by the lower elbow: nearer the
+        # feet, the arm filled the gap where the ball's pointer starts (it then crossed the thigh),
+        # and further out the arm straightens (the shoulder is higher than the arm is long bent)
+        arms["l"] = (at(sl, 0.0, 0.0, 0.0) + 4.0 * np.array([front[0], front[1], 0.0]) / np.hypot(front[0], front[1]),
                      -X + 0.5 * up, (X + 0.3 * Y, up))
     elif position == "front":  # chest down on both forearms, legs long behind
         # the feet on the floor, toes pointing back (the ankles as high as the foot's shape puts
