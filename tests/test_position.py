@@ -632,6 +632,24 @@ def test_golf_ball_reads_as_a_white_ball_at_any_size():
     plt.close(fig)
 
 
+@pytest.mark.parametrize("ball", ["tennis", "baseball"])
+def test_seams_leave_the_ball_its_colour_at_handout_size(ball):
+    """Seams were drawn 1.65 pt wide whatever the ball's size: at handout size (a tennis ball
+    about 5 pt across) the two white seams covered its yellow and it printed as a white ball.
+    Each seam is now at most 7% of the ball's printed diameter; a plate keeps its seams."""
+    from hipball.draw.labels import points_per_cm
+    for width_in, plate in ((1.6, False), (8.0, True)):
+        fig, ax = plt.subplots(figsize=(width_in, width_in * 0.6))
+        art = draw_position("back", ball=ball, ax=ax)
+        diameter_pt = 2 * art.ball.radius * points_per_cm(ax)
+        seams = [m.get_linewidth() for m in art.ball_marks]
+        assert len(seams) == 2
+        assert max(seams) <= 0.07 * diameter_pt + 1e-9, (width_in, seams, diameter_pt)
+        if plate:
+            assert min(seams) >= 1.0  # a ball drawn large keeps seams that read
+        plt.close(fig)
+
+
 @pytest.mark.parametrize("position", POSITIONS)
 def test_knees_bend_the_way_knees_bend(position):
     """No knee bent backward: three-quarters toward face down the legs bent toward the ceiling,

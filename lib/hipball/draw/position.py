@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Polygon, Rectangle
 from matplotlib.transforms import offset_copy
 
@@ -143,6 +144,7 @@ def draw_position(subject: Pose | str = "back", *, side: str = "right", ball: st
     ax.set_xlim(*limits[0])
     ax.set_ylim(*limits[1])
     ax.set_aspect("equal")
+    _thin_seams(art, points_per_cm(ax))
     if pointer:
         tail = pointer_tail(art, 1.0 / points_per_cm(ax))  # (the limits are set above)
         tip = ax.annotate("", xy=(bx, by), xytext=tuple(tail), textcoords="data",
@@ -436,6 +438,18 @@ def _ball_marks(ax, p: Pose, xy, style, z, lw) -> list:
             _add(ax, dot)
             out.append(dot)
     return out
+
+
+SEAM_SHARE = 0.07  # a seam line at most this share of the ball's printed diameter
+
+
+def _thin_seams(art: PositionArtists, pt_per_cm: float) -> None:
+    """Seams drawn in points (1.65 on a plate) covered a ball printed 5 pt across: at handout
+    size a tennis ball printed white. Cap each seam at a share of the ball's printed diameter."""
+    cap = SEAM_SHARE * 2 * art.pose.ball_radius_cm * pt_per_cm
+    for m in art.ball_marks:
+        if isinstance(m, Line2D):
+            m.set_linewidth(min(m.get_linewidth(), cap))
 
 
 def _spoke_arrows(ax, p: Pose, color) -> list:
