@@ -877,3 +877,14 @@ def test_read4_the_sources_print_at_a_readable_size_in_ink(large, racquetball_be
     size, grey = _sources_type(pdf)
     assert size >= (9.0 if large else 8.0) - 0.01, size
     assert grey is not None and grey <= 0.2, grey  # the body's ink (luma 15 %), not the grey 55 %
+
+
+def test_read4_degrees_print_once_in_brackets_after_the_plain_cue(racquetball_bed_pdf):
+    """The page's text carries degrees once: '(120 to 135 degrees)' in step 4, after 'about
+    three-quarters of the way to face down'. (The position pictures' titles are drawn as paths
+    and are checked with the pictures, tests/test_position.py.)"""
+    text = " ".join(_text(racquetball_bed_pdf))
+    found = list(re.finditer(r"\d+\s*(?:to\s*\d+\s*)?(?:degrees|°)", text))
+    assert [m.group(0) for m in found] == ["120 to 135 degrees"], [m.group(0) for m in found]
+    before = text[:found[0].start()]
+    assert before.endswith("(") and "three-quarters" in before[-200:], before[-200:]

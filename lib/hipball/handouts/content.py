@@ -29,7 +29,7 @@ def dose(level: str, hold_s=None, session_min=None, sessions_per_day=None) -> di
             "source_ids": list(d.source_ids)}
 
 
-# A call to action already in a flag's own text ("get medical help now", "get checked today").
+# A call to action already in a flag's own text ("call your local emergency number now", "get checked today").
 _CALL_TO_ACTION = ("now", "today")
 URGENT_ACTION = "Get medical help today."
 
