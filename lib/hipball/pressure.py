@@ -361,6 +361,18 @@ class Firmness:
     point_tool: bool        # the golf ball: not on the ladder
 
 
+def _gentler(a: ContactPressure, b: ContactPressure) -> bool:
+    """Whether the model rates ``a`` gentler than ``b``: a lower skin (mean contact) pressure,
+    the measure that places a set-up on its ladder (``firmness``) and picks where to go back or
+    up to (``ladder_moves``)."""
+    return a.mean_pressure_kpa < b.mean_pressure_kpa
+
+
+def rates_gentler(a: tuple[str, str], b: tuple[str, str], body_mass_kg: float = REFERENCE_MASS_KG) -> bool:
+    """Whether set-up ``a`` (ball, surface) is gentler than ``b`` in the model (``_gentler``)."""
+    return _gentler(contact_pressure(*a, body_mass_kg), contact_pressure(*b, body_mass_kg))
+
+
 def _same(a: ContactPressure, b: ContactPressure) -> bool:
     return (abs(a.mean_pressure_kpa - b.mean_pressure_kpa) <= 0.01 * b.mean_pressure_kpa
             and abs(a.depth_pressure_kpa - b.depth_pressure_kpa) <= 0.01 * b.depth_pressure_kpa)
@@ -399,8 +411,7 @@ def firmness(ball: str, surface: str, body_mass_kg: float = REFERENCE_MASS_KG) -
                 step = i
                 break
         if step is None:
-            below = next((i for i, q in enumerate(results, start=1)
-                          if q.mean_pressure_kpa > r.mean_pressure_kpa), None)
+            below = next((i for i, q in enumerate(results, start=1) if _gentler(r, q)), None)
     return Firmness(ball=ball, surface=surface, body_mass_kg=r.body_mass_kg, word=word,
                     client_text=FIRMNESS_CLIENT_TEXT[word], instructor_text=FIRMNESS_INSTRUCTOR_TEXT[word],
                     mean_pressure_kpa=r.mean_pressure_kpa, depth_pressure_kpa=r.depth_pressure_kpa,
@@ -420,3 +431,48 @@ def ladder_place(f: Firmness) -> str:
     if f.below_step == 1:
         return f"gentler than step 1 of {n}"
     return f"between steps {f.below_step - 1} and {f.below_step} of {n}"
+
+
+@dataclass(frozen=True)
+class Move:
+    """A set-up to move to from the client's: ``step`` its 1-based ladder step (None: not a
+    step), ``same_surface`` True when it is a gentler ball on the client's own surface chosen
+    instead of the ladder's step before it (a set-up between steps)."""
+    ball: str
+    surface: str
+    step: int | None
+    same_surface: bool = False
+
+
+def ladder_moves(ball: str, surface: str,
+                 body_mass_kg: float = REFERENCE_MASS_KG) -> tuple[Move | None, Move | None]:
+    """(go back, go up) from a set-up: where the handout's ladder sends the client when a
+    session was too much, and when it feels easy; None at an end of the ladder and for the
+    golf ball (on no ladder).
+
+    Go up: the first step the model rates firmer (``firmness``: the step after this one, or
+    the step above a set-up between two steps). Go back from a step: the step before it. Go
+    back from a set-up between steps (a racquetball on a bed): the firmest set-up on the same
+    surface that the model rates gentler (a tennis ball on a bed), not the ladder's step
+    before it on another surface (a tennis ball on the floor read as harder to a client on a
+    bed, and presses deeper in the model); the step before it when the surface has none."""
+    f = firmness(ball, surface, body_mass_kg)
+    if f.point_tool:
+        return None, None
+    n = len(f.steps)
+
+    def step(i):
+        return Move(*f.steps[i - 1], step=i) if i and 1 <= i <= n else None
+
+    if f.step is not None:
+        return step(f.step - 1), step(f.step + 1)
+    up = step(f.below_step) if f.below_step else None
+    below = (f.below_step - 1) if f.below_step else n
+    mine = contact_pressure(ball, surface, body_mass_kg)
+    gentler = [(contact_pressure(b, surface, body_mass_kg), b) for b in BALLS
+               if b not in (ball, "golf")]
+    gentler = [(r, b) for r, b in gentler if _gentler(r, mine)]
+    if not gentler:
+        return step(below), up
+    _, b = max(gentler, key=lambda rb: rb[0].mean_pressure_kpa)
+    return Move(b, surface, step=firmness(b, surface, body_mass_kg).step, same_surface=True), up

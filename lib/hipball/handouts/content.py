@@ -12,9 +12,10 @@ import hipball.referral as _referral
 from hipball.frame import SIDE_WORDS, VIEWS, expand_side
 from hipball.sources import load_sources
 
+# (what pressing does and does not do is 'What the research shows', in the body's type: not
+# said twice, for the sources' room at a readable size on the last page)
 LIMITS = ("Trigger points (tender knots said to send pain elsewhere) and finding them by touch are debated "
-          "in the research; pressing on them makes them less tender but has not clearly eased the pain people "
-          "report. The drawings are simplified teaching pictures.")
+          "in the research. The drawings are simplified teaching pictures.")
 
 
 def dose(level: str, hold_s=None, session_min=None, sessions_per_day=None) -> dict[str, Any]:
@@ -28,7 +29,7 @@ def dose(level: str, hold_s=None, session_min=None, sessions_per_day=None) -> di
             "source_ids": list(d.source_ids)}
 
 
-# A call to action already in a flag's own text ("get medical help now", "get checked today").
+# A call to action already in a flag's own text ("call your local emergency number now", "get checked today").
 _CALL_TO_ACTION = ("now", "today")
 URGENT_ACTION = "Get medical help today."
 
@@ -122,22 +123,23 @@ def _cap(words: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def _step_name(f, i: int) -> str:
-    """'step 3, a racquetball on the floor' (1-based step of ``f``'s ladder)."""
-    return f"step {i}, {_pressure.step_words(*f.steps[i - 1])}"
+def _move_name(m) -> str:
+    """'step 3, a racquetball on the floor' (a ladder step, in the ladder's words); a set-up
+    that is no step by its own words ('a racquetball on a bed')."""
+    if m.step is None:
+        return _pressure.setup_words(m.ball, m.surface)
+    return f"step {m.step}, {_pressure.step_words(*_pressure.LADDERS[_ladder_of(m.surface)][m.step - 1])}"
 
 
-def _neighbours(f) -> tuple[int | None, int | None]:
-    """(the gentler step before the set-up, the firmer step after it), 1-based, None where
-    there is none (the golf ball is on no ladder: both None)."""
-    n = len(f.steps)
-    if f.point_tool:
-        return None, None
-    if f.step is not None:
-        return (f.step - 1 or None), (f.step + 1 if f.step < n else None)
-    if f.below_step is None:
-        return n, None
-    return (f.below_step - 1 or None), f.below_step
+def _ladder_of(surface: str) -> str:
+    return "standing" if _pressure.surfaces()[surface].posture == "standing" else "lying"
+
+
+# Why 'go back' from a set-up between steps names a gentler ball on the client's own surface,
+# not the ladder's step before it on another one (a client on a bed read 'go back to a tennis
+# ball on the floor' as harder): {surface} is the surface's plain noun.
+SAME_SURFACE = "a gentler ball on the same {surface}"
+_SURFACE_NOUN = {"bed": "bed", "carpet": "floor", "hardwood": "floor", "wall": "wall"}
 
 
 # Where the client starts: on the set-up on the page (the therapist's choice). When to move to
@@ -193,7 +195,7 @@ def ladder(ball: str, surface: str) -> dict[str, Any]:
     steps = [{"text": _cap(own if i == f.step else _pressure.step_words(b, s)),
               "yours": i == f.step, "num": f"{i}."} for i, (b, s) in enumerate(f.steps, start=1)]
     n = len(f.steps)
-    gentler, firmer = _neighbours(f)
+    back, up = _pressure.ladder_moves(ball, surface)  # both agree with the model (pressure.rates_gentler)
     if f.step is not None or f.point_tool:
         place = ""
     else:  # a set-up off the ladder gets its own line where it sits, marked as the client's
@@ -202,7 +204,8 @@ def ladder(ball: str, surface: str) -> dict[str, Any]:
         elif f.below_step == 1:
             place, at = "gentler than step 1", 0
         else:
-            place, at = f"firmer than step {gentler}, gentler than step {firmer}", gentler
+            at = f.below_step - 1
+            place = f"firmer than step {at}, gentler than step {f.below_step}"
         steps.insert(at, {"text": f"{_cap(own)}, {place}", "yours": True, "num": ""})
         place = f"Your set-up is {place}."
     when_up = (f"only when tender spots no longer feel like a 'good hurt', {NOT_SORE}, and your therapist "
@@ -213,10 +216,11 @@ def ladder(ball: str, surface: str) -> dict[str, Any]:
         move_down = (f"If you are {TOO_SORE}, or cannot relax on the ball, stop using the golf ball and ask "
                      f"your therapist which step to use instead. {_cap(SORE_DAY)}.")
     else:
-        move_up = (f"Go up to {_step_name(f, firmer)}, {when_up}" if firmer else
+        move_up = (f"Go up to {_move_name(up)}, {when_up}" if up else
                    "There is no firmer step: stay with this set-up.")
-        move_down = (f"Go back to {_step_name(f, gentler)}, {when_down}"
-                     if gentler else
+        why = f" ({SAME_SURFACE.format(surface=_SURFACE_NOUN[surface])})" if back and back.same_surface else ""
+        move_down = (f"Go back to {_move_name(back)}{why}, {when_down}"
+                     if back else
                      f"You are on the gentlest set-up. If you are {TOO_SORE}, or cannot relax on the ball, "
                      f"make the sessions shorter and tell your therapist. {_cap(SORE_DAY)}.")
     return {
@@ -278,8 +282,9 @@ def log_hint(dose: dict[str, Any], side: str) -> str:
     twice a day), the minutes and the pain before and after the day's first session."""
     n = dose["sessions_per_day"]
     times = {1: "once", 2: "twice"}.get(n, f"{n} times")
-    minutes = "minutes on each hip" if len(expand_side(side)) > 1 else "minutes"
-    tick = "a tick when done" if n == 1 else f"a tick per session (up to {times} a day)"
+    minutes = "minutes per hip" if len(expand_side(side)) > 1 else "minutes"
+    # (one line on Letter for both hips and two sessions: the sources need the room at 8 pt)
+    tick = "a tick when done" if n == 1 else f"tick each session (up to {times})"
     after = "after the first session" if n > 1 else "after"  # ('after the first': the first what?)
     return f"One line a day: {tick}, {minutes}, pain before and {after} (0 none, 10 worst)."
 
@@ -499,4 +504,15 @@ def sources(trigger_points=(), level: str = "beginner") -> list[str]:
         cite = short_citation(row)
         if cite not in out:  # one entry per work, however many rows cite its pages
             out.append(cite)
-    return ["; ".join(out) + "."] + [LIMITS]
+    return ["; ".join(_grouped(out)) + "."] + [LIMITS]
+
+
+def _grouped(cites: list[str]) -> list[str]:
+    """Works of one series named once, where its first one is: 'NICE: Clinical Knowledge
+    Summaries: Sciatica (...), Deep vein thrombosis' (the series three times took a line of
+    the last page, wanted for the sources at a readable size)."""
+    heads: dict[str, list[str]] = {}
+    for c in cites:
+        head, sep, tail = c.rpartition(": ")
+        heads.setdefault(head if sep else c, []).append(tail if sep else "")
+    return [f"{h}: {', '.join(t for t in tails if t)}" if any(tails) else h for h, tails in heads.items()]
