@@ -980,3 +980,49 @@ def test_filled_and_dotted_are_explained_once_in_every_print_size(large):
     d = page.page_data(_values(client="Kim", large_print=large))
     assert ("dotted" in d["referral_caption"]) == large
     assert page.referral_size(_values(client="Kim", large_print=large))["zone_key"] == (not large)
+
+
+def _page_figures(monkeypatch, tmp_path, v) -> dict:
+    """The matplotlib figures of one handout's pictures, by data key (drawn afresh)."""
+    from hipball.draw import handout as draw_handout
+
+    drawn = []
+    real = draw_handout._to_svg
+    monkeypatch.setattr(draw_handout, "_to_svg", lambda fig, **kw: drawn.append(fig) or real(fig, **kw))
+    figures.clear_cache()
+    large = bool(v["large_print"])
+    keys = figures.write_page_figures(tmp_path, v, params.standard_trigger_points(), page.referral_size(v),
+                                      page.text_width_cm(v["paper"], large), page.figure_type(large))
+    figures.clear_cache()
+    return dict(zip(keys, drawn))
+
+
+def _person_cm(fig) -> float:
+    """How tall a 1.70 m person prints (cm on paper) in the smallest of a figure's position
+    pictures (the axes that draw a body)."""
+    scales = []
+    for ax in fig.axes:
+        if len(ax.patches) < 3:
+            continue
+        ax.apply_aspect()
+        box = ax.get_position()
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        scales.append(min(box.width * fig.get_figwidth() * 2.54 / (x1 - x0),
+                          box.height * fig.get_figheight() * 2.54 / (y1 - y0)))
+    return 170 * min(scales)
+
+
+@pytest.mark.parametrize("kw", [dict(paper="a4", surface="carpet", ball="lacrosse", level="experienced"),
+                                dict(paper="letter", surface="carpet", large_print=True),
+                                dict(paper="letter", surface="bed", large_print=True)],
+                         ids=["a4-carpet", "large-letter-carpet", "large-letter-bed"])
+def test_both_hips_positions_print_near_one_hips_size(kw, monkeypatch, tmp_path):
+    """A client read found both hips' positions small (two rows of five: a 1.70 m person 3.0 cm
+    tall on A4, against 5.1 cm for one hip; large print's pairs 1.5 to 1.7 cm): the right hip's
+    pictures, at (nearly) one hip's size, and the page says they show the right hip."""
+    one = _person_cm(_page_figures(monkeypatch, tmp_path, _values(side="right", **kw))["fig_positions"])
+    fig = _page_figures(monkeypatch, tmp_path, _values(side="both", **kw))["fig_positions"]
+    both = _person_cm(fig)
+    assert both >= 0.75 * one, (both, one)
+    words = " ".join(t.get_text().replace("\n", " ") for t in fig.texts)
+    assert "Shown: the right hip. Your left hip: the same, the mirror image." in words, words

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from hipball.draw.export import svg_text
 from hipball.draw.palette import MARKER_WORDS, MARKERS
-from hipball.frame import (BOTH, SIDES, VIEW_PHRASES, VIEW_WORDS, VIEWS, expand_side, extent_on_side, hip_words,
+from hipball.frame import (BOTH, VIEW_PHRASES, VIEW_WORDS, VIEWS, expand_side, extent_on_side,
                            pictured_side, pictured_tag, side_view_title, view_title)
 
 CM = 1 / 2.54
@@ -240,15 +240,26 @@ def small_type(font_pt: float, small_pt: float | None) -> float:
     return font_pt * 0.9 if small_pt is None else small_pt
 
 
+# Both hips: the positions are drawn for the right hip, at one hip's size, under a line that says
+# so and what the left hip's are (the mirrored pair side by side, or a row per hip, drew each
+# person at about half that size: 3.0 cm tall for a 1.70 m person on A4, against 5.1 cm)
+POSITIONS_NOTE = "Shown: the right hip. Your left hip: the same, the mirror image."
+
+
+def _note_cm(note: str, font_pt: float) -> float:
+    """The height (cm) of a note's lines at the top of a picture (none: 0)."""
+    return (note.count("\n") + 1) * 1.25 * font_pt * PT_CM + 0.1 if note else 0.0
+
+
 @lru_cache(maxsize=64)
 def positions_svg(side: str, ball: str, surface: str = "hardwood", width_cm: float = 18.6, height_cm: float = 5.4,
                   font_pt: float = 7.5, rows: int = 1, small_pt: float | None = None) -> str:
     """The routine's positions in a row for the client's side, ball and set-up (lying, or
     standing at a wall), drawn at their printed size with a title and a pressure cue under each
-    (the cue in ``small_type``). Both hips: two rows, the right hip's (with the titles) over the
-    left hip's (with the cues), each labelled at its left end: the mirrored pair is on the page,
-    not left to the reader. The set-up follows from ``surface`` (``setup_of``: standing at a
-    wall, else lying; on a bed, on a mattress: ``draw_sequence``)."""
+    (the cue in ``small_type``); ``rows`` 2: two rows of larger pictures (``_positions_two_rows``).
+    Both hips: the right hip's pictures at one hip's size, under ``POSITIONS_NOTE`` (the right
+    hip shown, the left hip's the mirror image). The set-up follows from ``surface``
+    (``setup_of``: standing at a wall, else lying; on a bed, on a mattress: ``draw_sequence``)."""
     from hipball.draw.position import draw_sequence
     from hipball.pose import pose, sequence
 
@@ -256,48 +267,27 @@ def positions_svg(side: str, ball: str, surface: str = "hardwood", width_cm: flo
     s = pictured_side(side)
     n = len(sequence(s, setup))
     cue_pt = small_type(font_pt, small_pt)
-    wrap = _chars(width_cm / n - 0.3, cue_pt)
+    note = _wrapped(POSITIONS_NOTE, width_cm, cue_pt, bold=True) if pictured_tag(side) else ""
     if rows == 2:
-        return _positions_two_rows(side, ball, setup, width_cm, font_pt, cue_pt, max_height_cm=height_cm,
-                                   surface=surface)
-    if side != BOTH:
-        fig = _figure(width_cm * CM, height_cm * CM)
-        # the titles above and the cues below as tall as their wrapped lines, the drawings between
-        title_h, cue_h = _text_rows_cm([pose(name, s, ball) for name in sequence(s, setup)], wrap, font_pt, cue_pt)
-        with _theme():
-            arts = draw_sequence(fig, s, ball, setup, rect=(0.0, 0.0, 1.0, 1.0), fontsize=font_pt, wrap=wrap,
-                                 cue_fontsize=cue_pt, surface=surface, body=(cue_h / height_cm, 1 - (cue_h + title_h) / height_cm))
-            for art in arts:
-                art.floor[-1].set_linewidth(0.8)
-        return _to_svg(fig, tight=False)
-    from hipball.draw.position import sequence_limits
-
-    (lx0, lx1), (ly0, ly1) = sequence_limits([pose(name, "right", ball) for name in sequence("right", setup)],
-                                             surface)
-    band = min(0.55 * height_cm, (width_cm / n) * (ly1 - ly0) / (lx1 - lx0) + 0.1)  # the drawings' own height
-    title_h, cue_h = _text_rows_cm([pose(name, "right", ball) for name in sequence("right", setup)], wrap, font_pt,
-                                   cue_pt)
-    gap = 0.25  # cm: titles above, cues below, each as tall as its longest wrapped text
-    total = title_h + 2 * band + gap + cue_h
-    fig = _figure(width_cm * CM, total * CM)
-    labels = {s: _wrapped(hip_words(s), band, font_pt, bold=True) for s in SIDES}  # along each row
-    lines = max(t.count("\n") + 1 for t in labels.values())
-    label_w = (1.0 + 1.2 * lines) * font_pt * PT_CM / width_cm  # room for the row labels at the left
+        return _positions_two_rows(s, ball, setup, width_cm, font_pt, cue_pt, max_height_cm=height_cm,
+                                   surface=surface, note=note)
+    wrap = _chars(width_cm / n - 0.3, cue_pt)
+    fig = _figure(width_cm * CM, height_cm * CM)
+    # the titles above and the cues below as tall as their wrapped lines, the drawings between
+    title_h, cue_h = _text_rows_cm([pose(name, s, ball) for name in sequence(s, setup)], wrap, font_pt, cue_pt)
+    title_h += _note_cm(note, cue_pt)
     with _theme():
-        top = draw_sequence(fig, "right", ball, setup, rect=(label_w, (cue_h + band + gap) / total, 1 - label_w,
-                                                             (band + title_h) / total),
-                            fontsize=font_pt, wrap=wrap, cue=False, body=(0.0, band / (band + title_h)),
-                            surface=surface)
-        low = draw_sequence(fig, "left", ball, setup, rect=(label_w, 0.0, 1 - label_w, (cue_h + band) / total),
-                            fontsize=font_pt, wrap=wrap, title=False, body=(cue_h / (cue_h + band), band / (cue_h + band)),
-                            cue_fontsize=cue_pt, surface=surface)
-        for art in top + low:
+        arts = draw_sequence(fig, s, ball, setup, rect=(0.0, 0.0, 1.0, 1.0), fontsize=font_pt, wrap=wrap,
+                             cue_fontsize=cue_pt, surface=surface, body=(cue_h / height_cm, 1 - (cue_h + title_h) / height_cm))
+        for art in arts:
             art.floor[-1].set_linewidth(0.8)
-        for words, art in ((labels["right"], top[0]), (labels["left"], low[0])):
-            _, y0, _, h = (art.title or art.cue).axes.get_position().bounds
-            fig.text(label_w * 0.45, y0 + h / 2, words, rotation=90, ha="center", va="center", fontsize=font_pt,
-                     fontweight="bold")
+        _positions_note(fig, note, cue_pt)
     return _to_svg(fig, tight=False)
+
+
+def _positions_note(fig, note: str, font_pt: float) -> None:
+    if note:
+        fig.text(0.5, 1.0, note, ha="center", va="top", fontsize=font_pt, fontweight="bold", linespacing=1.1)
 
 
 def _text_rows_cm(poses, wrap: int, font_pt: float, cue_pt: float, first: int = 1) -> tuple[float, float]:
@@ -312,67 +302,54 @@ def _text_rows_cm(poses, wrap: int, font_pt: float, cue_pt: float, first: int = 
 
 
 def _positions_two_rows(side: str, ball: str, setup: str, width_cm: float, font_pt: float, cue_pt: float,
-                        max_height_cm: float | None = None, surface: str | None = None) -> str:
-    """The positions in two rows (the first half over the rest), each picture larger than in
-    one row, at one scale for all: large print. Each row shares the full width among its
-    positions, so the lower row's fewer positions get wider titles and cues (fewer lines of
-    large type). Both hips: each position's cell holds the pair, the right hip's picture beside
-    the left hip's, each named under it, with one title and one cue for the pair. The figure's
-    height follows from the drawings' own shape and the lines its titles and cues take;
-    ``max_height_cm`` caps it by drawing the pictures smaller (never under 45 % of their size),
-    so the routine keeps its place on page 1."""
+                        max_height_cm: float | None = None, surface: str | None = None, note: str = "") -> str:
+    """The positions of one hip in two rows (the first half over the rest), each picture larger
+    than in one row, at one scale for all. Each row shares the full width among its positions,
+    so the lower row's fewer positions get wider titles and cues (fewer lines of large type).
+    The figure's height follows from the drawings' own shape, the lines its titles and cues take
+    and the ``note`` over them; ``max_height_cm`` caps it by drawing the pictures smaller, so the
+    routine keeps its place on page 1."""
     import math
 
     from hipball.draw.position import draw_sequence, sequence_limits, title_text, title_wrap
     from hipball.pose import pose, sequence
 
-    pair = side == BOTH
-    sides = SIDES if pair else (side,)  # the right hip first, as on the page
-    names = sequence(sides[0], setup)
+    names = sequence(side, setup)
     n = len(names)
     per_row = n if n <= 3 else math.ceil(n / 2)  # three standing positions: one row
     cell_cm = width_cm / per_row
-    ps = [pose(name, sides[0], ball) for name in names]
+    ps = [pose(name, side, ball) for name in names]
     (lx0, lx1), (ly0, ly1) = sequence_limits(ps, surface)
-    band = cell_cm / len(sides) * (ly1 - ly0) / (lx1 - lx0)
+    band = cell_cm * (ly1 - ly0) / (lx1 - lx0)
     rows = [list(range(per_row)), list(range(per_row, n))][:1 if n == per_row else 2]
     wraps = [_chars(width_cm / len(r) - 0.4, cue_pt) for r in rows]
     # each row as tall as its own titles and cues need (the lower row's numbers go on from the upper)
     sizes = [_text_rows_cm([ps[i] for i in r], w, font_pt, cue_pt, first=r[0] + 1) for r, w in zip(rows, wraps)]
     title_cm = [t for t, _ in sizes]
-    label_cm = 1.25 * cue_pt * PT_CM + 0.05 if pair else 0.0  # 'Right hip' / 'Left hip' under each picture
-    cue_cm = [c + label_cm for _, c in sizes]
+    cue_cm = [c for _, c in sizes]
     gap = 0.1
-    text = sum(title_cm) + sum(cue_cm) + gap
+    note_cm = _note_cm(note, cue_pt)
+    text = note_cm + sum(title_cm) + sum(cue_cm) + gap
     if max_height_cm is not None:
-        band = max(0.45 * band, min(band, (max_height_cm - text) / len(rows)))
+        # (never under 45 % of their size; both hips, 35 %: the note's line comes out of their room)
+        band = max((0.35 if note else 0.45) * band, min(band, (max_height_cm - text) / len(rows)))
     total = text + len(rows) * band
     fig = _figure(width_cm * CM, total * CM)
     with _theme():
-        arts = {s: draw_sequence(fig, s, ball, setup, rect=(0.0, 0.0, 1.0, 1.0), fontsize=font_pt, wrap=wraps[0],
-                                 cue_fontsize=cue_pt, title=s == sides[0], cue=s == sides[0], surface=surface)
-                for s in sides}
+        arts = draw_sequence(fig, side, ball, setup, rect=(0.0, 0.0, 1.0, 1.0), fontsize=font_pt, wrap=wraps[0],
+                             cue_fontsize=cue_pt, surface=surface)
         for i in range(n):
             row = 0 if i < per_row else 1
             col, in_row = rows[row].index(i), len(rows[row])
-            top = 0.0 if row == 0 else title_cm[0] + band + cue_cm[0] + gap  # cm from the top
+            top = note_cm + (0.0 if row == 0 else title_cm[0] + band + cue_cm[0] + gap)  # cm from the top
             y0 = (total - top - title_cm[row] - band) / total
             x0, w = col / in_row, 1 / in_row
-            for k, s in enumerate(sides):
-                art = arts[s][i]
-                art.floor[-1].set_linewidth(0.8)
-                art.body["head"].axes.set_position((x0 + k * w / len(sides), y0, w / len(sides), band / total))
-                if pair:
-                    fig.text(x0 + (k + 0.5) * w / 2, y0 - 0.03 / total, hip_words(s), ha="center", va="top",
-                             fontsize=cue_pt, fontweight="bold")
-            art = arts[sides[0]][i]
+            art = arts[i]
+            art.floor[-1].set_linewidth(0.8)
+            art.body["head"].axes.set_position((x0, y0, w, band / total))
             art.title.set_text("\n".join(textwrap.wrap(f"{i + 1}. {title_text(art.pose)}", title_wrap(wraps[row]))))
             art.cue.set_text("\n".join(textwrap.wrap(art.pose.cue, wraps[row])))
-            if pair:  # one title over the pair, one cue under its names
-                art.title.set_transform(fig.transFigure)
-                art.title.set_position((x0 + w / 2, y0 + band / total))
-                art.cue.set_transform(fig.transFigure)
-                art.cue.set_position((x0 + w / 2, y0 - label_cm / total))
+        _positions_note(fig, note, cue_pt)
     return _to_svg(fig, tight=False)
 
 
