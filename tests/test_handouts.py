@@ -1026,3 +1026,37 @@ def test_both_hips_positions_print_near_one_hips_size(kw, monkeypatch, tmp_path)
     assert both >= 0.75 * one, (both, one)
     words = " ".join(t.get_text().replace("\n", " ") for t in fig.texts)
     assert "Shown: the right hip. Your left hip: the same, the mirror image." in words, words
+
+
+def test_referral_map_grows_for_its_key_in_one_draw(monkeypatch):
+    """A long list of spots in large print: the map grows (0.5 cm steps) until its key fits at
+    its type size, found without redrawing the map for each step (8 spots: 9 draws before, 19
+    spots 65),
+    and no taller than needed: a step less and the key would not fit."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from hipball.draw import handout as draw_handout
+    from hipball.referral import trp_ids
+
+    spots = tuple(trp_ids()[:8])
+    size = page.referral_size(_values(large_print=True, trigger_points=list(spots)))
+    draws = []
+    real = draw_handout._referral_figure
+    monkeypatch.setattr(draw_handout, "_referral_figure", lambda *a: draws.append(a) or real(*a))
+    fig, _ = draw_handout.referral_figure("right", spots, **size)
+    assert len(draws) == 1
+    grown = fig.get_figheight() * 2.54
+    assert grown > size["height_cm"]
+
+    def key_fits(fig) -> bool:
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        leg = next(ax.get_legend() for ax in fig.axes if ax.get_legend())
+        box, ext = leg.axes.get_window_extent(renderer), leg.get_window_extent(renderer)
+        return leg.get_texts()[0].get_fontsize() >= size["min_key_pt"] and ext.height <= box.height \
+            and ext.width <= box.width
+
+    assert key_fits(fig)
+    args = dict(size, height_cm=grown - 0.5)
+    less, _ = real("right", spots, *(args[k] for k in ("width_cm", "height_cm", "font_pt", "min_key_pt",
+                                                        "zone_key", "chart_w")))
+    assert not key_fits(less)

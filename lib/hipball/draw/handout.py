@@ -73,23 +73,93 @@ def referral_figure(side: str, trigger_points: tuple[str, ...], width_cm: float 
                     chart_w: float = 0.2):
     """``referral_svg``'s figure and {view: the ReferralArtists of its chart}. A key that does
     not fit ``height_cm`` at ``min_key_pt`` makes the figure taller (0.5 cm at a time), never
-    smaller type or a key cut off (a long list of spots; large print's type)."""
-    while True:
-        fig, charts, fits = _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt,
-                                             zone_key, chart_w)
-        if fits or height_cm > 40:
-            return fig, charts
-        height_cm += 0.5
+    smaller type or a key cut off (a long list of spots; large print's type). The height is
+    found on the key alone (``_key_height_cm``), and the figure drawn once: redrawing it for
+    each 0.5 cm took up to 65 draws and 13 s for a long list of spots in large print."""
+    height_cm = _key_height_cm(trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w)
+    return _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w)
 
 
-def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w):
+MAX_REFERRAL_CM = 40.0  # the referral map grows for its key up to about this height, no further
+
+
+def _key_height_cm(trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w) -> float:
+    """The least of ``height_cm``, ``height_cm`` + 0.5, + 1.0 ... at which the referral map's key
+    fits (``_fit_legend``), or the first over ``MAX_REFERRAL_CM``. Each try lays out the key
+    alone on a figure of that size (the key's box is all its fit depends on; the body charts
+    are the costly part), and the tries bisect the steps (a taller figure has a taller key
+    box: a key that fits at one step fits at the next)."""
+    def height(step: int) -> float:  # added 0.5 at a time, as the figure grew before: the same floats
+        h = height_cm
+        for _ in range(step):
+            h += 0.5
+        return h
+
+    def fits(step: int) -> bool:
+        h = height(step)
+        if h > MAX_REFERRAL_CM:
+            return True
+        fig = _figure(width_cm * CM, h * CM)
+        key = _key_axes(fig, _chart_share(chart_w, width_cm, h))
+        with _theme():
+            return _fit_legend(fig, key, _key_handles(trigger_points, font_pt, zone_key), font_pt, min_key_pt)
+
+    if fits(0):
+        return height_cm
+    lo, hi = 0, 1  # lo does not fit, hi: the first step over the limit at most
+    while height(hi) <= MAX_REFERRAL_CM:
+        hi += 1
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if fits(mid) else (mid, hi)
+    return height(hi)
+
+
+def _chart_share(chart_w: float, width_cm: float, height_cm: float) -> float:
+    """Each body chart's share of the map's width: ``chart_w`` at most, tall and narrow."""
+    return min(chart_w, 0.8 * height_cm / width_cm)
+
+
+def _key_axes(fig, chart_w: float):
+    """The key's place: right of the two body charts, the figure's full height."""
+    key = fig.add_axes((2 * chart_w + 0.02, 0.0, 1 - 2 * chart_w - 0.02, 1))
+    key.set_axis_off()
+    return key
+
+
+def _key_handles(trigger_points, font_pt: float, zone_key: bool) -> list:
+    """The referral map key's entries (their labels unwrapped): a swatch per referral pattern
+    in the client's words, the filled and dotted swatches (``zone_key``), the X."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    from hipball.draw.referral import zone_style
+
+    styles = trp_styles(trigger_points)
+    handles, seen = [], {}
+    for trp in trigger_points:  # the client's words, the muscle after them for the therapist
+        look = (styles[trp].color, styles[trp].hatch)  # one pattern, one entry: both piriformis spots
+        if look not in seen:
+            seen[look] = []
+            handles.append(Patch(**zone_style("essential", styles[trp])))
+        seen[look].append(trp)
+    for h, trps in zip(handles, seen.values()):
+        h.set_label(_key_words(trps))
+    if zone_key:  # drawn as the areas are (a filled area, a dotted one), in a grey no spot has
+        first = dataclasses.replace(styles[trigger_points[0]], color=KEY_GREY, hatch="")
+        handles += [Patch(**zone_style("essential", first), label=ZONE_WORDS["essential"]),
+                    Patch(**zone_style("spillover", first), label=ZONE_WORDS["spillover"])]
+    return handles + [
+        Line2D([], [], marker="X", mfc="white", mec="black", mew=1.0, ms=font_pt * 1.1, ls="none",
+               label=your_spot({styles[t].marker for t in trigger_points})),
+    ]
+
+
+def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w):
     fig = _figure(width_cm * CM, height_cm * CM)
     charts = {}
     s, tag = pictured_side(side), pictured_tag(side)  # both hips: the right one, and the titles say so
-    chart_w = min(chart_w, 0.8 * height_cm / width_cm)      # each body chart: tall and narrow
+    chart_w = _chart_share(chart_w, width_cm, height_cm)
     titles = {view: _wrapped(VIEW_PHRASES[view], chart_w * width_cm, font_pt, bold=True)
               for view in ("posterior", "lateral")}
     # both hips: one line over both charts says which hip they show and what the other's is
@@ -97,11 +167,10 @@ def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key
     lines = max(t.count("\n") + 1 for t in titles.values()) + (note.count("\n") + 1 if note else 0)
     title_h = (0.4 + 1.2 * lines) * font_pt / 72 / (height_cm * CM)  # room for the view titles
     axes = [fig.add_axes((i * chart_w, 0.0, chart_w, 1 - title_h)) for i in range(2)]
-    key = fig.add_axes((2 * chart_w + 0.02, 0.0, 1 - 2 * chart_w - 0.02, 1))
-    key.set_axis_off()
+    key = _key_axes(fig, chart_w)
     styles = trp_styles(trigger_points)
     with _theme():
-        from hipball.draw.referral import draw_referral, zone_style
+        from hipball.draw.referral import draw_referral
 
         for ax, view in zip(axes, ("posterior", "lateral")):
             art = draw_referral(list(trigger_points), view=view, side=s, ax=ax, legend=False, labels=False,
@@ -118,27 +187,11 @@ def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key
             ax.set_anchor("N")
             ax.text(0.5, 1.0, titles[view], transform=ax.transAxes,
                     ha="center", va="bottom", fontsize=font_pt, weight="bold")
-        handles, seen = [], {}
-        for trp in trigger_points:  # the client's words, the muscle after them for the therapist
-            look = (styles[trp].color, styles[trp].hatch)  # one pattern, one entry: both piriformis spots
-            if look not in seen:
-                seen[look] = []
-                handles.append(Patch(**zone_style("essential", styles[trp])))
-            seen[look].append(trp)
-        for h, trps in zip(handles, seen.values()):
-            h.set_label(_key_words(trps))
-        if zone_key:  # drawn as the areas are (a filled area, a dotted one), in a grey no spot has
-            first = dataclasses.replace(styles[trigger_points[0]], color=KEY_GREY, hatch="")
-            handles += [Patch(**zone_style("essential", first), label=ZONE_WORDS["essential"]),
-                        Patch(**zone_style("spillover", first), label=ZONE_WORDS["spillover"])]
-        handles += [
-            Line2D([], [], marker="X", mfc="white", mec="black", mew=1.0, ms=font_pt * 1.1, ls="none",
-                   label=your_spot({styles[t].marker for t in trigger_points})),
-        ]
+        handles = _key_handles(trigger_points, font_pt, zone_key)
         if note:
             fig.text(chart_w, 1.0, note, ha="center", va="top", fontsize=font_pt, linespacing=1.1)
-        fits = _fit_legend(fig, key, handles, font_pt, min_key_pt)
-    return fig, charts, fits
+        _fit_legend(fig, key, handles, font_pt, min_key_pt)
+    return fig, charts
 
 
 # The X means one thing on every picture of the handout: one of the client's spots (the spoke
