@@ -863,10 +863,11 @@ REFERENCE = {  # normal-print reference handouts (the large-print one: test_larg
 MAX_EMPTY_FOOT = 0.12   # share of a page's text area left blank under its last line
 
 
-def _empty_foot(png: bytes, ppi: float) -> float:
+def _empty_foot(png: bytes, ppi: float, large: bool = False) -> float:
     """The share of the text area (top margin to the footer) that is blank below the last ink."""
     img = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
-    top, foot = int(1.3 / 2.54 * ppi), int(img.shape[0] - 2.2 / 2.54 * ppi)
+    top_cm, foot_cm = (1.1, 2.0) if large else (1.3, 2.2)  # large print's margins are narrower
+    top, foot = int(top_cm / 2.54 * ppi), int(img.shape[0] - foot_cm / 2.54 * ppi)
     rows = np.where((img[top:foot] < 200).any(axis=1))[0]
     return (foot - top - 1 - rows.max()) / (foot - top)
 
@@ -881,6 +882,20 @@ def test_pages_one_and_two_use_their_space(name):
     assert len(pngs) == page.PAGES[False]
     empty = [round(_empty_foot(png, 40), 3) for png in pngs[:2]]
     assert max(empty) <= MAX_EMPTY_FOOT, empty
+
+
+LARGE_REFERENCE = dict(client="Ref", side="left", ball="tennis", surface="wall", paper="letter", large_print=True)
+MAX_EMPTY_FOOT_LARGE = 0.05
+
+
+def test_large_print_page_two_gives_its_blank_to_the_spoke_picture():
+    """Large print, one hip at the wall (a client read): page 2 was 10 to 15 % blank under the
+    boxes while the spoke picture printed small; its column now takes that room (the picture
+    scales with it) and the page count stays."""
+    pngs = page.render_png(_values(**LARGE_REFERENCE), ppi=40)
+    assert len(pngs) == page.PAGES[True]
+    empty = [round(_empty_foot(png, 40, large=True), 3) for png in pngs[:2]]
+    assert empty[0] <= MAX_EMPTY_FOOT and empty[1] <= MAX_EMPTY_FOOT_LARGE, empty
 
 
 def test_stop_signs_come_before_the_steps():
@@ -980,3 +995,83 @@ def test_filled_and_dotted_are_explained_once_in_every_print_size(large):
     d = page.page_data(_values(client="Kim", large_print=large))
     assert ("dotted" in d["referral_caption"]) == large
     assert page.referral_size(_values(client="Kim", large_print=large))["zone_key"] == (not large)
+
+
+def _page_figures(monkeypatch, tmp_path, v) -> dict:
+    """The matplotlib figures of one handout's pictures, by data key (drawn afresh)."""
+    from hipball.draw import handout as draw_handout
+
+    drawn = []
+    real = draw_handout._to_svg
+    monkeypatch.setattr(draw_handout, "_to_svg", lambda fig, **kw: drawn.append(fig) or real(fig, **kw))
+    figures.clear_cache()
+    large = bool(v["large_print"])
+    keys = figures.write_page_figures(tmp_path, v, params.standard_trigger_points(), page.referral_size(v),
+                                      page.text_width_cm(v["paper"], large), page.figure_type(large))
+    figures.clear_cache()
+    return dict(zip(keys, drawn))
+
+
+def _person_cm(fig) -> float:
+    """How tall a 1.70 m person prints (cm on paper) in the smallest of a figure's position
+    pictures (the axes that draw a body)."""
+    scales = []
+    for ax in fig.axes:
+        if len(ax.patches) < 3:
+            continue
+        ax.apply_aspect()
+        box = ax.get_position()
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        scales.append(min(box.width * fig.get_figwidth() * 2.54 / (x1 - x0),
+                          box.height * fig.get_figheight() * 2.54 / (y1 - y0)))
+    return 170 * min(scales)
+
+
+@pytest.mark.parametrize("kw", [dict(paper="a4", surface="carpet", ball="lacrosse", level="experienced"),
+                                dict(paper="letter", surface="carpet", large_print=True),
+                                dict(paper="letter", surface="bed", large_print=True)],
+                         ids=["a4-carpet", "large-letter-carpet", "large-letter-bed"])
+def test_both_hips_positions_print_near_one_hips_size(kw, monkeypatch, tmp_path):
+    """A client read found both hips' positions small (two rows of five: a 1.70 m person 3.0 cm
+    tall on A4, against 5.1 cm for one hip; large print's pairs 1.5 to 1.7 cm): the right hip's
+    pictures, at (nearly) one hip's size, and the page says they show the right hip."""
+    one = _person_cm(_page_figures(monkeypatch, tmp_path, _values(side="right", **kw))["fig_positions"])
+    fig = _page_figures(monkeypatch, tmp_path, _values(side="both", **kw))["fig_positions"]
+    both = _person_cm(fig)
+    assert both >= 0.75 * one, (both, one)
+    words = " ".join(t.get_text().replace("\n", " ") for t in fig.texts)
+    assert "Shown: the right hip. Your left hip: the same, the mirror image." in words, words
+
+
+def test_referral_map_grows_for_its_key_in_one_draw(monkeypatch):
+    """A long list of spots in large print: the map grows (0.5 cm steps) until its key fits at
+    its type size, found without redrawing the map for each step (8 spots: 9 draws before, 19
+    spots 65),
+    and no taller than needed: a step less and the key would not fit."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from hipball.draw import handout as draw_handout
+    from hipball.referral import trp_ids
+
+    spots = tuple(trp_ids()[:8])
+    size = page.referral_size(_values(large_print=True, trigger_points=list(spots)))
+    draws = []
+    real = draw_handout._referral_figure
+    monkeypatch.setattr(draw_handout, "_referral_figure", lambda *a: draws.append(a) or real(*a))
+    fig, _ = draw_handout.referral_figure("right", spots, **size)
+    assert len(draws) == 1
+    grown = fig.get_figheight() * 2.54
+    assert grown > size["height_cm"]
+
+    def key_fits(fig) -> bool:
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        leg = next(ax.get_legend() for ax in fig.axes if ax.get_legend())
+        box, ext = leg.axes.get_window_extent(renderer), leg.get_window_extent(renderer)
+        return leg.get_texts()[0].get_fontsize() >= size["min_key_pt"] and ext.height <= box.height \
+            and ext.width <= box.width
+
+    assert key_fits(fig)
+    args = dict(size, height_cm=grown - 0.5)
+    less, _ = real("right", spots, *(args[k] for k in ("width_cm", "height_cm", "font_pt", "min_key_pt",
+                                                        "zone_key", "chart_w")))
+    assert not key_fits(less)

@@ -229,16 +229,17 @@ def test_handout_spot_views_show_every_spot_in_its_view(side):
         assert xl == pytest.approx(-xr, abs=0.5)  # a mirrored pair
 
 
-def test_both_hips_positions_show_each_hip():
-    """Side 'both': the right hip's row of pictures and the left hip's (mirrored), not the
-    right one with a note."""
-    from hipball.draw.handout import positions_svg
+def test_both_hips_positions_show_the_right_hip_and_say_so():
+    """Side 'both': the right hip's pictures at one hip's size (a row per hip, or the pair side
+    by side, drew each person at about half of it), under a line naming the hip shown and the
+    left hip's as its mirror image."""
+    from hipball.draw.handout import POSITIONS_NOTE, positions_svg
 
-    one = positions_svg("right", "tennis", "hardwood")
-    both = positions_svg("both", "tennis", "hardwood")
-    assert one.count('id="ball:tennis"') == 5
-    assert both.count('id="ball:tennis"') == 10
-    assert "mirror image" not in both
+    one = positions_svg("right", "tennis", "hardwood", rows=2)
+    both = positions_svg("both", "tennis", "hardwood", rows=2)
+    assert one.count('id="ball:tennis"') == both.count('id="ball:tennis"') == 5
+    assert "mirror image" in POSITIONS_NOTE and "right hip" in POSITIONS_NOTE
+    assert "mirror image" in both and "mirror image" not in one
 
 
 def test_carpet_and_hardwood_positions_are_drawn_once(monkeypatch):

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from hipball.draw.export import svg_text
 from hipball.draw.palette import MARKER_WORDS, MARKERS
-from hipball.frame import (BOTH, SIDES, VIEW_PHRASES, VIEW_WORDS, VIEWS, expand_side, extent_on_side, hip_words,
+from hipball.frame import (BOTH, VIEW_PHRASES, VIEW_WORDS, VIEWS, expand_side, extent_on_side,
                            pictured_side, pictured_tag, side_view_title, view_title)
 
 CM = 1 / 2.54
@@ -74,23 +74,93 @@ def referral_figure(side: str, trigger_points: tuple[str, ...], width_cm: float 
                     chart_w: float = 0.2):
     """``referral_svg``'s figure and {view: the ReferralArtists of its chart}. A key that does
     not fit ``height_cm`` at ``min_key_pt`` makes the figure taller (0.5 cm at a time), never
-    smaller type or a key cut off (a long list of spots; large print's type)."""
-    while True:
-        fig, charts, fits = _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt,
-                                             zone_key, chart_w)
-        if fits or height_cm > 40:
-            return fig, charts
-        height_cm += 0.5
+    smaller type or a key cut off (a long list of spots; large print's type). The height is
+    found on the key alone (``_key_height_cm``), and the figure drawn once: redrawing it for
+    each 0.5 cm took up to 65 draws and 13 s for a long list of spots in large print."""
+    height_cm = _key_height_cm(trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w)
+    return _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w)
 
 
-def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w):
+MAX_REFERRAL_CM = 40.0  # the referral map grows for its key up to about this height, no further
+
+
+def _key_height_cm(trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w) -> float:
+    """The least of ``height_cm``, ``height_cm`` + 0.5, + 1.0 ... at which the referral map's key
+    fits (``_fit_legend``), or the first over ``MAX_REFERRAL_CM``. Each try lays out the key
+    alone on a figure of that size (the key's box is all its fit depends on; the body charts
+    are the costly part), and the tries bisect the steps (a taller figure has a taller key
+    box: a key that fits at one step fits at the next)."""
+    def height(step: int) -> float:  # added 0.5 at a time, as the figure grew before: the same floats
+        h = height_cm
+        for _ in range(step):
+            h += 0.5
+        return h
+
+    def fits(step: int) -> bool:
+        h = height(step)
+        if h > MAX_REFERRAL_CM:
+            return True
+        fig = _figure(width_cm * CM, h * CM)
+        key = _key_axes(fig, _chart_share(chart_w, width_cm, h))
+        with _theme():
+            return _fit_legend(fig, key, _key_handles(trigger_points, font_pt, zone_key), font_pt, min_key_pt)
+
+    if fits(0):
+        return height_cm
+    lo, hi = 0, 1  # lo does not fit, hi: the first step over the limit at most
+    while height(hi) <= MAX_REFERRAL_CM:
+        hi += 1
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if fits(mid) else (mid, hi)
+    return height(hi)
+
+
+def _chart_share(chart_w: float, width_cm: float, height_cm: float) -> float:
+    """Each body chart's share of the map's width: ``chart_w`` at most, tall and narrow."""
+    return min(chart_w, 0.8 * height_cm / width_cm)
+
+
+def _key_axes(fig, chart_w: float):
+    """The key's place: right of the two body charts, the figure's full height."""
+    key = fig.add_axes((2 * chart_w + 0.02, 0.0, 1 - 2 * chart_w - 0.02, 1))
+    key.set_axis_off()
+    return key
+
+
+def _key_handles(trigger_points, font_pt: float, zone_key: bool) -> list:
+    """The referral map key's entries (their labels unwrapped): a swatch per referral pattern
+    in the client's words, the filled and dotted swatches (``zone_key``), the X."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    from hipball.draw.referral import zone_style
+
+    styles = trp_styles(trigger_points)
+    handles, seen = [], {}
+    for trp in trigger_points:  # the client's words, the muscle after them for the therapist
+        look = (styles[trp].color, styles[trp].hatch)  # one pattern, one entry: both piriformis spots
+        if look not in seen:
+            seen[look] = []
+            handles.append(Patch(**zone_style("essential", styles[trp])))
+        seen[look].append(trp)
+    for h, trps in zip(handles, seen.values()):
+        h.set_label(_key_words(trps))
+    if zone_key:  # drawn as the areas are (a filled area, a dotted one), in a grey no spot has
+        first = dataclasses.replace(styles[trigger_points[0]], color=KEY_GREY, hatch="")
+        handles += [Patch(**zone_style("essential", first), label=ZONE_WORDS["essential"]),
+                    Patch(**zone_style("spillover", first), label=ZONE_WORDS["spillover"])]
+    return handles + [
+        Line2D([], [], marker="X", mfc="white", mec="black", mew=1.0, ms=font_pt * 1.1, ls="none",
+               label=your_spot({styles[t].marker for t in trigger_points})),
+    ]
+
+
+def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w):
     fig = _figure(width_cm * CM, height_cm * CM)
     charts = {}
     s, tag = pictured_side(side), pictured_tag(side)  # both hips: the right one, and the titles say so
-    chart_w = min(chart_w, 0.8 * height_cm / width_cm)      # each body chart: tall and narrow
+    chart_w = _chart_share(chart_w, width_cm, height_cm)
     titles = {view: _wrapped(VIEW_PHRASES[view], chart_w * width_cm, font_pt, bold=True)
               for view in ("posterior", "lateral")}
     # both hips: one line over both charts says which hip they show and what the other's is
@@ -98,11 +168,10 @@ def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key
     lines = max(t.count("\n") + 1 for t in titles.values()) + (note.count("\n") + 1 if note else 0)
     title_h = (0.4 + 1.2 * lines) * font_pt / 72 / (height_cm * CM)  # room for the view titles
     axes = [fig.add_axes((i * chart_w, 0.0, chart_w, 1 - title_h)) for i in range(2)]
-    key = fig.add_axes((2 * chart_w + 0.02, 0.0, 1 - 2 * chart_w - 0.02, 1))
-    key.set_axis_off()
+    key = _key_axes(fig, chart_w)
     styles = trp_styles(trigger_points)
     with _theme():
-        from hipball.draw.referral import draw_referral, zone_style
+        from hipball.draw.referral import draw_referral
 
         for ax, view in zip(axes, ("posterior", "lateral")):
             art = draw_referral(list(trigger_points), view=view, side=s, ax=ax, legend=False, labels=False,
@@ -119,27 +188,11 @@ def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key
             ax.set_anchor("N")
             ax.text(0.5, 1.0, titles[view], transform=ax.transAxes,
                     ha="center", va="bottom", fontsize=font_pt, weight="bold")
-        handles, seen = [], {}
-        for trp in trigger_points:  # the client's words, the muscle after them for the therapist
-            look = (styles[trp].color, styles[trp].hatch)  # one pattern, one entry: both piriformis spots
-            if look not in seen:
-                seen[look] = []
-                handles.append(Patch(**zone_style("essential", styles[trp])))
-            seen[look].append(trp)
-        for h, trps in zip(handles, seen.values()):
-            h.set_label(_key_words(trps))
-        if zone_key:  # drawn as the areas are (a filled area, a dotted one), in a grey no spot has
-            first = dataclasses.replace(styles[trigger_points[0]], color=KEY_GREY, hatch="")
-            handles += [Patch(**zone_style("essential", first), label=ZONE_WORDS["essential"]),
-                        Patch(**zone_style("spillover", first), label=ZONE_WORDS["spillover"])]
-        handles += [
-            Line2D([], [], marker="X", mfc="white", mec="black", mew=1.0, ms=font_pt * 1.1, ls="none",
-                   label=your_spot({styles[t].marker for t in trigger_points})),
-        ]
+        handles = _key_handles(trigger_points, font_pt, zone_key)
         if note:
             fig.text(chart_w, 1.0, note, ha="center", va="top", fontsize=font_pt, linespacing=1.1)
-        fits = _fit_legend(fig, key, handles, font_pt, min_key_pt)
-    return fig, charts, fits
+        _fit_legend(fig, key, handles, font_pt, min_key_pt)
+    return fig, charts
 
 
 # The X means one thing on every picture of the handout: one of the client's spots (the spoke
@@ -247,15 +300,26 @@ def drawn_surface(surface: str) -> str:
     return surface if surface in ("wall", "bed") else "hardwood"
 
 
+# Both hips: the positions are drawn for the right hip, at one hip's size, under a line that says
+# so and what the left hip's are (the mirrored pair side by side, or a row per hip, drew each
+# person at about half that size: 3.0 cm tall for a 1.70 m person on A4, against 5.1 cm)
+POSITIONS_NOTE = "Shown: the right hip. Your left hip: the same, the mirror image."
+
+
+def _note_cm(note: str, font_pt: float) -> float:
+    """The height (cm) of a note's lines at the top of a picture (none: 0)."""
+    return (note.count("\n") + 1) * 1.25 * font_pt * PT_CM + 0.1 if note else 0.0
+
+
 def positions_svg(side: str, ball: str, surface: str = "hardwood", width_cm: float = 18.6, height_cm: float = 5.4,
                   font_pt: float = 7.5, rows: int = 1, small_pt: float | None = None) -> str:
     """The routine's positions in a row for the client's side, ball and set-up (lying, or
     standing at a wall), drawn at their printed size with a title and a pressure cue under each
-    (the cue in ``small_type``). Both hips: two rows, the right hip's (with the titles) over the
-    left hip's (with the cues), each labelled at its left end: the mirrored pair is on the page,
-    not left to the reader. The set-up follows from ``surface`` (``setup_of``: standing at a
-    wall, else lying; on a bed, on a mattress: ``draw_sequence``). Cached on the surface as
-    drawn (``drawn_surface``): carpet and hardwood share one drawing."""
+    (the cue in ``small_type``); ``rows`` 2: two rows of larger pictures (``_positions_two_rows``).
+    Both hips: the right hip's pictures at one hip's size, under ``POSITIONS_NOTE`` (the right
+    hip shown, the left hip's the mirror image). The set-up follows from ``surface``
+    (``setup_of``: standing at a wall, else lying; on a bed, on a mattress: ``draw_sequence``).
+    Cached on the surface as drawn (``drawn_surface``): carpet and hardwood share one drawing."""
     return _positions_svg(side, ball, drawn_surface(surface), width_cm, height_cm, font_pt, rows, small_pt)
 
 
@@ -270,48 +334,27 @@ def _positions_svg(side: str, ball: str, surface: str, width_cm: float, height_c
     s = pictured_side(side)
     n = len(sequence(s, setup))
     cue_pt = small_type(font_pt, small_pt)
-    wrap = _chars(width_cm / n - 0.3, cue_pt)
+    note = _wrapped(POSITIONS_NOTE, width_cm, cue_pt, bold=True) if pictured_tag(side) else ""
     if rows == 2:
-        return _positions_two_rows(side, ball, setup, width_cm, font_pt, cue_pt, max_height_cm=height_cm,
-                                   surface=surface)
-    if side != BOTH:
-        fig = _figure(width_cm * CM, height_cm * CM)
-        # the titles above and the cues below as tall as their wrapped lines, the drawings between
-        title_h, cue_h = _text_rows_cm([pose(name, s, ball) for name in sequence(s, setup)], wrap, font_pt, cue_pt)
-        with _theme():
-            arts = draw_sequence(fig, s, ball, setup, rect=(0.0, 0.0, 1.0, 1.0), fontsize=font_pt, wrap=wrap,
-                                 cue_fontsize=cue_pt, surface=surface, body=(cue_h / height_cm, 1 - (cue_h + title_h) / height_cm))
-            for art in arts:
-                art.floor[-1].set_linewidth(0.8)
-        return _to_svg(fig, tight=False)
-    from hipball.draw.position import sequence_limits
-
-    (lx0, lx1), (ly0, ly1) = sequence_limits([pose(name, "right", ball) for name in sequence("right", setup)],
-                                             surface)
-    band = min(0.55 * height_cm, (width_cm / n) * (ly1 - ly0) / (lx1 - lx0) + 0.1)  # the drawings' own height
-    title_h, cue_h = _text_rows_cm([pose(name, "right", ball) for name in sequence("right", setup)], wrap, font_pt,
-                                   cue_pt)
-    gap = 0.25  # cm: titles above, cues below, each as tall as its longest wrapped text
-    total = title_h + 2 * band + gap + cue_h
-    fig = _figure(width_cm * CM, total * CM)
-    labels = {s: _wrapped(hip_words(s), band, font_pt, bold=True) for s in SIDES}  # along each row
-    lines = max(t.count("\n") + 1 for t in labels.values())
-    label_w = (1.0 + 1.2 * lines) * font_pt * PT_CM / width_cm  # room for the row labels at the left
+        return _positions_two_rows(s, ball, setup, width_cm, font_pt, cue_pt, max_height_cm=height_cm,
+                                   surface=surface, note=note)
+    wrap = _chars(width_cm / n - 0.3, cue_pt)
+    fig = _figure(width_cm * CM, height_cm * CM)
+    # the titles above and the cues below as tall as their wrapped lines, the drawings between
+    title_h, cue_h = _text_rows_cm([pose(name, s, ball) for name in sequence(s, setup)], wrap, font_pt, cue_pt)
+    title_h += _note_cm(note, cue_pt)
     with _theme():
-        top = draw_sequence(fig, "right", ball, setup, rect=(label_w, (cue_h + band + gap) / total, 1 - label_w,
-                                                             (band + title_h) / total),
-                            fontsize=font_pt, wrap=wrap, cue=False, body=(0.0, band / (band + title_h)),
-                            surface=surface)
-        low = draw_sequence(fig, "left", ball, setup, rect=(label_w, 0.0, 1 - label_w, (cue_h + band) / total),
-                            fontsize=font_pt, wrap=wrap, title=False, body=(cue_h / (cue_h + band), band / (cue_h + band)),
-                            cue_fontsize=cue_pt, surface=surface)
-        for art in top + low:
+        arts = draw_sequence(fig, s, ball, setup, rect=(0.0, 0.0, 1.0, 1.0), fontsize=font_pt, wrap=wrap,
+                             cue_fontsize=cue_pt, surface=surface, body=(cue_h / height_cm, 1 - (cue_h + title_h) / height_cm))
+        for art in arts:
             art.floor[-1].set_linewidth(0.8)
-        for words, art in ((labels["right"], top[0]), (labels["left"], low[0])):
-            _, y0, _, h = (art.title or art.cue).axes.get_position().bounds
-            fig.text(label_w * 0.45, y0 + h / 2, words, rotation=90, ha="center", va="center", fontsize=font_pt,
-                     fontweight="bold")
+        _positions_note(fig, note, cue_pt)
     return _to_svg(fig, tight=False)
+
+
+def _positions_note(fig, note: str, font_pt: float) -> None:
+    if note:
+        fig.text(0.5, 1.0, note, ha="center", va="top", fontsize=font_pt, fontweight="bold", linespacing=1.1)
 
 
 def _text_rows_cm(poses, wrap: int, font_pt: float, cue_pt: float, first: int = 1) -> tuple[float, float]:
@@ -326,67 +369,54 @@ def _text_rows_cm(poses, wrap: int, font_pt: float, cue_pt: float, first: int = 
 
 
 def _positions_two_rows(side: str, ball: str, setup: str, width_cm: float, font_pt: float, cue_pt: float,
-                        max_height_cm: float | None = None, surface: str | None = None) -> str:
-    """The positions in two rows (the first half over the rest), each picture larger than in
-    one row, at one scale for all: large print. Each row shares the full width among its
-    positions, so the lower row's fewer positions get wider titles and cues (fewer lines of
-    large type). Both hips: each position's cell holds the pair, the right hip's picture beside
-    the left hip's, each named under it, with one title and one cue for the pair. The figure's
-    height follows from the drawings' own shape and the lines its titles and cues take;
-    ``max_height_cm`` caps it by drawing the pictures smaller (never under 45 % of their size),
-    so the routine keeps its place on page 1."""
+                        max_height_cm: float | None = None, surface: str | None = None, note: str = "") -> str:
+    """The positions of one hip in two rows (the first half over the rest), each picture larger
+    than in one row, at one scale for all. Each row shares the full width among its positions,
+    so the lower row's fewer positions get wider titles and cues (fewer lines of large type).
+    The figure's height follows from the drawings' own shape, the lines its titles and cues take
+    and the ``note`` over them; ``max_height_cm`` caps it by drawing the pictures smaller, so the
+    routine keeps its place on page 1."""
     import math
 
     from hipball.draw.position import draw_sequence, sequence_limits, title_text, title_wrap
     from hipball.pose import pose, sequence
 
-    pair = side == BOTH
-    sides = SIDES if pair else (side,)  # the right hip first, as on the page
-    names = sequence(sides[0], setup)
+    names = sequence(side, setup)
     n = len(names)
     per_row = n if n <= 3 else math.ceil(n / 2)  # three standing positions: one row
     cell_cm = width_cm / per_row
-    ps = [pose(name, sides[0], ball) for name in names]
+    ps = [pose(name, side, ball) for name in names]
     (lx0, lx1), (ly0, ly1) = sequence_limits(ps, surface)
-    band = cell_cm / len(sides) * (ly1 - ly0) / (lx1 - lx0)
+    band = cell_cm * (ly1 - ly0) / (lx1 - lx0)
     rows = [list(range(per_row)), list(range(per_row, n))][:1 if n == per_row else 2]
     wraps = [_chars(width_cm / len(r) - 0.4, cue_pt) for r in rows]
     # each row as tall as its own titles and cues need (the lower row's numbers go on from the upper)
     sizes = [_text_rows_cm([ps[i] for i in r], w, font_pt, cue_pt, first=r[0] + 1) for r, w in zip(rows, wraps)]
     title_cm = [t for t, _ in sizes]
-    label_cm = 1.25 * cue_pt * PT_CM + 0.05 if pair else 0.0  # 'Right hip' / 'Left hip' under each picture
-    cue_cm = [c + label_cm for _, c in sizes]
+    cue_cm = [c for _, c in sizes]
     gap = 0.1
-    text = sum(title_cm) + sum(cue_cm) + gap
+    note_cm = _note_cm(note, cue_pt)
+    text = note_cm + sum(title_cm) + sum(cue_cm) + gap
     if max_height_cm is not None:
-        band = max(0.45 * band, min(band, (max_height_cm - text) / len(rows)))
+        # (never under 45 % of their size; both hips, 35 %: the note's line comes out of their room)
+        band = max((0.35 if note else 0.45) * band, min(band, (max_height_cm - text) / len(rows)))
     total = text + len(rows) * band
     fig = _figure(width_cm * CM, total * CM)
     with _theme():
-        arts = {s: draw_sequence(fig, s, ball, setup, rect=(0.0, 0.0, 1.0, 1.0), fontsize=font_pt, wrap=wraps[0],
-                                 cue_fontsize=cue_pt, title=s == sides[0], cue=s == sides[0], surface=surface)
-                for s in sides}
+        arts = draw_sequence(fig, side, ball, setup, rect=(0.0, 0.0, 1.0, 1.0), fontsize=font_pt, wrap=wraps[0],
+                             cue_fontsize=cue_pt, surface=surface)
         for i in range(n):
             row = 0 if i < per_row else 1
             col, in_row = rows[row].index(i), len(rows[row])
-            top = 0.0 if row == 0 else title_cm[0] + band + cue_cm[0] + gap  # cm from the top
+            top = note_cm + (0.0 if row == 0 else title_cm[0] + band + cue_cm[0] + gap)  # cm from the top
             y0 = (total - top - title_cm[row] - band) / total
             x0, w = col / in_row, 1 / in_row
-            for k, s in enumerate(sides):
-                art = arts[s][i]
-                art.floor[-1].set_linewidth(0.8)
-                art.body["head"].axes.set_position((x0 + k * w / len(sides), y0, w / len(sides), band / total))
-                if pair:
-                    fig.text(x0 + (k + 0.5) * w / 2, y0 - 0.03 / total, hip_words(s), ha="center", va="top",
-                             fontsize=cue_pt, fontweight="bold")
-            art = arts[sides[0]][i]
+            art = arts[i]
+            art.floor[-1].set_linewidth(0.8)
+            art.body["head"].axes.set_position((x0, y0, w, band / total))
             art.title.set_text("\n".join(textwrap.wrap(f"{i + 1}. {title_text(art.pose)}", title_wrap(wraps[row]))))
             art.cue.set_text("\n".join(textwrap.wrap(art.pose.cue, wraps[row])))
-            if pair:  # one title over the pair, one cue under its names
-                art.title.set_transform(fig.transFigure)
-                art.title.set_position((x0 + w / 2, y0 + band / total))
-                art.cue.set_transform(fig.transFigure)
-                art.cue.set_position((x0 + w / 2, y0 - label_cm / total))
+        _positions_note(fig, note, cue_pt)
     return _to_svg(fig, tight=False)
 
 

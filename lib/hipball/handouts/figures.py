@@ -27,22 +27,19 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
     ``type_pt`` {font_pt, small_pt} (``page.figure_type``)."""
     side, large = values["side"], bool(values["large_print"])
     a4 = 0.8 if values["paper"] == "a4" else 0.0  # A4 is 1.8 cm taller than Letter: bigger pictures
-    # standing figures are tall: three pictures, larger (one hip; both hips draw two rows already)
-    wall = 3.5 if values["surface"] == "wall" and side != "both" else 0.0
-    # one hip lying: two rows of larger pictures (one row of five left a quarter of page 1 empty);
-    # large print, both hips: two rows, each position's pair side by side. One hip standing at
-    # the wall: three tall pictures in one row; both hips in normal print: a right-hip row over
-    # a left-hip row.
+    # lying: two rows of larger pictures (one row of five left a quarter of page 1 empty);
+    # standing at the wall: three tall pictures in one row. Both hips: the right hip's pictures
+    # at one hip's size, a line over them saying so (``positions_svg``)
     lying = values["surface"] != "wall"
-    rows = 2 if (side != "both" and lying) or (large and side == "both") else 1
+    rows = 2 if lying else 1
     referral = dict(referral_size)  # the full text width: its key names each spot in plain words
     svgs = {
         "fig_positions": positions_svg(side, values["ball"], values["surface"], width_cm=text_width_cm,
                                        # two rows: at most this tall with their large type (the
-                                       # routine fits below)
-                                       # (both hips at the wall on Letter: lower, for page 2's room)
-                                       height_cm=((((10.0 if lying else 8.8) if side == "both" else 9.0) if large else 7.2)
-                                                  if rows == 2 else 5.6 if large else 4.6) + a4 + wall,
+                                       # routine fits below); both hips, whose routine is longer,
+                                       # a little less in normal print (large print: the room the
+                                       # pictures of both hips took before, 10 cm)
+                                       height_cm=_positions_height(side, values["surface"], large) + a4,
                                        rows=rows, **type_pt),
         "fig_spokes": spokes_svg(side, tuple(trigger_points), width_cm=round(text_width_cm * 0.48, 2),
                                  # large print: as tall as the dose box beside it (both hips: two rows
@@ -62,3 +59,17 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
     for key, svg in svgs.items():
         (root / FILES[key]).write_text(svg, encoding="utf-8")
     return dict(FILES)
+
+
+def _positions_height(side: str, surface: str, large: bool) -> float:
+    """The positions' printed height at most (cm, on Letter; A4 adds 0.8 cm): lying, two rows of
+    larger pictures; standing at the wall, one row of three tall ones (3.5 cm taller). Both
+    hips: the right hip's pictures under a line that says so (``positions_svg``), in the room
+    page 1 leaves beside a longer routine (the most that keeps every combination's pages;
+    on a bed, the mattress makes the pictures taller)."""
+    lying, bed = surface != "wall", surface == "bed"
+    if side != "both":
+        return (9.0 if large else 7.2) if lying else (5.6 if large else 4.6) + 3.5
+    if large:
+        return (9.7 if bed else 10.0) if lying else 5.6 + 3.5
+    return 7.0 if bed or not lying else 7.2

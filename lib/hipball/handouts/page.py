@@ -34,6 +34,9 @@ x1.35, narrower margins; the pictures' words at the large body size, ``figure_ty
 positions, stop signs, routine | spots and spokes, dose, ball and ladder, aftercare (after the routine's
 last lines when they carry over) | red flags, research, spots outline, notes | referral map,
 log, sources. Notes near the length limit (``params.MAX_NOTES``) can add one page in large print.
+Large print's spoke picture (page 2) and spots outline (page 3) take the room their page would
+leave blank: their columns widen as far as the page allows (the template's ``widest``) and the
+picture scales with its column.
 """
 
 from __future__ import annotations
