@@ -244,8 +244,8 @@ def test_both_hips_positions_show_the_right_hip_and_say_so():
 
 def test_carpet_and_hardwood_positions_are_drawn_once(monkeypatch):
     """Carpet and hardwood look the same in the position pictures (a floor), but the handout's
-    cache was keyed on the surface: a both-hips class on both surfaces drew its ten pictures
-    twice. A floor is drawn once for both; a bed (a mattress) and a wall are their own."""
+    cache was keyed on the surface: a class on both surfaces drew its five pictures twice.
+    A floor is drawn once for both; a bed (a mattress) and a wall are their own."""
     import hipball.draw.position as position
     from hipball.draw import handout
 
@@ -254,11 +254,11 @@ def test_carpet_and_hardwood_positions_are_drawn_once(monkeypatch):
     monkeypatch.setattr(position, "draw_position", lambda *a, **k: drawn.append(1) or real(*a, **k))
     handout.clear_cache()
     carpet = handout.positions_svg("both", "tennis", "carpet")
-    assert len(drawn) == 10
+    assert len(drawn) == 5  # both hips: the right hip's five, the left said to be their mirror image
     assert handout.positions_svg("both", "tennis", "hardwood") == carpet
-    assert len(drawn) == 10  # nothing drawn again
+    assert len(drawn) == 5  # nothing drawn again
     handout.positions_svg("both", "tennis", "bed")
-    assert len(drawn) == 20
+    assert len(drawn) == 10
     handout.clear_cache()
 
 
