@@ -56,33 +56,36 @@ def trp_styles(trigger_points) -> dict:
 
 @lru_cache(maxsize=64)
 def referral_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 18.6, height_cm: float = 5.2,
-                 font_pt: float = 7.5, min_key_pt: float = 7.0, zone_key: bool = True, chart_w: float = 0.2) -> str:
+                 font_pt: float = 7.5, min_key_pt: float = 7.0, zone_key: bool = True, chart_w: float = 0.2,
+                 chosen: bool = True) -> str:
     """Where the client's trigger points send pain: back and side views, the key beside them.
 
     Drawn at its printed size (``width_cm`` x ``height_cm``, placed at 100 % by the page), so
     ``font_pt`` is the size on paper: the key stays readable (``min_key_pt`` or more) when printed.
     ``zone_key`` False leaves the solid and dotted swatches out of the key (large print: the
     caption under the map says the same in words, and the key keeps its large type). ``chart_w``:
-    each body chart's slot, a share of the width (at most; the key takes the rest)."""
-    fig, _ = referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w)
+    each body chart's slot, a share of the width (at most; the key takes the rest). ``chosen``:
+    the spots are the client's (else the routine's common ones: ``spots_words``)."""
+    fig, _ = referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w,
+                             chosen)
     return _to_svg(fig, tight=False)
 
 
 def referral_figure(side: str, trigger_points: tuple[str, ...], width_cm: float = 18.6, height_cm: float = 5.2,
                     font_pt: float = 7.5, min_key_pt: float = 7.0, zone_key: bool = True,
-                    chart_w: float = 0.2):
+                    chart_w: float = 0.2, chosen: bool = True):
     """``referral_svg``'s figure and {view: the ReferralArtists of its chart}. A key that does
     not fit ``height_cm`` at ``min_key_pt`` makes the figure taller (0.5 cm at a time), never
     smaller type or a key cut off (a long list of spots; large print's type)."""
     while True:
         fig, charts, fits = _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt,
-                                             zone_key, chart_w)
+                                             zone_key, chart_w, chosen)
         if fits or height_cm > 40:
             return fig, charts
         height_cm += 0.5
 
 
-def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w):
+def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w, chosen):
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -133,7 +136,7 @@ def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key
                         Patch(**zone_style("spillover", first), label=ZONE_WORDS["spillover"])]
         handles += [
             Line2D([], [], marker="X", mfc="white", mec="black", mew=1.0, ms=font_pt * 1.1, ls="none",
-                   label=your_spot({styles[t].marker for t in trigger_points})),
+                   label=your_spot({styles[t].marker for t in trigger_points}, chosen)),
         ]
         if note:
             fig.text(chart_w, 1.0, note, ha="center", va="top", fontsize=font_pt, linespacing=1.1)
@@ -149,13 +152,16 @@ ZONE_WORDS = {"essential": "felt by nearly everyone with that spot: the area fil
 KEY_GREY = "#8C8C8C"
 
 
-def your_spot(markers) -> str:
+def your_spot(markers, chosen: bool = True) -> str:
     """The key's words for the client's spots: the other marks named only when the map uses
     them (a client read '+ or \N{BLACK DIAMOND}' in the key of a map that had only X's)."""
     other = [MARKER_WORDS[m] for m in MARKERS[1:] if m in set(markers)]
+    from hipball.referral import spots_words
+
+    spot = spots_words(chosen, one=True)
     if not other:
-        return "your spot (X): the pain it sends is in its colour"
-    return f"your spot (X; {' or '.join(other)} when spots share a colour): the pain it sends is in its colour"
+        return f"{spot} (X): the pain it sends is in its colour"
+    return f"{spot} (X; {' or '.join(other)} when spots share a colour): the pain it sends is in its colour"
 
 
 YOUR_SPOT = your_spot(MARKERS[:3])  # the key's words when three spots share a colour
@@ -445,7 +451,6 @@ def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rec
     behind shows both, and the side and front corner are drawn for each hip (``_spot_panels``).
     Returns {panel key: (axes, {trp_id or trp_id:side: marker, ...})}; keys are the view names
     ('lateral', ...), the left hip's own panels 'lateral:left' and 'anterolateral:left'."""
-    from hipball.referral import trigger_point_xy
     from hipball.spokes import spoke_pattern
 
     x0, y0, w, h = rect
@@ -456,26 +461,42 @@ def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rec
     for key, s, (row, col) in panels:
         view = key.split(":")[0]
         ax = fig.add_axes((x0 + col * w / 3, y0 + (rows - 1 - row) * (ph + row_gap), w / 3, ph))
-        both = s == BOTH
         sides = expand_side(s)
-        s = pictured_side(s)
-        spots = {(t, ss): trigger_point_xy(t, view, ss) for t in trigger_points for ss in sides
-                 if spot_view(t, ss) == view}
-        (cx0, cx1), (cy0, cy1) = (_CROP if both else _CLOSE)[view]
-        ys = [xy[1] for xy in spots.values()]
-        crop = dict(_CLOSE)
-        crop[view] = ((cx0, cx1), (min([cy0, *(y - 4 for y in ys)]), max([cy1, *(y + 4 for y in ys)])))
-        _outline(ax, view, s, crop=crop, fill=SKIN_FACE)
+        spots = _panel_spots(view, sides, trigger_points)
+        _outline(ax, view, pictured_side(s), crop=_grown_crop(_CROP if s == BOTH else _CLOSE, view, spots),
+                 fill=SKIN_FACE)
         for ss in sides:  # every view, the front corner too (its hub is where you roll for it)
             _plain_spokes(ax, spoke_pattern(side=ss, view=view, length_cm=SPOKE_LENGTH_CM), font_pt)
-        marks = {}
-        for (t, ss), xy in spots.items():
-            (m,) = ax.plot(*xy, "X", ms=font_pt * 1.05, mfc="black", mec="white", mew=0.8, zorder=40)
-            m.set_gid(f"spot:{t}:{ss}")
-            marks[t if side != BOTH else f"{t}:{ss}"] = m
-        _spread_marks(ax, list(marks.values()), font_pt * 1.05 + 1.5)
-        out[key] = (ax, marks)
+        out[key] = (ax, _mark_spots(ax, spots, font_pt, side == BOTH))
     return out
+
+
+def _panel_spots(view: str, sides, trigger_points) -> dict[tuple[str, str], tuple[float, float]]:
+    """{(trp_id, side): (x, y)} of the spots a panel of ``view`` marks: each where it is reached
+    (``spot_view``), on each of ``sides``."""
+    from hipball.referral import trigger_point_xy
+
+    return {(t, ss): trigger_point_xy(t, view, ss) for t in trigger_points for ss in sides
+            if spot_view(t, ss) == view}
+
+
+def _grown_crop(crops: dict, view: str, spots: dict) -> dict:
+    """``crops`` (the crop of each view) with ``view``'s grown to take in every spot it marks."""
+    (cx0, cx1), (cy0, cy1) = crops[view]
+    ys = [xy[1] for xy in spots.values()]
+    return dict(crops, **{view: ((cx0, cx1), (min([cy0, *(y - 4 for y in ys)]), max([cy1, *(y + 4 for y in ys)])))})
+
+
+def _mark_spots(ax, spots: dict, font_pt: float, both: bool) -> dict:
+    """An X at each spot of ``_panel_spots``, kept apart on paper (``_spread_marks``); returns
+    {trp_id (both hips: trp_id:side): marker}."""
+    marks = {}
+    for (t, ss), xy in spots.items():
+        (m,) = ax.plot(*xy, "X", ms=font_pt * 1.05, mfc="black", mec="white", mew=0.8, zorder=40)
+        m.set_gid(f"spot:{t}:{ss}")
+        marks[f"{t}:{ss}" if both else t] = m
+    _spread_marks(ax, list(marks.values()), font_pt * 1.05 + 1.5)
+    return marks
 
 
 def _spread_marks(ax, marks, size_pt: float, rounds: int = 200, inside=None) -> None:
@@ -551,10 +572,11 @@ def _panel_title(key: str, side: str) -> str:
 
 @lru_cache(maxsize=64)
 def spokes_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 8.6, height_cm: float = 6.2,
-               font_pt: float = 7.5, small_pt: float | None = None) -> str:
+               font_pt: float = 7.5, small_pt: float | None = None, chosen: bool = True) -> str:
     """The spoke picture of page 1 (``draw_spot_views``) at its printed size, a view name over
     each panel and a two-line key under them (both hips: in the corner under 'From behind').
-    No anatomy, no Latin."""
+    No anatomy, no Latin. ``chosen``: the key calls the X 'your spots' (else the common spots
+    of the routine, ``spots_words``)."""
     from matplotlib.lines import Line2D
 
     both = side == BOTH
@@ -567,7 +589,9 @@ def spokes_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 8.6
     title_h = (0.5 + 1.2 * lines) * title_pt / 72 / (height_cm * CM)
     # the key: under the panels, or (both hips) in the corner under 'From behind' if it fits
     # there in four lines (in large print it does not)
-    words = ("roll out along each line, and back", "your spots (X): linger on them")
+    from hipball.referral import spots_words
+
+    words = ("roll out along each line, and back", f"{spots_words(chosen)} (X): linger on them")
     labels = [_wrapped(t, width_cm / 3 - 2.4 * small * PT_CM, small) for t in words]
     corner = both and sum(t.count("\n") + 1 for t in labels) <= 4
     if not corner:
@@ -606,12 +630,14 @@ def _plain_spokes(ax, pattern, font_pt: float) -> None:
 
 
 @lru_cache(maxsize=16)
-def outline_svg(side: str, width_cm: float = 9.0, height_cm: float = 5.2, font_pt: float = 7.5,
-                small_pt: float | None = None) -> str:
-    """A blank body outline in three views (from behind, from the side, front corner) where the
+def outline_svg(side: str, trigger_points: tuple[str, ...] = (), width_cm: float = 9.0, height_cm: float = 5.2,
+                font_pt: float = 7.5, small_pt: float | None = None) -> str:
+    """A body outline in three views (from behind, from the side, front corner) where the
     therapist marks the client's spots by hand. Both hips: the panels of the spoke picture
     (``_spot_panels``): from behind shows both, and each hip has its own side and front corner,
-    the right hip's row over the left's, so spots on either hip can be marked."""
+    the right hip's row over the left's, so spots on either hip can be marked.
+    ``trigger_points`` (the spots the therapist chose): each marked X as on the spoke picture,
+    so the box repeats them, with room for more by hand; none: blank."""
     fig = _figure(width_cm * CM, height_cm * CM)
     size = small_type(font_pt, small_pt) if side == BOTH else font_pt
     panels = _spot_panels(side)
@@ -625,7 +651,9 @@ def outline_svg(side: str, width_cm: float = 9.0, height_cm: float = 5.2, font_p
             view = key.split(":")[0]
             y0 = (rows - 1 - row) * (ph + title_h)
             ax = fig.add_axes((col / 3 + 0.01, y0, 1 / 3 - 0.02, ph))
-            _outline(ax, view, pictured_side(s), lw=0.9)
+            spots = _panel_spots(view, expand_side(s), trigger_points)
+            _outline(ax, view, pictured_side(s), lw=0.9, crop=_grown_crop(_CROP, view, spots))
+            _mark_spots(ax, spots, font_pt, side == BOTH)
             fig.text((col + 0.5) / 3, y0 + ph + title_h, titles[key], ha="center", va="top", fontsize=size,
                      linespacing=1.1)
     return _to_svg(fig, tight=False)
