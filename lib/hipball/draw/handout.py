@@ -444,7 +444,7 @@ def _spot_panels(side: str) -> list[tuple[str, str, tuple[int, int]]]:
 
 
 def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rect=(0.0, 0.0, 1.0, 1.0),
-                    row_gap: float = 0.0) -> dict:
+                    row_gap: float = 0.0, label_pt: float | None = None) -> dict:
     """The hip from behind, from the side and at the front corner on a body outline, the
     spokes large and red from the hub, and the client's spots (X) each in the view where it is
     reached (``spot_view``); a view's crop grows to take in every spot it shows. Both hips: from
@@ -467,6 +467,7 @@ def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rec
                  fill=SKIN_FACE)
         for ss in sides:  # every view, the front corner too (its hub is where you roll for it)
             _plain_spokes(ax, spoke_pattern(side=ss, view=view, length_cm=SPOKE_LENGTH_CM), font_pt)
+        _landmark(ax, view, pictured_side(s), small_type(font_pt, label_pt))
         out[key] = (ax, _mark_spots(ax, spots, font_pt, side == BOTH))
     return out
 
@@ -487,15 +488,69 @@ def _grown_crop(crops: dict, view: str, spots: dict) -> dict:
     return dict(crops, **{view: ((cx0, cx1), (min([cy0, *(y - 4 for y in ys)]), max([cy1, *(y + 4 for y in ys)])))})
 
 
+def spot_mark_style(size_pt: float) -> dict:
+    """How a spot's X is drawn on the spoke picture, its key and the outline: two thin black
+    strokes over the spokes, no fill and no halo. (A filled X with a white edge sat on the hub
+    and hid the spokes, a client read of issue 11; a thin one leaves the red showing around its
+    strokes, even along a spoke that runs under one of them.)"""
+    return dict(marker="x", ls="none", ms=size_pt * 1.1, mec="black", mew=1.0)
+
+
+# One landmark a client finds on their own body, drawn where the atlas has it on the front-corner
+# panels (the spoke picture's and the outline's, which had none: a client could not place them).
+# The words are the spots' own ("below the front hip bone", hipball.referral.PLAIN_NAMES).
+LANDMARK = ("asis", "front hip bone")
+LANDMARK_GREY = "#555555"
+
+
+def _landmark(ax, view: str, side: str, size_pt: float):
+    """The front hip bone (``LANDMARK``, the atlas's ASIS) on a front-corner panel: a small grey
+    triangle at its place and its name above the panel's spokes, joined by a thin line. Returns
+    (marker, label); nothing (None) on other views."""
+    from matplotlib import patheffects
+
+    from hipball.referral import landmarks
+
+    if view != "anterolateral":
+        return None
+    lid, words = LANDMARK
+    x, y = landmarks(view, side)[lid]
+    (m,) = ax.plot(x, y, "^", ms=size_pt * 0.7, mfc=LANDMARK_GREY, mec="white", mew=0.6, zorder=35)
+    m.set_gid(f"landmark:{lid}")
+    (x0, x1), (_, y1) = ax.get_xlim(), ax.get_ylim()
+    ax.apply_aspect()
+    fig = ax.get_figure()
+    w_cm = ax.get_position().width * fig.get_figwidth() * 2.54
+    text = _wrapped(words, w_cm, size_pt)
+    lines = text.count("\n") + 1
+    per_cm = abs(x1 - x0) / w_cm  # data units per cm on paper
+    top = y1 - 0.1 * per_cm
+    bottom = top - lines * 1.2 * size_pt * PT_CM * per_cm
+    ax.plot([x, x], [y, bottom], color=LANDMARK_GREY, lw=0.6, zorder=34)
+    label = ax.text(x, top, text, ha="center", va="top", fontsize=size_pt, color=LANDMARK_GREY,
+                    linespacing=1.05, zorder=36, clip_on=False,
+                    path_effects=[patheffects.withStroke(linewidth=2.0, foreground="white")])
+    label.set_gid(f"landmark-label:{lid}")
+    return m, label
+
+
+def _pt_per_cm_body(ax) -> float:
+    """Points on paper per cm of body in a panel (aspect 'equal')."""
+    ax.apply_aspect()
+    fig = ax.get_figure()
+    (x0, x1) = ax.get_xlim()
+    return ax.get_position().width * fig.get_figwidth() * 72 / abs(x1 - x0)
+
+
 def _mark_spots(ax, spots: dict, font_pt: float, both: bool) -> dict:
-    """An X at each spot of ``_panel_spots``, kept apart on paper (``_spread_marks``); returns
-    {trp_id (both hips: trp_id:side): marker}."""
+    """An X at each spot of ``_panel_spots`` (``spot_mark_style``), kept apart on paper
+    (``_spread_marks``); returns {trp_id (both hips: trp_id:side): marker}."""
     marks = {}
     for (t, ss), xy in spots.items():
-        (m,) = ax.plot(*xy, "X", ms=font_pt * 1.05, mfc="black", mec="white", mew=0.8, zorder=40)
+        (m,) = ax.plot(*xy, zorder=40, **spot_mark_style(font_pt))
         m.set_gid(f"spot:{t}:{ss}")
         marks[f"{t}:{ss}" if both else t] = m
-    _spread_marks(ax, list(marks.values()), font_pt * 1.05 + 1.5)
+    _spread_marks(ax, list(marks.values()), font_pt + 1.5)
     return marks
 
 
@@ -600,13 +655,13 @@ def spokes_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 8.6
     with _theme():
         rect = (0.0, key_h, 1.0, 1 - title_h - key_h)
         views = draw_spot_views(fig, side, trigger_points, font_pt=font_pt, rect=rect,
-                                row_gap=title_h if both else 0.0)
+                                row_gap=title_h if both else 0.0, label_pt=small)
         for key, (ax, _) in views.items():
             x0, y0, w, h = ax.get_position(original=True).bounds  # the panel's slot, not its drawn box
             fig.text(x0 + w / 2, y0 + h + title_h * 0.95, titles[key], ha="center", va="top",
                      fontsize=title_pt, fontweight="bold", linespacing=1.1)
         handles = [Line2D([], [], color="#D0021B", lw=2.4, label=labels[0]),
-                   Line2D([], [], marker="X", ls="", ms=font_pt, mfc="black", mec="white", label=labels[1])]
+                   Line2D([], [], label=labels[1], **spot_mark_style(font_pt))]
         where = dict(loc="center", bbox_to_anchor=(1 / 6, 0.25)) if corner else dict(loc="lower center")
         fig.legend(handles=handles, ncol=1, frameon=False, fontsize=small,
                    handlelength=1.6, columnspacing=1.0, borderaxespad=0.1, **where)
@@ -622,8 +677,9 @@ def _plain_spokes(ax, pattern, font_pt: float) -> None:
 
     casing = [patheffects.Stroke(linewidth=4.4, foreground="white"), patheffects.Normal()]
     for sp in pattern.spokes:
-        ax.plot([sp.start[0], sp.end[0]], [sp.start[1], sp.end[1]], color=SPOKE_RED, lw=2.2,
-                solid_capstyle="round", path_effects=casing, zorder=30)
+        (line,) = ax.plot([sp.start[0], sp.end[0]], [sp.start[1], sp.end[1]], color=SPOKE_RED, lw=2.2,
+                          solid_capstyle="round", path_effects=casing, zorder=30)
+        line.set_gid("spoke")
         ax.plot(*sp.end, "o", ms=font_pt * 0.45, color=SPOKE_RED, zorder=31)
     for hub in pattern.hubs:
         ax.plot(*hub.xy, "o", ms=font_pt * 0.9, mfc="white", mec=SPOKE_RED, mew=1.8, zorder=32)
@@ -653,7 +709,8 @@ def outline_svg(side: str, trigger_points: tuple[str, ...] = (), width_cm: float
             ax = fig.add_axes((col / 3 + 0.01, y0, 1 / 3 - 0.02, ph))
             spots = _panel_spots(view, expand_side(s), trigger_points)
             _outline(ax, view, pictured_side(s), lw=0.9, crop=_grown_crop(_CROP, view, spots))
-            _mark_spots(ax, spots, font_pt, side == BOTH)
+            _landmark(ax, view, pictured_side(s), small_type(font_pt, small_pt))
+            _mark_spots(ax, spots, min(font_pt, _pt_per_cm_body(ax) * 2.5), side == BOTH)
             fig.text((col + 0.5) / 3, y0 + ph + title_h, titles[key], ha="center", va="top", fontsize=size,
                      linespacing=1.1)
     return _to_svg(fig, tight=False)

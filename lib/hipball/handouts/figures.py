@@ -50,8 +50,11 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
                                  # of panels and the key under them, in the room page 2 has)
                                  # (normal print, both hips: taller, its two rows of panels were
                                  # squeezed while page 1 had room under the dose box)
+                                 # (normal print, both hips, no spots chosen: less tall by the two
+                                 # lines under it that say so, content.spots_note)
                                  height_cm=((8.6 if side == "both" else 7.0) if large
-                                            else (7.4 if side == "both" else 5.6)) + a4, chosen=chosen, **type_pt),
+                                            else (7.4 - (0.0 if chosen else 0.8) if side == "both" else 5.6)) + a4,
+                                 chosen=chosen, **type_pt),
         "fig_outline": outline_svg(side, tuple(trigger_points) if chosen else (), width_cm=round(text_width_cm * (0.48 if large else 0.36), 2),
                                    # both hips: two rows (each hip's side and front corner)
                                    # (large print: page 3 has no room for a taller one)
