@@ -98,7 +98,7 @@ def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key
     # both hips: one line over both charts says which hip they show and what the other's is
     note = _wrapped(MIRROR_NOTE, 2 * chart_w * width_cm, font_pt) if tag else ""
     lines = max(t.count("\n") + 1 for t in titles.values()) + (note.count("\n") + 1 if note else 0)
-    title_h = (0.4 + 1.2 * lines) * font_pt / 72 / (height_cm * CM)  # room for the view titles
+    title_h = _lines_share(lines, font_pt, height_cm, pad=0.4)  # room for the view titles
     axes = [fig.add_axes((i * chart_w, 0.0, chart_w, 1 - title_h)) for i in range(2)]
     key = fig.add_axes((2 * chart_w + 0.02, 0.0, 1 - 2 * chart_w - 0.02, 1))
     key.set_axis_off()
@@ -223,16 +223,22 @@ def clear_cache() -> None:
 PT_CM = 2.54 / 72
 
 
-def _chars(width_cm: float, font_pt: float) -> int:
-    """About how many characters of ``font_pt`` type fit in ``width_cm`` (DejaVu Sans)."""
-    return max(12, int(width_cm / (0.55 * font_pt * PT_CM)))
+def _chars(width_cm: float, font_pt: float, *, bold: bool = False, least: int = 12) -> int:
+    """About how many characters of ``font_pt`` type fit in ``width_cm`` (DejaVu Sans, bold a
+    little wider), ``least`` at the least."""
+    return max(least, int(width_cm / ((0.62 if bold else 0.55) * font_pt * PT_CM)))
 
 
 def _wrapped(text: str, width_cm: float, font_pt: float, *, bold: bool = False) -> str:
-    """``text`` in lines that fit ``width_cm`` at ``font_pt`` (DejaVu Sans, bold a little wider):
+    """``text`` in lines that fit ``width_cm`` at ``font_pt`` (``_chars``, at least 6 a line):
     a panel's title or a key's entry in large print, where one line no longer fits its slot."""
-    chars = max(6, int(width_cm / ((0.62 if bold else 0.55) * font_pt * PT_CM)))
-    return "\n".join(textwrap.wrap(text, chars))
+    return "\n".join(textwrap.wrap(text, _chars(width_cm, font_pt, bold=bold, least=6)))
+
+
+def _lines_share(lines: int, font_pt: float, height_cm: float, pad: float = 0.5) -> float:
+    """The share of a figure's ``height_cm`` that ``lines`` lines of ``font_pt`` type take at
+    1.2 line spacing, with ``pad`` lines' room: the room kept for the titles over its panels."""
+    return (pad + 1.2 * lines) * font_pt / 72 / (height_cm * CM)
 
 
 def setup_of(surface: str) -> str:
@@ -310,9 +316,9 @@ def _text_rows_cm(poses, wrap: int, font_pt: float, cue_pt: float, first: int = 
     """The height (cm) the numbered titles (from ``first``) and the cues of a row of positions
     take, wrapped as ``draw_sequence`` wraps them (a fixed share of the figure cut long cues off
     in large print)."""
-    from hipball.draw.position import title_text, title_wrap
+    from hipball.draw.position import numbered_title
 
-    titles = max(len(textwrap.wrap(f"{i + first}. {title_text(p)}", title_wrap(wrap))) for i, p in enumerate(poses))
+    titles = max(numbered_title(p, i + first, wrap).count("\n") + 1 for i, p in enumerate(poses))
     cues = max(len(textwrap.wrap(p.cue, wrap)) for p in poses)
     return titles * 1.2 * font_pt * PT_CM + 0.1, cues * 1.25 * cue_pt * PT_CM + 0.1
 
@@ -329,7 +335,7 @@ def _positions_two_rows(side: str, ball: str, setup: str, width_cm: float, font_
     so the routine keeps its place on page 1."""
     import math
 
-    from hipball.draw.position import draw_sequence, sequence_limits, title_text, title_wrap
+    from hipball.draw.position import draw_sequence, numbered_title, sequence_limits
     from hipball.pose import pose, sequence
 
     pair = side == BOTH
@@ -372,7 +378,7 @@ def _positions_two_rows(side: str, ball: str, setup: str, width_cm: float, font_
                     fig.text(x0 + (k + 0.5) * w / 2, y0 - 0.03 / total, hip_words(s), ha="center", va="top",
                              fontsize=cue_pt, fontweight="bold")
             art = arts[sides[0]][i]
-            art.title.set_text("\n".join(textwrap.wrap(f"{i + 1}. {title_text(art.pose)}", title_wrap(wraps[row]))))
+            art.title.set_text(numbered_title(art.pose, i + 1, wraps[row]))
             art.cue.set_text("\n".join(textwrap.wrap(art.pose.cue, wraps[row])))
             if pair:  # one title over the pair, one cue under its names
                 art.title.set_transform(fig.transFigure)
@@ -641,7 +647,7 @@ def spokes_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 8.6
     titles = {key: _wrapped(_panel_title(key, side), width_cm / 3, title_pt, bold=True)
               for key, _, _ in _spot_panels(side)}
     lines = max(t.count("\n") + 1 for t in titles.values())
-    title_h = (0.5 + 1.2 * lines) * title_pt / 72 / (height_cm * CM)
+    title_h = _lines_share(lines, title_pt, height_cm)
     # the key: under the panels, or (both hips) in the corner under 'From behind' if it fits
     # there in four lines (in large print it does not)
     from hipball.referral import spots_words
@@ -699,7 +705,7 @@ def outline_svg(side: str, trigger_points: tuple[str, ...] = (), width_cm: float
     panels = _spot_panels(side)
     titles = {key: _wrapped(view_title(key, side) if side != BOTH else _panel_title(key, side), width_cm / 3, size)
               for key, _, _ in panels}
-    title_h = (0.5 + 1.2 * max(t.count("\n") + 1 for t in titles.values())) * size / 72 / (height_cm * CM)
+    title_h = _lines_share(max(t.count("\n") + 1 for t in titles.values()), size, height_cm)
     rows = 1 + max(r for _, _, (r, _) in panels)
     ph = (1 - rows * title_h) / rows
     with _theme():
