@@ -375,6 +375,24 @@ def test_every_combination_compiles_to_its_page_count():
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("large", [False, True])
+def test_chosen_spots_keep_the_page_count(large):
+    """With spots chosen the outline box says it repeats them (a longer line than '(to mark by
+    hand)', two lines in large print): every side x surface x paper keeps its page count, with a
+    contact and a clinic in the header and the most chosen spots the referral key then lists."""
+    wrong = []
+    spots = ["gluteus_minimus.anterior", "gluteus_medius.posterior", "piriformis.lateral"]
+    for side, surface, paper in itertools.product(SIDES, SURFACES, PAPERS):
+        v = _values(client="Client", side=side, ball="lacrosse", surface=surface, paper=paper, large_print=large,
+                    trigger_points=spots, therapist="Sam Rivera, LMT (NMT)",
+                    clinic="Riverside Neuromuscular Therapy · 555-0134")
+        n = page.page_count(page.render_pdf(v))
+        if n != page.PAGES[large]:
+            wrong.append((side, surface, paper, n))
+    assert not wrong, wrong
+
+
+@pytest.mark.slow
 def test_every_large_print_combination_compiles_to_its_page_count():
     """All 240 combinations in large print, with a contact and a clinic in the header: always
     page.PAGES[True] pages, with every word of the pictures at the large body size (both hips
@@ -786,7 +804,7 @@ def test_the_x_says_whose_spots_it_marks_everywhere(kw, chosen, tmp_path):
     if chosen:
         # the outline repeats each chosen X, on each hip (as the spoke picture does)
         assert len(marks) == len(re.findall(r'id="spot:', svg["fig_spokes"])) == 2 * len(trps)
-        assert "Your spots (X: as on page 1; add more by hand)" in text
+        assert "Your spots (X) (add more by hand)" in text
         assert "No spots were chosen" not in text and "common spot" not in text
     else:
         assert not marks  # blank: for the client's own

@@ -1039,7 +1039,7 @@ def test_front_corner_panels_show_the_front_hip_bone_where_the_atlas_has_it(side
     hub (the spots' own words: 'below the front hip bone')."""
     from matplotlib.figure import Figure
 
-    from hipball.draw.handout import LANDMARK, draw_spot_views, outline_svg
+    from hipball.draw.handout import LANDMARK, draw_spot_views, outline_svg, spokes_svg
     from hipball.referral import STANDARD_SET, landmarks, plain_name
     from hipball.spokes import spoke_pattern
 
@@ -1060,7 +1060,11 @@ def test_front_corner_panels_show_the_front_hip_bone_where_the_atlas_has_it(side
         (hub,) = spoke_pattern(side=hip, view="anterolateral").hubs
         forward = 1 if hip == "right" else -1                   # the view's x: front to the right (right hip)
         assert (x - hub.xy[0]) * forward > 0                    # the bone in front of the hub
-    for trps in ((), tuple(STANDARD_SET)):
-        svg = outline_svg(side, trps)
-        n = 2 if side == "both" else 1  # (drawn by the same _landmark as the spoke picture's)
+    for trps in ((), tuple(STANDARD_SET)):  # the outline at its normal-print size (Letter)
+        svg = outline_svg(side, trps, width_cm=6.69, height_cm=3.8 * (1.15 if side == "both" else 1.0))
+        n = 1 if side != "both" else 0  # (drawn by the same _landmark; both hips: too small for a name)
         assert svg.count('id="landmark:asis"') == svg.count('id="landmark-label:asis"') == n
+    # large print: no room over the bone for its name at the large size: the spoke picture's key
+    # names the triangle instead
+    svg = spokes_svg(side, tuple(STANDARD_SET), width_cm=9.21, height_cm=7.0, font_pt=12.825, small_pt=12.825)
+    assert svg.count('id="landmark:asis"') == len(front) and "<!-- front hip bone -->" in svg

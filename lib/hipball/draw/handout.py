@@ -450,7 +450,7 @@ def _spot_panels(side: str) -> list[tuple[str, str, tuple[int, int]]]:
 
 
 def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rect=(0.0, 0.0, 1.0, 1.0),
-                    row_gap: float = 0.0, label_pt: float | None = None) -> dict:
+                    row_gap: float = 0.0, label_pt: float | None = None, named: bool = True) -> dict:
     """The hip from behind, from the side and at the front corner on a body outline, the
     spokes large and red from the hub, and the client's spots (X) each in the view where it is
     reached (``spot_view``); a view's crop grows to take in every spot it shows. Both hips: from
@@ -473,8 +473,10 @@ def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rec
                  fill=SKIN_FACE)
         for ss in sides:  # every view, the front corner too (its hub is where you roll for it)
             _plain_spokes(ax, spoke_pattern(side=ss, view=view, length_cm=SPOKE_LENGTH_CM), font_pt)
-        _landmark(ax, view, pictured_side(s), small_type(font_pt, label_pt))
-        out[key] = (ax, _mark_spots(ax, spots, font_pt, side == BOTH))
+        _landmark(ax, view, pictured_side(s), small_type(font_pt, label_pt), named=named)
+        # the X at most as large as 2.5 cm of body: in large print's small panels an X of the
+        # large type covered the spokes
+        out[key] = (ax, _mark_spots(ax, spots, min(font_pt, _pt_per_cm_body(ax) * 2.5), side == BOTH))
     return out
 
 
@@ -509,10 +511,16 @@ LANDMARK = ("asis", "front hip bone")
 LANDMARK_GREY = "#555555"
 
 
-def _landmark(ax, view: str, side: str, size_pt: float):
+def _landmark_style(size_pt: float) -> dict:
+    """The front hip bone's mark: a small grey triangle (the panels and the key)."""
+    return dict(marker="^", ls="none", ms=size_pt * 0.7, mfc=LANDMARK_GREY, mec="white", mew=0.6)
+
+
+def _landmark(ax, view: str, side: str, size_pt: float, named: bool = True):
     """The front hip bone (``LANDMARK``, the atlas's ASIS) on a front-corner panel: a small grey
-    triangle at its place and its name above the panel's spokes, joined by a thin line. Returns
-    (marker, label); nothing (None) on other views."""
+    triangle at its place and its name above it, at the panel's top, joined by a thin line.
+    Returns (marker, label); None on other views. No room for the name above the bone (large
+    print), or ``named`` False (the key names it): the triangle alone, label None."""
     from matplotlib import patheffects
 
     from hipball.referral import landmarks
@@ -521,17 +529,27 @@ def _landmark(ax, view: str, side: str, size_pt: float):
         return None
     lid, words = LANDMARK
     x, y = landmarks(view, side)[lid]
-    (m,) = ax.plot(x, y, "^", ms=size_pt * 0.7, mfc=LANDMARK_GREY, mec="white", mew=0.6, zorder=35)
+    (m,) = ax.plot(x, y, zorder=35, **_landmark_style(min(size_pt, _pt_per_cm_body(ax) * 2.5)))
     m.set_gid(f"landmark:{lid}")
-    (x0, x1), (_, y1) = ax.get_xlim(), ax.get_ylim()
-    ax.apply_aspect()
+    if not named:
+        return m, None
     fig = ax.get_figure()
-    w_cm = ax.get_position().width * fig.get_figwidth() * 2.54
-    text = _wrapped(words, w_cm, size_pt)
-    lines = text.count("\n") + 1
-    per_cm = abs(x1 - x0) / w_cm  # data units per cm on paper
-    top = y1 - 0.1 * per_cm
-    bottom = top - lines * 1.2 * size_pt * PT_CM * per_cm
+    y_top = ax.get_ylim()[1]
+    for _ in range(8):  # the panel's top raised (a little smaller drawing) until the name fits above the bone
+        ax.apply_aspect()
+        w_cm = ax.get_position().width * fig.get_figwidth() * 2.54
+        text = _wrapped(words, w_cm, size_pt)
+        per_cm = abs(ax.get_xlim()[1] - ax.get_xlim()[0]) / w_cm  # data units per cm on paper
+        top = ax.get_ylim()[1] - 0.1 * per_cm
+        bottom = top - (text.count("\n") + 1) * 1.2 * size_pt * PT_CM * per_cm
+        short = y + 0.15 * per_cm - bottom
+        if short <= 0:
+            break
+        ax.set_ylim(ax.get_ylim()[0], ax.get_ylim()[1] + short * 1.1)
+    if short > 0 or ax.get_ylim()[1] - y_top > 0.15 * (y_top - ax.get_ylim()[0]) or \
+            max(map(len, text.split("\n"))) > _chars(w_cm, size_pt, least=1):
+        ax.set_ylim(ax.get_ylim()[0], y_top)  # no room: the triangle alone
+        return m, None
     ax.plot([x, x], [y, bottom], color=LANDMARK_GREY, lw=0.6, zorder=34)
     label = ax.text(x, top, text, ha="center", va="top", fontsize=size_pt, color=LANDMARK_GREY,
                     linespacing=1.05, zorder=36, clip_on=False,
@@ -638,6 +656,16 @@ def spokes_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 8.6
     each panel and a two-line key under them (both hips: in the corner under 'From behind').
     No anatomy, no Latin. ``chosen``: the key calls the X 'your spots' (else the common spots
     of the routine, ``spots_words``)."""
+    for named in (True, False):  # the bone's name in its panel, else (no room: large print) in the key
+        fig, views = _spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt, chosen, named)
+        if not named or all(any(t.get_gid() == f"landmark-label:{LANDMARK[0]}" for t in ax.texts)
+                            for key, (ax, _) in views.items() if key.startswith("anterolateral")):
+            return _to_svg(fig, tight=False)
+
+
+def _spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt, chosen, named):
+    """``spokes_svg``'s figure and ``draw_spot_views``' panels; ``named`` False: the front hip
+    bone's name in the key, beside its triangle, not in the panels."""
     from matplotlib.lines import Line2D
 
     both = side == BOTH
@@ -652,7 +680,8 @@ def spokes_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 8.6
     # there in four lines (in large print it does not)
     from hipball.referral import spots_words
 
-    words = ("roll out along each line, and back", f"{spots_words(chosen)} (X): linger on them")
+    words = ("roll out along each line, and back", f"{spots_words(chosen)} (X): linger on them",
+             *(() if named else (LANDMARK[1],)))
     labels = [_wrapped(t, width_cm / 3 - 2.4 * small * PT_CM, small) for t in words]
     corner = both and sum(t.count("\n") + 1 for t in labels) <= 4
     if not corner:
@@ -661,17 +690,19 @@ def spokes_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 8.6
     with _theme():
         rect = (0.0, key_h, 1.0, 1 - title_h - key_h)
         views = draw_spot_views(fig, side, trigger_points, font_pt=font_pt, rect=rect,
-                                row_gap=title_h if both else 0.0, label_pt=small)
+                                row_gap=title_h if both else 0.0, label_pt=small, named=named)
         for key, (ax, _) in views.items():
             x0, y0, w, h = ax.get_position(original=True).bounds  # the panel's slot, not its drawn box
             fig.text(x0 + w / 2, y0 + h + title_h * 0.95, titles[key], ha="center", va="top",
                      fontsize=title_pt, fontweight="bold", linespacing=1.1)
         handles = [Line2D([], [], color="#D0021B", lw=2.4, label=labels[0]),
                    Line2D([], [], label=labels[1], **spot_mark_style(font_pt))]
+        if not named:
+            handles.append(Line2D([], [], label=labels[2], **_landmark_style(small)))
         where = dict(loc="center", bbox_to_anchor=(1 / 6, 0.25)) if corner else dict(loc="lower center")
         fig.legend(handles=handles, ncol=1, frameon=False, fontsize=small,
                    handlelength=1.6, columnspacing=1.0, borderaxespad=0.1, **where)
-    return _to_svg(fig, tight=False)
+    return fig, views
 
 
 def _plain_spokes(ax, pattern, font_pt: float) -> None:
@@ -715,7 +746,9 @@ def outline_svg(side: str, trigger_points: tuple[str, ...] = (), width_cm: float
             ax = fig.add_axes((col / 3 + 0.01, y0, 1 / 3 - 0.02, ph))
             spots = _panel_spots(view, expand_side(s), trigger_points)
             _outline(ax, view, pictured_side(s), lw=0.9, crop=_grown_crop(_CROP, view, spots))
-            _landmark(ax, view, pictured_side(s), small_type(font_pt, small_pt))
+            mark = _landmark(ax, view, pictured_side(s), small_type(font_pt, small_pt))
+            if mark and mark[1] is None:  # no room for its name (no key here): no unexplained triangle
+                mark[0].remove()
             _mark_spots(ax, spots, min(font_pt, _pt_per_cm_body(ax) * 2.5), side == BOTH)
             fig.text((col + 0.5) / 3, y0 + ph + title_h, titles[key], ha="center", va="top", fontsize=size,
                      linespacing=1.1)

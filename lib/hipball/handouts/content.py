@@ -343,13 +343,17 @@ def spots_note(chosen: bool = True) -> str:
     return f"No spots were chosen for you: your therapist can mark your own on 'Your spots' (page {page_ref(MARKS_BOX)})."
 
 
+def marks_title(chosen: bool = True) -> str:
+    """The outline box's title: with chosen spots 'Your spots (X)', the spoke picture's words
+    for them (the box repeats their X's); with none, 'Your spots' (blank, for the client's own)."""
+    return "Your spots (X)" if chosen else "Your spots"
+
+
 def marks_note(chosen: bool = True) -> str:
-    """The outline box's words after its title 'Your spots' (one line in large print): with
-    chosen spots it repeats them (the X, as in the spoke picture) and has room for more by
-    hand; with none it is blank, to mark the client's own by hand (``spots_note`` says so)."""
-    if chosen:
-        return f"(X: as on page {page_ref(SPOTS_PICTURE)}; add more by hand)"
-    return "(to mark by hand)"
+    """The outline box's words after its title (one line in large print): with chosen spots,
+    room for more by hand beside their X's; with none, blank, to mark the client's own by hand
+    (``spots_note`` says so under the spoke picture)."""
+    return "(add more by hand)" if chosen else "(to mark by hand)"
 
 
 def hub_line(chosen: bool = True) -> str:

@@ -164,6 +164,7 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "steps": content.routine_steps(v["side"], dose, v["surface"], chosen),
         "spots_heading": content.spots_heading(chosen),
         "spots_note": content.spots_note(chosen),
+        "marks_title": content.marks_title(chosen),
         "marks_note": content.marks_note(chosen),
         "rolling_caption": content.rolling_caption(v["surface"]),
         "dose_title": "Your dose",
