@@ -529,7 +529,7 @@ def _landmark(ax, view: str, side: str, size_pt: float, named: bool = True):
         return None
     lid, words = LANDMARK
     x, y = landmarks(view, side)[lid]
-    (m,) = ax.plot(x, y, zorder=35, **_landmark_style(min(size_pt, _pt_per_cm_body(ax) * 2.5)))
+    (m,) = ax.plot(x, y, zorder=35, **_landmark_style(min(size_pt, _pt_per_cm_body(ax) * 4.0)))
     m.set_gid(f"landmark:{lid}")
     if not named:
         return m, None
