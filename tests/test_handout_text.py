@@ -279,25 +279,27 @@ def test_compiled_handout_prints_the_words_and_has_its_pages(kw):
     refs = {}
     for piece in [d["routine_intro"], *d["steps"], *d["ball_advice"], d["ladder"]["move_up"],
                   d["ladder"]["move_down"], d["log_hint"], d["evidence"], *(f["text"] for f in d["red_flags"]),
-                  *d["cautions"], *d["trigger_points"]]:
+                  *d["cautions"], *d["trigger_points"], d["spots_note"], d["marks_note"]]:
         refs.update(_printed_refs(piece, text))
     large = bool(v["large_print"])
     where = {part: _page_of(heading, pages) for part, heading in PART_HEADINGS.items()}
     assert where == {part: pages_[large] for part, pages_ in WHERE.items()}, where
     # items 6 and 9: the page references print the page the part is really on
-    assert refs == {content.SPOTS_PICTURE: where["spots picture"], content.STOP_BOX: where["red flags"]}, refs
+    assert refs == {content.SPOTS_PICTURE: where["spots picture"], content.STOP_BOX: where["red flags"],
+                    content.MARKS_BOX: where["marks"]}, refs
     assert ("Sessions" if d["log_sessions"] > 1 else "Done") in pages[-1]
 
 
 PART_HEADINGS = {"dose": "Your dose", "red flags": "STOP and see a doctor", "aftercare": "Aftercare",
-                 "spots picture": "Your spots and the spokes"}
+                 # (the SAMPLE chooses no spots: the X marks the common ones)
+                 "spots picture": "The spots and the spokes", "marks": "Your spots ("}
 
 
 def _page_of(heading: str, pages: list[str]) -> int:
     """The page (from 1) a heading prints on: not where a text quotes it ('...')."""
     return 1 + next(i for i, p in enumerate(pages) if p.count(heading) > p.count(f"'{heading}'"))
 WHERE = {"dose": {False: 1, True: 2}, "red flags": {False: 2, True: 3}, "aftercare": {False: 2, True: 2},
-         "spots picture": {False: 1, True: 2}}
+         "spots picture": {False: 1, True: 2}, "marks": {False: 3, True: 3}}
 
 
 def _printed_refs(piece: str, flat_text: str) -> dict[str, int]:
@@ -369,6 +371,24 @@ def test_every_combination_compiles_to_its_page_count():
         n = page.page_count(page.render_pdf(v))
         if n != page.PAGES[False]:
             wrong.append((side, ball, surface, level, paper, n))
+    assert not wrong, wrong
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("large", [False, True])
+def test_chosen_spots_keep_the_page_count(large):
+    """With spots chosen the outline box says it repeats them (a longer line than '(to mark by
+    hand)', two lines in large print): every side x surface x paper keeps its page count, with a
+    contact and a clinic in the header and the most chosen spots the referral key then lists."""
+    wrong = []
+    spots = ["gluteus_minimus.anterior", "gluteus_medius.posterior", "piriformis.lateral"]
+    for side, surface, paper in itertools.product(SIDES, SURFACES, PAPERS):
+        v = _values(client="Client", side=side, ball="lacrosse", surface=surface, paper=paper, large_print=large,
+                    trigger_points=spots, therapist="Sam Rivera, LMT (NMT)",
+                    clinic="Riverside Neuromuscular Therapy · 555-0134")
+        n = page.page_count(page.render_pdf(v))
+        if n != page.PAGES[large]:
+            wrong.append((side, surface, paper, n))
     assert not wrong, wrong
 
 
@@ -548,7 +568,7 @@ def test_item5_both_hips_start_with_the_right_in_the_logs_order(pages):
 def test_items6_and_9_page_references_and_coming_off_the_ball(pages):
     for (side, ball, surface, level, paper), d in pages.items():
         assert d["routine_intro"] == f"Before you start, read 'STOP and see a doctor' on page {{page:{content.STOP_BOX}}}."
-        assert f"'Your spots and the spokes' (page {{page:{content.SPOTS_PICTURE}}})" in d["steps"][1]
+        assert f"'The spots and the spokes' (page {{page:{content.SPOTS_PICTURE}}})" in d["steps"][1]
         steps = " ".join(d["steps"])
         if surface == "wall":
             assert "Step forward slowly" in steps and "If it drops, let it fall" in steps
@@ -654,12 +674,12 @@ def test_read2_item3_the_holds_say_which_spots(pages):
         stop = next(st for st in d["steps"] if st.startswith("Stop after"))
         h = plan["holds"]
         said = {0: "one round of the spokes, or one hold)", 1: "one round of the spokes, then one hold)"}.get(
-            h, f"one round of the spokes, then hold still on the {h} most tender of your spots")
+            h, f"one round of the spokes, then hold still on the {h} most tender of the common spots")
         assert said in stop, stop
         assert not re.search(r"about \d+ holds?\)", stop), stop
         # the hold step says where a hold goes
         hold = next(st for st in d["steps"] if "stay still for about" in st)
-        assert hold.startswith("On the most tender of your spots (X), stay still"), hold
+        assert hold.startswith("On the most tender of the common spots (X), stay still"), hold
 
 
 def test_read2_item4_one_rule_for_a_sore_day_in_aftercare_and_ladder(pages):
@@ -888,3 +908,60 @@ def test_read4_degrees_print_once_in_brackets_after_the_plain_cue(racquetball_be
     assert [m.group(0) for m in found] == ["120 to 135 degrees"], [m.group(0) for m in found]
     before = text[:found[0].start()]
     assert before.endswith("(") and "three-quarters" in before[-200:], before[-200:]
+
+
+# ---------------------------------------------------------------- whose spots the X marks
+
+# A client read (issue 11, "whose spots?"): with no spots chosen the handout marked the standard
+# set and called them "your spots (X)" beside an empty "Your spots (to mark by hand)" outline.
+WHOSE = [
+    pytest.param(dict(side="right", ball="tennis", surface="hardwood", paper="letter"), False, id="none-chosen"),
+    pytest.param(dict(side="both", ball="tennis", surface="bed", paper="a4",
+                      trigger_points=["gluteus_minimus.anterior", "gluteus_medius.posterior"]), True, id="two-chosen"),
+]
+
+
+def _svg_words(svg: str) -> list[str]:
+    """The words of a picture (matplotlib writes each text, drawn as paths, in a comment)."""
+    return re.findall(r"<!-- (.*?) -->", svg)
+
+
+@pytest.mark.parametrize("kw, chosen", WHOSE)
+def test_the_x_says_whose_spots_it_marks_everywhere(kw, chosen, tmp_path):
+    """Chosen spots are 'your spots' in every text and picture key, and the outline box repeats
+    their X's (room for more by hand). None chosen: every text and key says 'the common spots'
+    (never 'your spot' for an X), a note by the spoke picture says so and where the client's
+    own can be marked (the outline, by its page), and the outline is blank. Read from the PDF's
+    text and the pictures it embeds."""
+    from hipball.handouts import figures
+
+    v = _values(client="Sam", **kw)
+    pdf = page.render_pdf(v)
+    pages = _text(pdf)
+    text = " ".join(pages)
+    trps = tuple(v["trigger_points"]) or params.standard_trigger_points()
+    files = figures.write_page_figures(tmp_path, v, trps, page.referral_size(v),
+                                       page.text_width_cm(v["paper"]), page.figure_type(False))
+    svg = {k: (tmp_path / f).read_text(encoding="utf-8") for k, f in files.items()}
+    keys = [w for k in ("fig_spokes", "fig_referral") for w in _svg_words(svg[k]) if "(X" in w]
+    said = re.findall(r"(\w+ \w+) \(X", text) + [re.match(r"(.+?) \(X", w).group(1) for w in keys]
+    assert len(keys) == 2 and len(said) >= 4, (keys, said)   # both keys, the hold step, the map's caption
+    own, common = ("your spot", "common spot") if chosen else ("common spot", "your spot")
+    assert all(own in s.lower() and common not in s.lower() for s in said), said
+    heading = content.spots_heading(chosen)
+    assert heading == ("Your spots and the spokes" if chosen else "The spots and the spokes")
+    assert f"'{heading}'" in text and _page_of(heading, pages) == 1
+    marks_page = _page_of("Your spots (", pages)
+    marks = re.findall(r'id="spot:', svg["fig_outline"])
+    if chosen:
+        # the outline repeats each chosen X, on each hip (as the spoke picture does)
+        assert len(marks) == len(re.findall(r'id="spot:', svg["fig_spokes"])) == 2 * len(trps)
+        assert "Your spots (X) (add more by hand)" in text
+        assert "No spots were chosen" not in text and "common spot" not in text
+    else:
+        assert not marks  # blank: for the client's own
+        assert "Your spots (to mark by hand)" in text
+        note = re.sub(r"\{page:[a-z-]+\}", str(marks_page), content.spots_note(False))
+        assert note in text and pages[0].find(note) > pages[0].find(heading)  # under the picture, page 1
+        assert marks_page == 3 and "'Your spots' (page 3)" in note
+        assert "your spot" not in text.lower().replace("your spots (", "").replace("'your spots'", "")

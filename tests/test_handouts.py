@@ -1073,5 +1073,93 @@ def test_referral_map_grows_for_its_key_in_one_draw(monkeypatch):
     assert key_fits(fig)
     args = dict(size, height_cm=grown - 0.5)
     less, _ = real("right", spots, *(args[k] for k in ("width_cm", "height_cm", "font_pt", "min_key_pt",
-                                                        "zone_key", "chart_w")))
+                                                        "zone_key", "chart_w")), True)
     assert not key_fits(less)
+
+
+def _red_pixels(fig) -> int:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    px = np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+    return int(((px[..., 0] > 150) & (px[..., 1] < 90) & (px[..., 2] < 90)).sum())
+
+
+@pytest.mark.parametrize("side, spots", [("right", None), ("both", ("gluteus_minimus.anterior", "gluteus_medius.posterior")),
+                                         ("left", ("gluteus_minimus.posterior", "piriformis.lateral",
+                                                   "tensor_fasciae_latae.belly", "gluteus_minimus.anterior"))])
+def test_spokes_read_through_the_spot_marks(side, spots):
+    """Issue 11 (client read): on the side and front-corner panels the X marks sat on the hub and
+    hid the spokes (a filled X left 40 % of a spoke's red showing). Rendered at the printed size,
+    each spoke alone: the red still showing with the marks drawn is at least 70 % of what shows
+    without them (a thin X over a spoke that runs along one of its strokes leaves the red on
+    both sides of the stroke)."""
+    from matplotlib.figure import Figure
+
+    from hipball.draw.handout import draw_spot_views
+    from hipball.referral import STANDARD_SET
+
+    fig = Figure(figsize=(8.9 / 2.54, 5.6 / 2.54), dpi=300)
+    views = draw_spot_views(fig, side, spots or tuple(STANDARD_SET))
+    shares, crossed = [], 0
+    for key, (ax, marks) in views.items():
+        spokes = [ln for ln in ax.lines if ln.get_gid() == "spoke"]
+        assert spokes, key
+        others = [a for a in fig.get_children() if a not in (ax, fig.patch)]
+        for a in others + [c for c in ax.get_children() if c not in spokes and c not in marks.values()]:
+            a.set_visible(False)
+        for sp in spokes:
+            for o in spokes:
+                o.set_visible(o is sp)
+            for m in marks.values():
+                m.set_visible(False)
+            bare = _red_pixels(fig)
+            for m in marks.values():
+                m.set_visible(True)
+            shown = _red_pixels(fig)
+            shares.append((shown / bare, key))
+            crossed += shown < bare
+        for a in others + ax.get_children():
+            a.set_visible(True)
+    assert crossed, "no mark crosses a spoke: the test has nothing to check"
+    assert min(shares)[0] >= 0.7, sorted(shares)[:5]
+
+
+@pytest.mark.parametrize("side", ["right", "left", "both"])
+def test_front_corner_panels_show_the_front_hip_bone_where_the_atlas_has_it(side):
+    """Issue 11 (client read): the front-corner panel and the mark-by-hand outline had no
+    landmark. Each front-corner panel (spoke picture and outline) marks the front hip bone at
+    the atlas's ASIS, named in plain words, above the front-corner spots and in front of the
+    hub (the spots' own words: 'below the front hip bone')."""
+    from matplotlib.figure import Figure
+
+    from hipball.draw.handout import LANDMARK, draw_spot_views, outline_svg, spokes_svg
+    from hipball.referral import STANDARD_SET, landmarks, plain_name
+    from hipball.spokes import spoke_pattern
+
+    assert LANDMARK == ("asis", "front hip bone") and "front hip bone" in plain_name("tensor_fasciae_latae.belly")
+    views = draw_spot_views(Figure(figsize=(8.9 / 2.54, 5.6 / 2.54)), side, tuple(STANDARD_SET))
+    front = {k: v for k, v in views.items() if k.startswith("anterolateral")}
+    assert len(front) == (2 if side == "both" else 1)
+    for key, (ax, marks) in front.items():
+        hip = "left" if key.endswith(":left") or side == "left" else "right"
+        (tri,) = [ln for ln in ax.lines if ln.get_gid() == "landmark:asis"]
+        (label,) = [t for t in ax.texts if t.get_gid() == "landmark-label:asis"]
+        assert label.get_text().replace("\n", " ") == "front hip bone"
+        x, y = tri.get_xydata()[0]
+        assert (x, y) == pytest.approx(tuple(landmarks("anterolateral", hip)["asis"]))
+        assert label.get_position()[1] > y                      # the name above it
+        spots = [m.get_xydata()[0] for m in marks.values()]
+        assert spots and all(sy < y for _, sy in spots)         # the spots below the bone
+        (hub,) = spoke_pattern(side=hip, view="anterolateral").hubs
+        forward = 1 if hip == "right" else -1                   # the view's x: front to the right (right hip)
+        assert (x - hub.xy[0]) * forward > 0                    # the bone in front of the hub
+    for trps in ((), tuple(STANDARD_SET)):  # the outline at its normal-print size (Letter)
+        svg = outline_svg(side, trps, width_cm=6.69, height_cm=3.8 * (1.15 if side == "both" else 1.0))
+        n = 1 if side != "both" else 0  # (drawn by the same _landmark; both hips: too small for a name)
+        assert svg.count('id="landmark:asis"') == svg.count('id="landmark-label:asis"') == n
+    # large print: no room over the bone for its name at the large size: the spoke picture's key
+    # names the triangle instead
+    svg = spokes_svg(side, tuple(STANDARD_SET), width_cm=9.21, height_cm=7.0, font_pt=12.825, small_pt=12.825)
+    assert svg.count('id="landmark:asis"') == len(front) and "<!-- front hip bone -->" in svg

@@ -192,6 +192,19 @@ def standard_set() -> tuple[str, ...]:
     return STANDARD_SET
 
 
+# Whose spots the X marks (a client read of issue 11: with no spots chosen a handout marked the
+# standard set and called them "your spots" beside an empty "Your spots" outline). ``chosen``:
+# the therapist named the client's spots; else the X marks the common spots of the routine
+# (STANDARD_SET). (one spot, the spots): every picture key, caption and step of the handout
+# takes its words from here.
+SPOT_WORDS = {True: ("your spot", "your spots"), False: ("a common spot", "the common spots")}
+
+
+def spots_words(chosen: bool = True, *, one: bool = False) -> str:
+    """'your spots' / 'the common spots' (``one``: 'your spot' / 'a common spot')."""
+    return SPOT_WORDS[bool(chosen)][0 if one else 1]
+
+
 def trigger_point(trp_id: str) -> TriggerPoint:
     return _trigger_points()[check_choice("trigger point", trp_id, trp_ids())]
 

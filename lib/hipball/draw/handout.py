@@ -57,34 +57,39 @@ def trp_styles(trigger_points) -> dict:
 
 @lru_cache(maxsize=64)
 def referral_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 18.6, height_cm: float = 5.2,
-                 font_pt: float = 7.5, min_key_pt: float = 7.0, zone_key: bool = True, chart_w: float = 0.2) -> str:
+                 font_pt: float = 7.5, min_key_pt: float = 7.0, zone_key: bool = True, chart_w: float = 0.2,
+                 chosen: bool = True) -> str:
     """Where the client's trigger points send pain: back and side views, the key beside them.
 
     Drawn at its printed size (``width_cm`` x ``height_cm``, placed at 100 % by the page), so
     ``font_pt`` is the size on paper: the key stays readable (``min_key_pt`` or more) when printed.
     ``zone_key`` False leaves the solid and dotted swatches out of the key (large print: the
     caption under the map says the same in words, and the key keeps its large type). ``chart_w``:
-    each body chart's slot, a share of the width (at most; the key takes the rest)."""
-    fig, _ = referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w)
+    each body chart's slot, a share of the width (at most; the key takes the rest). ``chosen``:
+    the spots are the client's (else the routine's common ones: ``spots_words``)."""
+    fig, _ = referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w,
+                             chosen)
     return _to_svg(fig, tight=False)
 
 
 def referral_figure(side: str, trigger_points: tuple[str, ...], width_cm: float = 18.6, height_cm: float = 5.2,
                     font_pt: float = 7.5, min_key_pt: float = 7.0, zone_key: bool = True,
-                    chart_w: float = 0.2):
+                    chart_w: float = 0.2, chosen: bool = True):
     """``referral_svg``'s figure and {view: the ReferralArtists of its chart}. A key that does
     not fit ``height_cm`` at ``min_key_pt`` makes the figure taller (0.5 cm at a time), never
     smaller type or a key cut off (a long list of spots; large print's type). The height is
     found on the key alone (``_key_height_cm``), and the figure drawn once: redrawing it for
     each 0.5 cm took up to 65 draws and 13 s for a long list of spots in large print."""
-    height_cm = _key_height_cm(trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w)
-    return _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w)
+    height_cm = _key_height_cm(trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w, chosen)
+    return _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w,
+                            chosen)
 
 
 MAX_REFERRAL_CM = 40.0  # the referral map grows for its key up to about this height, no further
 
 
-def _key_height_cm(trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w) -> float:
+def _key_height_cm(trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w,
+                   chosen: bool = True) -> float:
     """The least of ``height_cm``, ``height_cm`` + 0.5, + 1.0 ... at which the referral map's key
     fits (``_fit_legend``), or the first over ``MAX_REFERRAL_CM``. Each try lays out the key
     alone on a figure of that size (the key's box is all its fit depends on; the body charts
@@ -103,7 +108,8 @@ def _key_height_cm(trigger_points, width_cm, height_cm, font_pt, min_key_pt, zon
         fig = _figure(width_cm * CM, h * CM)
         key = _key_axes(fig, _chart_share(chart_w, width_cm, h))
         with _theme():
-            return _fit_legend(fig, key, _key_handles(trigger_points, font_pt, zone_key), font_pt, min_key_pt)
+            return _fit_legend(fig, key, _key_handles(trigger_points, font_pt, zone_key, chosen), font_pt,
+                               min_key_pt)
 
     if fits(0):
         return height_cm
@@ -128,7 +134,7 @@ def _key_axes(fig, chart_w: float):
     return key
 
 
-def _key_handles(trigger_points, font_pt: float, zone_key: bool) -> list:
+def _key_handles(trigger_points, font_pt: float, zone_key: bool, chosen: bool = True) -> list:
     """The referral map key's entries (their labels unwrapped): a swatch per referral pattern
     in the client's words, the filled and dotted swatches (``zone_key``), the X."""
     from matplotlib.lines import Line2D
@@ -152,11 +158,11 @@ def _key_handles(trigger_points, font_pt: float, zone_key: bool) -> list:
                     Patch(**zone_style("spillover", first), label=ZONE_WORDS["spillover"])]
     return handles + [
         Line2D([], [], marker="X", mfc="white", mec="black", mew=1.0, ms=font_pt * 1.1, ls="none",
-               label=your_spot({styles[t].marker for t in trigger_points})),
+               label=your_spot({styles[t].marker for t in trigger_points}, chosen)),
     ]
 
 
-def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w):
+def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w, chosen):
     fig = _figure(width_cm * CM, height_cm * CM)
     charts = {}
     s, tag = pictured_side(side), pictured_tag(side)  # both hips: the right one, and the titles say so
@@ -166,7 +172,7 @@ def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key
     # both hips: one line over both charts says which hip they show and what the other's is
     note = _wrapped(MIRROR_NOTE, 2 * chart_w * width_cm, font_pt) if tag else ""
     lines = max(t.count("\n") + 1 for t in titles.values()) + (note.count("\n") + 1 if note else 0)
-    title_h = (0.4 + 1.2 * lines) * font_pt / 72 / (height_cm * CM)  # room for the view titles
+    title_h = _lines_share(lines, font_pt, height_cm, pad=0.4)  # room for the view titles
     axes = [fig.add_axes((i * chart_w, 0.0, chart_w, 1 - title_h)) for i in range(2)]
     key = _key_axes(fig, chart_w)
     styles = trp_styles(trigger_points)
@@ -188,7 +194,7 @@ def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key
             ax.set_anchor("N")
             ax.text(0.5, 1.0, titles[view], transform=ax.transAxes,
                     ha="center", va="bottom", fontsize=font_pt, weight="bold")
-        handles = _key_handles(trigger_points, font_pt, zone_key)
+        handles = _key_handles(trigger_points, font_pt, zone_key, chosen)
         if note:
             fig.text(chart_w, 1.0, note, ha="center", va="top", fontsize=font_pt, linespacing=1.1)
         _fit_legend(fig, key, handles, font_pt, min_key_pt)
@@ -203,13 +209,16 @@ ZONE_WORDS = {"essential": "felt by nearly everyone with that spot: the area fil
 KEY_GREY = "#8C8C8C"
 
 
-def your_spot(markers) -> str:
+def your_spot(markers, chosen: bool = True) -> str:
     """The key's words for the client's spots: the other marks named only when the map uses
     them (a client read '+ or \N{BLACK DIAMOND}' in the key of a map that had only X's)."""
     other = [MARKER_WORDS[m] for m in MARKERS[1:] if m in set(markers)]
+    from hipball.referral import spots_words
+
+    spot = spots_words(chosen, one=True)
     if not other:
-        return "your spot (X): the pain it sends is in its colour"
-    return f"your spot (X; {' or '.join(other)} when spots share a colour): the pain it sends is in its colour"
+        return f"{spot} (X): the pain it sends is in its colour"
+    return f"{spot} (X; {' or '.join(other)} when spots share a colour): the pain it sends is in its colour"
 
 
 YOUR_SPOT = your_spot(MARKERS[:3])  # the key's words when three spots share a colour
@@ -271,16 +280,22 @@ def clear_cache() -> None:
 PT_CM = 2.54 / 72
 
 
-def _chars(width_cm: float, font_pt: float) -> int:
-    """About how many characters of ``font_pt`` type fit in ``width_cm`` (DejaVu Sans)."""
-    return max(12, int(width_cm / (0.55 * font_pt * PT_CM)))
+def _chars(width_cm: float, font_pt: float, *, bold: bool = False, least: int = 12) -> int:
+    """About how many characters of ``font_pt`` type fit in ``width_cm`` (DejaVu Sans, bold a
+    little wider), ``least`` at the least."""
+    return max(least, int(width_cm / ((0.62 if bold else 0.55) * font_pt * PT_CM)))
 
 
 def _wrapped(text: str, width_cm: float, font_pt: float, *, bold: bool = False) -> str:
-    """``text`` in lines that fit ``width_cm`` at ``font_pt`` (DejaVu Sans, bold a little wider):
+    """``text`` in lines that fit ``width_cm`` at ``font_pt`` (``_chars``, at least 6 a line):
     a panel's title or a key's entry in large print, where one line no longer fits its slot."""
-    chars = max(6, int(width_cm / ((0.62 if bold else 0.55) * font_pt * PT_CM)))
-    return "\n".join(textwrap.wrap(text, chars))
+    return "\n".join(textwrap.wrap(text, _chars(width_cm, font_pt, bold=bold, least=6)))
+
+
+def _lines_share(lines: int, font_pt: float, height_cm: float, pad: float = 0.5) -> float:
+    """The share of a figure's ``height_cm`` that ``lines`` lines of ``font_pt`` type take at
+    1.2 line spacing, with ``pad`` lines' room: the room kept for the titles over its panels."""
+    return (pad + 1.2 * lines) * font_pt / 72 / (height_cm * CM)
 
 
 def setup_of(surface: str) -> str:
@@ -361,9 +376,9 @@ def _text_rows_cm(poses, wrap: int, font_pt: float, cue_pt: float, first: int = 
     """The height (cm) the numbered titles (from ``first``) and the cues of a row of positions
     take, wrapped as ``draw_sequence`` wraps them (a fixed share of the figure cut long cues off
     in large print)."""
-    from hipball.draw.position import title_text, title_wrap
+    from hipball.draw.position import numbered_title
 
-    titles = max(len(textwrap.wrap(f"{i + first}. {title_text(p)}", title_wrap(wrap))) for i, p in enumerate(poses))
+    titles = max(numbered_title(p, i + first, wrap).count("\n") + 1 for i, p in enumerate(poses))
     cues = max(len(textwrap.wrap(p.cue, wrap)) for p in poses)
     return titles * 1.2 * font_pt * PT_CM + 0.1, cues * 1.25 * cue_pt * PT_CM + 0.1
 
@@ -378,7 +393,7 @@ def _positions_two_rows(side: str, ball: str, setup: str, width_cm: float, font_
     routine keeps its place on page 1."""
     import math
 
-    from hipball.draw.position import draw_sequence, sequence_limits, title_text, title_wrap
+    from hipball.draw.position import draw_sequence, numbered_title, sequence_limits
     from hipball.pose import pose, sequence
 
     names = sequence(side, setup)
@@ -414,7 +429,7 @@ def _positions_two_rows(side: str, ball: str, setup: str, width_cm: float, font_
             art = arts[i]
             art.floor[-1].set_linewidth(0.8)
             art.body["head"].axes.set_position((x0, y0, w, band / total))
-            art.title.set_text("\n".join(textwrap.wrap(f"{i + 1}. {title_text(art.pose)}", title_wrap(wraps[row]))))
+            art.title.set_text(numbered_title(art.pose, i + 1, wraps[row]))
             art.cue.set_text("\n".join(textwrap.wrap(art.pose.cue, wraps[row])))
         _positions_note(fig, note, cue_pt)
     return _to_svg(fig, tight=False)
@@ -482,14 +497,13 @@ def _spot_panels(side: str) -> list[tuple[str, str, tuple[int, int]]]:
 
 
 def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rect=(0.0, 0.0, 1.0, 1.0),
-                    row_gap: float = 0.0) -> dict:
+                    row_gap: float = 0.0, label_pt: float | None = None, named: bool = True) -> dict:
     """The hip from behind, from the side and at the front corner on a body outline, the
     spokes large and red from the hub, and the client's spots (X) each in the view where it is
     reached (``spot_view``); a view's crop grows to take in every spot it shows. Both hips: from
     behind shows both, and the side and front corner are drawn for each hip (``_spot_panels``).
     Returns {panel key: (axes, {trp_id or trp_id:side: marker, ...})}; keys are the view names
     ('lateral', ...), the left hip's own panels 'lateral:left' and 'anterolateral:left'."""
-    from hipball.referral import trigger_point_xy
     from hipball.spokes import spoke_pattern
 
     x0, y0, w, h = rect
@@ -500,26 +514,115 @@ def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rec
     for key, s, (row, col) in panels:
         view = key.split(":")[0]
         ax = fig.add_axes((x0 + col * w / 3, y0 + (rows - 1 - row) * (ph + row_gap), w / 3, ph))
-        both = s == BOTH
         sides = expand_side(s)
-        s = pictured_side(s)
-        spots = {(t, ss): trigger_point_xy(t, view, ss) for t in trigger_points for ss in sides
-                 if spot_view(t, ss) == view}
-        (cx0, cx1), (cy0, cy1) = (_CROP if both else _CLOSE)[view]
-        ys = [xy[1] for xy in spots.values()]
-        crop = dict(_CLOSE)
-        crop[view] = ((cx0, cx1), (min([cy0, *(y - 4 for y in ys)]), max([cy1, *(y + 4 for y in ys)])))
-        _outline(ax, view, s, crop=crop, fill=SKIN_FACE)
+        spots = _panel_spots(view, sides, trigger_points)
+        _outline(ax, view, pictured_side(s), crop=_grown_crop(_CROP if s == BOTH else _CLOSE, view, spots),
+                 fill=SKIN_FACE)
         for ss in sides:  # every view, the front corner too (its hub is where you roll for it)
             _plain_spokes(ax, spoke_pattern(side=ss, view=view, length_cm=SPOKE_LENGTH_CM), font_pt)
-        marks = {}
-        for (t, ss), xy in spots.items():
-            (m,) = ax.plot(*xy, "X", ms=font_pt * 1.05, mfc="black", mec="white", mew=0.8, zorder=40)
-            m.set_gid(f"spot:{t}:{ss}")
-            marks[t if side != BOTH else f"{t}:{ss}"] = m
-        _spread_marks(ax, list(marks.values()), font_pt * 1.05 + 1.5)
-        out[key] = (ax, marks)
+        _landmark(ax, view, pictured_side(s), small_type(font_pt, label_pt), named=named)
+        # the X at most as large as 2.5 cm of body: in large print's small panels an X of the
+        # large type covered the spokes
+        out[key] = (ax, _mark_spots(ax, spots, min(font_pt, _pt_per_cm_body(ax) * 2.5), side == BOTH))
     return out
+
+
+def _panel_spots(view: str, sides, trigger_points) -> dict[tuple[str, str], tuple[float, float]]:
+    """{(trp_id, side): (x, y)} of the spots a panel of ``view`` marks: each where it is reached
+    (``spot_view``), on each of ``sides``."""
+    from hipball.referral import trigger_point_xy
+
+    return {(t, ss): trigger_point_xy(t, view, ss) for t in trigger_points for ss in sides
+            if spot_view(t, ss) == view}
+
+
+def _grown_crop(crops: dict, view: str, spots: dict) -> dict:
+    """``crops`` (the crop of each view) with ``view``'s grown to take in every spot it marks."""
+    (cx0, cx1), (cy0, cy1) = crops[view]
+    ys = [xy[1] for xy in spots.values()]
+    return dict(crops, **{view: ((cx0, cx1), (min([cy0, *(y - 4 for y in ys)]), max([cy1, *(y + 4 for y in ys)])))})
+
+
+def spot_mark_style(size_pt: float) -> dict:
+    """How a spot's X is drawn on the spoke picture, its key and the outline: two thin black
+    strokes over the spokes, no fill and no halo. (A filled X with a white edge sat on the hub
+    and hid the spokes, a client read of issue 11; a thin one leaves the red showing around its
+    strokes, even along a spoke that runs under one of them.)"""
+    return dict(marker="x", ls="none", ms=size_pt * 1.1, mec="black", mew=1.0)
+
+
+# One landmark a client finds on their own body, drawn where the atlas has it on the front-corner
+# panels (the spoke picture's and the outline's, which had none: a client could not place them).
+# The words are the spots' own ("below the front hip bone", hipball.referral.PLAIN_NAMES).
+LANDMARK = ("asis", "front hip bone")
+LANDMARK_GREY = "#555555"
+
+
+def _landmark_style(size_pt: float) -> dict:
+    """The front hip bone's mark: a small grey triangle (the panels and the key)."""
+    return dict(marker="^", ls="none", ms=size_pt * 0.7, mfc=LANDMARK_GREY, mec="white", mew=0.6)
+
+
+def _landmark(ax, view: str, side: str, size_pt: float, named: bool = True):
+    """The front hip bone (``LANDMARK``, the atlas's ASIS) on a front-corner panel: a small grey
+    triangle at its place and its name above it, at the panel's top, joined by a thin line.
+    Returns (marker, label); None on other views. No room for the name above the bone (large
+    print), or ``named`` False (the key names it): the triangle alone, label None."""
+    from matplotlib import patheffects
+
+    from hipball.referral import landmarks
+
+    if view != "anterolateral":
+        return None
+    lid, words = LANDMARK
+    x, y = landmarks(view, side)[lid]
+    (m,) = ax.plot(x, y, zorder=35, **_landmark_style(min(size_pt, _pt_per_cm_body(ax) * 4.0)))
+    m.set_gid(f"landmark:{lid}")
+    if not named:
+        return m, None
+    fig = ax.get_figure()
+    y_top = ax.get_ylim()[1]
+    for _ in range(8):  # the panel's top raised (a little smaller drawing) until the name fits above the bone
+        ax.apply_aspect()
+        w_cm = ax.get_position().width * fig.get_figwidth() * 2.54
+        text = _wrapped(words, w_cm, size_pt)
+        per_cm = abs(ax.get_xlim()[1] - ax.get_xlim()[0]) / w_cm  # data units per cm on paper
+        top = ax.get_ylim()[1] - 0.1 * per_cm
+        bottom = top - (text.count("\n") + 1) * 1.2 * size_pt * PT_CM * per_cm
+        short = y + 0.15 * per_cm - bottom
+        if short <= 0:
+            break
+        ax.set_ylim(ax.get_ylim()[0], ax.get_ylim()[1] + short * 1.1)
+    if short > 0 or ax.get_ylim()[1] - y_top > 0.15 * (y_top - ax.get_ylim()[0]) or \
+            max(map(len, text.split("\n"))) > _chars(w_cm, size_pt, least=1):
+        ax.set_ylim(ax.get_ylim()[0], y_top)  # no room: the triangle alone
+        return m, None
+    ax.plot([x, x], [y, bottom], color=LANDMARK_GREY, lw=0.6, zorder=34)
+    label = ax.text(x, top, text, ha="center", va="top", fontsize=size_pt, color=LANDMARK_GREY,
+                    linespacing=1.05, zorder=36, clip_on=False,
+                    path_effects=[patheffects.withStroke(linewidth=2.0, foreground="white")])
+    label.set_gid(f"landmark-label:{lid}")
+    return m, label
+
+
+def _pt_per_cm_body(ax) -> float:
+    """Points on paper per cm of body in a panel (aspect 'equal')."""
+    ax.apply_aspect()
+    fig = ax.get_figure()
+    (x0, x1) = ax.get_xlim()
+    return ax.get_position().width * fig.get_figwidth() * 72 / abs(x1 - x0)
+
+
+def _mark_spots(ax, spots: dict, font_pt: float, both: bool) -> dict:
+    """An X at each spot of ``_panel_spots`` (``spot_mark_style``), kept apart on paper
+    (``_spread_marks``); returns {trp_id (both hips: trp_id:side): marker}."""
+    marks = {}
+    for (t, ss), xy in spots.items():
+        (m,) = ax.plot(*xy, zorder=40, **spot_mark_style(font_pt))
+        m.set_gid(f"spot:{t}:{ss}")
+        marks[f"{t}:{ss}" if both else t] = m
+    _spread_marks(ax, list(marks.values()), font_pt + 1.5)
+    return marks
 
 
 def _spread_marks(ax, marks, size_pt: float, rounds: int = 200, inside=None) -> None:
@@ -595,10 +698,21 @@ def _panel_title(key: str, side: str) -> str:
 
 @lru_cache(maxsize=64)
 def spokes_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 8.6, height_cm: float = 6.2,
-               font_pt: float = 7.5, small_pt: float | None = None) -> str:
+               font_pt: float = 7.5, small_pt: float | None = None, chosen: bool = True) -> str:
     """The spoke picture of page 1 (``draw_spot_views``) at its printed size, a view name over
     each panel and a two-line key under them (both hips: in the corner under 'From behind').
-    No anatomy, no Latin."""
+    No anatomy, no Latin. ``chosen``: the key calls the X 'your spots' (else the common spots
+    of the routine, ``spots_words``)."""
+    for named in (True, False):  # the bone's name in its panel, else (no room: large print) in the key
+        fig, views = _spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt, chosen, named)
+        if not named or all(any(t.get_gid() == f"landmark-label:{LANDMARK[0]}" for t in ax.texts)
+                            for key, (ax, _) in views.items() if key.startswith("anterolateral")):
+            return _to_svg(fig, tight=False)
+
+
+def _spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt, chosen, named):
+    """``spokes_svg``'s figure and ``draw_spot_views``' panels; ``named`` False: the front hip
+    bone's name in the key, beside its triangle, not in the panels."""
     from matplotlib.lines import Line2D
 
     both = side == BOTH
@@ -608,10 +722,13 @@ def spokes_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 8.6
     titles = {key: _wrapped(_panel_title(key, side), width_cm / 3, title_pt, bold=True)
               for key, _, _ in _spot_panels(side)}
     lines = max(t.count("\n") + 1 for t in titles.values())
-    title_h = (0.5 + 1.2 * lines) * title_pt / 72 / (height_cm * CM)
+    title_h = _lines_share(lines, title_pt, height_cm)
     # the key: under the panels, or (both hips) in the corner under 'From behind' if it fits
     # there in four lines (in large print it does not)
-    words = ("roll out along each line, and back", "your spots (X): linger on them")
+    from hipball.referral import spots_words
+
+    words = ("roll out along each line, and back", f"{spots_words(chosen)} (X): linger on them",
+             *(() if named else (LANDMARK[1],)))
     labels = [_wrapped(t, width_cm / 3 - 2.4 * small * PT_CM, small) for t in words]
     corner = both and sum(t.count("\n") + 1 for t in labels) <= 4
     if not corner:
@@ -620,17 +737,19 @@ def spokes_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 8.6
     with _theme():
         rect = (0.0, key_h, 1.0, 1 - title_h - key_h)
         views = draw_spot_views(fig, side, trigger_points, font_pt=font_pt, rect=rect,
-                                row_gap=title_h if both else 0.0)
+                                row_gap=title_h if both else 0.0, label_pt=small, named=named)
         for key, (ax, _) in views.items():
             x0, y0, w, h = ax.get_position(original=True).bounds  # the panel's slot, not its drawn box
             fig.text(x0 + w / 2, y0 + h + title_h * 0.95, titles[key], ha="center", va="top",
                      fontsize=title_pt, fontweight="bold", linespacing=1.1)
         handles = [Line2D([], [], color="#D0021B", lw=2.4, label=labels[0]),
-                   Line2D([], [], marker="X", ls="", ms=font_pt, mfc="black", mec="white", label=labels[1])]
+                   Line2D([], [], label=labels[1], **spot_mark_style(font_pt))]
+        if not named:
+            handles.append(Line2D([], [], label=labels[2], **_landmark_style(small)))
         where = dict(loc="center", bbox_to_anchor=(1 / 6, 0.25)) if corner else dict(loc="lower center")
         fig.legend(handles=handles, ncol=1, frameon=False, fontsize=small,
                    handlelength=1.6, columnspacing=1.0, borderaxespad=0.1, **where)
-    return _to_svg(fig, tight=False)
+    return fig, views
 
 
 def _plain_spokes(ax, pattern, font_pt: float) -> None:
@@ -642,26 +761,29 @@ def _plain_spokes(ax, pattern, font_pt: float) -> None:
 
     casing = [patheffects.Stroke(linewidth=4.4, foreground="white"), patheffects.Normal()]
     for sp in pattern.spokes:
-        ax.plot([sp.start[0], sp.end[0]], [sp.start[1], sp.end[1]], color=SPOKE_RED, lw=2.2,
-                solid_capstyle="round", path_effects=casing, zorder=30)
+        (line,) = ax.plot([sp.start[0], sp.end[0]], [sp.start[1], sp.end[1]], color=SPOKE_RED, lw=2.2,
+                          solid_capstyle="round", path_effects=casing, zorder=30)
+        line.set_gid("spoke")
         ax.plot(*sp.end, "o", ms=font_pt * 0.45, color=SPOKE_RED, zorder=31)
     for hub in pattern.hubs:
         ax.plot(*hub.xy, "o", ms=font_pt * 0.9, mfc="white", mec=SPOKE_RED, mew=1.8, zorder=32)
 
 
 @lru_cache(maxsize=16)
-def outline_svg(side: str, width_cm: float = 9.0, height_cm: float = 5.2, font_pt: float = 7.5,
-                small_pt: float | None = None) -> str:
-    """A blank body outline in three views (from behind, from the side, front corner) where the
+def outline_svg(side: str, trigger_points: tuple[str, ...] = (), width_cm: float = 9.0, height_cm: float = 5.2,
+                font_pt: float = 7.5, small_pt: float | None = None) -> str:
+    """A body outline in three views (from behind, from the side, front corner) where the
     therapist marks the client's spots by hand. Both hips: the panels of the spoke picture
     (``_spot_panels``): from behind shows both, and each hip has its own side and front corner,
-    the right hip's row over the left's, so spots on either hip can be marked."""
+    the right hip's row over the left's, so spots on either hip can be marked.
+    ``trigger_points`` (the spots the therapist chose): each marked X as on the spoke picture,
+    so the box repeats them, with room for more by hand; none: blank."""
     fig = _figure(width_cm * CM, height_cm * CM)
     size = small_type(font_pt, small_pt) if side == BOTH else font_pt
     panels = _spot_panels(side)
     titles = {key: _wrapped(view_title(key, side) if side != BOTH else _panel_title(key, side), width_cm / 3, size)
               for key, _, _ in panels}
-    title_h = (0.5 + 1.2 * max(t.count("\n") + 1 for t in titles.values())) * size / 72 / (height_cm * CM)
+    title_h = _lines_share(max(t.count("\n") + 1 for t in titles.values()), size, height_cm)
     rows = 1 + max(r for _, _, (r, _) in panels)
     ph = (1 - rows * title_h) / rows
     with _theme():
@@ -669,7 +791,12 @@ def outline_svg(side: str, width_cm: float = 9.0, height_cm: float = 5.2, font_p
             view = key.split(":")[0]
             y0 = (rows - 1 - row) * (ph + title_h)
             ax = fig.add_axes((col / 3 + 0.01, y0, 1 / 3 - 0.02, ph))
-            _outline(ax, view, pictured_side(s), lw=0.9)
+            spots = _panel_spots(view, expand_side(s), trigger_points)
+            _outline(ax, view, pictured_side(s), lw=0.9, crop=_grown_crop(_CROP, view, spots))
+            mark = _landmark(ax, view, pictured_side(s), small_type(font_pt, small_pt))
+            if mark and mark[1] is None:  # no room for its name (no key here): no unexplained triangle
+                mark[0].remove()
+            _mark_spots(ax, spots, min(font_pt, _pt_per_cm_body(ax) * 2.5), side == BOTH)
             fig.text((col + 0.5) / 3, y0 + ph + title_h, titles[key], ha="center", va="top", fontsize=size,
                      linespacing=1.1)
     return _to_svg(fig, tight=False)

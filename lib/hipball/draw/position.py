@@ -98,6 +98,12 @@ def title_wrap(wrap: int) -> int:
     return max(wrap - 4, 8)
 
 
+def numbered_title(p: Pose, number: int, wrap: int) -> str:
+    """A position's title in a row of them, '2. Roll out along a spoke', in lines of
+    ``title_wrap(wrap)`` characters (the row's pictures, and the room the handout keeps for them)."""
+    return "\n".join(textwrap.wrap(f"{number}. {title_text(p)}", title_wrap(wrap)))
+
+
 def draw_position(subject: Pose | str = "back", *, side: str = "right", ball: str = "tennis",
                   ax: Axes | None = None, title: bool = True, cue: bool = True, wrap: int = 34,
                   lw: float = 1.5, color: str = palette.INK, fontsize: float | None = None,
@@ -495,7 +501,7 @@ def draw_sequence(fig, side: str = "right", ball: str = "tennis", setup: str = "
                             surface=surface, cue_fontsize=cue_fontsize,
                             limits=((cx + lx0, cx + lx1), (ly[0] + _floor_v(p)[0], ly[1] + _floor_v(p)[0])))
         if numbers and n > 1 and title:
-            art.title.set_text("\n".join(textwrap.wrap(f"{i + 1}. {title_text(p)}", title_wrap(wrap))))
+            art.title.set_text(numbered_title(p, i + 1, wrap))
         arts.append(art)
     return arts
 

@@ -10,6 +10,7 @@ import hipball.dosage as _dosage
 import hipball.pressure as _pressure
 import hipball.referral as _referral
 from hipball.frame import SIDE_WORDS, VIEWS, expand_side
+from hipball.referral import spots_words
 from hipball.sources import load_sources
 
 # (what pressing does and does not do is 'What the research shows', in the body's type: not
@@ -302,14 +303,15 @@ def rolling_caption(surface: str) -> str:
     return "For the front corner, roll about three-quarters of the way to face down (picture 5)."
 
 
-def _hold_step(dose: dict[str, Any]) -> str:
+def _hold_step(dose: dict[str, Any], chosen: bool = True) -> str:
     """Step 5 from the dose box's own hold line: the same seconds and the same 'until it
-    eases' wording (taken from data/dosage.csv), so the two can never disagree."""
+    eases' wording (taken from data/dosage.csv), so the two can never disagree. ``chosen``:
+    the X marks the client's spots, else the routine's common ones (``spots_words``)."""
     template = _dosage.dose_ranges()[dose["level"], "hold_s"].client_text
     head, sep, tail = template.partition("{value}")
     if not sep:  # a table text without the number: print the dose line itself
         return dose["lines"][_dosage.PARAMETERS.index("hold_s")]
-    return f"On the most tender of your spots (X), stay still for about {dose['hold_s']:g}{tail}"
+    return f"On the most tender of {spots_words(chosen)} (X), stay still for about {dose['hold_s']:g}{tail}"
 
 
 def _intensity_line(dose: dict[str, Any]) -> str:
@@ -320,8 +322,9 @@ def _intensity_line(dose: dict[str, Any]) -> str:
 FRONT_CORNER = "the front corner of the hip (in front of the bony point)"
 # Page references: the template replaces "{page:<label>}" with the page its <label> prints on
 # (a Typst query), so "page 2" stays true wherever the layout puts the part, in every print size.
-SPOTS_PICTURE = "spots-picture"   # the heading "Your spots and the spokes"
+SPOTS_PICTURE = "spots-picture"   # the heading "Your spots and the spokes" (``spots_heading``)
 STOP_BOX = "stop-box"             # the red-flag box "STOP and see a doctor ..."
+MARKS_BOX = "marks-box"           # the outline box "Your spots", to mark them by hand
 PAGE_REF = r"\{page:([a-z-]+)\}"
 
 
@@ -329,11 +332,44 @@ def page_ref(label: str) -> str:
     return "{page:" + label + "}"
 
 
-# Step 2 names the hub and the spokes the first time the page uses them (a client read them as
-# unexplained jargon), and says where the spoke picture is (beside the steps in normal print,
-# on the next page in large print): by its heading and its page.
-HUB = ("This spot is the hub: the centre of the red lines (the spokes) in 'Your spots and the spokes' "
-       f"(page {page_ref(SPOTS_PICTURE)}), from behind.")
+def spots_heading(chosen: bool = True) -> str:
+    """The spoke picture's heading: 'Your spots and the spokes', or (no spots chosen: the X
+    marks the routine's common spots, as its key says) 'The spots and the spokes' (one line in
+    large print's half column, as the first)."""
+    return ("Your" if chosen else "The") + " spots and the spokes"
+
+
+def spots_note(chosen: bool = True) -> str:
+    """Under the spoke picture when no spots were chosen: whose the X's are, and where the
+    client's own can be marked (the outline box, by its page). Chosen spots: nothing (the X is
+    'your spots', and the outline box says it repeats them)."""
+    if chosen:
+        return ""
+    return f"No spots were chosen for you: your therapist can mark your own on 'Your spots' (page {page_ref(MARKS_BOX)})."
+
+
+def marks_title(chosen: bool = True) -> str:
+    """The outline box's title: with chosen spots 'Your spots (X)', the spoke picture's words
+    for them (the box repeats their X's); with none, 'Your spots' (blank, for the client's own)."""
+    return "Your spots (X)" if chosen else "Your spots"
+
+
+def marks_note(chosen: bool = True) -> str:
+    """The outline box's words after its title (one line in large print): with chosen spots,
+    room for more by hand beside their X's; with none, blank, to mark the client's own by hand
+    (``spots_note`` says so under the spoke picture)."""
+    return "(add more by hand)" if chosen else "(to mark by hand)"
+
+
+def hub_line(chosen: bool = True) -> str:
+    """Step 2 names the hub and the spokes the first time the page uses them (a client read them
+    as unexplained jargon), and says where the spoke picture is (beside the steps in normal print,
+    on the next page in large print): by its heading and its page."""
+    return (f"This spot is the hub: the centre of the red lines (the spokes) in '{spots_heading(chosen)}' "
+            f"(page {page_ref(SPOTS_PICTURE)}), from behind.")
+
+
+HUB = hub_line()
 SPOT = "just below the top of the hip bone, behind the bony point at the side of the hip"
 # Safety first: the routine's first line points to the stop signs, wherever they print.
 BEFORE_YOU_START = f"Before you start, read 'STOP and see a doctor' on page {page_ref(STOP_BOX)}."
@@ -373,7 +409,7 @@ def spoke_plan(side: str, dose: dict[str, Any]) -> dict[str, Any]:
 
 
 
-def _time_budget(plan: dict[str, Any]) -> str:
+def _time_budget(plan: dict[str, Any], chosen: bool = True) -> str:
     """'one round of the spokes, then hold still on the 3 most tender of your spots' (step 5 says
     where a hold goes: on the most tender of your spots; 'about 3 in the time' read unclear)."""
     h = plan["holds"]
@@ -381,7 +417,7 @@ def _time_budget(plan: dict[str, Any]) -> str:
         return "one round of the spokes, or one hold"
     if h == 1:
         return "one round of the spokes, then one hold"
-    return f"one round of the spokes, then hold still on the {h} most tender of your spots"
+    return f"one round of the spokes, then hold still on the {h} most tender of {spots_words(chosen)}"
 
 
 def _spokes_line(plan: dict[str, Any], view: str) -> str:
@@ -405,7 +441,7 @@ def hip_order(side: str) -> tuple[str, ...]:
     return tuple(s for s in SIDES if s in expand_side(side))
 
 
-def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed") -> list[str]:
+def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed", chosen: bool = True) -> list[str]:
     """The numbered routine: lying on a bed or the floor, or standing against a wall. Every
     number and the wording of the hold and the intensity come from ``dose`` (``content.dose``),
     the same values the dose box prints; how far, how slowly and how many spokes from
@@ -413,12 +449,13 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed") -> list
     (a body cue first, then 120 to 135 degrees), not just onto the side. Both hips: the right
     first, then the left (``hip_order``, the log's order). The last steps say how to come off
     the ball and what to do if it rolls away (teaching defaults, hipball_routine_practice).
-    "{page:...}" marks a page reference the template fills in."""
+    "{page:...}" marks a page reference the template fills in. ``chosen``: the X marks the
+    client's spots, else the routine's common ones (``spots_words``)."""
     order = hip_order(side)
     both = len(order) > 1
     first = SIDE_WORDS[order[0]]
     plan = spoke_plan(side, dose)
-    budget = _time_budget(plan)
+    budget = _time_budget(plan, chosen)
     if both:
         minutes = (f"Stop after about {dose['session_min']:g} minutes on the {first} ({budget}), then do "
                    f"the {SIDE_WORDS[order[1]].split()[0]} hip.")
@@ -436,7 +473,7 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed") -> list
         steps = [
             f"Stand with your back to a wall, feet about a foot (30 cm) out, the ball between the wall and "
             f"the back of {whose}: {SPOT}.",
-            f"{HUB} Lean into the ball slowly. To press less, step your feet closer to the wall.",
+            f"{hub_line(chosen)} Lean into the ball slowly. To press less, step your feet closer to the wall.",
             f"Bend your knees or shift your hips to move the ball slowly out along one spoke, {along}. {rounds}",
             f"Then turn slowly side-on to the wall and work {side_spokes}. For "
             f"{FRONT_CORNER}, turn on past side-on to about three-quarters of the way round to facing "
@@ -448,7 +485,7 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed") -> list
         on = "the bed" if surface == "bed" else "the floor"
         steps = [
             f"Lie on your back on {on}, knees bent, with the ball under {whose}: {SPOT}.",
-            f"{HUB} Let your weight sink in slowly. To press less, take some weight on your hands, forearms "
+            f"{hub_line(chosen)} Let your weight sink in slowly. To press less, take some weight on your hands, forearms "
             "or feet.",
             f"Roll slowly out along a spoke, {along}. {rounds}",
             f"Then roll slowly onto your side and work {side_spokes}. For "
@@ -459,7 +496,7 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed") -> list
         end = [f"{minutes} Roll off onto your side and get up slowly: do not jump up. If the ball rolls "
                "away, let it go."]
     # the hold and the intensity in one step: the dose box's own two lines, word for word
-    return steps + [f"{_hold_step(dose)} {_intensity_line(dose)}"] + end
+    return steps + [f"{_hold_step(dose, chosen)} {_intensity_line(dose)}"] + end
 
 
 def source_ids(trigger_points, level: str) -> list[str]:

@@ -26,6 +26,7 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
     Sizes are the printed sizes (placed at 100 % by the template), so type prints at its size:
     ``type_pt`` {font_pt, small_pt} (``page.figure_type``)."""
     side, large = values["side"], bool(values["large_print"])
+    chosen = bool(values["trigger_points"])  # the client's own spots (else the routine's common ones)
     a4 = 0.8 if values["paper"] == "a4" else 0.0  # A4 is 1.8 cm taller than Letter: bigger pictures
     # lying: two rows of larger pictures (one row of five left a quarter of page 1 empty);
     # standing at the wall: three tall pictures in one row. Both hips: the right hip's pictures
@@ -46,15 +47,18 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
                                  # of panels and the key under them, in the room page 2 has)
                                  # (normal print, both hips: taller, its two rows of panels were
                                  # squeezed while page 1 had room under the dose box)
+                                 # (normal print, both hips, no spots chosen: less tall by the two
+                                 # lines under it that say so, content.spots_note)
                                  height_cm=((8.6 if side == "both" else 7.0) if large
-                                            else (7.4 if side == "both" else 5.6)) + a4, **type_pt),
-        "fig_outline": outline_svg(side, width_cm=round(text_width_cm * (0.48 if large else 0.36), 2),
+                                            else (7.4 - (0.0 if chosen else 0.8) if side == "both" else 5.6)) + a4,
+                                 chosen=chosen, **type_pt),
+        "fig_outline": outline_svg(side, tuple(trigger_points) if chosen else (), width_cm=round(text_width_cm * (0.48 if large else 0.36), 2),
                                    # both hips: two rows (each hip's side and front corner)
                                    # (large print: page 3 has no room for a taller one)
                                    # (Letter, 1.8 cm shorter than A4: a little less, so page 3 keeps its sources)
                                    height_cm=3.6 if large else 3.8 * ((1.3 if a4 else 1.15) if side == "both" else 1.0),
                                    **type_pt),
-        "fig_referral": referral_svg(side, tuple(trigger_points), **referral),
+        "fig_referral": referral_svg(side, tuple(trigger_points), chosen=chosen, **referral),
     }
     for key, svg in svgs.items():
         (root / FILES[key]).write_text(svg, encoding="utf-8")

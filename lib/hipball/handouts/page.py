@@ -53,6 +53,7 @@ from typing import Any
 from hipball.frame import SIDE_WORDS, expand_side, hip_words
 from hipball.handouts import content, glyphs, logo, params, paths
 from hipball.handouts.paths import atomic_write_bytes
+from hipball.referral import spots_words
 
 TEMPLATE = "handout.typ"
 WORK_PREFIX = paths.WORK_PREFIX   # paths.clean_partials removes leftovers of a killed run
@@ -123,6 +124,7 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
     """Everything the template prints, as plain JSON data (no markup anywhere)."""
     v = values
     trps = tuple(v["trigger_points"]) or params.standard_trigger_points()
+    chosen = bool(v["trigger_points"])  # else the X marks the routine's common spots (content.spots_note)
     dose = content.dose(v["level"], v["hold_s"], v["session_min"], v["sessions_per_day"])
     side_word = SIDE_WORDS[v["side"]]
     both = len(expand_side(v["side"])) > 1
@@ -162,7 +164,11 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "therapist": v["therapist"],
         "logo": logo.print_name(v["logo"]) if v["logo"] else "",
         "routine_intro": content.routine_intro(),
-        "steps": content.routine_steps(v["side"], dose, v["surface"]),
+        "steps": content.routine_steps(v["side"], dose, v["surface"], chosen),
+        "spots_heading": content.spots_heading(chosen),
+        "spots_note": content.spots_note(chosen),
+        "marks_title": content.marks_title(chosen),
+        "marks_note": content.marks_note(chosen),
         "rolling_caption": content.rolling_caption(v["surface"]),
         "dose_title": "Your dose",
         "dose_rows": dose_rows,
@@ -177,8 +183,8 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "notes_rule": content.notes_rule("" if anonymous else v["notes"], anonymous),
         # (normal print: filled and dotted are in the map's key, right above, not said twice; large
         # print's key leaves them to these words)
-        "referral_caption": "Each of your spots (X) can send pain some distance away, to the area in "
-                            "its colour." + (" Filled in: felt by nearly everyone with that spot; dotted: felt by "
+        "referral_caption": f"Each of {spots_words(chosen)} (X) can send pain some distance away, to the "
+                            "area in its colour." + (" Filled in: felt by nearly everyone with that spot; dotted: felt by "
                                              "some." if v["large_print"] else ""),
         "trigger_points": [content.trigger_point_label(t, v["surface"]) for t in trps],
         "aftercare": content.aftercare(),
