@@ -633,6 +633,25 @@ def test_golf_ball_reads_as_a_white_ball_at_any_size():
     plt.close(fig)
 
 
+@pytest.mark.parametrize("setup", ["floor", "wall"])
+def test_a_clients_numbered_pictures_say_the_turn_in_words_not_degrees(setup):
+    """A client read '5. Three-quarters toward face down (120°)' beside step 4's 'about
+    three-quarters ... (120 to 135 degrees)' as two instructions. The numbered row (the handout's,
+    the sequence plates) names each turn in words; a single plate for students keeps its angle."""
+    from hipball.draw.position import draw_sequence
+
+    fig = plt.figure(figsize=(10, 3))
+    arts = draw_sequence(fig, "right", "tennis", setup)
+    titles = [a.title.get_text().replace("\n", " ") for a in arts]
+    assert len(titles) == len(sequence("right", setup))
+    for i, t in enumerate(titles, 1):
+        assert t.startswith(f"{i}. ") and "\N{DEGREE SIGN}" not in t and not any(c.isdigit() for c in t[3:]), t
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    assert "(120\N{DEGREE SIGN})" in draw_position("front", ax=ax).title.get_text()
+    plt.close(fig)
+
+
 @pytest.mark.parametrize("ball", ["tennis", "baseball"])
 def test_seams_leave_the_ball_its_colour_at_handout_size(ball):
     """Seams were drawn 1.65 pt wide whatever the ball's size: at handout size (a tennis ball

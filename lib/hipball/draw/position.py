@@ -87,8 +87,10 @@ def far_limbs(shapes) -> set[str]:
             if g.startswith(("leg_", "arm_")) and _swap(g) in shapes and d < shapes[_swap(g)][1] - 5.0}
 
 
-def title_text(p: Pose) -> str:
-    angle = "" if p.roll_deg == 0 else f" ({p.roll_deg:.0f}\N{DEGREE SIGN})"
+def title_text(p: Pose, degrees: bool = True) -> str:
+    """A position's title; ``degrees``: its roll after it, '(120°)', for the students' plates
+    and the rolling app (a client's numbered row says it in words only)."""
+    angle = "" if p.roll_deg == 0 or not degrees else f" ({p.roll_deg:.0f}\N{DEGREE SIGN})"
     return p.title + angle
 
 
@@ -100,8 +102,10 @@ def title_wrap(wrap: int) -> int:
 
 def numbered_title(p: Pose, number: int, wrap: int) -> str:
     """A position's title in a row of them, '2. Roll out along a spoke', in lines of
-    ``title_wrap(wrap)`` characters (the row's pictures, and the room the handout keeps for them)."""
-    return "\n".join(textwrap.wrap(f"{number}. {title_text(p)}", title_wrap(wrap)))
+    ``title_wrap(wrap)`` characters (the row's pictures, and the room the handout keeps for them).
+    No degrees: a client read '(120°)' beside 'three-quarters' (and against step 4's '120 to 135
+    degrees') as a second, different instruction; the words carry the turn."""
+    return "\n".join(textwrap.wrap(f"{number}. {title_text(p, degrees=False)}", title_wrap(wrap)))
 
 
 def draw_position(subject: Pose | str = "back", *, side: str = "right", ball: str = "tennis",
