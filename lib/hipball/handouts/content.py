@@ -257,7 +257,10 @@ def notes_conflicts(notes: str, ball: str, surface: str) -> list[str]:
     return named
 
 
-NOTES_RULE = "Your therapist's advice: where it differs from this sheet, follow it and ask."
+# The notes may change the routine, never the stop signs (a client read a note saying "tell me
+# at your next visit" about tingling as overriding the sheet's "see a doctor").
+NOTES_RULE = ("Your therapist's advice: where it differs from this sheet, follow it and ask; "
+              "the STOP box always applies.")
 
 
 def notes_rule(notes: str, anonymous: bool = False) -> str:
