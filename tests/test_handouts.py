@@ -1159,7 +1159,74 @@ def test_front_corner_panels_show_the_front_hip_bone_where_the_atlas_has_it(side
         svg = outline_svg(side, trps, width_cm=6.69, height_cm=3.8 * (1.15 if side == "both" else 1.0))
         n = 1 if side != "both" else 0  # (drawn by the same _landmark; both hips: too small for a name)
         assert svg.count('id="landmark:asis"') == svg.count('id="landmark-label:asis"') == n
-    # large print: no room over the bone for its name at the large size: the spoke picture's key
-    # names the triangle instead
+    # large print: the triangle named at the large size, over the bone if there is room (one hip,
+    # since the key takes a line per entry), else in the spoke picture's key (both hips)
     svg = spokes_svg(side, tuple(STANDARD_SET), width_cm=9.21, height_cm=7.0, font_pt=12.825, small_pt=12.825)
-    assert svg.count('id="landmark:asis"') == len(front) and "<!-- front hip bone -->" in svg
+    in_panel = svg.count('id="landmark-label:asis"')
+    assert svg.count('id="landmark:asis"') == len(front)
+    assert in_panel == len(front) if side != "both" else "<!-- front hip bone -->" in svg and not in_panel
+
+
+def _text_in_the_bottom_margin(pdf: bytes, large: bool) -> list[tuple[int, str, float]]:
+    """(page, text, baseline pt) of every line of text other than the footer whose letters reach
+    into the bottom margin, where only the footer prints (a box's last line printed over the
+    footer's words: both hips, large print, Letter, page 2). A line's descenders reach about a
+    fifth of its size under its baseline; its baseline is read from the PDF (text and page
+    matrices)."""
+    bottom = page.MARGIN_BOTTOM_CM[large] / 2.54 * 72
+    out = []
+    for n, pg in enumerate(pypdf.PdfReader(io.BytesIO(pdf)).pages):
+        def visit(text, cm, tm, font, size, n=n):
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            printed = size * tm[3] * cm[3]
+            if text.strip() and not text.strip().startswith(("Hip ball routine", "page ")) \
+                    and y - 0.2 * printed < bottom - 0.5:
+                out.append((n + 1, text.strip()[:40], round(y, 1)))
+        pg.extract_text(visitor_text=visit)
+    return out
+
+
+@pytest.mark.parametrize("kw", [dict(side="both", ball="tennis", surface="hardwood", paper="letter", large_print=True),
+                                dict(side="both", ball="baseball", surface="wall", paper="letter", large_print=True),
+                                dict(side="left", ball="tennis", surface="wall", paper="a4", large_print=True),
+                                dict(side="right", ball="golf", surface="bed", paper="letter", large_print=False)],
+                         ids=lambda kw: f"{kw['side']}-{kw['surface']}-{kw['paper']}-{'large' if kw['large_print'] else 'normal'}")
+def test_nothing_prints_over_the_footer(kw):
+    """Every line the client reads ends above the bottom margin, where the footer prints (a
+    representative sample; the slow tier checks every large-print side x ball x surface x paper)."""
+    pdf = page.render_pdf(_values(client="Di Roe", **kw))
+    assert _text_in_the_bottom_margin(pdf, kw["large_print"]) == []
+
+
+@pytest.mark.slow
+def test_nothing_prints_over_the_footer_in_any_large_print_combination():
+    from hipball.pressure import BALLS, SURFACES
+
+    wrong = []
+    for side, ball, surface, paper in itertools.product(("left", "right", "both"), BALLS, SURFACES, ("letter", "a4")):
+        pdf = page.render_pdf(_values(client="Client", side=side, ball=ball, surface=surface, paper=paper,
+                                      large_print=True, therapist="Sam Rivera, LMT (NMT)",
+                                      clinic="Riverside Neuromuscular Therapy · 555-0134"))
+        low = _text_in_the_bottom_margin(pdf, True)
+        if low:
+            wrong.append((side, ball, surface, paper, low[:2]))
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("side, least_cm", [("left", 3.0), ("both", 1.2)])
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_large_print_spoke_panels_are_large(side, least_cm, paper):
+    """Large print's spoke picture gives its body panels the room, not its key: each panel as
+    drawn (the page may print it wider still) is at least ``least_cm`` tall (the key's two-line
+    entries left one hip's panels 1.7 cm tall and both hips' six under 0.5 cm), its key's
+    entries one line each."""
+    from hipball.draw.handout import spokes_figure
+
+    tw = page.text_width_cm(paper, True)
+    fig, views = spokes_figure(side, params.standard_trigger_points(), chosen=False,
+                               **figures.spokes_size(side, True, False, paper, tw), **page.figure_type(True))
+    for key, (ax, _) in views.items():
+        ax.apply_aspect()
+        assert ax.get_position().height * fig.get_figheight() * 2.54 >= least_cm, key
+    (legend,) = fig.legends
+    assert all("\n" not in t.get_text() for t in legend.get_texts())

@@ -42,16 +42,8 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
                                        # pictures of both hips took before, 10 cm)
                                        height_cm=_positions_height(side, values["surface"], large) + a4,
                                        rows=rows, **type_pt),
-        "fig_spokes": spokes_svg(side, tuple(trigger_points), width_cm=round(text_width_cm * 0.48, 2),
-                                 # large print: as tall as the dose box beside it (both hips: two rows
-                                 # of panels and the key under them, in the room page 2 has)
-                                 # (normal print, both hips: taller, its two rows of panels were
-                                 # squeezed while page 1 had room under the dose box)
-                                 # (normal print, both hips, no spots chosen: less tall by the two
-                                 # lines under it that say so, content.spots_note)
-                                 height_cm=((8.6 if side == "both" else 7.0) if large
-                                            else (7.4 - (0.0 if chosen else 0.8) if side == "both" else 5.6)) + a4,
-                                 chosen=chosen, **type_pt),
+        "fig_spokes": spokes_svg(side, tuple(trigger_points), chosen=chosen,
+                                 **spokes_size(side, large, chosen, values["paper"], text_width_cm), **type_pt),
         "fig_outline": outline_svg(side, tuple(trigger_points) if chosen else (), width_cm=round(text_width_cm * (0.48 if large else 0.36), 2),
                                    # both hips: two rows (each hip's side and front corner)
                                    # (large print: page 3 has no room for a taller one)
@@ -63,6 +55,20 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
     for key, svg in svgs.items():
         (root / FILES[key]).write_text(svg, encoding="utf-8")
     return dict(FILES)
+
+
+def spokes_size(side: str, large: bool, chosen: bool, paper: str, text_width_cm: float) -> dict[str, float]:
+    """The spoke picture's size as drawn (cm; the page may print it wider: ``widest``)."""
+    a4 = 0.8 if paper == "a4" else 0.0
+    # large print: as tall as the dose box beside it (both hips: two rows of panels and the key
+    # under them, in the room page 2 has)
+    # (normal print, both hips: taller, its two rows of panels were squeezed while page 1 had
+    # room under the dose box)
+    # (normal print, both hips, no spots chosen: less tall by the two lines under it that say
+    # so, content.spots_note)
+    height = ((8.6 if side == "both" else 7.0) if large
+              else (7.4 - (0.0 if chosen else 0.8) if side == "both" else 5.6))
+    return {"width_cm": round(text_width_cm * 0.48, 2), "height_cm": height + a4}
 
 
 def _positions_height(side: str, surface: str, large: bool) -> float:
