@@ -1230,3 +1230,37 @@ def test_large_print_spoke_panels_are_large(side, least_cm, paper):
         assert ax.get_position().height * fig.get_figheight() * 2.54 >= least_cm, key
     (legend,) = fig.legends
     assert all("\n" not in t.get_text() for t in legend.get_texts())
+
+
+@pytest.mark.parametrize("side", ["both", "left"])
+@pytest.mark.parametrize("surface, least_cm", [("hardwood", 3.0), ("bed", 2.5)])
+def test_large_print_position_pictures_draw_a_large_person(side, surface, least_cm, monkeypatch, tmp_path):
+    """Large print, lying: each drawn person (the body's outline, end to end on paper) is at
+    least ``least_cm`` long at the printed size on Letter, with the titles and cues at the body
+    size beside the drawings (two rows of pictures, their words under them, drew 2.0 cm on the
+    floor and 1.6 cm on a bed, both hips)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from hipball.draw import handout
+
+    caught = []
+    real = handout._to_svg
+    monkeypatch.setattr(handout, "_to_svg", lambda fig, **kw: caught.append(fig) or real(fig, **kw))
+    handout.clear_cache()
+    v = _values(client="Lu", side=side, surface=surface, large_print=True)
+    tw = page.text_width_cm("letter", True)
+    figures.write_page_figures(tmp_path, v,
+                               params.standard_trigger_points(), page.referral_size(v), tw, page.figure_type(True))
+    fig = caught[0]
+    FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    lengths = []
+    for ax in fig.axes:
+        boxes = [p.get_window_extent(renderer) for p in ax.patches if (p.get_gid() or "").startswith("body:")]
+        if boxes:
+            w = max(b.x1 for b in boxes) - min(b.x0 for b in boxes)
+            h = max(b.y1 for b in boxes) - min(b.y0 for b in boxes)
+            lengths.append(max(w, h) / fig.dpi * 2.54)
+    assert len(lengths) == 5 and min(lengths) >= least_cm, lengths
+    assert fig.get_figwidth() * 2.54 == pytest.approx(tw, abs=0.05)
+    handout.clear_cache()

@@ -32,7 +32,8 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
     # standing at the wall: three tall pictures in one row. Both hips: the right hip's pictures
     # at one hip's size, a line over them saying so (``positions_svg``)
     lying = values["surface"] != "wall"
-    rows = 2 if lying else 1
+    # (large print, lying: a row per position, its words beside the drawing: ``_positions_beside``)
+    rows = (0 if large else 2) if lying else 1
     referral = dict(referral_size)  # the full text width: its key names each spot in plain words
     svgs = {
         "fig_positions": positions_svg(side, values["ball"], values["surface"], width_cm=text_width_cm,
@@ -79,7 +80,8 @@ def _positions_height(side: str, surface: str, large: bool) -> float:
     on a bed, the mattress makes the pictures taller)."""
     lying, bed = surface != "wall", surface == "bed"
     if side != "both":
-        return (9.0 if large else 7.2) if lying else (5.6 if large else 4.6) + 3.5
+        # (large print, lying: 9.4, the height its two rows printed at, over their 9.0 cap)
+        return (9.4 if large else 7.2) if lying else (5.6 if large else 4.6) + 3.5
     if large:
         return (9.7 if bed else 10.0) if lying else 5.6 + 3.5
     return 7.0 if bed or not lying else 7.2
