@@ -1168,19 +1168,18 @@ def test_front_corner_panels_show_the_front_hip_bone_where_the_atlas_has_it(side
 
 
 def _text_in_the_bottom_margin(pdf: bytes, large: bool) -> list[tuple[int, str, float]]:
-    """(page, text, baseline pt) of every line of text other than the footer whose letters reach
-    into the bottom margin, where only the footer prints (a box's last line printed over the
-    footer's words: both hips, large print, Letter, page 2). A line's descenders reach about a
-    fifth of its size under its baseline; its baseline is read from the PDF (text and page
-    matrices)."""
+    """(page, text, baseline pt) of every line of text other than the footer that sits in the
+    bottom margin, where only the footer prints (a box's last line printed over the footer's
+    words: both hips, large print, Letter, page 2). Typst's lines end at their baseline (their
+    descenders may hang below the text area), so a line's baseline is at the margin or above;
+    it is read from the PDF (text and page matrices)."""
     bottom = page.MARGIN_BOTTOM_CM[large] / 2.54 * 72
     out = []
     for n, pg in enumerate(pypdf.PdfReader(io.BytesIO(pdf)).pages):
         def visit(text, cm, tm, font, size, n=n):
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            printed = size * tm[3] * cm[3]
             if text.strip() and not text.strip().startswith(("Hip ball routine", "page ")) \
-                    and y - 0.2 * printed < bottom - 0.5:
+                    and y < bottom - 0.5:
                 out.append((n + 1, text.strip()[:40], round(y, 1)))
         pg.extract_text(visitor_text=visit)
     return out
@@ -1264,3 +1263,23 @@ def test_large_print_position_pictures_draw_a_large_person(side, surface, least_
     assert len(lengths) == 5 and min(lengths) >= least_cm, lengths
     assert fig.get_figwidth() * 2.54 == pytest.approx(tw, abs=0.05)
     handout.clear_cache()
+
+
+@pytest.mark.parametrize("side", ["both", "left"])
+def test_large_print_stop_signs_print_at_the_body_size(side):
+    """Large print: the 'Stop signs first' box under the routine's heading prints at the body
+    size, as the steps under it do (it printed at 11 pt beside the steps' 12.8 pt); every line of
+    page 1 from the box down is at least the body size."""
+    pdf = page.render_pdf(_values(client="Lu", side=side, large_print=True))
+    body = _body_pt(pdf)
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            runs.append((text.strip(), tm[5] * cm[3] + tm[4] * cm[1] + cm[5], size * tm[0] * cm[0]))
+
+    pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    (top,) = [y for t, y, _ in runs if t.startswith("Stop signs first")]
+    below = [(t[:30], round(pt, 2)) for t, y, pt in runs if y <= top + 0.5 and not t.startswith(("Hip ball routine", "page "))]
+    assert len(below) > 10 and any(t.startswith("Stop signs first") for t, _ in below)
+    assert [r for r in below if r[1] < body - 0.01] == []
