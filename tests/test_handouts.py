@@ -1212,7 +1212,7 @@ def test_nothing_prints_over_the_footer_in_any_large_print_combination():
     assert not wrong, wrong
 
 
-@pytest.mark.parametrize("side, least_cm", [("left", 3.0), ("both", 1.2)])
+@pytest.mark.parametrize("side, least_cm", [("left", 3.0), ("both", 1.6)])
 @pytest.mark.parametrize("paper", ["letter", "a4"])
 def test_large_print_spoke_panels_are_large(side, least_cm, paper):
     """Large print's spoke picture gives its body panels the room, not its key: each panel as

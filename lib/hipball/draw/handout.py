@@ -446,6 +446,18 @@ def _text_cm(text: str, font_pt: float, *, bold: bool = False) -> float:
     return TextPath((0, 0), text, size=font_pt, prop=prop).get_extents().width * PT_CM
 
 
+def _fitted(text: str, width_cm: float, font_pt: float, *, bold: bool = False) -> str:
+    """``text`` in as few lines as fit ``width_cm`` by their printed width (``_text_cm``), a
+    word too long for a line on a line of its own."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and _text_cm(f"{lines[-1]} {word}", font_pt, bold=bold) <= width_cm:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
 def _run_on(title: str, cue: str, width_cm: float, font_pt: float, cue_pt: float) -> tuple[str, str, float]:
     """A title and its cue as one paragraph ``width_cm`` wide: the cue's first line after the
     title on the title's line (``first``), the rest under them; (first, rest, the cue's indent
@@ -808,7 +820,9 @@ def _spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt,
     fig = _figure(width_cm * CM, height_cm * CM)
     small = small_type(font_pt, small_pt)  # the key; both hips: the panel titles too
     title_pt = small if both else font_pt
-    titles = {key: _wrapped(_panel_title(key, side), width_cm / 3, title_pt, bold=True)
+    # wrapped by their printed width (an estimate per character put 'Right front corner' on three
+    # lines of large type, taking both hips' panels' room)
+    titles = {key: _fitted(_panel_title(key, side), width_cm / 3 - 0.15, title_pt, bold=True)
               for key, _, _ in _spot_panels(side)}
     lines = max(t.count("\n") + 1 for t in titles.values())
     title_h = _lines_share(lines, title_pt, height_cm)
