@@ -1222,7 +1222,7 @@ def test_large_print_spoke_panels_are_large(side, least_cm, paper):
     from hipball.draw.handout import spokes_figure
 
     tw = page.text_width_cm(paper, True)
-    fig, views = spokes_figure(side, params.standard_trigger_points(), chosen=False,
+    fig, views = spokes_figure(side, params.standard_trigger_points(), chosen=False, short_key=True,
                                **figures.spokes_size(side, True, False, paper, tw), **page.figure_type(True))
     for key, (ax, _) in views.items():
         ax.apply_aspect()

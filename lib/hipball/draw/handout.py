@@ -792,26 +792,36 @@ def _panel_title(key: str, side: str) -> str:
 
 @lru_cache(maxsize=64)
 def spokes_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 8.6, height_cm: float = 6.2,
-               font_pt: float = 7.5, small_pt: float | None = None, chosen: bool = True) -> str:
+               font_pt: float = 7.5, small_pt: float | None = None, chosen: bool = True, short_key: bool = False) -> str:
     """The spoke picture of page 1 (``draw_spot_views``) at its printed size, a view name over
     each panel and a two-line key under them (both hips: in the corner under 'From behind').
     No anatomy, no Latin. ``chosen``: the key calls the X 'your spots' (else the common spots
     of the routine, ``spots_words``)."""
-    fig, _ = spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt, chosen)
+    fig, _ = spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt, chosen, short_key)
     return _to_svg(fig, tight=False)
 
 
 def spokes_figure(side: str, trigger_points: tuple[str, ...], width_cm: float = 8.6, height_cm: float = 6.2,
-                  font_pt: float = 7.5, small_pt: float | None = None, chosen: bool = True):
-    """``spokes_svg``'s figure and {panel key: (axes, marks)} (``draw_spot_views``)."""
+                  font_pt: float = 7.5, small_pt: float | None = None, chosen: bool = True, short_key: bool = False):
+    """``spokes_svg``'s figure and {panel key: (axes, marks)} (``draw_spot_views``). ``short_key``:
+    the key's entries in fewer words (``KEY_WORDS``; large print: one line each)."""
     for named in (True, False):  # the bone's name in its panel, else (no room: large print) in the key
-        fig, views = _spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt, chosen, named)
+        fig, views = _spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt, chosen, named,
+                                    short_key)
         if not named or all(any(t.get_gid() == f"landmark-label:{LANDMARK[0]}" for t in ax.texts)
                             for key, (ax, _) in views.items() if key.startswith("anterolateral")):
             return fig, views
 
 
-def _spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt, chosen, named):
+# the spoke picture's key: (the spokes, the X's), in full and (``short_key``) in fewer words.
+# Large print: the short ones, each one line of large type at the picture's width, so the panels
+# keep the room ('roll out along each line, and back' and '...: linger on them' took two lines
+# each and left large print's panels about 1.7 cm tall, both hips' under 0.5 cm)
+KEY_WORDS = {False: ("roll out along each line, and back", "{spots} (X): linger on them"),
+             True: ("roll along each line and back", "{spots} (X): linger there")}
+
+
+def _spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt, chosen, named, short_key=False):
     """``spokes_svg``'s figure and ``draw_spot_views``' panels; ``named`` False: the front hip
     bone's name in the key, beside its triangle, not in the panels."""
     from matplotlib.lines import Line2D
@@ -830,11 +840,9 @@ def _spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt,
     # there in four lines (in large print it does not)
     from hipball.referral import spots_words
 
-    # (short: each entry one line of large type at the picture's width, so the panels keep the
-    # room; 'roll out along each line, and back' and '...: linger on them' took two lines each and
-    # left large print's panels about 1.7 cm tall, both hips' under 0.5 cm)
-    words = ("roll along each line and back", f"{spots_words(chosen).removeprefix('the ')} (X): linger there",
-             *(() if named else (LANDMARK[1],)))
+    spokes, spots = KEY_WORDS[short_key]
+    spots = spots.format(spots=spots_words(chosen).removeprefix("the ") if short_key else spots_words(chosen))
+    words = (spokes, spots, *(() if named else (LANDMARK[1],)))
     labels = [_wrapped(t, width_cm / 3 - 2.4 * small * PT_CM, small) for t in words]
     corner = both and sum(t.count("\n") + 1 for t in labels) <= 4
     if not corner:

@@ -43,7 +43,7 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
                                        # pictures of both hips took before, 10 cm)
                                        height_cm=_positions_height(side, values["surface"], large) + a4,
                                        rows=rows, **type_pt),
-        "fig_spokes": spokes_svg(side, tuple(trigger_points), chosen=chosen,
+        "fig_spokes": spokes_svg(side, tuple(trigger_points), chosen=chosen, short_key=large,
                                  **spokes_size(side, large, chosen, values["paper"], text_width_cm), **type_pt),
         "fig_outline": outline_svg(side, tuple(trigger_points) if chosen else (), width_cm=round(text_width_cm * (0.48 if large else 0.36), 2),
                                    # both hips: two rows (each hip's side and front corner)
