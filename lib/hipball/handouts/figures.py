@@ -41,7 +41,10 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
                                        # routine fits below); both hips, whose routine is longer,
                                        # a little less in normal print (large print: the room the
                                        # pictures of both hips took before, 10 cm)
-                                       height_cm=_positions_height(side, values["surface"], large) + a4,
+                                       # (large print, lying, A4: 0.3 cm more, not 0.8: its rows
+                                       # are the narrower page's, and the routine keeps page 1)
+                                       height_cm=_positions_height(side, values["surface"], large)
+                                       + (min(a4, 0.3) if large and lying else a4),
                                        rows=rows, **type_pt),
         "fig_spokes": spokes_svg(side, tuple(trigger_points), chosen=chosen, short_key=large,
                                  **spokes_size(side, large, chosen, values["paper"], text_width_cm), **type_pt),
