@@ -1159,7 +1159,128 @@ def test_front_corner_panels_show_the_front_hip_bone_where_the_atlas_has_it(side
         svg = outline_svg(side, trps, width_cm=6.69, height_cm=3.8 * (1.15 if side == "both" else 1.0))
         n = 1 if side != "both" else 0  # (drawn by the same _landmark; both hips: too small for a name)
         assert svg.count('id="landmark:asis"') == svg.count('id="landmark-label:asis"') == n
-    # large print: no room over the bone for its name at the large size: the spoke picture's key
-    # names the triangle instead
-    svg = spokes_svg(side, tuple(STANDARD_SET), width_cm=9.21, height_cm=7.0, font_pt=12.825, small_pt=12.825)
-    assert svg.count('id="landmark:asis"') == len(front) and "<!-- front hip bone -->" in svg
+    # large print: the triangle named at the large size, over the bone if there is room (one hip,
+    # since the key takes a line per entry), else in the spoke picture's key (both hips)
+    svg = spokes_svg(side, tuple(STANDARD_SET), width_cm=9.21, height_cm=7.0, font_pt=12.825, small_pt=12.825,
+                     short_key=True)
+    in_panel = svg.count('id="landmark-label:asis"')
+    assert svg.count('id="landmark:asis"') == len(front)
+    assert in_panel == len(front) if side != "both" else "<!-- front hip bone -->" in svg and not in_panel
+
+
+def _text_in_the_bottom_margin(pdf: bytes, large: bool) -> list[tuple[int, str, float]]:
+    """(page, text, baseline pt) of every line of text other than the footer that sits in the
+    bottom margin, where only the footer prints (a box's last line printed over the footer's
+    words: both hips, large print, Letter, page 2). Typst's lines end at their baseline (their
+    descenders may hang below the text area), so a line's baseline is at the margin or above;
+    it is read from the PDF (text and page matrices)."""
+    bottom = page.MARGIN_BOTTOM_CM[large] / 2.54 * 72
+    out = []
+    for n, pg in enumerate(pypdf.PdfReader(io.BytesIO(pdf)).pages):
+        def visit(text, cm, tm, font, size, n=n):
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            if text.strip() and not text.strip().startswith(("Hip ball routine", "page ")) \
+                    and y < bottom - 0.5:
+                out.append((n + 1, text.strip()[:40], round(y, 1)))
+        pg.extract_text(visitor_text=visit)
+    return out
+
+
+@pytest.mark.parametrize("kw", [dict(side="both", ball="tennis", surface="hardwood", paper="letter", large_print=True),
+                                dict(side="both", ball="baseball", surface="wall", paper="letter", large_print=True),
+                                dict(side="left", ball="tennis", surface="wall", paper="a4", large_print=True),
+                                dict(side="right", ball="golf", surface="bed", paper="letter", large_print=False)],
+                         ids=lambda kw: f"{kw['side']}-{kw['surface']}-{kw['paper']}-{'large' if kw['large_print'] else 'normal'}")
+def test_nothing_prints_over_the_footer(kw):
+    """Every line the client reads ends above the bottom margin, where the footer prints (a
+    representative sample; the slow tier checks every large-print side x ball x surface x paper)."""
+    pdf = page.render_pdf(_values(client="Di Roe", **kw))
+    assert _text_in_the_bottom_margin(pdf, kw["large_print"]) == []
+
+
+@pytest.mark.slow
+def test_nothing_prints_over_the_footer_in_any_large_print_combination():
+    from hipball.pressure import BALLS, SURFACES
+
+    wrong = []
+    for side, ball, surface, paper in itertools.product(("left", "right", "both"), BALLS, SURFACES, ("letter", "a4")):
+        pdf = page.render_pdf(_values(client="Client", side=side, ball=ball, surface=surface, paper=paper,
+                                      large_print=True, therapist="Sam Rivera, LMT (NMT)",
+                                      clinic="Riverside Neuromuscular Therapy · 555-0134"))
+        low = _text_in_the_bottom_margin(pdf, True)
+        if low:
+            wrong.append((side, ball, surface, paper, low[:2]))
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("side, least_cm", [("left", 3.0), ("both", 1.6)])
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_large_print_spoke_panels_are_large(side, least_cm, paper):
+    """Large print's spoke picture gives its body panels the room, not its key: each panel as
+    drawn (the page may print it wider still) is at least ``least_cm`` tall (the key's two-line
+    entries left one hip's panels 1.7 cm tall and both hips' six under 0.5 cm), its key's
+    entries one line each."""
+    from hipball.draw.handout import spokes_figure
+
+    tw = page.text_width_cm(paper, True)
+    fig, views = spokes_figure(side, params.standard_trigger_points(), chosen=False, short_key=True,
+                               **figures.spokes_size(side, True, False, paper, tw), **page.figure_type(True))
+    for key, (ax, _) in views.items():
+        ax.apply_aspect()
+        assert ax.get_position().height * fig.get_figheight() * 2.54 >= least_cm, key
+    (legend,) = fig.legends
+    assert all("\n" not in t.get_text() for t in legend.get_texts())
+
+
+@pytest.mark.parametrize("side", ["both", "left"])
+@pytest.mark.parametrize("surface, least_cm", [("hardwood", 3.0), ("bed", 2.5)])
+def test_large_print_position_pictures_draw_a_large_person(side, surface, least_cm, monkeypatch, tmp_path):
+    """Large print, lying: each drawn person (the body's outline, end to end on paper) is at
+    least ``least_cm`` long at the printed size on Letter, with the titles and cues at the body
+    size beside the drawings (two rows of pictures, their words under them, drew 2.0 cm on the
+    floor and 1.6 cm on a bed, both hips)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from hipball.draw import handout
+
+    caught = []
+    real = handout._to_svg
+    monkeypatch.setattr(handout, "_to_svg", lambda fig, **kw: caught.append(fig) or real(fig, **kw))
+    handout.clear_cache()
+    v = _values(client="Lu", side=side, surface=surface, large_print=True)
+    tw = page.text_width_cm("letter", True)
+    figures.write_page_figures(tmp_path, v,
+                               params.standard_trigger_points(), page.referral_size(v), tw, page.figure_type(True))
+    fig = caught[0]
+    FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    lengths = []
+    for ax in fig.axes:
+        boxes = [p.get_window_extent(renderer) for p in ax.patches if (p.get_gid() or "").startswith("body:")]
+        if boxes:
+            w = max(b.x1 for b in boxes) - min(b.x0 for b in boxes)
+            h = max(b.y1 for b in boxes) - min(b.y0 for b in boxes)
+            lengths.append(max(w, h) / fig.dpi * 2.54)
+    assert len(lengths) == 5 and min(lengths) >= least_cm, lengths
+    assert fig.get_figwidth() * 2.54 == pytest.approx(tw, abs=0.05)
+    handout.clear_cache()
+
+
+@pytest.mark.parametrize("side", ["both", "left"])
+def test_large_print_stop_signs_print_at_the_body_size(side):
+    """Large print: the 'Stop signs first' box under the routine's heading prints at the body
+    size, as the steps under it do (it printed at 11 pt beside the steps' 12.8 pt); every line of
+    page 1 from the box down is at least the body size."""
+    pdf = page.render_pdf(_values(client="Lu", side=side, large_print=True))
+    body = _body_pt(pdf)
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            runs.append((text.strip(), tm[5] * cm[3] + tm[4] * cm[1] + cm[5], size * tm[0] * cm[0]))
+
+    pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    (top,) = [y for t, y, _ in runs if t.startswith("Stop signs first")]
+    below = [(t[:30], round(pt, 2)) for t, y, pt in runs if y <= top + 0.5 and not t.startswith(("Hip ball routine", "page "))]
+    assert len(below) > 10 and any(t.startswith("Stop signs first") for t, _ in below)
+    assert [r for r in below if r[1] < body - 0.01] == []

@@ -350,6 +350,8 @@ def _positions_svg(side: str, ball: str, surface: str, width_cm: float, height_c
     n = len(sequence(s, setup))
     cue_pt = small_type(font_pt, small_pt)
     note = _wrapped(POSITIONS_NOTE, width_cm, cue_pt, bold=True) if pictured_tag(side) else ""
+    if rows == 0:
+        return _positions_beside(s, ball, setup, width_cm, font_pt, cue_pt, height_cm, surface, note)
     if rows == 2:
         return _positions_two_rows(s, ball, setup, width_cm, font_pt, cue_pt, max_height_cm=height_cm,
                                    surface=surface, note=note)
@@ -431,6 +433,98 @@ def _positions_two_rows(side: str, ball: str, setup: str, width_cm: float, font_
             art.body["head"].axes.set_position((x0, y0, w, band / total))
             art.title.set_text(numbered_title(art.pose, i + 1, wraps[row]))
             art.cue.set_text("\n".join(textwrap.wrap(art.pose.cue, wraps[row])))
+        _positions_note(fig, note, cue_pt)
+    return _to_svg(fig, tight=False)
+
+
+def _text_cm(text: str, font_pt: float, *, bold: bool = False) -> float:
+    """The printed width (cm) of one line of ``text`` in the pictures' font (DejaVu Sans)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextPath
+
+    prop = FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal")
+    return TextPath((0, 0), text, size=font_pt, prop=prop).get_extents().width * PT_CM
+
+
+def _fitted(text: str, width_cm: float, font_pt: float, *, bold: bool = False) -> str:
+    """``text`` in as few lines as fit ``width_cm`` by their printed width (``_text_cm``), a
+    word too long for a line on a line of its own."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and _text_cm(f"{lines[-1]} {word}", font_pt, bold=bold) <= width_cm:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def _run_on(title: str, cue: str, width_cm: float, font_pt: float, cue_pt: float) -> tuple[str, str, float]:
+    """A title and its cue as one paragraph ``width_cm`` wide: the cue's first line after the
+    title on the title's line (``first``), the rest under them; (first, rest, the cue's indent
+    in cm). A title too long to leave room for a few words: the cue starts on the next line."""
+    indent = _text_cm(title, font_pt, bold=True) + 0.25
+    room = _chars(width_cm - indent, cue_pt, least=1)
+    first = textwrap.wrap(cue, room)[0] if room >= 10 else ""
+    rest = cue[len(first):].strip()
+    return first, "\n".join(textwrap.wrap(rest, _chars(width_cm, cue_pt))), indent
+
+
+def _positions_beside(side: str, ball: str, setup: str, width_cm: float, font_pt: float, cue_pt: float,
+                      max_height_cm: float, surface: str | None = None, note: str = "") -> str:
+    """``positions_svg`` with ``rows`` 0 (large print, lying): a row per position, the drawing on
+    the left and beside it its title with the cue running on after it, at the full text width.
+    The large type's lines run across the page, not under each drawing: in two rows of pictures
+    the titles and cues (three or four lines each at 12.8 pt) took the height and drew a person
+    about 2 cm long. Every drawing at one scale, each row as tall as its drawing or its words,
+    the whole at most ``max_height_cm`` (the drawings' size is what gives)."""
+    from hipball.draw.position import draw_sequence, numbered_title, sequence_limits
+    from hipball.pose import pose, sequence
+
+    names = sequence(side, setup)
+    n = len(names)
+    ps = [pose(name, side, ball) for name in names]
+    (lx0, lx1), (ly0, ly1) = sequence_limits(ps, surface)
+    aspect = (ly1 - ly0) / (lx1 - lx0)
+    gap, pad = 0.12, 0.3  # between rows; between a drawing and its words
+    note_cm = _note_cm(note, cue_pt)
+    line_cm = 1.25 * max(font_pt, cue_pt) * PT_CM
+
+    def layout(band: float):
+        pic = band / aspect
+        words = width_cm - pic - pad
+        texts = [(numbered_title(p, i + 1, _chars(words, font_pt, bold=True)), p.cue) for i, p in enumerate(ps)]
+        texts = [(t, *_run_on(t, c, words, font_pt, cue_pt)) if "\n" not in t else (t, "", c, 0.0) for t, c in texts]
+        lines = [t.count("\n") + 1 + (r.count("\n") + 1 if r else 0) for t, _, r, _ in texts]
+        rows = [max(band, k * line_cm + 0.1) for k in lines]
+        return pic, texts, rows, note_cm + sum(rows) + gap * (n - 1)
+
+    band = min(0.5 * width_cm * aspect, 4.0)  # the drawing at most half the width
+    while band > 0.8 and layout(band)[3] > max_height_cm:
+        band -= 0.05
+    pic, texts, rows, total = layout(band)
+    fig = _figure(width_cm * CM, total * CM)
+    with _theme():
+        arts = draw_sequence(fig, side, ball, setup, rect=(0.0, 0.0, 1.0, 1.0), fontsize=font_pt,
+                             cue_fontsize=cue_pt, surface=surface)
+        top = note_cm
+        for art, (title, first, rest, indent), row in zip(arts, texts, rows):
+            art.floor[-1].set_linewidth(0.8)
+            y0 = (total - top - (row + band) / 2) / total  # the drawing in the middle of its row
+            art.body["head"].axes.set_position((0.0, y0, pic / width_cm, band / total))
+            x = (pic + pad) / width_cm
+            y = 1 - (top + 0.05) / total
+            base = y - 0.8 * max(font_pt, cue_pt) * PT_CM / total  # the title and the cue on one baseline
+            art.title.set_text(title)
+            art.title.set(transform=fig.transFigure, ha="left", linespacing=1.25,
+                          **(dict(position=(x, y), va="top") if "\n" in title else dict(position=(x, base), va="baseline")))
+            art.cue.set_text(first)
+            art.cue.set(transform=fig.transFigure, position=(x + indent / width_cm, base), ha="left", va="baseline")
+            if rest:
+                below = (title.count("\n") + 1) * line_cm / total
+                more = fig.text(x, y - below, rest, ha="left", va="top", fontsize=cue_pt, linespacing=1.25,
+                                color=art.cue.get_color())
+                more.set_gid("cue-more")
+            top += row + gap
         _positions_note(fig, note, cue_pt)
     return _to_svg(fig, tight=False)
 
@@ -698,19 +792,36 @@ def _panel_title(key: str, side: str) -> str:
 
 @lru_cache(maxsize=64)
 def spokes_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 8.6, height_cm: float = 6.2,
-               font_pt: float = 7.5, small_pt: float | None = None, chosen: bool = True) -> str:
+               font_pt: float = 7.5, small_pt: float | None = None, chosen: bool = True, short_key: bool = False) -> str:
     """The spoke picture of page 1 (``draw_spot_views``) at its printed size, a view name over
     each panel and a two-line key under them (both hips: in the corner under 'From behind').
     No anatomy, no Latin. ``chosen``: the key calls the X 'your spots' (else the common spots
     of the routine, ``spots_words``)."""
+    fig, _ = spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt, chosen, short_key)
+    return _to_svg(fig, tight=False)
+
+
+def spokes_figure(side: str, trigger_points: tuple[str, ...], width_cm: float = 8.6, height_cm: float = 6.2,
+                  font_pt: float = 7.5, small_pt: float | None = None, chosen: bool = True, short_key: bool = False):
+    """``spokes_svg``'s figure and {panel key: (axes, marks)} (``draw_spot_views``). ``short_key``:
+    the key's entries in fewer words (``KEY_WORDS``; large print: one line each)."""
     for named in (True, False):  # the bone's name in its panel, else (no room: large print) in the key
-        fig, views = _spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt, chosen, named)
+        fig, views = _spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt, chosen, named,
+                                    short_key)
         if not named or all(any(t.get_gid() == f"landmark-label:{LANDMARK[0]}" for t in ax.texts)
                             for key, (ax, _) in views.items() if key.startswith("anterolateral")):
-            return _to_svg(fig, tight=False)
+            return fig, views
 
 
-def _spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt, chosen, named):
+# the spoke picture's key: (the spokes, the X's), in full and (``short_key``) in fewer words.
+# Large print: the short ones, each one line of large type at the picture's width, so the panels
+# keep the room ('roll out along each line, and back' and '...: linger on them' took two lines
+# each and left large print's panels about 1.7 cm tall, both hips' under 0.5 cm)
+KEY_WORDS = {False: ("roll out along each line, and back", "{spots} (X): linger on them"),
+             True: ("roll along each line and back", "{spots} (X): linger there")}
+
+
+def _spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt, chosen, named, short_key=False):
     """``spokes_svg``'s figure and ``draw_spot_views``' panels; ``named`` False: the front hip
     bone's name in the key, beside its triangle, not in the panels."""
     from matplotlib.lines import Line2D
@@ -719,7 +830,9 @@ def _spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt,
     fig = _figure(width_cm * CM, height_cm * CM)
     small = small_type(font_pt, small_pt)  # the key; both hips: the panel titles too
     title_pt = small if both else font_pt
-    titles = {key: _wrapped(_panel_title(key, side), width_cm / 3, title_pt, bold=True)
+    # wrapped by their printed width (an estimate per character put 'Right front corner' on three
+    # lines of large type, taking both hips' panels' room)
+    titles = {key: _fitted(_panel_title(key, side), width_cm / 3 - 0.15, title_pt, bold=True)
               for key, _, _ in _spot_panels(side)}
     lines = max(t.count("\n") + 1 for t in titles.values())
     title_h = _lines_share(lines, title_pt, height_cm)
@@ -727,8 +840,9 @@ def _spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt,
     # there in four lines (in large print it does not)
     from hipball.referral import spots_words
 
-    words = ("roll out along each line, and back", f"{spots_words(chosen)} (X): linger on them",
-             *(() if named else (LANDMARK[1],)))
+    spokes, spots = KEY_WORDS[short_key]
+    spots = spots.format(spots=spots_words(chosen).removeprefix("the ") if short_key else spots_words(chosen))
+    words = (spokes, spots, *(() if named else (LANDMARK[1],)))
     labels = [_wrapped(t, width_cm / 3 - 2.4 * small * PT_CM, small) for t in words]
     corner = both and sum(t.count("\n") + 1 for t in labels) <= 4
     if not corner:

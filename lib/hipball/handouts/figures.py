@@ -32,7 +32,8 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
     # standing at the wall: three tall pictures in one row. Both hips: the right hip's pictures
     # at one hip's size, a line over them saying so (``positions_svg``)
     lying = values["surface"] != "wall"
-    rows = 2 if lying else 1
+    # (large print, lying: a row per position, its words beside the drawing: ``_positions_beside``)
+    rows = (0 if large else 2) if lying else 1
     referral = dict(referral_size)  # the full text width: its key names each spot in plain words
     svgs = {
         "fig_positions": positions_svg(side, values["ball"], values["surface"], width_cm=text_width_cm,
@@ -40,18 +41,13 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
                                        # routine fits below); both hips, whose routine is longer,
                                        # a little less in normal print (large print: the room the
                                        # pictures of both hips took before, 10 cm)
-                                       height_cm=_positions_height(side, values["surface"], large) + a4,
+                                       # (large print, lying, A4: 0.3 cm more, not 0.8: its rows
+                                       # are the narrower page's, and the routine keeps page 1)
+                                       height_cm=_positions_height(side, values["surface"], large)
+                                       + (min(a4, 0.3) if large and lying else a4),
                                        rows=rows, **type_pt),
-        "fig_spokes": spokes_svg(side, tuple(trigger_points), width_cm=round(text_width_cm * 0.48, 2),
-                                 # large print: as tall as the dose box beside it (both hips: two rows
-                                 # of panels and the key under them, in the room page 2 has)
-                                 # (normal print, both hips: taller, its two rows of panels were
-                                 # squeezed while page 1 had room under the dose box)
-                                 # (normal print, both hips, no spots chosen: less tall by the two
-                                 # lines under it that say so, content.spots_note)
-                                 height_cm=((8.6 if side == "both" else 7.0) if large
-                                            else (7.4 - (0.0 if chosen else 0.8) if side == "both" else 5.6)) + a4,
-                                 chosen=chosen, **type_pt),
+        "fig_spokes": spokes_svg(side, tuple(trigger_points), chosen=chosen, short_key=large,
+                                 **spokes_size(side, large, chosen, values["paper"], text_width_cm), **type_pt),
         "fig_outline": outline_svg(side, tuple(trigger_points) if chosen else (), width_cm=round(text_width_cm * (0.48 if large else 0.36), 2),
                                    # both hips: two rows (each hip's side and front corner)
                                    # (large print: page 3 has no room for a taller one)
@@ -65,6 +61,20 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
     return dict(FILES)
 
 
+def spokes_size(side: str, large: bool, chosen: bool, paper: str, text_width_cm: float) -> dict[str, float]:
+    """The spoke picture's size as drawn (cm; the page may print it wider: ``widest``)."""
+    a4 = 0.8 if paper == "a4" else 0.0
+    # large print: as tall as the dose box beside it (both hips: two rows of panels and the key
+    # under them, in the room page 2 has)
+    # (normal print, both hips: taller, its two rows of panels were squeezed while page 1 had
+    # room under the dose box)
+    # (normal print, both hips, no spots chosen: less tall by the two lines under it that say
+    # so, content.spots_note)
+    height = ((8.6 if side == "both" else 7.0) if large
+              else (7.4 - (0.0 if chosen else 0.8) if side == "both" else 5.6))
+    return {"width_cm": round(text_width_cm * 0.48, 2), "height_cm": height + a4}
+
+
 def _positions_height(side: str, surface: str, large: bool) -> float:
     """The positions' printed height at most (cm, on Letter; A4 adds 0.8 cm): lying, two rows of
     larger pictures; standing at the wall, one row of three tall ones (3.5 cm taller). Both
@@ -73,7 +83,8 @@ def _positions_height(side: str, surface: str, large: bool) -> float:
     on a bed, the mattress makes the pictures taller)."""
     lying, bed = surface != "wall", surface == "bed"
     if side != "both":
-        return (9.0 if large else 7.2) if lying else (5.6 if large else 4.6) + 3.5
+        # (large print, lying: 9.4, the height its two rows printed at, over their 9.0 cap)
+        return (9.4 if large else 7.2) if lying else (5.6 if large else 4.6) + 3.5
     if large:
         return (9.7 if bed else 10.0) if lying else 5.6 + 3.5
     return 7.0 if bed or not lying else 7.2

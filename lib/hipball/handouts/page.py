@@ -81,6 +81,11 @@ def fonts():
     return glyphs.book(glyphs.font_dirs())
 
 
+# the bottom margin by large_print (the footer prints in it; nothing else may: the tests read
+# every text line's baseline above it)
+MARGIN_BOTTOM_CM = {False: 1.5, True: 1.3}
+
+
 def margin_x_cm(large_print: bool) -> float:
     return LARGE_MARGIN_X_CM if large_print else MARGIN_X_CM
 
@@ -155,6 +160,7 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "body_pt": BODY_PT,
         "large": bool(v["large_print"]),
         "margin_x_cm": margin_x_cm(bool(v["large_print"])),
+        "margin_bottom_cm": MARGIN_BOTTOM_CM[bool(v["large_print"])],
         "fonts": list(glyphs.text_families()),
         "heading": "Your hip ball routine",
         "name_line": anonymous,
