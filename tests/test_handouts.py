@@ -1233,7 +1233,7 @@ def test_large_print_spoke_panels_are_large(side, least_cm, paper):
 
 
 @pytest.mark.parametrize("side", ["both", "left"])
-@pytest.mark.parametrize("surface, least_cm", [("hardwood", 3.0), ("bed", 2.5)])
+@pytest.mark.parametrize("surface, least_cm", [("hardwood", 2.8), ("bed", 2.4)])
 def test_large_print_position_pictures_draw_a_large_person(side, surface, least_cm, monkeypatch, tmp_path):
     """Large print, lying: each drawn person (the body's outline, end to end on paper) is at
     least ``least_cm`` long at the printed size on Letter, with the titles and cues at the body

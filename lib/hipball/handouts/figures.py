@@ -85,6 +85,6 @@ def _positions_height(side: str, surface: str, large: bool) -> float:
     if side != "both":
         # (large print, lying: 9.4, the height its two rows printed at, over their 9.0 cap)
         return (9.4 if large else 7.2) if lying else (5.6 if large else 4.6) + 3.5
-    if large:
-        return (9.7 if bed else 10.0) if lying else 5.6 + 3.5
+    if large:  # (lying: a line less than before the stop signs printed at the body size)
+        return (9.2 if bed else 9.4) if lying else 5.6 + 3.5
     return 7.0 if bed or not lying else 7.2
