@@ -1042,3 +1042,12 @@ def test_read5_the_notes_never_override_the_stop_signs_and_one_go_back_rule(page
         if d["ladder"]["move_down"].startswith("Go back to"):
             assert "step" not in " ".join(d["aftercare"]).replace("'Go back' line", ""), key
 
+
+def test_read5_going_up_is_when_the_spots_feel_milder(pages):
+    """'Go up ... only when tender spots no longer feel like a good hurt' read as 'when it starts
+    hurting more': the ladder says they feel mild, less than a good hurt."""
+    for key, d in pages.items():
+        up = d["ladder"]["move_up"]
+        if up.startswith("Go up to"):
+            assert "feel mild, less than a 'good hurt'" in up and "no longer feel" not in up, key
+

@@ -209,7 +209,8 @@ def ladder(ball: str, surface: str) -> dict[str, Any]:
             place = f"firmer than step {at}, gentler than step {f.below_step}"
         steps.insert(at, {"text": f"{_cap(own)}, {place}", "yours": True, "num": ""})
         place = f"Your set-up is {place}."
-    when_up = (f"only when tender spots no longer feel like a 'good hurt', {NOT_SORE}, and your therapist "
+    # 'no longer feel like a good hurt' read as 'when it starts hurting more' (a client read)
+    when_up = (f"only when tender spots feel mild, less than a 'good hurt', {NOT_SORE}, and your therapist "
                "agrees.")
     when_down = f"if you are {TOO_SORE}, or if you cannot relax on the ball. {_cap(SORE_DAY)}."
     if f.point_tool:
@@ -258,9 +259,9 @@ def notes_conflicts(notes: str, ball: str, surface: str) -> list[str]:
 
 
 # The notes may change the routine, never the stop signs (a client read a note saying "tell me
-# at your next visit" about tingling as overriding the sheet's "see a doctor").
-NOTES_RULE = ("Your therapist's advice: where it differs from this sheet, follow it and ask; "
-              "the STOP box always applies.")
+# at your next visit" about tingling as overriding the sheet's "see a doctor"). Short: in large
+# print the notes' column is narrow, and a longer line moved a short note's box to a fifth page.
+NOTES_RULE = "Your therapist's advice: follow it and ask; the STOP box always applies."
 
 
 def notes_rule(notes: str, anonymous: bool = False) -> str:
