@@ -17,6 +17,8 @@ import pypdf
 import pytest
 from PIL import Image
 
+from pdf_support import text_in_the_bottom_margin
+
 from hipball.handouts import batch, content, figures, page, params
 
 LETTER = (612.0, 792.0)
@@ -1168,24 +1170,6 @@ def test_front_corner_panels_show_the_front_hip_bone_where_the_atlas_has_it(side
     assert in_panel == len(front) if side != "both" else "<!-- front hip bone -->" in svg and not in_panel
 
 
-def _text_in_the_bottom_margin(pdf: bytes, large: bool) -> list[tuple[int, str, float]]:
-    """(page, text, baseline pt) of every line of text other than the footer that sits in the
-    bottom margin, where only the footer prints (a box's last line printed over the footer's
-    words: both hips, large print, Letter, page 2). Typst's lines end at their baseline (their
-    descenders may hang below the text area), so a line's baseline is at the margin or above;
-    it is read from the PDF (text and page matrices)."""
-    bottom = page.MARGIN_BOTTOM_CM[large] / 2.54 * 72
-    out = []
-    for n, pg in enumerate(pypdf.PdfReader(io.BytesIO(pdf)).pages):
-        def visit(text, cm, tm, font, size, n=n):
-            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            if text.strip() and not text.strip().startswith(("Hip ball routine", "page ")) \
-                    and y < bottom - 0.5:
-                out.append((n + 1, text.strip()[:40], round(y, 1)))
-        pg.extract_text(visitor_text=visit)
-    return out
-
-
 @pytest.mark.parametrize("kw", [dict(side="both", ball="tennis", surface="hardwood", paper="letter", large_print=True),
                                 dict(side="both", ball="baseball", surface="wall", paper="letter", large_print=True),
                                 dict(side="left", ball="tennis", surface="wall", paper="a4", large_print=True),
@@ -1193,23 +1177,49 @@ def _text_in_the_bottom_margin(pdf: bytes, large: bool) -> list[tuple[int, str, 
                          ids=lambda kw: f"{kw['side']}-{kw['surface']}-{kw['paper']}-{'large' if kw['large_print'] else 'normal'}")
 def test_nothing_prints_over_the_footer(kw):
     """Every line the client reads ends above the bottom margin, where the footer prints (a
-    representative sample; the slow tier checks every large-print side x ball x surface x paper)."""
+    representative sample; the slow tier checks every large-print combination:
+    test_every_large_print_combination_compiles_to_its_page_count)."""
     pdf = page.render_pdf(_values(client="Di Roe", **kw))
-    assert _text_in_the_bottom_margin(pdf, kw["large_print"]) == []
+    assert text_in_the_bottom_margin(pdf, kw["large_print"]) == []
+
+
+# A therapist's note of ordinary words, cut at the notes' limit (wraps like a real note: the
+# repeated sentence of the notes-at-the-limit reference wrapped more kindly)
+LONG_NOTE = ("Your hip was tight along the side and toward the front corner today, and the back of the "
+             "thigh was guarding. Keep the pressure where you can breathe slowly and your face stays "
+             "relaxed. If a spot sends a dull ache down the leg, stay and let it fade before you move "
+             "on. After two weeks, if you are not sore the next morning, we can talk about a firmer "
+             "ball. Take a warm shower afterward and do the gentle hamstring stretch we practised, "
+             "holding it without bouncing. Skip the ball on any day the hip is swollen, hot or "
+             "bruised, and bring this sheet to your next visit so we can adjust the plan together. " * 3)
 
 
 @pytest.mark.slow
-def test_nothing_prints_over_the_footer_in_any_large_print_combination():
+@pytest.mark.parametrize("large", [False, True])
+def test_a_note_at_the_limit_keeps_the_page_count_on_every_set_up(large):
+    """A client read: a racquetball on a bed (a set-up between ladder steps: a longer ladder)
+    with a 1200-character note printed a fourth page holding two lines of sources. Every ball x
+    surface (normal print: one hip and both; large print: both, the longer pages), with a note at
+    the limit, a contact and a clinic: normal print
+    keeps its 3 pages (the log's rows give up some height when the page needs it). Large print:
+    such a note, in its narrow column, was taller than a page and ran off its foot (its end
+    lost); it prints at full width and may take a fifth page, every line above the footer."""
     from hipball.pressure import BALLS, SURFACES
 
+    note = LONG_NOTE[: params.MAX_NOTES]
+    assert len(note) == params.MAX_NOTES
     wrong = []
-    for side, ball, surface, paper in itertools.product(("left", "right", "both"), BALLS, SURFACES, ("letter", "a4")):
-        pdf = page.render_pdf(_values(client="Client", side=side, ball=ball, surface=surface, paper=paper,
-                                      large_print=True, therapist="Sam Rivera, LMT (NMT)",
-                                      clinic="Riverside Neuromuscular Therapy · 555-0134"))
-        low = _text_in_the_bottom_margin(pdf, True)
-        if low:
-            wrong.append((side, ball, surface, paper, low[:2]))
+    for side, ball, surface in itertools.product(("both",) if large else ("right", "both"), BALLS, SURFACES):
+        v = _values(client="Client", side=side, ball=ball, surface=surface, paper="letter", large_print=large,
+                    notes=note, therapist="Sam Rivera, LMT (NMT)",
+                    clinic="Riverside Neuromuscular Therapy · 555-0134")
+        pdf = page.render_pdf(v)
+        n = page.page_count(pdf)
+        low = text_in_the_bottom_margin(pdf, large)
+        if n not in ((page.PAGES[True], page.PAGES[True] + 1) if large else (page.PAGES[False],)) or low:
+            wrong.append((side, ball, surface, n, low[:2]))
+        text = " ".join(page.page_texts(pdf))
+        assert _flat(note.split(". ")[-2]) in _flat(text), (side, ball, surface)
     assert not wrong, wrong
 
 
