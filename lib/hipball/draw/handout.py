@@ -437,8 +437,12 @@ def _positions_two_rows(side: str, ball: str, setup: str, width_cm: float, font_
     return _to_svg(fig, tight=False)
 
 
+@lru_cache(maxsize=4096)
 def _text_cm(text: str, font_pt: float, *, bold: bool = False) -> float:
-    """The printed width (cm) of one line of ``text`` in the pictures' font (DejaVu Sans)."""
+    """The printed width (cm) of one line of ``text`` in the pictures' font (DejaVu Sans).
+    Cached: a glyph outline's exact extent costs about 20 ms, and the large-print layouts try
+    dozens of sizes with the same titles (a handout measured the same few lines about 250 times:
+    most of its render time)."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextPath
 

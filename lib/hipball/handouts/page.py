@@ -237,20 +237,35 @@ def _compile(values: dict[str, Any], *, fmt: str, ppi: float | None = None, work
 
 
 def page_count(pdf: bytes) -> int:
-    """Pages of a PDF (read with pypdf)."""
-    from pypdf import PdfReader
+    """Pages of a PDF (read with PDFium)."""
+    import pypdfium2
 
-    return len(PdfReader(io.BytesIO(pdf)).pages)
+    doc = pypdfium2.PdfDocument(pdf)
+    try:
+        return len(doc)
+    finally:
+        doc.close()
 
 
 @lru_cache(maxsize=32)
 def page_text(pdf: bytes, index: int) -> str:
-    """The text of page ``index`` (from 0) of a PDF, read with pypdf. Cached: pypdf parses the
-    whole content stream of a page (every path of its figures), about a second per page on a
-    small machine, and the Handout tab's notes lookup and the tests read the same PDF again."""
-    from pypdf import PdfReader
+    """The text of page ``index`` (from 0) of a PDF, lines joined by newlines, read with PDFium.
 
-    return PdfReader(io.BytesIO(pdf)).pages[index].extract_text() or ""
+    Why PDFium (pypdfium2, a runtime dependency): pypdf interprets a page's whole content stream
+    in Python (every path of its figures), about a second per page on a small machine; PDFium's
+    text layer, in C, takes milliseconds. The Handout tab's notes lookup reads it, and so do the
+    tests (hundreds of pages). Cached all the same: the tests read the same PDF again."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(pdf)
+    try:
+        pg = doc[index]
+        text = pg.get_textpage().get_text_range()
+    finally:
+        doc.close()
+    # PDFium reports a hyphen at a line's end as U+FFFE (it may be a soft hyphen); the page
+    # prints a hyphen there
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufffe", "-")
 
 
 def page_texts(pdf: bytes) -> list[str]:
