@@ -1108,6 +1108,10 @@ def test_read6_the_ladder_names_floors_as_the_set_up_line_does(pages):
             assert set(floors) == {"on the floor"}, (ball, surface, floors)
         else:
             assert floors == []
+    from hipball.apps.pressure import advice_html  # the app's ladder reads as the handout's
+
+    assert "3 a racquetball on a hardwood floor" in advice_html("tennis", "hardwood", 70)
+    assert "5 a baseball on the floor" in advice_html("racquetball", "bed", 70)
     racq = pages[("right", "racquetball", "bed", "beginner", "letter")]["ladder"]
     assert [s_["text"] for s_ in racq["steps"] if s_["num"] in ("3.", "5.")] == [
         "A racquetball on the floor", "A baseball on the floor"]
