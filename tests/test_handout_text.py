@@ -1119,13 +1119,12 @@ def test_read6_the_ladder_names_floors_as_the_set_up_line_does(pages):
 
 def test_read6_step1_places_the_ball_by_landmarks_a_client_can_feel(pages):
     """'the bony point at the side of the hip' was anatomy a client could not find: step 1 says
-    the bony bump at the side where the thigh meets the hip (the greater trochanter), and the
-    words for it are the same wherever the page names it again (step 4's front corner, the
-    spots' plain names)."""
+    the bony bump at the side of the hip (the greater trochanter), and the words for it are the
+    same wherever the page names it again (step 4's front corner, the spots' plain names)."""
     from hipball.referral import PLAIN_NAMES
 
     for key, d in pages.items():
-        assert "behind the bony bump at the side where the thigh meets the hip" in d["steps"][0], key
+        assert "below the top of the hip bone, behind the bony bump at the side of your hip" in d["steps"][0], key
         assert "in front of the bony bump" in d["steps"][3]
         page_words = " ".join([*d["steps"], *d["trigger_points"], d["rolling_caption"]])
         assert "bony point" not in page_words, key

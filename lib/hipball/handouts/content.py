@@ -414,8 +414,9 @@ def hub_line(chosen: bool = True) -> str:
 HUB = hub_line()
 # Where the ball goes, in words a client can check on their own body (a client could not find
 # 'the bony point at the side of the hip'): the hip bone's top edge, under the hands on the hips,
-# and the greater trochanter, the bony bump at the side of the hip where the thigh meets it.
-SPOT = "just below the top of your hip bone, behind the bony bump at the side where the thigh meets the hip"
+# and the greater trochanter, the bony bump at the side of the hip where the thigh meets it (that
+# last clause made step 1 a line longer: large print's page 1 has no room for it).
+SPOT = "just below the top of the hip bone, behind the bony bump at the side of your hip"
 # Safety first: the routine's first line points to the stop signs, wherever they print.
 BEFORE_YOU_START = f"Before you start, read 'STOP and see a doctor' on page {page_ref(STOP_BOX)}."
 
@@ -536,7 +537,7 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed", chosen:
     else:
         on = "the bed" if surface == "bed" else "the floor"
         steps = [
-            f"Lie on your back on {on}, knees bent {at('back')}, with the ball under {whose}: {SPOT}.",
+            f"Lie on your back on {on}, knees bent {at('back')}, the ball under {whose}: {SPOT}.",
             f"{hub_line(chosen)} Let your weight sink in slowly. To press less, take some weight on your hands, forearms "
             "or feet.",
             f"Roll slowly out along a spoke {at('spoke')}, {along}. {rounds}",
