@@ -361,7 +361,7 @@ def _intensity_line(dose: dict[str, Any]) -> str:
     return dose["lines"][_dosage.PARAMETERS.index("intensity_0_10")]
 
 
-FRONT_CORNER = "the front corner of the hip (in front of the bony bump)"
+FRONT_CORNER = "the hip's front corner (in front of the bony bump)"
 # Page references: the template replaces "{page:<label>}" with the page its <label> prints on
 # (a Typst query), so "page 2" stays true wherever the layout puts the part, in every print size.
 SPOTS_PICTURE = "spots-picture"   # the heading "Your spots and the spokes" (``spots_heading``)
@@ -414,9 +414,9 @@ def hub_line(chosen: bool = True) -> str:
 HUB = hub_line()
 # Where the ball goes, in words a client can check on their own body (a client could not find
 # 'the bony point at the side of the hip'): the hip bone's top edge, under the hands on the hips,
-# and the greater trochanter, the bony bump at the side of the hip where the thigh meets it (that
-# last clause made step 1 a line longer: large print's page 1 has no room for it).
-SPOT = "just below the top of the hip bone, behind the bony bump at the side of your hip"
+# and the greater trochanter, the bony bump at the side of the hip (where the thigh meets it: that
+# clause, and 'of your hip', made step 1 a line longer, and large print's page 1 has no room).
+SPOT = "just below the top of the hip bone, behind the bony bump at the side"
 # Safety first: the routine's first line points to the stop signs, wherever they print.
 BEFORE_YOU_START = f"Before you start, read 'STOP and see a doctor' on page {page_ref(STOP_BOX)}."
 
@@ -524,13 +524,13 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed", chosen:
 
     if surface == "wall":
         steps = [
-            f"Stand with your back to a wall {at('wall')}, feet about a foot (30 cm) out, the ball between the "
-            f"wall and the back of {whose}: {SPOT}.",
+            f"Stand with your back to a wall {at('wall')}, feet about a foot (30 cm) out, the ball behind {whose}: "
+            f"{SPOT}.",
             f"{hub_line(chosen)} Lean into the ball slowly. To press less, step your feet closer to the wall.",
             f"Bend your knees or shift your hips to move the ball slowly out along one spoke, {along}. {rounds}",
             f"Then turn slowly side-on to the wall {at('wall_side')} and work {side_spokes}. For "
-            f"{FRONT_CORNER}, turn further, past side-on to about three-quarters of the way round to facing "
-            f"the wall {at('wall_front')}, chest toward it (120 to 135 degrees), and work {front_spokes}. "
+            f"{FRONT_CORNER}, turn further, about three-quarters of the way to face the wall "
+            f"{at('wall_front')}, chest toward it (120 to 135 degrees), and work {front_spokes}. "
             "Stopping side-on misses them: the most common mistake.",
         ]
         end = [f"{minutes} Step forward slowly, catching the ball in your hand. If it drops, let it fall."]
