@@ -148,7 +148,7 @@ def test_ladder_is_in_the_model_order_and_marks_the_client(pages):
         lad = d["ladder"]
         numbered = [s for s in lad["steps"] if s["num"]]
         assert [s["text"].lower() for s in numbered] == [
-            (setup_words(ball, surface) if i == f.step else step_words(b, s)).lower()
+            (setup_words(ball, surface) if i == f.step else step_words(b, s, surface)).lower()
             for i, (b, s) in enumerate(f.steps, start=1)]
         assert [s["num"] for s in numbered] == [f"{i}." for i in range(1, len(f.steps) + 1)]
         assert ("wall" in lad["title"]) == (surface == "wall")
@@ -495,7 +495,7 @@ def test_item2_ladder_names_the_steps_to_move_to_and_the_verdict_is_specific(pag
             checks = checks[:1]  # between steps: back to a gentler ball on the same surface (read 4)
         for i, text in checks:
             if i:
-                assert f"step {i[0]}, {step_words(*f.steps[i[0] - 1])}" in text, (ball, surface, text)
+                assert f"step {i[0]}, {step_words(*f.steps[i[0] - 1], surface)}" in text, (ball, surface, text)
             else:  # at an end of the ladder: says so, names no step
                 assert ("gentlest" in text or "no firmer step" in text) and not re.search(r"step \d", text), text
         if f.step is None:  # off the ladder: the line says which two steps it sits between
@@ -748,8 +748,8 @@ def _named_set_up(text: str, lead: str) -> tuple[str, str]:
     for b, s in itertools.product(BALLS, SURFACES):
         names[setup_words(b, s)] = (b, s)
     for steps in LADDERS.values():
-        for b, s in steps:
-            names.setdefault(step_words(b, s), (b, s))
+        for (b, s), own in itertools.product(steps, (None, *SURFACES)):
+            names.setdefault(step_words(b, s, own), (b, s))
     rest = re.sub(r"^step \d+, ", "", text.split(lead, 1)[1])
     found = sorted((w for w in names if rest.startswith(w)), key=len)
     assert found, text
@@ -972,3 +972,135 @@ def test_read5_going_up_is_when_the_spots_feel_milder(pages):
         if up.startswith("Go up to"):
             assert "feel mild, less than a 'good hurt'" in up and "no longer feel" not in up, key
 
+
+
+# ---------------------------------------------------------------- a sixth client read
+
+PICTURE_REF = re.compile(r"\(pictures? (\d+(?:(?:, | and | to )\d+)*)\)")
+_TITLE_STOP = {"a", "the", "on", "your", "to", "toward", "out", "of"}
+
+
+def _picture_refs(text: str) -> list[tuple[list[int], str]]:
+    """([picture numbers], the words before the reference since the last one or the sentence's
+    start) for each '(picture 3)', '(pictures 3 and 4)', '(pictures 3 to 5)' in ``text``."""
+    out, start = [], 0
+    for m in PICTURE_REF.finditer(text):
+        words = m.group(1)
+        if " to " in words:
+            a, b = map(int, words.split(" to "))
+            nums = list(range(a, b + 1))
+        else:
+            nums = [int(n) for n in re.split(r", | and ", words)]
+        before = text[start:m.start()]
+        out.append((nums, before[before.rfind(". ") + 1:]))
+        start = m.end()
+    return out
+
+
+def _drawn_titles(side: str, ball: str, surface: str) -> list[str]:
+    """The titles page 1's position pictures carry, numbered as drawn ('3. Half turned'), by the
+    drawing's own title function, over the positions the drawing draws."""
+    from hipball.draw.handout import setup_of
+    from hipball.draw.position import numbered_title
+    from hipball.frame import pictured_side
+    from hipball.pose import pose, sequence
+
+    s = pictured_side(side)
+    return [numbered_title(pose(name, s, ball), i, 1000) for i, name in enumerate(sequence(s, setup_of(surface)), 1)]
+
+
+def test_read6_every_picture_is_named_by_a_step_and_every_reference_is_a_drawn_picture(pages):
+    """A client read pictures numbered 1 to 5 beside steps numbered 1 to 6, and no step named
+    picture 3 ('Half turned'). Every side x ball x surface x level x paper: each step that takes
+    a position names its picture(s) by number; every picture drawn is named by some step; every
+    reference names a drawn picture, and the words before it say that picture's title (the
+    half turn is named on the way from the back to the side, in step 4). The caption under the
+    pictures names the same picture as the step's three-quarters turn."""
+    for (side, ball, surface, level, paper), d in pages.items():
+        titles = _drawn_titles(side, ball, surface)
+        n = len(titles)
+        assert n == (3 if surface == "wall" else 5)
+        named = set()
+        for text in d["steps"]:
+            for nums, before in _picture_refs(text):
+                assert all(1 <= k <= n for k in nums), (side, surface, text)
+                named.update(nums)
+                for k in nums:
+                    words = {w for w in re.findall(r"[a-z-]+", titles[k - 1].lower()) if w not in _TITLE_STOP}
+                    missing = [w for w in words if not re.search(rf"\b{re.escape(w)}\b", before.lower())]
+                    assert not missing, (surface, titles[k - 1], before, missing)
+        assert named == set(range(1, n + 1)), (side, surface, sorted(named), d["steps"])
+        ((cap, _),) = _picture_refs(d["rolling_caption"])
+        front = [nums for text in d["steps"] for nums, before in _picture_refs(text) if "three-quarters" in before]
+        assert front == [cap] == [[n]], (surface, d["rolling_caption"], front)
+    # the references are short: no more than one per position, never the title again
+    lying = pages[("right", "tennis", "hardwood", "beginner", "letter")]["steps"]
+    assert "(picture 1)" in lying[0] and "(picture 2)" in lying[2]
+    assert "half turned" in lying[3] and "(pictures 3 and 4)" in lying[3] and "(picture 5)" in lying[3]
+
+
+@pytest.mark.parametrize("kw", [dict(side="right", surface="hardwood", large_print=False),
+                                dict(side="both", surface="bed", large_print=True),
+                                dict(side="left", surface="wall", large_print=True)])
+def test_read6_the_drawn_pictures_carry_the_numbers_the_steps_name(kw, tmp_path):
+    """The picture drawn under each number is the one the steps mean: the titles the printed
+    position picture carries (its SVG's text, in two rows, one row at the wall, and large
+    print's row per position) are ``_drawn_titles``, numbered 1 to n, no more."""
+    from hipball.handouts import figures
+
+    v = _values(client="Client", ball="tennis", **kw)
+    large = bool(v["large_print"])
+    figures.write_page_figures(tmp_path, v, params.standard_trigger_points(), page.referral_size(v),
+                               page.text_width_cm(v["paper"], large), page.figure_type(large))
+    words = _svg_words((tmp_path / figures.FILES["fig_positions"]).read_text(encoding="utf-8"))
+    numbered = [w for w in words if re.match(r"\d+\. ", w)]
+    titles = _drawn_titles(kw["side"], "tennis", kw["surface"])
+    assert len(numbered) == len(titles), numbered
+    for line, title in zip(numbered, titles):
+        assert title.startswith(line), (line, title)  # a long title may wrap: its first line
+
+
+def test_read6_the_ladder_names_floors_as_the_set_up_line_does(pages):
+    """'Your set-up: a tennis ball on a hardwood floor' over a ladder saying 'A racquetball on the
+    floor'. A client on a floor reads every floor step in the set-up line's words for that floor
+    (carpet and hardwood press the same in the model, so it is the same step); on a bed, at a
+    wall or with a golf ball, the floor steps read 'on the floor', all alike."""
+    from hipball.pressure import SURFACE_WORDS, pressure_table
+
+    for mass in (40, 70, 150):  # why a floor step may be named for the client's floor
+        table = pressure_table(mass)
+        for b in BALLS:
+            carpet, wood = table[b, "carpet"], table[b, "hardwood"]
+            assert carpet.mean_pressure_kpa == pytest.approx(wood.mean_pressure_kpa, rel=0.01)
+            assert carpet.depth_pressure_kpa == pytest.approx(wood.depth_pressure_kpa, rel=0.01)
+    for (side, ball, surface, level, paper), d in pages.items():
+        lad = d["ladder"]
+        text = " ".join([*(s_["text"] for s_ in lad["steps"]), lad["move_up"], lad["move_down"]]).lower()
+        floors = re.findall(r"on (?:a|the) [a-z]* ?floor", text)
+        if surface in ("carpet", "hardwood"):
+            assert set(floors) == {SURFACE_WORDS[surface]}, (surface, floors)
+        elif surface == "bed":
+            assert set(floors) == {"on the floor"}, (ball, surface, floors)
+        else:
+            assert floors == []
+    from hipball.apps.pressure import advice_html  # the app's ladder reads as the handout's
+
+    assert "3 a racquetball on a hardwood floor" in advice_html("tennis", "hardwood", 70)
+    assert "5 a baseball on the floor" in advice_html("racquetball", "bed", 70)
+    racq = pages[("right", "racquetball", "bed", "beginner", "letter")]["ladder"]
+    assert [s_["text"] for s_ in racq["steps"] if s_["num"] in ("3.", "5.")] == [
+        "A racquetball on the floor", "A baseball on the floor"]
+
+
+def test_read6_step1_places_the_ball_by_landmarks_a_client_can_feel(pages):
+    """'the bony point at the side of the hip' was anatomy a client could not find: step 1 says
+    the bony bump at the side of the hip (the greater trochanter), and the words for it are the
+    same wherever the page names it again (step 4's front corner, the spots' plain names)."""
+    from hipball.referral import PLAIN_NAMES
+
+    for key, d in pages.items():
+        assert d["steps"][0].endswith(": just below the top of the hip bone, behind the bony bump at the side."), key
+        assert "in front of the bony bump" in d["steps"][3]
+        page_words = " ".join([*d["steps"], *d["trigger_points"], d["rolling_caption"]])
+        assert "bony point" not in page_words, key
+    assert not any("bony point" in w for w in PLAIN_NAMES.values())

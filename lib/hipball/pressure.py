@@ -307,9 +307,12 @@ LADDERS = {
     "standing": (("tennis", "wall"), ("racquetball", "wall"), ("lacrosse", "wall"),
                  ("baseball", "wall")),
 }
-_STEP_WORDS = {("tennis", "carpet"): "a tennis ball on the floor",
-               ("racquetball", "carpet"): "a racquetball on the floor",
-               ("lacrosse", "carpet"): "a lacrosse ball on the floor"}
+# The floors: carpet over a solid floor and hardwood press the same in the model (the carpet is
+# too thin to sink into; a test checks it for every ball and body mass), so a ladder's floor step
+# is any floor: named in the client's own floor's words when the client is on one ('a racquetball
+# on a hardwood floor' under 'Your set-up: a tennis ball on a hardwood floor'), else 'on the floor'.
+FLOORS = ("carpet", "hardwood")
+ANY_FLOOR_WORDS = "on the floor"
 
 FIRMNESS_CLIENT_TEXT = {
     "gentlest": "The gentlest set-up: the one to come back to when a firmer one was too much.",
@@ -339,9 +342,14 @@ def setup_words(ball: str, surface: str) -> str:
     return f"a {balls()[ball].name.lower()} {SURFACE_WORDS[surface]}"
 
 
-def step_words(ball: str, surface: str) -> str:
-    """A ladder step in plain words (the floor steps read 'on the floor': carpet or wood)."""
-    return _STEP_WORDS.get((ball, surface)) or setup_words(ball, surface)
+def step_words(ball: str, surface: str, own_surface: str | None = None) -> str:
+    """A ladder step in plain words. A floor step (``FLOORS``: carpet or wood, the same in the
+    model) reads in the set-up line's words for ``own_surface``, the client's surface, when that
+    is a floor ('a racquetball on a hardwood floor'), else 'a racquetball on the floor'."""
+    if surface not in FLOORS:
+        return setup_words(ball, surface)
+    where = SURFACE_WORDS[own_surface] if own_surface in FLOORS else ANY_FLOOR_WORDS
+    return f"a {balls()[check_choice('ball', ball, BALLS)].name.lower()} {where}"
 
 
 @dataclass(frozen=True)

@@ -524,7 +524,7 @@ def sources_for(trp_id: str) -> list[str]:
 # these and puts the muscle's name after them in brackets, for the therapist.
 PLAIN_NAMES = {
     "gluteus_minimus.anterior": "the spot at the front corner of your hip",
-    "gluteus_minimus.posterior": "the deep spot just above the bony point at the side of your hip",
+    "gluteus_minimus.posterior": "the deep spot just above the bony bump at the side of your hip",
     "gluteus_medius.posterior": "the spot just below the top of your hip bone, at the back",
     "gluteus_medius.middle": "the spot just below the top of your hip bone, at the side",
     "gluteus_medius.anterior": "the spot just below the top of your hip bone, toward the front",

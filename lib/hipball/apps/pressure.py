@@ -32,7 +32,7 @@ def advice_html(ball: str, surface: str, mass: float) -> str:
     the model's numbers and where the set-up sits on the routine's ladder."""
     r = contact_pressure(ball, surface, mass)
     f = firmness(ball, surface, mass)
-    steps = "; ".join(f"{i} {step_words(*st)}" for i, st in enumerate(f.steps, start=1))
+    steps = "; ".join(f"{i} {step_words(*st, surface)}" for i, st in enumerate(f.steps, start=1))  # as the handout prints it
     ladder = "standing against a wall" if f.ladder == "standing" else "lying"
     return (f"<p><b>{esc(setup_words(ball, surface)).capitalize()}, {mass:g} kg: {esc(f.word)}.</b> "
             f"{esc(f.instructor_text)}</p>"

@@ -124,12 +124,14 @@ def _cap(words: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def _move_name(m) -> str:
-    """'step 3, a racquetball on the floor' (a ladder step, in the ladder's words); a set-up
-    that is no step by its own words ('a racquetball on a bed')."""
+def _move_name(m, own_surface: str) -> str:
+    """'step 3, a racquetball on a hardwood floor' (a ladder step, in the ladder's words for the
+    client on ``own_surface``: ``hipball.pressure.step_words``); a set-up that is no step by its
+    own words ('a racquetball on a bed')."""
     if m.step is None:
         return _pressure.setup_words(m.ball, m.surface)
-    return f"step {m.step}, {_pressure.step_words(*_pressure.LADDERS[_ladder_of(m.surface)][m.step - 1])}"
+    b, s = _pressure.LADDERS[_ladder_of(m.surface)][m.step - 1]
+    return f"step {m.step}, {_pressure.step_words(b, s, own_surface)}"
 
 
 def _ladder_of(surface: str) -> str:
@@ -190,10 +192,12 @@ def ladder(ball: str, surface: str) -> dict[str, Any]:
     move_down, review}. The client's own line names the set-up exactly as the set-up line does
     ('a tennis ball on a hardwood floor', not the step's 'on the floor'). A set-up that is not a
     step (a racquetball on a bed) is a line of its own, without a number, between the steps it
-    sits between, saying which two it sits between."""
+    sits between, saying which two it sits between. The floor steps read in the set-up
+    line's words for the client's floor (``hipball.pressure.step_words``: 'a racquetball on a
+    hardwood floor' under 'Your set-up: a tennis ball on a hardwood floor')."""
     f = _pressure.firmness(ball, surface)
     own = _pressure.setup_words(ball, surface)
-    steps = [{"text": _cap(own if i == f.step else _pressure.step_words(b, s)),
+    steps = [{"text": _cap(own if i == f.step else _pressure.step_words(b, s, surface)),
               "yours": i == f.step, "num": f"{i}."} for i, (b, s) in enumerate(f.steps, start=1)]
     n = len(f.steps)
     back, up = _pressure.ladder_moves(ball, surface)  # both agree with the model (pressure.rates_gentler)
@@ -218,10 +222,10 @@ def ladder(ball: str, surface: str) -> dict[str, Any]:
         move_down = (f"If you are {TOO_SORE}, or cannot relax on the ball, stop using the golf ball and ask "
                      f"your therapist which step to use instead. {_cap(SORE_DAY)}.")
     else:
-        move_up = (f"Go up to {_move_name(up)}, {when_up}" if up else
+        move_up = (f"Go up to {_move_name(up, surface)}, {when_up}" if up else
                    "There is no firmer step: stay with this set-up.")
         why = f" ({SAME_SURFACE.format(surface=_SURFACE_NOUN[surface])})" if back and back.same_surface else ""
-        move_down = (f"Go back to {_move_name(back)}{why}, {when_down}"
+        move_down = (f"Go back to {_move_name(back, surface)}{why}, {when_down}"
                      if back else
                      f"You are on the gentlest set-up. If you are {TOO_SORE}, or cannot relax on the ball, "
                      f"make the sessions shorter and tell your therapist. {_cap(SORE_DAY)}.")
@@ -300,11 +304,45 @@ def evidence() -> str:
     return text[:1].upper() + text[1:]
 
 
-def rolling_caption(surface: str) -> str:
-    """The caption under the rolling picture: the key cue of step 4, short (step 4 says it in full)."""
+# ---- the position pictures the steps point to
+# A client read pictures numbered 1 to 5 beside steps numbered 1 to 6, and no step named picture 3
+# ("Half turned"): each step that takes a position now names its picture(s) by number, and the
+# numbers come from the one list page 1 draws and numbers its pictures from, so they cannot drift.
+
+def pictures(side: str, surface: str) -> tuple[str, ...]:
+    """The positions page 1 draws for this side and set-up, picture 1 first (hipball.pose
+    positions): ``hipball.pose.sequence`` for the pictured side and set-up, the list
+    ``hipball.draw.handout.positions_svg`` draws and numbers ('3. Half turned')."""
+    from hipball.draw.handout import setup_of
+    from hipball.frame import pictured_side
+    from hipball.pose import sequence
+
+    return sequence(pictured_side(side), setup_of(surface))
+
+
+def picture_ref(drawn: tuple[str, ...], *positions: str) -> str:
+    """Where ``positions`` are drawn among ``drawn`` (``pictures``): '(picture 3)', '(pictures 3
+    and 4)', '(pictures 3 to 5)'. A position the page does not draw is an error, never a
+    reference to a picture that is not there."""
+    missing = [p for p in positions if p not in drawn]
+    if missing or not positions:
+        raise ValueError(f"positions {missing or positions} are not among the pictures drawn: {drawn}")
+    n = sorted(drawn.index(p) + 1 for p in positions)
+    if len(n) == 1:
+        return f"(picture {n[0]})"
+    if len(n) > 2 and n == list(range(n[0], n[-1] + 1)):
+        return f"(pictures {n[0]} to {n[-1]})"
+    return f"(pictures {', '.join(map(str, n[:-1]))} and {n[-1]})"
+
+
+def rolling_caption(surface: str, side: str = "right") -> str:
+    """The caption under the position pictures (normal print): the key cue of step 4, short
+    (step 4 says it in full), naming the front corner's picture (``picture_ref``)."""
+    drawn = pictures(side, surface)
     if surface == "wall":
-        return "For the front corner, turn about three-quarters of the way to facing the wall (picture 3)."
-    return "For the front corner, roll about three-quarters of the way to face down (picture 5)."
+        return ("For the front corner, turn about three-quarters of the way to facing the wall "
+                f"{picture_ref(drawn, 'wall_front')}.")
+    return f"For the front corner, roll about three-quarters of the way to face down {picture_ref(drawn, 'front')}."
 
 
 def _hold_step(dose: dict[str, Any], chosen: bool = True) -> str:
@@ -323,7 +361,7 @@ def _intensity_line(dose: dict[str, Any]) -> str:
     return dose["lines"][_dosage.PARAMETERS.index("intensity_0_10")]
 
 
-FRONT_CORNER = "the front corner of the hip (in front of the bony point)"
+FRONT_CORNER = "the hip's front corner (in front of the bony bump)"
 # Page references: the template replaces "{page:<label>}" with the page its <label> prints on
 # (a Typst query), so "page 2" stays true wherever the layout puts the part, in every print size.
 SPOTS_PICTURE = "spots-picture"   # the heading "Your spots and the spokes" (``spots_heading``)
@@ -374,7 +412,11 @@ def hub_line(chosen: bool = True) -> str:
 
 
 HUB = hub_line()
-SPOT = "just below the top of the hip bone, behind the bony point at the side of the hip"
+# Where the ball goes, in words a client can check on their own body (a client could not find
+# 'the bony point at the side of the hip'): the hip bone's top edge, under the hands on the hips,
+# and the greater trochanter, the bony bump at the side of the hip (where the thigh meets it: that
+# clause, and 'of your hip', made step 1 a line longer, and large print's page 1 has no room).
+SPOT = "just below the top of the hip bone, behind the bony bump at the side"
 # Safety first: the routine's first line points to the stop signs, wherever they print.
 BEFORE_YOU_START = f"Before you start, read 'STOP and see a doctor' on page {page_ref(STOP_BOX)}."
 
@@ -453,6 +495,8 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed", chosen:
     (a body cue first, then 120 to 135 degrees), not just onto the side. Both hips: the right
     first, then the left (``hip_order``, the log's order). The last steps say how to come off
     the ball and what to do if it rolls away (teaching defaults, hipball_routine_practice).
+    A step that takes a position names its picture(s) on page 1 by number (``picture_ref``:
+    '(picture 1)', '(pictures 3 and 4)'): every picture drawn is named by some step.
     "{page:...}" marks a page reference the template fills in. ``chosen``: the X marks the
     client's spots, else the routine's common ones (``spots_words``)."""
     order = hip_order(side)
@@ -473,28 +517,33 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed", chosen:
     rounds = f"Work all {_spokes_line(plan, 'posterior')}."
     side_spokes = "the " + _spokes_line(plan, "lateral")
     front_spokes = f"the {plan['per_view']['anterolateral']} drawn there"
+    drawn = pictures(side, surface)
+
+    def at(*positions: str) -> str:  # the pictures of these positions, by their numbers on page 1
+        return picture_ref(drawn, *positions)
+
     if surface == "wall":
         steps = [
-            f"Stand with your back to a wall, feet about a foot (30 cm) out, the ball between the wall and "
-            f"the back of {whose}: {SPOT}.",
+            f"Stand with your back to a wall {at('wall')}, feet about a foot (30 cm) out, the ball behind {whose}: "
+            f"{SPOT}.",
             f"{hub_line(chosen)} Lean into the ball slowly. To press less, step your feet closer to the wall.",
             f"Bend your knees or shift your hips to move the ball slowly out along one spoke, {along}. {rounds}",
-            f"Then turn slowly side-on to the wall and work {side_spokes}. For "
-            f"{FRONT_CORNER}, turn on past side-on to about three-quarters of the way round to facing "
-            f"the wall, chest toward it (120 to 135 degrees), and work {front_spokes}. Stopping side-on "
-            "misses them: the most common mistake.",
+            f"Then turn slowly side-on to the wall {at('wall_side')} and work {side_spokes}. For "
+            f"{FRONT_CORNER}, turn further, about three-quarters of the way to face the wall "
+            f"{at('wall_front')}, chest toward it (120 to 135 degrees), and work {front_spokes}. "
+            "Stopping side-on misses them: the most common mistake.",
         ]
         end = [f"{minutes} Step forward slowly, catching the ball in your hand. If it drops, let it fall."]
     else:
         on = "the bed" if surface == "bed" else "the floor"
         steps = [
-            f"Lie on your back on {on}, knees bent, with the ball under {whose}: {SPOT}.",
+            f"Lie on your back on {on}, knees bent {at('back')}, the ball under {whose}: {SPOT}.",
             f"{hub_line(chosen)} Let your weight sink in slowly. To press less, take some weight on your hands, forearms "
             "or feet.",
-            f"Roll slowly out along a spoke, {along}. {rounds}",
-            f"Then roll slowly onto your side and work {side_spokes}. For "
-            f"{FRONT_CORNER}, roll on past your side to about three-quarters of the way to face down, "
-            f"chest toward {on} (120 to 135 degrees), and work {front_spokes}. "
+            f"Roll slowly out along a spoke {at('spoke')}, {along}. {rounds}",
+            f"Then roll slowly, through half turned, onto your side {at('half', 'side')} and work {side_spokes}. "
+            f"For {FRONT_CORNER}, roll on past your side to about three-quarters toward face down "
+            f"{at('front')}, chest toward {on} (120 to 135 degrees), and work {front_spokes}. "
             "Stopping on your side misses them: the most common mistake.",
         ]
         end = [f"{minutes} Roll off onto your side and get up slowly: do not jump up. If the ball rolls "

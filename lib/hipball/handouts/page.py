@@ -175,7 +175,7 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "spots_note": content.spots_note(chosen),
         "marks_title": content.marks_title(chosen),
         "marks_note": content.marks_note(chosen),
-        "rolling_caption": content.rolling_caption(v["surface"]),
+        "rolling_caption": content.rolling_caption(v["surface"], v["side"]),
         "dose_title": "Your dose",
         "dose_rows": dose_rows,
         "dose_lines": dose_lines,
