@@ -836,6 +836,60 @@ def _sources_type(pdf: bytes) -> tuple[float, float]:
     return min(r[1] for r in mine), max(r[2] for r in mine)
 
 
+def _large_print_runs(pdf: bytes) -> list[tuple[int, str, float]]:
+    """(page, text, printed pt) of every text run a client reads, the footer and the sources
+    line (from 'Sources and limits' to the footer) left out; with the sizes those two print at."""
+    out, kept = [], {"footer": set(), "sources": set()}
+    for n in range(page.page_count(pdf)):
+        in_sources = False
+        for text, pt, _ in _runs(pdf, n):
+            t = text.strip()
+            if t.startswith(("Hip ball routine", "page ")):
+                kept["footer"].add(round(pt, 2))
+                in_sources = False
+                continue
+            in_sources = in_sources or t.startswith("Sources and limits")
+            if in_sources:
+                kept["sources"].add(round(pt, 2))
+            else:
+                out.append((n + 1, t[:40], round(pt, 2)))
+    return out, kept
+
+
+# (side, paper, surface, chosen spots): one hip and both, Letter and A4, lying and at the wall,
+# with and without spots chosen
+LARGE_SIZE_CASES = [("both", "letter", "hardwood", ()), ("left", "a4", "wall", ("gluteus_minimus.anterior", "piriformis.lateral")),
+                    ("right", "letter", "wall", ("gluteus_medius.posterior",)), ("both", "a4", "bed", ())]
+
+
+@pytest.mark.parametrize("side,paper,surface,spots", LARGE_SIZE_CASES, ids=lambda x: str(x)[:12])
+def test_large_print_pages_1_and_4_print_every_word_at_the_body_size(side, paper, surface, spots):
+    """Large print: on page 1 (the header's clinic line printed at 11.5 pt) and page 4 (the
+    referral map's caption and 'where you reach each spot' at 11.5 pt, the log's hint and day
+    numbers at 10.8 pt) every word prints at the body size (12.8 pt) or larger, read from the
+    PDF; the footer (10.1 pt) and the sources line (9 pt) keep their smaller sizes. (The log's
+    headers, and on pages 2 and 3 the ladder, the spots note, the STOP box's signs and the
+    outline's note stay under it: 4 pages have no room for them at 12.8 pt, see README.)"""
+    pdf = page.render_pdf(_values(client="Ann Lee", side=side, paper=paper, surface=surface, large_print=True,
+                                  trigger_points=list(spots), therapist="Sam Rivera, LMT (NMT)",
+                                  clinic="Riverside Neuromuscular Therapy · 555-0134"))
+    assert page.page_count(pdf) == page.PAGES[True]
+    runs, kept = _large_print_runs(pdf)
+    body = page.large_body_pt()
+    assert body == pytest.approx(12.825)
+    mine = [r for r in runs if r[0] in (1, 4)]
+    assert any(t.startswith("Riverside") for _, t, _ in mine) and any(t.startswith("One line a day") for _, t, _ in mine)
+    # the log's column headers stay at 10.8 pt (at 12.8 pt bold the both-hips log's headers need
+    # about 20 cm of its 19.2 cm): each run of them one of these words
+    header = {"Day", "Date", "Done", "Sessions", "Minutes", "Pain", "before", "after", "(0–10)", "Comments",
+              "Right hip", "Left hip", "Pain before (0–10)", "Pain after (0–10)"}
+    heads = {pt for p, t, pt in mine if p == 4 and t in header}
+    assert heads == {round(8 * page.LARGE_PRINT_SCALE, 2)}, heads
+    assert [r for r in mine if r[2] < body - 0.01 and not (r[0] == 4 and r[1] in header)] == []
+    assert any(t == "14" and pt >= body - 0.01 for p, t, pt in mine if p == 4)  # the day numbers
+    assert kept == {"footer": {round(7.5 * page.LARGE_PRINT_SCALE, 2)}, "sources": {9.0}}, kept
+
+
 @pytest.fixture(scope="module")
 def racquetball_bed_pdf():
     """The handout the fourth client read looked at first: right hip, a racquetball on a bed."""

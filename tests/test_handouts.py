@@ -1311,3 +1311,45 @@ def test_the_footer_check_sees_a_line_printed_in_the_bottom_margin():
     assert [t for _, t, _ in low] == ["Printed over the footer"], low
     clean = src.replace("dy: 0.6cm", "dy: 0cm")
     assert text_in_the_bottom_margin(typst.compile(clean.encode()), False) == []
+
+
+def _outline_panels_cm(side: str, size: dict, type_pt: dict) -> list[float]:
+    """The height (cm, as drawn) of each body outline of the spots outline: its panel's box as
+    matplotlib draws it (equal aspect: the outline fills the box's height or width)."""
+    from hipball.draw import handout
+
+    drawn = {}
+    real = handout._to_svg
+
+    def spy(fig, **kw):
+        drawn["fig"] = fig
+        return real(fig, **kw)
+
+    handout.clear_cache()
+    try:
+        handout._to_svg = spy
+        handout.outline_svg(side, (), **size, **type_pt)
+    finally:
+        handout._to_svg = real
+        handout.clear_cache()
+    fig = drawn["fig"]
+    fig.canvas.draw()
+    return [ax.get_position(original=False).height * size["height_cm"] for ax in fig.axes]
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("side, least_cm", [("left", 2.65), ("both", 2.15)])
+def test_your_spots_outlines_are_large_enough_to_mark_by_hand(side, least_cm, paper):
+    """A client read: the 'Your spots' body outlines, where the therapist marks the client's spots
+    by hand, printed 1.5 cm tall for both hips on Letter (1.8 on A4; one hip 2.6 and 2.5, the one
+    from behind). Normal print: one hip's print 2.7 cm tall or more, both hips' 2.2 cm (page 3
+    keeps the room for a note at the length limit: page.outline_size), read from the drawing and
+    the width the page prints it at (never narrower than drawn: its words print at their size)."""
+    v = _values(client="Ann", side=side, paper=paper)
+    printed = page.layout_values(v)["outline-printed-cm"]
+    size = page.outline_size(paper, side, False)
+    scale = printed / size["width_cm"]
+    assert 1.0 <= scale < 1.01, (printed, size)
+    heights = [h * scale for h in _outline_panels_cm(side, size, page.figure_type(False))]
+    assert len(heights) == (5 if side == "both" else 3)
+    assert min(heights) >= least_cm, heights

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from hipball.handouts.page import outline_size
+
 from hipball.draw.handout import (  # noqa: F401 (the names the handouts and their tests use)
     clear_cache,
     outline_svg,
@@ -48,12 +50,9 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
                                        rows=rows, **type_pt),
         "fig_spokes": spokes_svg(side, tuple(trigger_points), chosen=chosen, short_key=large,
                                  **spokes_size(side, large, chosen, values["paper"], text_width_cm), **type_pt),
-        "fig_outline": outline_svg(side, tuple(trigger_points) if chosen else (), width_cm=round(text_width_cm * (0.48 if large else 0.36), 2),
-                                   # both hips: two rows (each hip's side and front corner)
-                                   # (large print: page 3 has no room for a taller one)
-                                   # (Letter, 1.8 cm shorter than A4: a little less, so page 3 keeps its sources)
-                                   height_cm=3.6 if large else 3.8 * ((1.3 if a4 else 1.15) if side == "both" else 1.0),
-                                   **type_pt),
+        # both hips: two rows (each hip's side and front corner); its size: page.outline_size
+        "fig_outline": outline_svg(side, tuple(trigger_points) if chosen else (),
+                                   **outline_size(values["paper"], side, large), **type_pt),
         "fig_referral": referral_svg(side, tuple(trigger_points), chosen=chosen, **referral),
     }
     for key, svg in svgs.items():

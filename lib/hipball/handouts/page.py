@@ -121,6 +121,29 @@ def referral_size(values: dict[str, Any]) -> dict[str, float]:
             "min_key_pt": font if large else MIN_KEY_PT, "zone_key": not large, "chart_w": 0.16 if large else 0.2}
 
 
+# Normal print, page 3: the notes' column to the outline's (1), 10 pt apart; the outline's box
+# has 6 pt of inset each side. The outline's column as wide as a note at the length limit (with
+# the notes check under it) leaves room for on page 3: one hip's body outlines print 2.8 cm tall
+# or more on Letter, 2.7 on A4 (the one from behind, the widest for its height; at 1.6 : 1 they
+# were 2.6 and 2.5; at 1.2 : 1 they reach 3 cm but such a note takes a fourth page).
+NOTES_SHARE = 1.4
+_PT_CM = 2.54 / 72
+
+
+def outline_size(paper: str, side: str, large: bool) -> dict[str, float]:
+    """The spots outline's size as drawn (cm). Normal print: exactly as wide as its column on
+    page 3 (placed at 100 %, its type prints at its size) and tall enough for body outlines of
+    2.7 to 3.3 cm (both hips: two rows, as tall as page 3 has room for with a note at the length
+    limit: 2.2 cm on Letter, 2.4 cm on A4; they were 1.5 and 1.8). Large print: about half the text width (its column widens with the room, ``widest``)
+    and 3.6 cm tall (page 3 has no room for a taller one: see README)."""
+    tw = text_width_cm(paper, large)
+    if large:
+        return {"width_cm": round(tw * 0.48, 2), "height_cm": 3.6}
+    width = (tw - 10 * _PT_CM) / (NOTES_SHARE + 1) - 12 * _PT_CM
+    height = (5.2 if paper == "letter" else 6.2) if side == "both" else 3.8
+    return {"width_cm": round(width - 0.005, 2), "height_cm": height}
+
+
 def _fmt_min(x: float) -> str:
     return f"{x:g} minute" + ("" if x == 1 else "s")
 
@@ -161,6 +184,7 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "large": bool(v["large_print"]),
         "margin_x_cm": margin_x_cm(bool(v["large_print"])),
         "margin_bottom_cm": MARGIN_BOTTOM_CM[bool(v["large_print"])],
+        "notes_share": NOTES_SHARE,
         "fonts": list(glyphs.text_families()),
         "heading": "Your hip ball routine",
         "name_line": anonymous,
@@ -232,8 +256,17 @@ def _compile(values: dict[str, Any], *, fmt: str, ppi: float | None = None, work
         (root / "data.json").write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         if values["logo"]:
             logo.for_print(values["logo"], root)
+        if fmt == "metadata":  # the values the template measured as it laid the page out
+            found = json.loads(typst.query(str(root / "main.typ"), "metadata", root=str(root), font_paths=fonts()))
+            return {m["label"].strip("<>"): m["value"] for m in found if "label" in m}
         out = typst.compile(str(root / "main.typ"), root=str(root), format=fmt, font_paths=fonts(), ppi=ppi)
         return out if fmt == "pdf" or isinstance(out, list) else [out]
+
+
+def layout_values(values: dict[str, Any]) -> dict[str, Any]:
+    """{label: value} of what the template measured as it laid the handout out (its metadata:
+    how much wider the large-print columns print, the log's rows, the outline's printed width)."""
+    return _compile(values, fmt="metadata")
 
 
 def page_count(pdf: bytes) -> int:
