@@ -986,8 +986,13 @@ def test_the_x_says_whose_spots_it_marks_everywhere(kw, chosen, tmp_path):
     marks_page = _page_of("Your spots (", pages)
     marks = re.findall(r'id="spot:', svg["fig_outline"])
     if chosen:
-        # the outline repeats each chosen X, on each hip (as the spoke picture does)
-        assert len(marks) == len(re.findall(r'id="spot:', svg["fig_spokes"])) == 2 * len(trps)
+        # the outline repeats each chosen X, on each hip and in each view that marks it (as the
+        # spoke picture does: roll.marked_views)
+        from hipball.roll import marked_views
+
+        hips = ("right", "left") if v["side"] == "both" else (v["side"],)
+        assert len(marks) == len(re.findall(r'id="spot:', svg["fig_spokes"])) == \
+            sum(len(marked_views(t, hip)) for t in trps for hip in hips)
         assert "Your spots (X) (add more by hand)" in text
         assert "No spots were chosen" not in text and "common spot" not in text
     else:

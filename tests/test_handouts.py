@@ -777,6 +777,215 @@ def test_spot_marks_never_overlap_on_the_spoke_picture(side):
     assert crowded  # the test has marks to keep apart
 
 
+# Spots for the pictures' tests: the routine's common ones, a client's choice with the two
+# front-corner spots 1 cm apart, and the seven gluteal spots (the most crowded hip a list reaches)
+GLUTEAL_SPOTS = ("gluteus_minimus.anterior", "gluteus_minimus.posterior", "gluteus_medius.posterior",
+                 "gluteus_medius.middle", "gluteus_medius.anterior", "gluteus_maximus.upper", "gluteus_maximus.middle")
+CHOSEN_SPOTS = ("gluteus_minimus.anterior", "tensor_fasciae_latae.belly", "piriformis.medial")
+
+
+def _handout_values(side: str, large: bool, spots, paper: str = "letter") -> dict:
+    return dict(side=side, large_print=large, paper=paper, trigger_points=list(spots))
+
+
+def _spokes_at_print_size(side: str, large: bool, spots, paper: str = "letter"):
+    """The page-1 spoke picture as the handout draws it (its printed size and type)."""
+    from hipball.draw.handout import spokes_figure
+
+    kw = figures.spokes_kwargs(_handout_values(side, large, spots, paper), page.text_width_cm(paper, large),
+                               page.figure_type(large))
+    return spokes_figure(side, tuple(spots), **kw)
+
+
+def _referral_at_print_size(side: str, large: bool, spots, paper: str = "letter"):
+    """The page-3 referral map as the handout draws it."""
+    from hipball.draw.handout import referral_figure
+
+    return referral_figure(side, tuple(spots), **page.referral_size(_handout_values(side, large, spots, paper)))
+
+
+def _printed(ax, xy) -> np.ndarray:
+    """A data point of ``ax`` in points on paper (from the figure's corner)."""
+    return ax.transData.transform(xy) * 72 / ax.figure.dpi
+
+
+def _hip(key: str, side: str) -> str:
+    """The hip a spoke-picture mark or panel belongs to ('t:left', 'lateral:left', side 'left')."""
+    return "left" if key.endswith(":left") or side == "left" else "right"
+
+
+def _panel_key(view: str, side: str, hip: str) -> str:
+    """The spoke picture's panel of one hip in ``view`` (both hips: 'lateral:left' ...)."""
+    return f"{view}:left" if side == "both" and hip == "left" and view != "posterior" else view
+
+
+def _spoke_marks(views, view: str, side: str, hip: str) -> dict:
+    """{trp_id: marker} of one hip in the spoke picture's panel of ``view``."""
+    ax, marks = views[_panel_key(view, side, hip)]
+    return {k.split(":")[0]: m for k, m in marks.items() if side != "both" or view != "posterior"
+            or k.endswith(f":{hip}")}
+
+
+def _body_outline(ax):
+    """The body outline patch a panel or chart draws (the lowest patch: the skin)."""
+    return min((p for p in ax.patches), key=lambda p: p.get_zorder())
+
+
+@pytest.mark.parametrize("side", ["right", "left", "both"])
+def test_spoke_picture_and_referral_map_mark_the_same_spots_in_each_view(side):
+    """A client read: page 1's spoke picture had no X from behind, while page 3's referral map
+    marked three spots from behind. Both pictures ask ``roll.marked_views``: for every spot and
+    the two views both draw (from behind, from the side), the spots marked are the same (both
+    hips: the referral map draws the right hip, the spoke picture both, mirrored)."""
+    from hipball.referral import STANDARD_SET, trp_ids
+    from hipball.roll import marked_views
+
+    every = tuple(trp_ids())
+    _, views = _spokes_at_print_size(side, False, every)
+    fig, charts = _referral_at_print_size(side, False, every)
+    hips = ("right", "left") if side == "both" else (side,)
+    for view in ("posterior", "lateral"):
+        on_map = set(charts[view].markers)
+        for hip in hips:
+            assert set(_spoke_marks(views, view, side, hip)) == on_map, (view, hip)
+        assert on_map == {t for t in every if view in marked_views(t, "left" if side == "left" else "right")}
+    plt.close(fig)
+    _, views = _spokes_at_print_size(side, False, STANDARD_SET)
+    assert _spoke_marks(views, "posterior", side, hips[0])  # the common spots from behind: not an empty panel
+
+
+# one spot of each kind: reached from behind (piriformis, medial; the hamstring, from behind
+# only), on the side (marked from behind too), at the front corner (from the side, not behind;
+# the tensor fasciae latae has no place from behind)
+KINDS_OF_SPOT = ("piriformis.medial", "semitendinosus.mid", "gluteus_minimus.posterior", "gluteus_minimus.anterior",
+                 "tensor_fasciae_latae.belly")
+
+
+@pytest.mark.parametrize("side", ["right", "left", "both"])
+def test_spoke_picture_and_referral_map_put_a_spot_at_one_body_place(side):
+    """A client compared page 1's X's with page 3's: one spot of each kind at one body place in
+    both pictures, and the common and a chosen set within each picture's tolerance
+    (``_same_body_place``)."""
+    _same_body_place(side, KINDS_OF_SPOT, sets=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("side", ["right", "left", "both"])
+def test_spoke_picture_and_referral_map_put_every_spot_at_one_body_place(side):
+    """Every spot alone at one body place in both pictures (``_same_body_place``)."""
+    from hipball.referral import trp_ids
+
+    _same_body_place(side, trp_ids())
+
+
+def _same_body_place(side: str, spots, sets: bool = False) -> None:
+    """Each spot alone (nothing to keep apart): its X is at the same place relative to the body's
+    landmarks in the spoke picture's panel and on the referral map's chart of that view (within
+    0.01 cm: both read the spot's place from one function, on one body outline). With several
+    spots an X may move off its place to keep clear of the others, each within its picture's
+    tolerance: the spoke picture 0.75 X width (the spot stays under its X's arms); the referral
+    map 2 X widths (its small charts print an X about 12 pt wide over some 15 cm of body, and the
+    five common spots lie within 6 cm of one another on the side chart: kept clear, they spread
+    over about two widths; measured 1.6 on both hips' map): ``sets``."""
+    from hipball.bodychart import skin_outline
+    from hipball.referral import STANDARD_SET, landmarks, trigger_point_xy
+
+    hips = ("right", "left") if side == "both" else (side,)
+    for t in spots:
+        _, views = _spokes_at_print_size(side, False, (t,))
+        fig, charts = _referral_at_print_size(side, False, (t,))
+        for view in ("posterior", "lateral"):
+            drawn = charts[view].markers
+            for hip in hips:
+                ax = views[_panel_key(view, side, hip)][0]
+                marks = _spoke_marks(views, view, side, hip)
+                assert set(marks) == set(drawn), (t, view, hip)
+                if not marks:
+                    continue
+                outline = skin_outline(view, hip)
+                assert np.allclose(_body_outline(ax).get_path().vertices[:len(outline)], outline)
+                lm = np.array(landmarks(view, hip)["greater_trochanter"])
+                spoke_rel = marks[t].get_xydata()[0] - lm
+                ref_rel = drawn[t].get_xydata()[0] - np.array(landmarks(view, "right" if side == "both" else hip)
+                                                              ["greater_trochanter"])
+                if hip == "left" and side == "both":  # the map shows the right hip: the left is its mirror
+                    ref_rel = ref_rel * [-1, 1]
+                assert spoke_rel == pytest.approx(ref_rel, abs=0.01), (t, view, hip)
+        plt.close(fig)
+    for spots in (tuple(STANDARD_SET), CHOSEN_SPOTS) if sets else ():
+        for large in (False, True):
+            _, views = _spokes_at_print_size(side, large, spots)
+            fig, charts = _referral_at_print_size(side, large, spots)
+            for key, (ax, marks) in views.items():
+                for k, m in marks.items():
+                    place = trigger_point_xy(k.split(":")[0], key.split(":")[0], _hip(k if ":" in k else key, side))
+                    off = np.hypot(*(_printed(ax, m.get_xydata()[0]) - _printed(ax, place)))
+                    assert off <= 0.75 * (m.get_markersize() + m.get_markeredgewidth()), (spots, large, key, k)
+            for view, art in charts.items():
+                ax = art.body.skin.axes
+                for t, m in art.markers.items():
+                    place = trigger_point_xy(t, view, "left" if side == "left" else "right")
+                    off = np.hypot(*(_printed(ax, m.get_xydata()[0]) - _printed(ax, place)))
+                    assert off <= 2.0 * (m.get_markersize() + m.get_markeredgewidth()), (spots, large, view, t)
+            plt.close(fig)
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("side", ["right", "left", "both"])
+def test_spot_marks_keep_clear_of_each_other_at_handout_size(side, large):
+    """A client read: at the front corner the two X's (spots 1 cm apart) printed across each
+    other by the hub. At the handout's printed size, normal and large print, in every panel:
+    between any two X's at least 2 pt of clear paper (their centres at least half of each one's
+    width, marker and stroke, plus 2 pt apart), and every X on the body."""
+    from hipball.referral import STANDARD_SET, trp_ids
+
+    checked = 0
+    for spots in (tuple(STANDARD_SET), CHOSEN_SPOTS, GLUTEAL_SPOTS, tuple(trp_ids())):
+        _, views = _spokes_at_print_size(side, large, spots)
+        for key, (ax, marks) in views.items():
+            skin = _body_outline(ax).get_path()
+            for k, m in marks.items():
+                assert skin.contains_point(m.get_xydata()[0]), (spots, key, k)
+            for (ka, a), (kb, b) in itertools.combinations(marks.items(), 2):
+                gap = np.hypot(*(_printed(ax, a.get_xydata()[0]) - _printed(ax, b.get_xydata()[0])))
+                need = (a.get_markersize() + a.get_markeredgewidth() + b.get_markersize() + b.get_markeredgewidth()) / 2
+                assert gap >= need + 2.0 - 1e-6, (spots, key, ka, kb, gap, need)
+                checked += 1
+    assert checked
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("side", ["right", "left", "both"])
+def test_every_spoke_ends_inside_the_body_outline(side, large, paper):
+    """A client read: in the both-hips layout the front corner's spoke ran past the body's
+    outline, while the page says spokes stop short of bone. Every panel, every side, normal and
+    large print: each spoke's end lies inside the outline (``Path.contains_point``) with its
+    drawn end (the end dot's or the white casing's radius, whichever is larger) and the
+    outline's own stroke clear of the outline: a ring of that radius around the end, all inside."""
+    from hipball.referral import STANDARD_SET, trp_ids
+
+    ends = 0
+    for spots in (tuple(STANDARD_SET), tuple(trp_ids())):  # (every spot: the crops grow)
+        _, views = _spokes_at_print_size(side, large, spots, paper)
+        for key, (ax, _) in views.items():
+            outline = _body_outline(ax)
+            skin = outline.get_path()
+            per_pt = 1 / (_printed(ax, (1.0, 0.0)) - _printed(ax, (0.0, 0.0)))[0]  # data units per point
+            dots = {tuple(ln.get_xydata()[0]): ln.get_markersize() for ln in ax.lines if ln.get_marker() == "o"}
+            for ln in [ln for ln in ax.lines if ln.get_gid() == "spoke"]:
+                end = tuple(ln.get_xydata()[-1])
+                casing = max([getattr(pe, "_gc", {}).get("linewidth", 0.0) for pe in ln.get_path_effects()]
+                             + [ln.get_linewidth()])
+                reach = max(dots[end] / 2, casing / 2) + outline.get_linewidth() / 2
+                ring = np.array(end) + reach * per_pt * np.c_[np.cos(np.linspace(0, 2 * np.pi, 24)),
+                                                              np.sin(np.linspace(0, 2 * np.pi, 24))]
+                assert skin.contains_point(end), (key, end)
+                assert skin.contains_points(ring).all(), (key, end, reach)
+                ends += 1
+    assert ends
+
+
 @pytest.mark.parametrize("side", ["right", "both"])
 def test_referral_map_marks_stay_on_the_body_and_apart(side):
     """The referral map's X marks at the printed size. Every spot at once (19): none is pushed
@@ -956,11 +1165,12 @@ def _figure_words(fig) -> str:
 def test_referral_map_marks_a_front_corner_spot_from_the_side_only():
     """A client saw the front-corner spot's X on the map's view from behind (client read): a
     spot reached three-quarters toward face down is marked on the side view, not on the back."""
-    from hipball.draw.handout import referral_figure, spot_view
+    from hipball.draw.handout import referral_figure
     from hipball.referral import STANDARD_SET
+    from hipball.roll import reach_view
 
     fig, charts = referral_figure("right", tuple(STANDARD_SET))
-    front = {t for t in STANDARD_SET if spot_view(t, "right") == "anterolateral"}
+    front = {t for t in STANDARD_SET if reach_view(t, "right") == "anterolateral"}
     assert "gluteus_minimus.anterior" in front
     assert not front & set(charts["posterior"].markers)
     assert set(charts["lateral"].markers) == set(STANDARD_SET)

@@ -198,20 +198,23 @@ def test_roll_explorer_turns_the_person_with_the_slider():
 
 @pytest.mark.parametrize("side", ["right", "left", "both"])
 def test_handout_spot_views_show_every_spot_in_its_view(side):
-    """Each of the client's spots is marked, in the view where the rolling model
-    reaches it (front corner past 105 degrees), and lies inside that panel's crop."""
+    """Each of the client's spots is marked in each view that shows it (``roll.marked_views``,
+    the referral map's too: a front-corner spot, reached past 105 degrees, not from behind),
+    and lies inside that panel's crop."""
     from matplotlib.figure import Figure
 
     from hipball.draw.handout import draw_spot_views
     from hipball.referral import trp_ids
+    from hipball.roll import marked_views, reach_view
 
     trps = tuple(trp_ids())
     views = draw_spot_views(Figure(), side, trps)
-    marks = {k: (view, m) for view, (ax, ms) in views.items() for k, m in ms.items()}
-    assert {t.split(":")[0] for t in marks} == set(trps)  # none dropped
+    marks = {(view, k) for view, (ax, ms) in views.items() for k in ms}
+    assert {k.split(":")[0] for _, k in marks} == set(trps)  # none dropped
     if side != "both":
-        assert len(marks) == len(trps)  # each in one view only
-    assert marks.get("tensor_fasciae_latae.belly", (None,))[0] in ("anterolateral", None)
+        assert marks == {(v, t) for t in trps for v in marked_views(t, side)}
+        assert all(reach_view(t, side) in marked_views(t, side) for t in trps)  # where it is reached, too
+    assert ("posterior", "tensor_fasciae_latae.belly") not in marks
     for view, (ax, ms) in views.items():
         (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
         for k, m in ms.items():

@@ -58,6 +58,25 @@ def test_spokes_stop_short_of_bony_prominences(view, side):
                 assert line.distance(z) >= clear - 0.01, (hub, name, s.number)
 
 
+@pytest.mark.parametrize("view", ["posterior", "lateral", "anterolateral"])
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_spokes_stop_short_of_the_outline_of_their_own_view(view, side):
+    """A client read: the front corner's spokes ran past the body's outline drawn under them
+    (they stopped short of the side view's outline). Each spoke, long or short, stops at least
+    the clearance short of the silhouette of the view it is drawn in: carried on that far along
+    its line it is still inside."""
+    from shapely.geometry import Polygon
+
+    from hipball.bodychart import skin_outline
+
+    skin = Polygon(skin_outline(view, side)).buffer(0)
+    for length in (6.0, 8.0, 15.0):
+        for s in spoke_pattern(spokes=12, length_cm=length, view=view, side=side).spokes:
+            d = np.subtract(s.end, s.start) / s.length_cm
+            on = LineString([s.start, tuple(np.add(s.end, (CLEARANCE_CM - 0.01) * d))])
+            assert skin.contains(on), (length, s.number, s.stopped_by)
+
+
 def test_long_spokes_are_clipped_and_say_by_what():
     p = spoke_pattern(length_cm=15, view="posterior")
     stopped = {s.stopped_by for s in p.spokes}

@@ -330,6 +330,45 @@ def angle_to_reach(trp_id: str, side: str = "right") -> float:
     return float(round(best[1]))
 
 
+@lru_cache(maxsize=256)
+def reach_view(trp_id: str, side: str = "right") -> str:
+    """The view in which a client sees (and reaches) a spot, by the roll angle that reaches it
+    (``angle_to_reach``): under 30 degrees (on the back), from behind; up to 105 (on the side),
+    from the side; past it (three-quarters toward face down), the front corner. A view that has
+    no place for the spot gives way to the next that has one."""
+    from hipball.referral import trigger_point_xy
+
+    try:
+        a = angle_to_reach(trp_id, side)
+    except ValueError:  # no position in two views: wherever it is drawn
+        a = 0.0
+    first = "posterior" if a < 30 else ("lateral" if a <= 105 else "anterolateral")
+    order = [first] + [v for v in VIEWS if v != first]
+    return next((v for v in order if trigger_point_xy(trp_id, v, side) is not None), first)
+
+
+@lru_cache(maxsize=256)
+def marked_views(trp_id: str, side: str = "right") -> tuple[str, ...]:
+    """The views whose pictures mark a spot with its X (the handout's spoke picture, its outline
+    and its referral map all ask here, so they agree view by view): every view with a place for
+    the spot (``referral.trigger_point_xy``), except from behind a spot reached at the front
+    corner (``reach_view``: three-quarters toward face down; it lies at the front of the hip, at
+    the back view's edge, and a client read its X on the back as a spot to lie on)."""
+    from hipball.referral import trigger_point_xy
+
+    front = reach_view(trp_id, side) == "anterolateral"
+    return tuple(v for v in VIEWS if trigger_point_xy(trp_id, v, side) is not None
+                 and not (front and v == "posterior"))
+
+
+def marked_spots(view: str, side: str, trp_ids) -> dict[str, tuple[float, float]]:
+    """{trp_id: (x, y)} of the spots a picture of ``view`` marks (``marked_views``), each at its
+    place in that view (cm, the plate and body-chart frame)."""
+    from hipball.referral import trigger_point_xy
+
+    return {t: trigger_point_xy(t, view, side) for t in trp_ids if view in marked_views(t, side)}
+
+
 def section_point(trp_id: str, sec: Section) -> np.ndarray:
     """Where a trigger point lies in the slice: on its ray from the hip's core, at its layer's
     depth under the skin (the middle of the superficial or of the deep band)."""

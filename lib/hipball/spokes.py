@@ -128,9 +128,16 @@ def no_go_zones(view: str, side: str) -> dict:
 
 @lru_cache(maxsize=16)
 def _skin(view: str, side: str):
-    from hipball.bodychart import body_outline
+    """The body's outline a spoke stops short of, in ``view``: the front corner's own
+    silhouette there (the side view's, used before, let its spokes run past the front-corner
+    outline the handout draws them on)."""
+    from shapely.geometry import Polygon
 
-    return body_outline(view if view != "anterolateral" else "lateral", side)
+    from hipball.bodychart import body_outline, skin_outline
+
+    if view == "anterolateral":
+        return Polygon(skin_outline(view, side)).buffer(0)
+    return body_outline(view, side)
 
 
 def _resolve_hub(hub, view: str, side: str) -> Hub:
@@ -228,8 +235,8 @@ def spoke_pattern(hub=None, spokes: int = 8, length_cm: float = 6.0, sweep_deg: 
                     dist = p.distance(hit)
                     if dist < reach:
                         reach, by = dist, name
-            if skin.contains(p):
-                hit = ray.intersection(skin.exterior)
+            if skin.contains(p):  # the clearance past the end too: a spoke ending just short of the skin
+                hit = LineString([h.xy, tuple(end + CLEARANCE_CM * d)]).intersection(skin.exterior)
                 if not hit.is_empty:
                     dist = p.distance(hit) - CLEARANCE_CM
                     if dist < reach:

@@ -178,17 +178,20 @@ def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key
     styles = trp_styles(trigger_points)
     with _theme():
         from hipball.draw.referral import draw_referral
+        from hipball.roll import marked_spots
 
         for ax, view in zip(axes, ("posterior", "lateral")):
             art = draw_referral(list(trigger_points), view=view, side=s, ax=ax, legend=False, labels=False,
                                 styles=styles)
             charts[view] = art
-            if view == "posterior":  # a front-corner spot is marked from the side, not on the back
-                for trp in [t for t in art.markers if spot_view(t, s) == "anterolateral"]:
-                    art.markers.pop(trp).remove()
+            # the X's the spoke picture's panel of this view marks (``roll.marked_views``): a
+            # front-corner spot on the side, not on the back
+            shown = marked_spots(view, s, trigger_points)
+            for trp in [t for t in art.markers if t not in shown]:
+                art.markers.pop(trp).remove()
             if art.markers:  # the X marks apart on paper, as on the spoke picture
                 marks = list(art.markers.values())
-                _spread_marks(ax, marks, max(m.get_markersize() + m.get_markeredgewidth() for m in marks) + 3.0,
+                _spread_marks(ax, marks, max(map(mark_width_pt, marks)) + 3.0,
                               inside=art.body.skin.get_path() if art.body else None)
             ax.set_axis_off()
             ax.set_anchor("N")
@@ -545,30 +548,15 @@ OUTLINE_EDGE = "#444444"
 SKIN_FACE = "#F6EBE2"
 
 
-@lru_cache(maxsize=256)
-def spot_view(trp_id: str, side: str = "right") -> str:
-    """The view in which a client sees (and reaches) a spot: by the roll angle that reaches
-    it (hipball.roll): on the back, from behind; up to a side-lying roll, from the side; past
-    it, the front corner. A view that does not show the spot gives way to the next that does."""
-    from hipball.referral import trigger_point_xy
-    from hipball.roll import angle_to_reach
-
-    try:
-        a = angle_to_reach(trp_id, side)
-    except ValueError:  # no position in two views: wherever it is drawn
-        a = 0.0
-    first = "posterior" if a < 30 else ("lateral" if a <= 105 else "anterolateral")
-    order = [first] + [v for v in ("posterior", "lateral", "anterolateral") if v != first]
-    return next((v for v in order if trigger_point_xy(trp_id, v, side) is not None), first)
-
-
-def _outline(ax, view: str, side: str, *, lw: float = 1.0, fill: str = "white", crop=None) -> None:
+def _outline(ax, view: str, side: str, *, lw: float = 1.0, fill: str = "white", crop=None):
+    """The body's outline in ``view`` (its detail lines: the folds, the cleft), cropped to
+    ``crop`` (else ``_CROP``); returns the outline's Path (data coordinates)."""
     from matplotlib.patches import Polygon
 
     from hipball.bodychart import detail_lines, skin_outline
 
     # add_artist: the limits are set below, and add_patch's limit update is slow for a long outline
-    ax.add_artist(Polygon(skin_outline(view, side), closed=True, fc=fill, ec=OUTLINE_EDGE, lw=lw, zorder=1))
+    skin = ax.add_artist(Polygon(skin_outline(view, side), closed=True, fc=fill, ec=OUTLINE_EDGE, lw=lw, zorder=1))
     if view != "anterolateral":
         for ln in detail_lines(view, side):
             ax.plot(*ln.T, color=OUTLINE_EDGE, lw=lw * 0.6, zorder=1.5, solid_capstyle="round")
@@ -577,6 +565,7 @@ def _outline(ax, view: str, side: str, *, lw: float = 1.0, fill: str = "white", 
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
     ax.set_axis_off()
+    return skin.get_path()
 
 
 def _views_for(side: str) -> list[tuple[str, str]]:
@@ -597,8 +586,9 @@ def _spot_panels(side: str) -> list[tuple[str, str, tuple[int, int]]]:
 def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rect=(0.0, 0.0, 1.0, 1.0),
                     row_gap: float = 0.0, label_pt: float | None = None, named: bool = True) -> dict:
     """The hip from behind, from the side and at the front corner on a body outline, the
-    spokes large and red from the hub, and the client's spots (X) each in the view where it is
-    reached (``spot_view``); a view's crop grows to take in every spot it shows. Both hips: from
+    spokes large and red from the hub, and the client's spots (X) in each view the referral map
+    marks them in (``roll.marked_views``: every view with a place for the spot, a front-corner
+    spot not from behind); a view's crop grows to take in every spot it shows. Both hips: from
     behind shows both, and the side and front corner are drawn for each hip (``_spot_panels``).
     Returns {panel key: (axes, {trp_id or trp_id:side: marker, ...})}; keys are the view names
     ('lateral', ...), the left hip's own panels 'lateral:left' and 'anterolateral:left'."""
@@ -614,24 +604,30 @@ def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rec
         ax = fig.add_axes((x0 + col * w / 3, y0 + (rows - 1 - row) * (ph + row_gap), w / 3, ph))
         sides = expand_side(s)
         spots = _panel_spots(view, sides, trigger_points)
-        _outline(ax, view, pictured_side(s), crop=_grown_crop(_CROP if s == BOTH else _CLOSE, view, spots),
-                 fill=SKIN_FACE)
-        for ss in sides:  # every view, the front corner too (its hub is where you roll for it)
-            _plain_spokes(ax, spoke_pattern(side=ss, view=view, length_cm=SPOKE_LENGTH_CM), font_pt)
+        skin = _outline(ax, view, pictured_side(s), crop=_grown_crop(_CROP if s == BOTH else _CLOSE, view, spots),
+                        fill=SKIN_FACE)
+        # (the landmark first: it may raise the panel's top, which prints the body smaller, and
+        # the spokes' ends are kept inside the outline at the final printed size)
         _landmark(ax, view, pictured_side(s), small_type(font_pt, label_pt), named=named)
-        # the X at most as large as 2.5 cm of body: in large print's small panels an X of the
-        # large type covered the spokes
-        out[key] = (ax, _mark_spots(ax, spots, min(font_pt, _pt_per_cm_body(ax) * 2.5), side == BOTH))
+        # the hub and the spokes' end dots drawn for type at most as large as 4 cm of body (both
+        # hips' large-print panels: dots of the large type left no room for a spoke between the
+        # hub and the outline), the X at most as large as 2.5 cm of body (in large print's small
+        # panels an X of the large type covered the spokes)
+        per_cm = _pt_per_cm_body(ax)
+        for ss in sides:  # every view, the front corner too (its hub is where you roll for it)
+            _plain_spokes(ax, spoke_pattern(side=ss, view=view, length_cm=SPOKE_LENGTH_CM),
+                          min(font_pt, per_cm * 4.0), inside=skin)
+        out[key] = (ax, _mark_spots(ax, spots, min(font_pt, per_cm * 2.5), side == BOTH, inside=skin))
     return out
 
 
 def _panel_spots(view: str, sides, trigger_points) -> dict[tuple[str, str], tuple[float, float]]:
-    """{(trp_id, side): (x, y)} of the spots a panel of ``view`` marks: each where it is reached
-    (``spot_view``), on each of ``sides``."""
-    from hipball.referral import trigger_point_xy
+    """{(trp_id, side): (x, y)} of the spots a panel of ``view`` marks on each of ``sides``: the
+    referral map's for that view (``roll.marked_spots``)."""
+    from hipball.roll import marked_spots
 
-    return {(t, ss): trigger_point_xy(t, view, ss) for t in trigger_points for ss in sides
-            if spot_view(t, ss) == view}
+    places = {ss: marked_spots(view, ss, trigger_points) for ss in sides}
+    return {(t, ss): places[ss][t] for t in trigger_points for ss in sides if t in places[ss]}
 
 
 def _grown_crop(crops: dict, view: str, spots: dict) -> dict:
@@ -646,7 +642,7 @@ def spot_mark_style(size_pt: float) -> dict:
     strokes over the spokes, no fill and no halo. (A filled X with a white edge sat on the hub
     and hid the spokes, a client read of issue 11; a thin one leaves the red showing around its
     strokes, even along a spoke that runs under one of them.)"""
-    return dict(marker="x", ls="none", ms=size_pt * 1.1, mec="black", mew=1.0)
+    return dict(marker="x", ls="none", ms=size_pt * 1.1, mec="black", mew=0.85)
 
 
 # One landmark a client finds on their own body, drawn where the atlas has it on the front-corner
@@ -711,15 +707,28 @@ def _pt_per_cm_body(ax) -> float:
     return ax.get_position().width * fig.get_figwidth() * 72 / abs(x1 - x0)
 
 
-def _mark_spots(ax, spots: dict, font_pt: float, both: bool) -> dict:
-    """An X at each spot of ``_panel_spots`` (``spot_mark_style``), kept apart on paper
-    (``_spread_marks``); returns {trp_id (both hips: trp_id:side): marker}."""
+# Clear paper between two X's of one panel (pt): two spots 1 cm apart at the front corner printed
+# as X's whose strokes crossed (a client read them as one blot). 2 pt is about 0.7 mm.
+MARK_GAP_PT = 2.0
+
+
+def mark_width_pt(mark) -> float:
+    """An X's printed width (pt): its marker size and its stroke."""
+    return mark.get_markersize() + mark.get_markeredgewidth()
+
+
+def _mark_spots(ax, spots: dict, font_pt: float, both: bool, inside=None) -> dict:
+    """An X at each spot of ``_panel_spots`` (``spot_mark_style``), kept ``MARK_GAP_PT`` of clear
+    paper apart (``_spread_marks``) and on the body (``inside``: the outline's Path); returns
+    {trp_id (both hips: trp_id:side): marker}."""
     marks = {}
     for (t, ss), xy in spots.items():
         (m,) = ax.plot(*xy, zorder=40, **spot_mark_style(font_pt))
         m.set_gid(f"spot:{t}:{ss}")
         marks[f"{t}:{ss}" if both else t] = m
-    _spread_marks(ax, list(marks.values()), font_pt + 1.5)
+    if marks:
+        _spread_marks(ax, list(marks.values()), max(map(mark_width_pt, marks.values())) + MARK_GAP_PT,
+                      inside=inside)
     return marks
 
 
@@ -735,13 +744,7 @@ def _spread_marks(ax, marks, size_pt: float, rounds: int = 200, inside=None) -> 
 
     if len(marks) < 2:
         return
-    fig = ax.get_figure()
-    x0, x1 = ax.get_xlim()
-    y0, y1 = ax.get_ylim()
-    ax.apply_aspect()
-    box = ax.get_position()  # the axes in figure fractions (aspect 'equal': the drawn box)
-    w_pt, h_pt = box.width * fig.get_figwidth() * 72, box.height * fig.get_figheight() * 72
-    scale = np.array([w_pt / (x1 - x0), h_pt / (y1 - y0)])  # points per data unit
+    scale = _pt_scale(ax)
     pts = np.array([[m.get_xdata()[0], m.get_ydata()[0]] for m in marks], dtype=float) * scale
     for _ in range(rounds):
         moved = False
@@ -762,6 +765,19 @@ def _spread_marks(ax, marks, size_pt: float, rounds: int = 200, inside=None) -> 
             break
     for m, (x, y) in zip(marks, pts / scale):
         m.set_data([x], [y])
+
+
+def _pt_scale(ax):
+    """Points on paper per data unit in x and in y, as the axes are drawn (aspect applied)."""
+    import numpy as np
+
+    fig = ax.get_figure()
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    ax.apply_aspect()
+    box = ax.get_position()  # the axes in figure fractions (aspect 'equal': the drawn box)
+    w_pt, h_pt = box.width * fig.get_figwidth() * 72, box.height * fig.get_figheight() * 72
+    return np.array([w_pt / (x1 - x0), h_pt / (y1 - y0)])
 
 
 def _pull_inside(pts, inside, scale, margin_pt: float) -> bool:
@@ -870,21 +886,58 @@ def _spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt,
     return fig, views
 
 
-def _plain_spokes(ax, pattern, font_pt: float) -> None:
+SPOKE_LW, SPOKE_CASING_LW = 2.2, 4.4  # the red line and its white casing (pt)
+SPOKE_GAP_PT = 1.0  # clear paper between a spoke's drawn end and the outline's stroke
+
+
+def spoke_end_pt(font_pt: float) -> float:
+    """How far a spoke's drawing reaches past its end point on paper (pt): its end dot's radius
+    or its round white casing's, whichever is larger."""
+    return max(font_pt * 0.45 / 2, SPOKE_CASING_LW / 2)
+
+
+def _plain_spokes(ax, pattern, font_pt: float, inside=None, outline_lw: float = 1.0) -> None:
     """Spokes for print at a small size: thick red lines with a white casing and a round
-    end, a white hub ringed in red (arrowheads would merge into a blob at this size)."""
+    end, a white hub ringed in red (arrowheads would merge into a blob at this size).
+    ``inside`` (the body outline's Path, data coordinates): a spoke whose drawn end (its dot and
+    casing, ``spoke_end_pt``) would reach within ``SPOKE_GAP_PT`` of the outline's stroke at the
+    printed size is drawn shorter (``_end_inside``): the model keeps 0.8 cm of body short of
+    the skin, which on a small panel is under the dot's own radius."""
     from matplotlib import patheffects
 
     from hipball.draw.palette import SPOKE_RED
 
-    casing = [patheffects.Stroke(linewidth=4.4, foreground="white"), patheffects.Normal()]
+    casing = [patheffects.Stroke(linewidth=SPOKE_CASING_LW, foreground="white"), patheffects.Normal()]
+    margin = spoke_end_pt(font_pt) + outline_lw / 2 + SPOKE_GAP_PT
     for sp in pattern.spokes:
-        (line,) = ax.plot([sp.start[0], sp.end[0]], [sp.start[1], sp.end[1]], color=SPOKE_RED, lw=2.2,
+        end = sp.end if inside is None else _end_inside(ax, sp.start, sp.end, inside, margin)
+        (line,) = ax.plot([sp.start[0], end[0]], [sp.start[1], end[1]], color=SPOKE_RED, lw=SPOKE_LW,
                           solid_capstyle="round", path_effects=casing, zorder=30)
         line.set_gid("spoke")
-        ax.plot(*sp.end, "o", ms=font_pt * 0.45, color=SPOKE_RED, zorder=31)
+        ax.plot(*end, "o", ms=font_pt * 0.45, color=SPOKE_RED, zorder=31)
     for hub in pattern.hubs:
         ax.plot(*hub.xy, "o", ms=font_pt * 0.9, mfc="white", mec=SPOKE_RED, mew=1.8, zorder=32)
+
+
+def _end_inside(ax, start, end, inside, margin_pt: float) -> tuple[float, float]:
+    """``end``, or the point of the segment from ``start`` nearest to it that lies at least
+    ``margin_pt`` inside ``inside`` (a Path, data coordinates) on paper, the segment from
+    ``start`` inside all the way (the hub itself when even it is that close to the outline)."""
+    import numpy as np
+    from shapely.geometry import LineString, Point, Polygon
+
+    scale = _pt_scale(ax)
+    room = Polygon(inside.vertices * scale).buffer(0).buffer(-margin_pt)
+    a, b = np.asarray(start, float) * scale, np.asarray(end, float) * scale
+    seg = LineString([a, b])
+    if room.contains(seg):
+        return tuple(end)
+    if not room.contains(Point(a)):
+        return tuple(start)
+    cut = seg.intersection(room.exterior if room.geom_type == "Polygon" else room.boundary)
+    pts = [np.asarray(g.coords[0]) for g in getattr(cut, "geoms", [cut]) if not g.is_empty]
+    first = min(pts, key=lambda q: float(np.hypot(*(q - a))))  # where the spoke first leaves the room
+    return tuple(float(c) for c in first / scale)
 
 
 @lru_cache(maxsize=16)
@@ -910,11 +963,11 @@ def outline_svg(side: str, trigger_points: tuple[str, ...] = (), width_cm: float
             y0 = (rows - 1 - row) * (ph + title_h)
             ax = fig.add_axes((col / 3 + 0.01, y0, 1 / 3 - 0.02, ph))
             spots = _panel_spots(view, expand_side(s), trigger_points)
-            _outline(ax, view, pictured_side(s), lw=0.9, crop=_grown_crop(_CROP, view, spots))
+            skin = _outline(ax, view, pictured_side(s), lw=0.9, crop=_grown_crop(_CROP, view, spots))
             mark = _landmark(ax, view, pictured_side(s), small_type(font_pt, small_pt))
             if mark and mark[1] is None:  # no room for its name (no key here): no unexplained triangle
                 mark[0].remove()
-            _mark_spots(ax, spots, min(font_pt, _pt_per_cm_body(ax) * 2.5), side == BOTH)
+            _mark_spots(ax, spots, min(font_pt, _pt_per_cm_body(ax) * 2.5), side == BOTH, inside=skin)
             fig.text((col + 0.5) / 3, y0 + ph + title_h, titles[key], ha="center", va="top", fontsize=size,
                      linespacing=1.1)
     return _to_svg(fig, tight=False)

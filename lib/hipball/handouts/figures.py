@@ -48,8 +48,7 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
                                        height_cm=_positions_height(side, values["surface"], large)
                                        + (min(a4, 0.3) if large and lying else a4),
                                        rows=rows, **type_pt),
-        "fig_spokes": spokes_svg(side, tuple(trigger_points), chosen=chosen, short_key=large,
-                                 **spokes_size(side, large, chosen, values["paper"], text_width_cm), **type_pt),
+        "fig_spokes": spokes_svg(side, tuple(trigger_points), **spokes_kwargs(values, text_width_cm, type_pt)),
         # both hips: two rows (each hip's side and front corner); its size: page.outline_size
         "fig_outline": outline_svg(side, tuple(trigger_points) if chosen else (),
                                    **outline_size(values["paper"], side, large), **type_pt),
@@ -58,6 +57,14 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
     for key, svg in svgs.items():
         (root / FILES[key]).write_text(svg, encoding="utf-8")
     return dict(FILES)
+
+
+def spokes_kwargs(values: dict[str, Any], text_width_cm: float, type_pt: dict[str, float]) -> dict[str, Any]:
+    """``spokes_svg``'s keywords past the side and the spots for one handout's values: whose
+    spots the X marks, the key's words, the printed size and the type (``page.figure_type``)."""
+    large, chosen = bool(values["large_print"]), bool(values["trigger_points"])
+    return dict(chosen=chosen, short_key=large,
+                **spokes_size(values["side"], large, chosen, values["paper"], text_width_cm), **type_pt)
 
 
 def spokes_size(side: str, large: bool, chosen: bool, paper: str, text_width_cm: float) -> dict[str, float]:
