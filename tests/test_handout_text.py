@@ -657,7 +657,8 @@ def test_read2_item3_the_holds_say_which_spots(pages):
         assert not re.search(r"about \d+ holds?\)", stop), stop
         # the hold step says where a hold goes
         hold = next(st for st in d["steps"] if "stay still for about" in st)
-        assert hold.startswith("On the most tender of the common spots (X), stay still"), hold
+        # ('each of': a seventh read took 'the most tender' for one spot beside step 6's 'the 2 most tender')
+        assert hold.startswith("On each of the most tender of the common spots (X), stay still"), hold
 
 
 def test_read2_item4_one_rule_for_a_sore_day_in_aftercare_and_ladder(pages):
@@ -1163,3 +1164,36 @@ def test_read6_step1_places_the_ball_by_landmarks_a_client_can_feel(pages):
         page_words = " ".join([*d["steps"], *d["trigger_points"], d["rolling_caption"]])
         assert "bony point" not in page_words, key
     assert not any("bony point" in w for w in PLAIN_NAMES.values())
+
+
+# ---------------------------------------------------------------- a seventh client read
+
+def test_read7_the_top_of_the_ladder_says_it_is_the_firmest(pages):
+    """'Firmer than the gentlest set-up, but not painful for most people' printed alike for a
+    racquetball on a bed and a baseball on a hardwood floor, the ladder's top step: a reader took
+    the baseball for mild. The top step (in the model's 'firmer' band) says it is the firmest;
+    no other set-up does."""
+    for ladder, steps in LADDERS.items():
+        for i, (ball, surface) in enumerate(steps, 1):
+            f = firmness(ball, surface)
+            assert f.client_text.startswith("The firmest step") == (i == len(steps) and f.word == "firmer"), f
+    assert firmness("baseball", "hardwood").client_text.startswith("The firmest step of the ladder.")
+    top = [d for (side, ball, surface, *_), d in pages.items() if (ball, surface) == ("baseball", "hardwood")]
+    assert top and all("The firmest step of the ladder." in " ".join(d["ball_advice"]) for d in top)
+
+
+def test_read7_the_front_corner_step_keeps_the_ball_out_of_the_groin(pages):
+    """Step 4 turns toward face down for the front corner, toward the groin; the groin was named
+    only in page 2's 'Keep the ball off' list. Every combination: step 4 says it where it sends
+    the ball, and page 2's caution is still there."""
+    for key, d in pages.items():
+        assert "never in the groin crease" in d["steps"][3], (key, d["steps"][3])
+        assert any("groin crease" in t for t in d["cautions"])
+
+
+def test_read7_heat_for_soreness_is_not_for_a_swollen_or_warm_spot(pages):
+    """Aftercare offered a hot shower for soreness beside a STOP box that keeps the ball off a
+    swollen or warm spot: the heat line says it is not for one."""
+    for d in pages.values():
+        warm = [t for t in d["aftercare"] if "hot shower" in t]
+        assert warm and all("not swollen or warm" in t for t in warm), d["aftercare"]

@@ -322,6 +322,7 @@ FIRMNESS_CLIENT_TEXT = {
     "too firm": "Too firm for most people: you would tense up instead of relaxing into the ball. "
                 "Choose a softer set-up.",
 }
+FIRMEST_STEP = "The firmest step of the ladder. "
 FIRMNESS_INSTRUCTOR_TEXT = {
     "gentlest": "About as gentle as the routine gets (skin and depth pressure within 15 % of a tennis "
                 "ball on a bed), below the published pressure-pain thresholds: the right start for a "
@@ -420,8 +421,12 @@ def firmness(ball: str, surface: str, body_mass_kg: float = REFERENCE_MASS_KG) -
                 break
         if step is None:
             below = next((i for i, q in enumerate(results, start=1) if _gentler(r, q)), None)
+    # the top step in the model's 'firmer' band: a client read 'not painful for most people'
+    # under a baseball on a hardwood floor as mild; it is the firmest step on the page
+    text = FIRMEST_STEP + FIRMNESS_CLIENT_TEXT[word] if word == "firmer" and step == len(steps) \
+        else FIRMNESS_CLIENT_TEXT[word]
     return Firmness(ball=ball, surface=surface, body_mass_kg=r.body_mass_kg, word=word,
-                    client_text=FIRMNESS_CLIENT_TEXT[word], instructor_text=FIRMNESS_INSTRUCTOR_TEXT[word],
+                    client_text=text, instructor_text=FIRMNESS_INSTRUCTOR_TEXT[word],
                     mean_pressure_kpa=r.mean_pressure_kpa, depth_pressure_kpa=r.depth_pressure_kpa,
                     ladder=ladder, steps=steps, step=step, below_step=below, point_tool=point_tool)
 

@@ -701,10 +701,7 @@ def _landmark(ax, view: str, side: str, size_pt: float, named: bool = True):
 
 def _pt_per_cm_body(ax) -> float:
     """Points on paper per cm of body in a panel (aspect 'equal')."""
-    ax.apply_aspect()
-    fig = ax.get_figure()
-    (x0, x1) = ax.get_xlim()
-    return ax.get_position().width * fig.get_figwidth() * 72 / abs(x1 - x0)
+    return float(abs(_pt_scale(ax)[0]))
 
 
 # Clear paper between two X's of one panel (pt): two spots 1 cm apart at the front corner printed
@@ -772,9 +769,9 @@ def _pt_scale(ax):
     import numpy as np
 
     fig = ax.get_figure()
+    ax.apply_aspect()
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
-    ax.apply_aspect()
     box = ax.get_position()  # the axes in figure fractions (aspect 'equal': the drawn box)
     w_pt, h_pt = box.width * fig.get_figwidth() * 72, box.height * fig.get_figheight() * 72
     return np.array([w_pt / (x1 - x0), h_pt / (y1 - y0)])

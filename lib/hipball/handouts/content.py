@@ -353,7 +353,7 @@ def _hold_step(dose: dict[str, Any], chosen: bool = True) -> str:
     head, sep, tail = template.partition("{value}")
     if not sep:  # a table text without the number: print the dose line itself
         return dose["lines"][_dosage.PARAMETERS.index("hold_s")]
-    return f"On the most tender of {spots_words(chosen)} (X), stay still for about {dose['hold_s']:g}{tail}"
+    return f"On each of the most tender of {spots_words(chosen)} (X), stay still for about {dose['hold_s']:g}{tail}"
 
 
 def _intensity_line(dose: dict[str, Any]) -> str:
@@ -362,6 +362,10 @@ def _intensity_line(dose: dict[str, Any]) -> str:
 
 
 FRONT_CORNER = "the hip's front corner (in front of the bony bump)"
+# Step 4 turns toward face down, toward the groin: a client read found the groin only in page 2's
+# 'Keep the ball off' list, not where the routine takes the ball near it (the femoral artery,
+# vein and nerve run in the groin crease: data/red_flags.csv, local cautions)
+NOT_THE_GROIN = "never in the groin crease"
 # Page references: the template replaces "{page:<label>}" with the page its <label> prints on
 # (a Typst query), so "page 2" stays true wherever the layout puts the part, in every print size.
 SPOTS_PICTURE = "spots-picture"   # the heading "Your spots and the spokes" (``spots_heading``)
@@ -529,9 +533,9 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed", chosen:
             f"{hub_line(chosen)} Lean into the ball slowly. To press less, step your feet closer to the wall.",
             f"Bend your knees or shift your hips to move the ball slowly out along one spoke, {along}. {rounds}",
             f"Then turn slowly side-on to the wall {at('wall_side')} and work {side_spokes}. For "
-            f"{FRONT_CORNER}, turn further, about three-quarters of the way to face the wall "
-            f"{at('wall_front')}, chest toward it (120 to 135 degrees), and work {front_spokes}. "
-            "Stopping side-on misses them: the most common mistake.",
+            f"{FRONT_CORNER}, turn further, three-quarters of the way to face the wall "
+            f"{at('wall_front')}, chest toward it (120 to 135 degrees), and work {front_spokes}, "
+            f"{NOT_THE_GROIN}. Stopping side-on misses them: the most common mistake.",
         ]
         end = [f"{minutes} Step forward slowly, catching the ball in your hand. If it drops, let it fall."]
     else:
@@ -541,10 +545,10 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed", chosen:
             f"{hub_line(chosen)} Let your weight sink in slowly. To press less, take some weight on your hands, forearms "
             "or feet.",
             f"Roll slowly out along a spoke {at('spoke')}, {along}. {rounds}",
-            f"Then roll slowly, through half turned, onto your side {at('half', 'side')} and work {side_spokes}. "
-            f"For {FRONT_CORNER}, roll on past your side to about three-quarters toward face down "
-            f"{at('front')}, chest toward {on} (120 to 135 degrees), and work {front_spokes}. "
-            "Stopping on your side misses them: the most common mistake.",
+            f"Then roll slowly, half turned first, onto your side {at('half', 'side')} and work {side_spokes}. "
+            f"For {FRONT_CORNER}, roll on to about three-quarters toward face down "
+            f"{at('front')}, chest toward {on} (120 to 135 degrees), and work {front_spokes}, "
+            f"{NOT_THE_GROIN}. Stopping on your side misses them: the most common mistake.",
         ]
         end = [f"{minutes} Roll off onto your side and get up slowly: do not jump up. If the ball rolls "
                "away, let it go."]
