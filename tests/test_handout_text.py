@@ -657,8 +657,7 @@ def test_read2_item3_the_holds_say_which_spots(pages):
         assert not re.search(r"about \d+ holds?\)", stop), stop
         # the hold step says where a hold goes
         hold = next(st for st in d["steps"] if "stay still for about" in st)
-        # ('each of': a seventh read took 'the most tender' for one spot beside step 6's 'the 2 most tender')
-        assert hold.startswith("On each of the most tender of the common spots (X), stay still"), hold
+        assert hold.startswith("On the most tender of the common spots (X), stay still"), hold
 
 
 def test_read2_item4_one_rule_for_a_sore_day_in_aftercare_and_ladder(pages):

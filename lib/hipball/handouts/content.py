@@ -353,7 +353,7 @@ def _hold_step(dose: dict[str, Any], chosen: bool = True) -> str:
     head, sep, tail = template.partition("{value}")
     if not sep:  # a table text without the number: print the dose line itself
         return dose["lines"][_dosage.PARAMETERS.index("hold_s")]
-    return f"On each of the most tender of {spots_words(chosen)} (X), stay still for about {dose['hold_s']:g}{tail}"
+    return f"On the most tender of {spots_words(chosen)} (X), stay still for about {dose['hold_s']:g}{tail}"
 
 
 def _intensity_line(dose: dict[str, Any]) -> str:
@@ -533,7 +533,7 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed", chosen:
             f"{hub_line(chosen)} Lean into the ball slowly. To press less, step your feet closer to the wall.",
             f"Bend your knees or shift your hips to move the ball slowly out along one spoke, {along}. {rounds}",
             f"Then turn slowly side-on to the wall {at('wall_side')} and work {side_spokes}. For "
-            f"{FRONT_CORNER}, turn further, three-quarters of the way to face the wall "
+            f"{FRONT_CORNER}, turn further, to three-quarters facing the wall "
             f"{at('wall_front')}, chest toward it (120 to 135 degrees), and work {front_spokes}, "
             f"{NOT_THE_GROIN}. Stopping side-on misses them: the most common mistake.",
         ]
