@@ -16,8 +16,8 @@ from hipball.handouts import page
 @pytest.mark.slow
 def test_every_large_print_combination_compiles_to_its_page_count():
     """All 240 combinations in large print, with a contact and a clinic in the header: always
-    page.PAGES[True] pages, with every word of the pictures at the large body size (both hips
-    at the wall on Letter once took five)."""
+    page.PAGES[True] (5) pages, with every word the client reads at the large body size (but the
+    footer, the sources line and the log's headers)."""
     wrong = []
     for side, ball, surface, level, paper in COMBOS:
         v = _values(client="Client", side=side, ball=ball, surface=surface, level=level, paper=paper, large_print=True,

@@ -114,7 +114,7 @@ def _demo_values():
 @pytest.mark.slow
 def test_page_count_of_every_demo_handout_and_large_print_variants():
     """Normal print: exactly page.PAGES[False] (3) pages, every demo row. Large print: at most
-    page.PAGES[True] (4), on both papers, one hip or both, either level."""
+    page.PAGES[True] (5), on both papers, one hip or both, either level."""
     seen_large = 0
     for v in _demo_values():
         n = page.page_count(page.render_pdf(v))
@@ -1415,7 +1415,8 @@ def test_a_note_at_the_limit_keeps_the_page_count_on_every_set_up(large):
     the limit, a contact and a clinic: normal print
     keeps its 3 pages (the log's rows give up some height when the page needs it). Large print:
     such a note, in its narrow column, was taller than a page and ran off its foot (its end
-    lost); it prints at full width and may take a fifth page, every line above the footer."""
+    lost); it prints at full width under the outline and may take a sixth page, every line above
+    the footer."""
     from hipball.pressure import BALLS, SURFACES
 
     note = LONG_NOTE[: params.MAX_NOTES]
@@ -1548,18 +1549,21 @@ def _outline_panels_cm(side: str, size: dict, type_pt: dict) -> list[float]:
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
-@pytest.mark.parametrize("side, least_cm", [("left", 2.65), ("both", 2.15)])
-def test_your_spots_outlines_are_large_enough_to_mark_by_hand(side, least_cm, paper):
+@pytest.mark.parametrize("side, large, least_cm", [("left", False, 2.65), ("both", False, 2.15),
+                                                   ("left", True, 5.0), ("both", True, 3.5)])
+def test_your_spots_outlines_are_large_enough_to_mark_by_hand(side, large, least_cm, paper):
     """A client read: the 'Your spots' body outlines, where the therapist marks the client's spots
     by hand, printed 1.5 cm tall for both hips on Letter (1.8 on A4; one hip 2.6 and 2.5, the one
     from behind). Normal print: one hip's print 2.7 cm tall or more, both hips' 2.2 cm (page 3
     keeps the room for a note at the length limit: page.outline_size), read from the drawing and
-    the width the page prints it at (never narrower than drawn: its words print at their size)."""
-    v = _values(client="Ann", side=side, paper=paper)
+    the width the page prints it at (never narrower than drawn: its words print at their size).
+    Large print (the outlines were 0.49 cm tall for both hips): page 4 prints the outline at the
+    full width, one hip's 5.7 cm tall, both hips' 3.7 cm."""
+    v = _values(client="Ann", side=side, paper=paper, large_print=large)
     printed = page.layout_values(v)["outline-printed-cm"]
-    size = page.outline_size(paper, side, False)
+    size = page.outline_size(paper, side, large)
     scale = printed / size["width_cm"]
     assert 1.0 <= scale < 1.01, (printed, size)
-    heights = [h * scale for h in _outline_panels_cm(side, size, page.figure_type(False))]
+    heights = [h * scale for h in _outline_panels_cm(side, size, page.figure_type(large))]
     assert len(heights) == (5 if side == "both" else 3)
     assert min(heights) >= least_cm, heights

@@ -30,13 +30,14 @@ Pages (``PAGES``): normal print is three: how (the position pictures, the routin
 spots and spokes, the dose) | safety and set-up (red flags and spots to keep the ball off, ball
 and surface with the gentlest-to-firmest ladder, aftercare, what the research shows) | notes beside
 the contact and the outline for marking spots, the referral map (full width), log, sources. Large print (text
-x1.35, narrower margins; the pictures' words at the large body size, ``figure_type``) is four:
-positions, stop signs, routine | spots and spokes, dose, ball and ladder, aftercare (after the routine's
-last lines when they carry over) | red flags, research, spots outline, notes | referral map,
-log, sources. Notes near the length limit (``params.MAX_NOTES``) can add one page in large print.
-Large print's spoke picture (page 2) and spots outline (page 3) take the room their page would
-leave blank: their columns widen as far as the page allows (the template's ``widest``) and the
-picture scales with its column.
+x1.35, narrower margins; every word a client reads at the large body size but the footer, the
+sources line and the log's headers; the pictures' words too, ``figure_type``) is five:
+positions, stop signs, routine | spots and spokes, dose, ball and ladder (after the routine's last
+lines when they carry over) | red flags, research | aftercare, spots outline at the full width
+(``outline_size``), notes, contact | referral map, log, sources. Notes near the length limit
+(``params.MAX_NOTES``) carry on over one more page in large print. Large print's spoke picture
+(page 2) takes the room its page would leave blank: its column widens as far as the page allows
+(the template's ``widest``) and the picture scales with its column.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ LARGE_PRINT_SCALE = 1.35
 BODY_PT = 9.5              # the body text (x LARGE_PRINT_SCALE in large print; data "body_pt")
 FIGURE_PT = 7.5            # the pictures' type on paper in normal print (the referral map's key too)
 MIN_KEY_PT = 7.0           # the referral map's key may shrink to this to fit, in normal print only
-PAGES = {False: 3, True: 4}  # pages by large_print (long notes can add one in large print)
+PAGES = {False: 3, True: 5}  # pages by large_print (long notes can add one in large print)
 
 
 @dataclass
@@ -127,6 +128,9 @@ def referral_size(values: dict[str, Any]) -> dict[str, float]:
 # or more on Letter, 2.7 on A4 (the one from behind, the widest for its height; at 1.6 : 1 they
 # were 2.6 and 2.5; at 1.2 : 1 they reach 3 cm but such a note takes a fourth page).
 NOTES_SHARE = 1.4
+# Large print, page 4: the outline's height as drawn, by both hips (one hip: one row of three
+# outlines, 5.7 cm tall; both hips: two rows, 3.7 cm), with room left under it for the notes
+LARGE_OUTLINE_CM = {False: 6.5, True: 9.0}
 _PT_CM = 2.54 / 72
 
 
@@ -134,14 +138,15 @@ def outline_size(paper: str, side: str, large: bool) -> dict[str, float]:
     """The spots outline's size as drawn (cm). Normal print: exactly as wide as its column on
     page 3 (placed at 100 %, its type prints at its size) and tall enough for body outlines of
     2.7 to 3.3 cm (both hips: two rows, as tall as page 3 has room for with a note at the length
-    limit: 2.2 cm on Letter, 2.4 cm on A4; they were 1.5 and 1.8). Large print: about half the text width (its column widens with the room, ``widest``)
-    and 3.6 cm tall (page 3 has no room for a taller one: see README)."""
+    limit: 2.2 cm on Letter, 2.4 cm on A4; they were 1.5 and 1.8). Large print: the full width
+    of page 4 (in its box), one hip's outlines 5.7 cm tall, both hips' 3.7 cm (were 0.49)."""
     tw = text_width_cm(paper, large)
-    if large:
-        return {"width_cm": round(tw * 0.48, 2), "height_cm": 3.6}
-    width = (tw - 10 * _PT_CM) / (NOTES_SHARE + 1) - 12 * _PT_CM
-    height = (5.2 if paper == "letter" else 6.2) if side == "both" else 3.8
-    return {"width_cm": round(width - 0.005, 2), "height_cm": height}
+    if large:  # its box the full text width on page 4, the notes under it
+        box, height = tw, LARGE_OUTLINE_CM[side == "both"]
+    else:
+        box = (tw - 10 * _PT_CM) / (NOTES_SHARE + 1)
+        height = (5.2 if paper == "letter" else 6.2) if side == "both" else 3.8
+    return {"width_cm": round(box - 12 * _PT_CM - 0.005, 2), "height_cm": height}
 
 
 def _fmt_min(x: float) -> str:
