@@ -7,9 +7,11 @@ page, and the every-combination checks read hundreds of pages)."""
 from __future__ import annotations
 
 import ctypes
+import io
 import itertools
 from dataclasses import dataclass
 
+import pypdf
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 
@@ -80,3 +82,25 @@ def text_in_the_bottom_margin(pdf: bytes, large: bool) -> list[tuple[int, str, f
     bottom = page.MARGIN_BOTTOM_CM[large] / 2.54 * 72
     return [(r.page, r.text.strip()[:40], r.baseline) for r in runs(pdf)
             if r.baseline < bottom - 0.5 and not r.text.strip().startswith(FOOTER_STARTS)]
+
+
+def sized_runs(pdf: bytes, index: int) -> list[tuple[str, float, float | None]]:
+    """The text runs of page ``index`` (from 0) as the PDF's own text operators print them, in
+    order: (text, printed size in pt, fill grey 0 black .. 1 white, None for a colour). Read with
+    pypdf, whose visitor sees each operator and the fill colour set before it (a page a second:
+    for the few pages whose type sizes and inks a test checks)."""
+    fill: list[float | None] = [None]
+    out = []
+
+    def before(op, args, cm, tm):
+        if op == b"scn" and len(args) == 1 and isinstance(args[0], (int, float)):
+            fill[0] = float(args[0])
+        elif op == b"scn":
+            fill[0] = None
+
+    def text(t, cm, tm, font, size):
+        if t.strip():
+            out.append((t, size * tm[0], fill[0]))
+
+    pypdf.PdfReader(io.BytesIO(pdf)).pages[index].extract_text(visitor_operand_before=before, visitor_text=text)
+    return out

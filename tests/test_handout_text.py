@@ -4,13 +4,13 @@ verdict for the handout and the Ball & surface app."""
 
 from __future__ import annotations
 
-import io
 import itertools
 import re
 
 import pytest
 
 from pdf_support import COMBOS, PAPERS, SIDES
+from pdf_support import sized_runs
 from pdf_support import values as _values
 
 from hipball.dosage import dosage, red_flags
@@ -339,13 +339,9 @@ def test_evidence_statement_prints_in_body_type_not_only_the_footer():
     """'What the research shows' in the body's 9.5 pt (the sources line is 8 pt)."""
     pdf = page.render_pdf(_values(client="Ivy"))
     sizes = {}
-
-    def visit(text, cm, tm, font, size):
-        if text.strip():
-            sizes.setdefault(text.strip()[:25], size * tm[0])
-
-    for p in pypdf.PdfReader(io.BytesIO(pdf)).pages:
-        p.extract_text(visitor_text=visit)
+    for n in range(page.page_count(pdf)):
+        for text, pt, _ in sized_runs(pdf, n):
+            sizes.setdefault(text.strip()[:25], pt)
     heading = [v for k, v in sizes.items() if k.startswith("What the research shows")]
     body = [v for k, v in sizes.items() if k.startswith("Pressing on tender spots")]
     assert heading and body, sorted(sizes)[:40]
@@ -806,29 +802,9 @@ def test_read4_the_model_rates_every_move_the_same_way_at_every_body_mass():
                 assert back.surface == surface
 
 
-def _runs(pdf: bytes, index: int) -> list[tuple[str, float, float | None]]:
-    """The text runs of a page in order: (text, printed size in pt, fill grey 0 black .. 1
-    white, None for a colour), read from the PDF's own operators."""
-    fill: list[float | None] = [None]
-    runs = []
-
-    def before(op, args, cm, tm):
-        if op == b"scn" and len(args) == 1 and isinstance(args[0], (int, float)):
-            fill[0] = float(args[0])
-        elif op == b"scn":
-            fill[0] = None
-
-    def text(t, cm, tm, font, size):
-        if t.strip():
-            runs.append((t, size * tm[0], fill[0]))
-
-    pypdf.PdfReader(io.BytesIO(pdf)).pages[index].extract_text(visitor_operand_before=before, visitor_text=text)
-    return runs
-
-
 def _sources_type(pdf: bytes) -> tuple[float, float]:
     """(smallest size, palest grey) of the 'Sources and limits' line, to the page's footer."""
-    runs = _runs(pdf, page.page_count(pdf) - 1)
+    runs = sized_runs(pdf, page.page_count(pdf) - 1)
     start = next(i for i, r in enumerate(runs) if r[0].startswith("Sources and limits"))
     mine = list(itertools.takewhile(lambda r: not r[0].startswith("Hip ball routine"), runs[start:]))
     assert _flat("simplified teaching pictures.") in _flat("".join(r[0] for r in mine)), mine[:5]
@@ -841,7 +817,7 @@ def _large_print_runs(pdf: bytes) -> list[tuple[int, str, float]]:
     out, kept = [], {"footer": set(), "sources": set()}
     for n in range(page.page_count(pdf)):
         in_sources = False
-        for text, pt, _ in _runs(pdf, n):
+        for text, pt, _ in sized_runs(pdf, n):
             t = text.strip()
             if t.startswith(("Hip ball routine", "page ")):
                 kept["footer"].add(round(pt, 2))

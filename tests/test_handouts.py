@@ -17,7 +17,7 @@ import pypdf
 import pytest
 from PIL import Image
 
-from pdf_support import text_in_the_bottom_margin
+from pdf_support import sized_runs, text_in_the_bottom_margin
 from pdf_support import values as _values
 
 from hipball.handouts import batch, content, figures, page, params
@@ -140,13 +140,7 @@ def _svg_text_sizes(svg: str) -> list[float]:
 
 def _body_pt(pdf: bytes) -> float:
     """The size the routine's steps (the body text) print at, read from the PDF."""
-    sizes = []
-
-    def visit(text, cm, tm, font, size):
-        if text.strip().startswith("This spot is the hub"):
-            sizes.append(size * tm[0])
-
-    pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    sizes = [pt for text, pt, _ in sized_runs(pdf, 0) if text.strip().startswith("This spot is the hub")]
     assert sizes
     return sizes[0]
 
@@ -205,12 +199,7 @@ def test_referral_map_key_is_readable_and_trigger_points_differ(paper, large):
 @pytest.mark.slow
 def test_large_print_scales_the_text():
     def biggest_body_font(pdf):
-        sizes = []
-        def visit(text, cm, tm, font, size):
-            if text.strip():
-                sizes.append(size * tm[0])
-        pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
-        return float(np.median(sizes))
+        return float(np.median([pt for _, pt, _ in sized_runs(pdf, 0)]))
     small = page.render_pdf(_values(client="Cy"))
     large = page.render_pdf(_values(client="Cy", large_print=True))
     assert biggest_body_font(large) > 1.25 * biggest_body_font(small)
