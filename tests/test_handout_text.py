@@ -227,13 +227,30 @@ def test_notes_naming_another_ball_are_flagged_on_the_page():
     assert content.notes_conflicts("Use the wall at work.", "tennis", "bed") == ["a wall"]
 
 
+def _key_entries(surface: str, spots=None) -> list[str]:
+    """The referral map key's spot entries, as it prints them for ``surface`` (the common spots
+    by default): where to reach each spot is in its entry."""
+    from hipball.draw.handout import key_words
+
+    return [key_words([t], surface) for t in (spots or params.standard_trigger_points())]
+
+
 def test_the_clients_spots_say_where_the_body_is_to_reach_them():
-    assert content.trigger_point_label("gluteus_minimus.anterior", "bed") == (
-        "The spot at the front corner of your hip: three-quarters toward face down.")
-    assert content.trigger_point_label("gluteus_maximus.middle", "wall").endswith(
-        ": with your back to the wall.")
-    assert content.trigger_point_label("gluteus_minimus.anterior") == (
-        "The spot at the front corner of your hip (gluteus minimus, anterior)")
+    """A client read: the reach positions ran on in a paragraph under the map's key ('Where you
+    reach each spot. The spot at ...: three-quarters toward face down. The deep spot ...'), hard
+    to match to the key. Each key entry now says it after the spot's name; the paragraph is gone."""
+    from hipball.draw.handout import key_words
+
+    nbsp = "\u00a0"
+    assert key_words(["gluteus_minimus.anterior"], "bed").replace(nbsp, " ") == (
+        "The spot at the front corner of your hip (gluteus minimus, anterior) · reach it three-quarters "
+        "toward face down")
+    assert key_words(["gluteus_minimus.posterior"], "hardwood").endswith("· reach it on your side")
+    assert key_words(["gluteus_maximus.middle"], "wall").endswith("· reach it with your back to the wall")
+    assert key_words(["piriformis.lateral", "piriformis.medial"], "bed").endswith(
+        "(piriformis, lateral and medial) · reach the first on your side, the second on your back")
+    assert key_words(["gluteus_minimus.anterior"]) == "The spot at the front corner of your hip (gluteus minimus, anterior)"
+    assert "trigger_points" not in page.page_data(_values(client="C"))  # no paragraph's words
 
 
 # ---------------------------------------------------------------- compiled: text and pages
@@ -272,7 +289,7 @@ def test_compiled_handout_prints_the_words_and_has_its_pages(kw):
     refs = {}
     for piece in [d["routine_intro"], *d["steps"], *d["ball_advice"], d["ladder"]["move_up"],
                   d["ladder"]["move_down"], d["log_hint"], d["evidence"], *(f["text"] for f in d["red_flags"]),
-                  *d["cautions"], *d["trigger_points"], d["spots_note"], d["marks_note"]]:
+                  *d["cautions"], d["spots_note"], d["marks_note"]]:
         refs.update(_printed_refs(piece, text))
     large = bool(v["large_print"])
     where = {part: _page_of(heading, pages) for part, heading in PART_HEADINGS.items()}
@@ -397,8 +414,8 @@ def test_every_spot_has_plain_words_and_the_muscle_only_in_brackets():
         assert m, words
         assert not any(w in m.group(1).lower() for w in MUSCLE_WORDS), words
         assert muscles()[trigger_point(t).muscle_id].display_name.lower() in m.group(2), words
-        placed = content.trigger_point_label(t, "bed")
-        assert placed.startswith(plain_name(t, muscle=False) + ": ") and placed.endswith("."), placed
+        placed = _key_entries("bed", [t])[0]
+        assert placed.startswith(words + "\u00a0· reach it "), placed
 
 
 def test_the_x_means_the_clients_spot_on_every_picture(pages):
@@ -409,7 +426,7 @@ def test_the_x_means_the_clients_spot_on_every_picture(pages):
     assert YOUR_SPOT.startswith("your spot (X")
     for key, d in pages.items():
         assert "(X)" in d["referral_caption"], key
-        for text in [d["referral_caption"], *d["trigger_points"]]:
+        for text in [d["referral_caption"], *_key_entries(key[2])]:
             assert "trigger point" not in text.lower(), (key, text)
 
 
@@ -431,7 +448,7 @@ def _client_text(d) -> str:
     parts = [d["rolling_caption"], d["routine_intro"], *d["steps"], *d["dose_lines"], *(f["text"] for f in d["red_flags"]),
              *d["cautions"], *d["ball_advice"], *(s["text"] for s in d["ladder"]["steps"]),
              d["ladder"]["move_up"], d["ladder"]["move_down"], *d["aftercare"], d["evidence"],
-             d["referral_caption"], *d["trigger_points"], d["log_hint"], d["sources"][-1]]
+             d["referral_caption"], d["log_hint"], d["sources"][-1]]
     return " ".join(parts)
 
 
@@ -589,11 +606,16 @@ def test_item10_the_notes_say_to_follow_the_notes():
     assert "not sure which to use" not in content.notes_check("Use the lacrosse ball.", "tennis", "bed")
 
 
-def test_item11_where_you_reach_each_spot_is_short_sentences(pages):
-    for key, d in pages.items():
-        for item in d["trigger_points"]:
-            assert re.fullmatch(r"The [^:;()]+: [^:;()]+\.", item), (key, item)
-            assert not any(w in item.lower() for w in MUSCLE_WORDS), item
+def test_item11_where_you_reach_each_spot_is_in_its_key_entry(pages):
+    """Each spot's entry in the map's key: its plain words, the muscle in brackets, then where to
+    reach it, in the words of the client's posture (lying, or standing at the wall)."""
+    from hipball.roll import POSITION_WORDS
+
+    for surface in SURFACES:
+        words = POSITION_WORDS["standing" if surface == "wall" else "lying"].values()
+        for item in _key_entries(surface):
+            m = re.fullmatch(r"The [^:;()]+ \([^()]+\)\u00a0· reach it (.+)", item)
+            assert m and m.group(1) in words, (surface, item)
 
 
 # ---------------------------------------------------------------- a second client read (items 1 to 8)
@@ -1139,7 +1161,7 @@ def test_read6_step1_places_the_ball_by_landmarks_a_client_can_feel(pages):
     for key, d in pages.items():
         assert d["steps"][0].endswith(": just below the top of the hip bone, behind the bony bump at the side."), key
         assert "in front of the bony bump" in d["steps"][3]
-        page_words = " ".join([*d["steps"], *d["trigger_points"], d["rolling_caption"]])
+        page_words = " ".join([*d["steps"], *_key_entries(key[2]), d["rolling_caption"]])
         assert "bony point" not in page_words, key
     assert not any("bony point" in w for w in PLAIN_NAMES.values())
 

@@ -167,7 +167,8 @@ def test_large_print_pictures_print_their_words_at_the_body_size(kw, monkeypatch
         pdf = page.render_pdf(_values(client="Lu", large_print=large, **kw))
         assert page.page_count(pdf) == page.PAGES[large]
         body = _body_pt(pdf)
-        assert set(written) == {"fig_positions", "fig_spokes", "fig_outline", "fig_referral"}
+        assert set(written) == {"fig_positions", "fig_spokes", "fig_outline", "fig_referral",
+                                *(f"fig_referral_{i}" for i in range(2, len(page.REFERRAL_HEIGHTS_CM[large]) + 1))}
         floor = body - 0.01 if large else 6.75 - 0.01
         for key, svg in written.items():
             sizes = _svg_text_sizes(svg)
@@ -771,6 +772,8 @@ def test_spot_marks_never_overlap_on_the_spoke_picture(side):
 GLUTEAL_SPOTS = ("gluteus_minimus.anterior", "gluteus_minimus.posterior", "gluteus_medius.posterior",
                  "gluteus_medius.middle", "gluteus_medius.anterior", "gluteus_maximus.upper", "gluteus_maximus.middle")
 CHOSEN_SPOTS = ("gluteus_minimus.anterior", "tensor_fasciae_latae.belly", "piriformis.medial")
+STANDARD_SET_ = ("gluteus_minimus.anterior", "gluteus_minimus.posterior", "gluteus_medius.middle",
+                 "piriformis.lateral", "tensor_fasciae_latae.belly")  # (hipball.referral.STANDARD_SET)
 
 
 def _handout_values(side: str, large: bool, spots, paper: str = "letter") -> dict:
@@ -1000,6 +1003,78 @@ def test_referral_map_marks_stay_on_the_body_and_apart(side):
                 assert len(boxes) > 2
                 hits = [(i, j) for i, j in itertools.combinations(range(len(boxes)), 2) if boxes[i].overlaps(boxes[j])]
                 assert not hits, (view, hits)
+
+# The busy set of chosen spots for the referral map's X's: every buttock and side-of-hip spot
+# and the front corner's two (tools/referral_marks.py BUSY)
+BUSY_SPOTS = GLUTEAL_SPOTS + ("piriformis.lateral", "tensor_fasciae_latae.belly")
+# An X on the referral map stands at most this far (cm of body) from its spot: a ball's radius
+# (a tennis or lacrosse ball's is about 3.2 cm: set on the X, the ball still covers the spot).
+# A client could not tell which spot an X meant: 11 pt X's on charts 5 cm tall moved up to 12 cm
+# of body (one hip) and 19 cm (both hips) off their spots to keep clear of each other.
+MAP_X_NEAR_CM = 3.3
+
+
+def _map_x_offsets(side: str, large: bool, paper: str, spots, height_cm=None):
+    """{(view, spot): (cm of body, pt on paper)} of each X on the referral map drawn as the page
+    draws it (at ``height_cm``: else the shortest of ``page.referral_heights``), off its spot."""
+    from hipball.draw.handout import referral_figure
+    from hipball.referral import trigger_point_xy
+
+    size = page.referral_size(_handout_values(side, large, spots, paper))
+    if height_cm is not None:
+        size["height_cm"] = height_cm
+    fig, charts = referral_figure(side, tuple(spots), **size)
+    out = {}
+    for view, art in charts.items():
+        ax = art.body.skin.axes
+        for t, m in art.markers.items():
+            place = np.asarray(trigger_point_xy(t, view, "left" if side == "left" else "right"))
+            at = m.get_xydata()[0]
+            out[view, t] = (float(np.hypot(*(at - place))), float(np.hypot(*(_printed(ax, at) - _printed(ax, place)))))
+    plt.close(fig)
+    return out
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("side", ["right", "left", "both"])
+def test_referral_map_x_stays_near_the_spot_it_stands_for(side, large):
+    """Every side, paper and print size, the common spots and a busy set of chosen ones, at
+    every height the page may print the map (the shortest: a note at the length limit): no X
+    more than ``MAP_X_NEAR_CM`` of body from its spot (measure: python tools/referral_marks.py)."""
+    v = _handout_values(side, large, STANDARD_SET_, "letter")
+    checked = 0
+    for paper in ("letter", "a4"):
+        for spots in (STANDARD_SET_, BUSY_SPOTS):
+            for h in page.referral_heights(dict(v, paper=paper))[::3]:  # the shortest and the tallest
+                for key, (cm, _) in _map_x_offsets(side, large, paper, spots, h).items():
+                    assert cm <= MAP_X_NEAR_CM, (paper, spots, h, key, round(cm, 2))
+                    checked += 1
+    assert checked
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("side", ["right", "left", "both"])
+def test_referral_map_marks_keep_clear_paper_and_stay_on_the_body(side, large):
+    """The 2 pt clear-paper rule of the spoke picture's X's (``MARK_GAP_PT``) on the referral map
+    too, at the size the page prints it, with the common and a busy set of spots: between any two
+    X's at least 2 pt of clear paper, and every X on the body."""
+    from hipball.draw.handout import MARK_GAP_PT, referral_figure
+
+    checked = 0
+    for spots in (STANDARD_SET_, BUSY_SPOTS, GLUTEAL_SPOTS):
+        fig, charts = _referral_at_print_size(side, large, spots)
+        for view, art in charts.items():
+            ax, skin = art.body.skin.axes, art.body.skin.get_path()
+            for t, m in art.markers.items():
+                assert skin.contains_point(m.get_xydata()[0]), (spots, view, t)
+            for (ka, a), (kb, b) in itertools.combinations(art.markers.items(), 2):
+                gap = np.hypot(*(_printed(ax, a.get_xydata()[0]) - _printed(ax, b.get_xydata()[0])))
+                need = (a.get_markersize() + a.get_markeredgewidth() + b.get_markersize() + b.get_markeredgewidth()) / 2
+                assert gap >= need + MARK_GAP_PT - 1e-6, (spots, view, ka, kb, gap, need)
+                checked += 1
+        plt.close(fig)
+    assert checked
+
 
 def test_referral_map_marks_are_x_unless_two_spots_share_a_colour():
     """A client read a '+' on the map while the key says 'your spot (X)': the plates tell a

@@ -347,6 +347,30 @@ def reach_view(trp_id: str, side: str = "right") -> str:
     return next((v for v in order if trigger_point_xy(trp_id, v, side) is not None), first)
 
 
+# Where the body is when the ball reaches a spot, in plain words (trigger_points.csv
+# ``position``), lying on a bed or a floor or standing at a wall: the one source of these words
+# (the handout's referral key says them after each spot: ``reach_words``).
+POSITION_WORDS = {
+    "lying": {"supine": "on your back", "side_lying": "on your side",
+              "three_quarter_prone": "three-quarters toward face down", "seated": "sitting"},
+    "standing": {"supine": "with your back to the wall", "side_lying": "side-on to the wall",
+                 "three_quarter_prone": "three-quarters round toward the wall", "seated": "sitting"},
+}
+
+
+def posture_of(surface: str) -> str:
+    """'standing' at a wall, else 'lying' (a bed or a floor): the keys of ``POSITION_WORDS``."""
+    return "standing" if surface == "wall" else "lying"
+
+
+def reach_words(trp_id: str, surface: str) -> str:
+    """Where the body is to reach a spot on ``surface``: 'on your side', 'three-quarters toward
+    face down', 'side-on to the wall' ('' for a position without words)."""
+    from hipball.referral import trigger_point
+
+    return POSITION_WORDS[posture_of(surface)].get(trigger_point(trp_id).position, "")
+
+
 @lru_cache(maxsize=256)
 def marked_views(trp_id: str, side: str = "right") -> tuple[str, ...]:
     """The views whose pictures mark a spot with its X (the handout's spoke picture, its outline

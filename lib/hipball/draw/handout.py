@@ -58,7 +58,7 @@ def trp_styles(trigger_points) -> dict:
 @lru_cache(maxsize=64)
 def referral_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 18.6, height_cm: float = 5.2,
                  font_pt: float = 7.5, min_key_pt: float = 7.0, zone_key: bool = True, chart_w: float = 0.2,
-                 chosen: bool = True) -> str:
+                 chosen: bool = True, surface: str = "bed", mark_pt: float = 7.5) -> str:
     """Where the client's trigger points send pain: back and side views, the key beside them.
 
     Drawn at its printed size (``width_cm`` x ``height_cm``, placed at 100 % by the page), so
@@ -66,30 +66,33 @@ def referral_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 1
     ``zone_key`` False leaves the solid and dotted swatches out of the key (large print: the
     caption under the map says the same in words, and the key keeps its large type). ``chart_w``:
     each body chart's slot, a share of the width (at most; the key takes the rest). ``chosen``:
-    the spots are the client's (else the routine's common ones: ``spots_words``)."""
+    the spots are the client's (else the routine's common ones: ``spots_words``). ``surface``:
+    the key says after each spot where the body is to reach it there (``key_words``).
+    ``mark_pt``: the X's marker size on paper (``MAP_MARK_PT``)."""
     fig, _ = referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w,
-                             chosen)
+                             chosen, surface, mark_pt)
     return _to_svg(fig, tight=False)
 
 
 def referral_figure(side: str, trigger_points: tuple[str, ...], width_cm: float = 18.6, height_cm: float = 5.2,
                     font_pt: float = 7.5, min_key_pt: float = 7.0, zone_key: bool = True,
-                    chart_w: float = 0.2, chosen: bool = True):
+                    chart_w: float = 0.2, chosen: bool = True, surface: str = "bed", mark_pt: float = 7.5):
     """``referral_svg``'s figure and {view: the ReferralArtists of its chart}. A key that does
     not fit ``height_cm`` at ``min_key_pt`` makes the figure taller (0.5 cm at a time), never
     smaller type or a key cut off (a long list of spots; large print's type). The height is
     found on the key alone (``_key_height_cm``), and the figure drawn once: redrawing it for
     each 0.5 cm took up to 65 draws and 13 s for a long list of spots in large print."""
-    height_cm = _key_height_cm(trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w, chosen)
+    height_cm = _key_height_cm(trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w, chosen,
+                               surface, side)
     return _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w,
-                            chosen)
+                            chosen, surface, mark_pt)
 
 
 MAX_REFERRAL_CM = 40.0  # the referral map grows for its key up to about this height, no further
 
 
 def _key_height_cm(trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w,
-                   chosen: bool = True) -> float:
+                   chosen: bool = True, surface: str = "bed", side: str = "right") -> float:
     """The least of ``height_cm``, ``height_cm`` + 0.5, + 1.0 ... at which the referral map's key
     fits (``_fit_legend``), or the first over ``MAX_REFERRAL_CM``. Each try lays out the key
     alone on a figure of that size (the key's box is all its fit depends on; the body charts
@@ -106,9 +109,9 @@ def _key_height_cm(trigger_points, width_cm, height_cm, font_pt, min_key_pt, zon
         if h > MAX_REFERRAL_CM:
             return True
         fig = _figure(width_cm * CM, h * CM)
-        key = _key_axes(fig, _chart_share(chart_w, width_cm, h))
+        key = _key_axes(fig, _chart_share(chart_w, width_cm, h), _note_share(side, width_cm, h, font_pt))
         with _theme():
-            return _fit_legend(fig, key, _key_handles(trigger_points, font_pt, zone_key, chosen), font_pt,
+            return _fit_legend(fig, key, _key_handles(trigger_points, font_pt, zone_key, chosen, surface), font_pt,
                                min_key_pt)
 
     if fits(0):
@@ -127,16 +130,18 @@ def _chart_share(chart_w: float, width_cm: float, height_cm: float) -> float:
     return min(chart_w, 0.8 * height_cm / width_cm)
 
 
-def _key_axes(fig, chart_w: float):
-    """The key's place: right of the two body charts, the figure's full height."""
-    key = fig.add_axes((2 * chart_w + 0.02, 0.0, 1 - 2 * chart_w - 0.02, 1))
+def _key_axes(fig, chart_w: float, top: float = 0.0):
+    """The key's place: right of the two body charts, the figure's full height but ``top`` (the
+    share of the both-hips line over the whole map: ``_note_share``)."""
+    key = fig.add_axes((2 * chart_w + 0.02, 0.0, 1 - 2 * chart_w - 0.02, 1 - top))
     key.set_axis_off()
     return key
 
 
-def _key_handles(trigger_points, font_pt: float, zone_key: bool, chosen: bool = True) -> list:
+def _key_handles(trigger_points, font_pt: float, zone_key: bool, chosen: bool = True, surface: str = "bed") -> list:
     """The referral map key's entries (their labels unwrapped): a swatch per referral pattern
-    in the client's words, the filled and dotted swatches (``zone_key``), the X."""
+    in the client's words and where to reach it on ``surface`` (``key_words``), the filled and
+    dotted swatches (``zone_key``), the X."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -151,7 +156,7 @@ def _key_handles(trigger_points, font_pt: float, zone_key: bool, chosen: bool = 
             handles.append(Patch(**zone_style("essential", styles[trp])))
         seen[look].append(trp)
     for h, trps in zip(handles, seen.values()):
-        h.set_label(_key_words(trps))
+        h.set_label(key_words(trps, surface))
     if zone_key:  # drawn as the areas are (a filled area, a dotted one), in a grey no spot has
         first = dataclasses.replace(styles[trigger_points[0]], color=KEY_GREY, hatch="")
         handles += [Patch(**zone_style("essential", first), label=ZONE_WORDS["essential"]),
@@ -162,21 +167,39 @@ def _key_handles(trigger_points, font_pt: float, zone_key: bool, chosen: bool = 
     ]
 
 
-def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w, chosen):
+def _note_share(side: str, width_cm: float, height_cm: float, font_pt: float) -> float:
+    """Both hips: the share of the map's height its line over the key takes (``MIRROR_NOTE``,
+    over the key beside the charts: over the two charts it took two lines of their height, and
+    the X's closer together); one hip: 0."""
+    if not pictured_tag(side):
+        return 0.0
+    return _lines_share(_wrapped(MIRROR_NOTE, _key_width_cm(width_cm, height_cm), font_pt).count("\n") + 1,
+                        font_pt, height_cm, pad=0.3)
+
+
+def _key_width_cm(width_cm: float, height_cm: float, chart_w: float = 0.2) -> float:
+    """The key's width (cm) beside the two charts (``_key_axes``)."""
+    return (1 - 2 * _chart_share(chart_w, width_cm, height_cm) - 0.02) * width_cm
+
+
+def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w, chosen,
+                     surface="bed", mark_pt=7.5):
     fig = _figure(width_cm * CM, height_cm * CM)
     charts = {}
-    s, tag = pictured_side(side), pictured_tag(side)  # both hips: the right one, and the titles say so
+    s = pictured_side(side)  # both hips: the right one, and the line over the map says so
     chart_w = _chart_share(chart_w, width_cm, height_cm)
     titles = {view: _wrapped(VIEW_PHRASES[view], chart_w * width_cm, font_pt, bold=True)
               for view in ("posterior", "lateral")}
-    # both hips: one line over both charts says which hip they show and what the other's is
-    note = _wrapped(MIRROR_NOTE, 2 * chart_w * width_cm, font_pt) if tag else ""
-    lines = max(t.count("\n") + 1 for t in titles.values()) + (note.count("\n") + 1 if note else 0)
+    top = _note_share(side, width_cm, height_cm, font_pt)
+    note = _wrapped(MIRROR_NOTE, _key_width_cm(width_cm, height_cm), font_pt) if top else ""
+    lines = max(t.count("\n") + 1 for t in titles.values())
     title_h = _lines_share(lines, font_pt, height_cm, pad=0.4)  # room for the view titles
     axes = [fig.add_axes((i * chart_w, 0.0, chart_w, 1 - title_h)) for i in range(2)]
-    key = _key_axes(fig, chart_w)
+    key = _key_axes(fig, chart_w, top)
     styles = trp_styles(trigger_points)
     with _theme():
+        import matplotlib.patheffects as pe
+
         from hipball.draw.referral import draw_referral
         from hipball.roll import marked_spots
 
@@ -189,17 +212,21 @@ def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key
             shown = marked_spots(view, s, trigger_points)
             for trp in [t for t in art.markers if t not in shown]:
                 art.markers.pop(trp).remove()
+            for m in art.markers.values():  # the map's X's small for its scale (``MAP_MARK_PT``)
+                m.set_markersize(mark_pt)
+                m.set_markeredgewidth(MAP_MARK_EDGE)
+                m.set_path_effects([pe.withStroke(linewidth=MAP_MARK_HALO, foreground="white")])
             if art.markers:  # the X marks apart on paper, as on the spoke picture
                 marks = list(art.markers.values())
-                _spread_marks(ax, marks, max(map(mark_width_pt, marks)) + 3.0,
-                              inside=art.body.skin.get_path() if art.body else None)
+                _spread_marks(ax, marks, max(map(mark_width_pt, marks)) + MARK_GAP_PT,
+                              inside=art.body.skin.get_path() if art.body else None, settle=True)
             ax.set_axis_off()
             ax.set_anchor("N")
             ax.text(0.5, 1.0, titles[view], transform=ax.transAxes,
                     ha="center", va="bottom", fontsize=font_pt, weight="bold")
-        handles = _key_handles(trigger_points, font_pt, zone_key, chosen)
+        handles = _key_handles(trigger_points, font_pt, zone_key, chosen, surface)
         if note:
-            fig.text(chart_w, 1.0, note, ha="center", va="top", fontsize=font_pt, linespacing=1.1)
+            fig.text(2 * chart_w + 0.02, 1.0, note, ha="left", va="top", fontsize=font_pt, linespacing=1.1)
         _fit_legend(fig, key, handles, font_pt, min_key_pt)
     return fig, charts
 
@@ -232,18 +259,41 @@ YOUR_SPOT = your_spot(MARKERS[:3])  # the key's words when three spots share a c
 MIRROR_NOTE = "Right hip. Your left hip: the same areas on the left side, the mirror image."
 
 
-def _key_words(trps) -> str:
+# The referral map's X (marker size and stroke, pt on paper) and its white edge: small for the
+# map's scale, so that X's kept MARK_GAP_PT apart stay close to their spots (they were 11 pt on
+# charts of 1:20 and moved up to 19 cm of body off the spot they stand for). Large print a
+# little larger, as its charts are.
+MAP_MARK_PT = {False: 6.0, True: 8.5}
+MAP_MARK_EDGE = 0.9
+MAP_MARK_HALO = 2.0
+REACH_SEP = "\u00a0\u00b7 reach "  # (the dot stays on its line with the word before it)
+
+
+def key_words(trps, surface: str | None = None) -> str:
     """A key entry: the spot in plain words, the muscle in brackets ('The spot at the front
-    corner of your hip (gluteus minimus, anterior)'); spots that share one pattern, together."""
+    corner of your hip (gluteus minimus, anterior)'); spots that share one pattern, together.
+    With ``surface``, where the body is to reach it there (``hipball.roll.reach_words``) after
+    a dot: '... (gluteus minimus, anterior) · reach it three-quarters toward face down'."""
     from hipball.referral import muscles, plain_name, trigger_point
+    from hipball.roll import reach_words
 
     if len(trps) == 1:
-        return plain_name(trps[0])
-    tps = [trigger_point(t) for t in trps]
-    words = "; ".join(plain_name(t, muscle=False) if i == 0 else plain_name(t, muscle=False).lower()
-                      for i, t in enumerate(trps))
-    return f"{words} ({muscles()[tps[0].muscle_id].display_name.lower()}, " \
-           f"{' and '.join(tp.name.replace('_', ' ') for tp in tps)})"
+        words = plain_name(trps[0])
+    else:
+        tps = [trigger_point(t) for t in trps]
+        words = "; ".join(plain_name(t, muscle=False) if i == 0 else plain_name(t, muscle=False).lower()
+                          for i, t in enumerate(trps))
+        words = f"{words} ({muscles()[tps[0].muscle_id].display_name.lower()}, " \
+                f"{' and '.join(tp.name.replace('_', ' ') for tp in tps)})"
+    if surface is None:
+        return words
+    where = [reach_words(t, surface) for t in trps]
+    if not all(where):
+        return words
+    if len(set(where)) == 1:
+        return f"{words}{REACH_SEP}{'it' if len(trps) == 1 else 'them'} {where[0]}"
+    order = ("the first", "the second", "the third")
+    return words + REACH_SEP + ", ".join(f"{order[i]} {w}" for i, w in enumerate(where))
 
 
 def _fit_legend(fig, key, handles, font_pt: float, min_pt: float = 7.0) -> bool:
@@ -729,20 +779,25 @@ def _mark_spots(ax, spots: dict, font_pt: float, both: bool, inside=None) -> dic
     return marks
 
 
-def _spread_marks(ax, marks, size_pt: float, rounds: int = 200, inside=None) -> None:
+def _spread_marks(ax, marks, size_pt: float, rounds: int = 200, inside=None, settle: bool = False) -> None:
     """Move marks that would overlap on paper apart, the least needed, each pair along the line
     between them (two spots at the front corner printed as one blot of crosses): afterwards no
     two centres are closer than ``size_pt`` (the mark and its white edge) at the printed size.
 
     ``inside`` (a Path in data coordinates, the body's outline): a mark pushed off the body is
     pulled back inside it after every round (on the small side chart of the referral map, five
-    spots pushed the front-corner X into the white margin)."""
+    spots pushed the front-corner X into the white margin).
+
+    ``settle``: then each mark moves back toward its spot as far as the others and the outline
+    let it (the pushes, pair by pair, can carry a mark further than it needs: on the referral
+    map the front corner's X went 6 cm of body off its spot)."""
     import numpy as np
 
     if len(marks) < 2:
         return
     scale = _pt_scale(ax)
     pts = np.array([[m.get_xdata()[0], m.get_ydata()[0]] for m in marks], dtype=float) * scale
+    home = pts.copy()
     for _ in range(rounds):
         moved = False
         for i in range(len(pts)):
@@ -760,8 +815,34 @@ def _spread_marks(ax, marks, size_pt: float, rounds: int = 200, inside=None) -> 
             moved |= _pull_inside(pts, inside, scale, size_pt / 2)
         if not moved:
             break
+    if settle:
+        _settle(pts, home, size_pt, scale, inside)
     for m, (x, y) in zip(marks, pts / scale):
         m.set_data([x], [y])
+
+
+def _settle(pts, home, size_pt: float, scale, inside=None, rounds: int = 100) -> None:
+    """Move each point (points on paper) toward its ``home`` the most of a whole, half, quarter
+    or eighth of the way that keeps it ``size_pt`` from every other and on the body (``inside``),
+    round after round while any moves."""
+    import numpy as np
+
+    for _ in range(rounds):
+        moved = False
+        for k in range(len(pts)):
+            d = home[k] - pts[k]
+            if np.hypot(*d) < 0.05:
+                continue
+            others = np.delete(pts, k, axis=0)
+            for frac in (1.0, 0.5, 0.25, 0.125):
+                cand = pts[k] + frac * d
+                if (np.hypot(*(others - cand).T) >= size_pt - 1e-6).all() and \
+                        (inside is None or inside.contains_point(tuple(cand / scale))):
+                    pts[k] = cand
+                    moved = True
+                    break
+        if not moved:
+            return
 
 
 def _pt_scale(ax):

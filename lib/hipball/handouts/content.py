@@ -90,31 +90,6 @@ def aftercare() -> list[str]:
     return [a.client_text for a in _dosage.aftercare()]
 
 
-# Where the body is when the ball reaches a spot, in plain words (trigger_points.csv position).
-_POSITION_WORDS = {
-    "lying": {"supine": "on your back", "side_lying": "on your side",
-              "three_quarter_prone": "three-quarters toward face down", "seated": "sitting"},
-    "standing": {"supine": "with your back to the wall", "side_lying": "side-on to the wall",
-                 "three_quarter_prone": "three-quarters round toward the wall", "seated": "sitting"},
-}
-
-
-def trigger_point_label(trp_id: str, surface: str | None = None) -> str:
-    """A client's name for a spot, the muscle after it in brackets for the therapist (the
-    names the referral map's key uses, ``hipball.referral.plain_name``): 'The spot at the front
-    corner of your hip (gluteus minimus, anterior)'; with ``surface``, a short sentence of its
-    own for the 'Where you reach each spot' list: the plain words (the map's key right above it
-    gives the muscle in brackets, after the same words) and where the body is to reach it:
-    'The spot at the front corner of your hip: three-quarters toward face down.'"""
-    tp = _referral.trigger_point(trp_id)
-    if surface is None:
-        return _referral.plain_name(trp_id)
-    posture = "standing" if surface == "wall" else "lying"
-    where = _POSITION_WORDS[posture].get(tp.position)
-    name = _referral.plain_name(trp_id, muscle=False)
-    return f"{name}: {where}." if where else f"{name}."
-
-
 def setup_line(ball: str, surface: str) -> str:
     """'Your set-up: a racquetball on a bed.' (hipball.pressure.setup_words)."""
     return f"Your set-up: {_pressure.setup_words(ball, surface)}."

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from hipball.handouts.page import outline_size
+from hipball.handouts.page import outline_size, referral_heights
 
 from hipball.draw.handout import (  # noqa: F401 (the names the handouts and their tests use)
     clear_cache,
@@ -54,9 +54,22 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
                                    **outline_size(values["paper"], side, large), **type_pt),
         "fig_referral": referral_svg(side, tuple(trigger_points), chosen=chosen, **referral),
     }
+    # the referral map at each of its heights (``page.referral_heights``): the page prints the
+    # tallest its room allows
+    files = dict(FILES)
+    for i, h in enumerate(referral_heights(values)[1:], start=2):
+        key = f"fig_referral_{i}"
+        files[key] = f"referral-{i}.svg"
+        svgs[key] = referral_svg(side, tuple(trigger_points), chosen=chosen, **dict(referral, height_cm=h))
     for key, svg in svgs.items():
-        (root / FILES[key]).write_text(svg, encoding="utf-8")
-    return dict(FILES)
+        (root / files[key]).write_text(svg, encoding="utf-8")
+    return files
+
+
+def referral_keys(files: dict[str, Any]) -> list[str]:
+    """The referral map's keys of ``write_page_figures``'s answer, shortest drawing first."""
+    return ["fig_referral"] + sorted((k for k in files if k.startswith("fig_referral_")),
+                                     key=lambda k: int(k.rsplit("_", 1)[1]))
 
 
 def spokes_kwargs(values: dict[str, Any], text_width_cm: float, type_pt: dict[str, float]) -> dict[str, Any]:

@@ -108,18 +108,35 @@ def figure_type(large_print: bool) -> dict[str, float]:
     return {"font_pt": FIGURE_PT, "small_pt": FIGURE_PT * 0.9}
 
 
-def referral_size(values: dict[str, Any]) -> dict[str, float]:
-    """The referral map's printed size and key font: drawn at exactly this size and placed
+# The referral map's heights as drawn (cm, Letter; A4 is 1.8 cm taller and adds 0.8), rising:
+# the page prints the tallest that leaves the log and the sources their room (the template's
+# ``map-log-sources``), the first always fits (normal print: with a note at the length limit).
+# Taller charts keep the X's near their spots (``hipball.draw.handout.MAP_MARK_PT``): at 5.2 cm
+# an X stood up to 19 cm of body off its spot.
+REFERRAL_HEIGHTS_CM = {False: (6.6, 7.4, 8.2, 9.0), True: (8.1, 9.1, 10.1, 11.1)}
+
+
+def referral_heights(values: dict[str, Any]) -> tuple[float, ...]:
+    """The referral map's heights to draw (``REFERRAL_HEIGHTS_CM``), for this paper and print."""
+    a4 = (0.9 if values["large_print"] else 0.8) if values["paper"] == "a4" else 0.0
+    return tuple(round(h + a4, 2) for h in REFERRAL_HEIGHTS_CM[bool(values["large_print"])])
+
+
+def referral_size(values: dict[str, Any]) -> dict[str, Any]:
+    """The referral map's printed size (the first of ``referral_heights``), key font, X size and
+    surface (its key says where to reach each spot there): drawn at exactly this size and placed
     at 100 % of the text width, so its type is printed at ``font_pt``."""
+    from hipball.draw.handout import MAP_MARK_PT
+
     large = bool(values["large_print"])
     # tall enough for a key that names each spot in plain words at its full size (the body
     # size in large print, never smaller, which has the last page to itself)
     # (large print: the solid and dotted swatches are left to the caption's words and the body
     # charts' slots are narrower, so the key fits beside them in one column of large type)
-    height = (9.0 if large else 6.0) if values["paper"] == "a4" else (8.1 if large else 5.2)
     font = figure_type(large)["font_pt"]
-    return {"width_cm": text_width_cm(values["paper"], large), "height_cm": height, "font_pt": font,
-            "min_key_pt": font if large else MIN_KEY_PT, "zone_key": not large, "chart_w": 0.16 if large else 0.2}
+    return {"width_cm": text_width_cm(values["paper"], large), "height_cm": referral_heights(values)[0],
+            "font_pt": font, "min_key_pt": font if large else MIN_KEY_PT, "zone_key": not large,
+            "chart_w": 0.16 if large else 0.2, "surface": values.get("surface", "bed"), "mark_pt": MAP_MARK_PT[large]}
 
 
 # Normal print, page 3: the notes' column to the outline's (1), 10 pt apart; the outline's box
@@ -221,7 +238,6 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "referral_caption": f"Each of {spots_words(chosen)} (X) can send pain some distance away, to the "
                             "area in its colour." + (" Filled in: felt by nearly everyone with that spot; dotted: felt by "
                                              "some." if v["large_print"] else ""),
-        "trigger_points": [content.trigger_point_label(t, v["surface"]) for t in trps],
         "aftercare": content.aftercare(),
         # before the routine, in a box of its own (large print: under the routine heading)
         "stop_first": content.stop_first(),
@@ -258,6 +274,7 @@ def _compile(values: dict[str, Any], *, fmt: str, ppi: float | None = None, work
         data.update(figures.write_page_figures(root, values, trps, size,
                                                text_width_cm(values["paper"], bool(values["large_print"])),
                                                figure_type(bool(values["large_print"]))))
+        data["fig_referrals"] = [data[k] for k in figures.referral_keys(data)]
         (root / "data.json").write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         if values["logo"]:
             logo.for_print(values["logo"], root)
