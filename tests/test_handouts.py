@@ -1204,6 +1204,28 @@ def test_both_hips_referral_map_says_the_left_hip_is_its_mirror_image():
     both = words("both")
     assert MIRROR_NOTE in both and "left hip" in MIRROR_NOTE and "mirror" in MIRROR_NOTE
     assert MIRROR_NOTE not in words("right")
+    # large print: in the caption under the map, full width (over the key it took three lines
+    # of large type and pushed the sources onto a sixth page)
+    assert MIRROR_NOTE in page.page_data(_values(client="Jo", side="both", large_print=True))["referral_caption"]
+    assert MIRROR_NOTE not in page.page_data(_values(client="Jo", side="both"))["referral_caption"]
+    assert MIRROR_NOTE not in page.page_data(_values(client="Jo", side="right", large_print=True))["referral_caption"]
+    assert not page.referral_size(_values(client="Jo", side="both", large_print=True))["mirror_note"]
+
+
+def test_the_map_takes_the_room_a_short_note_leaves_and_no_reach_paragraph():
+    """Page 3: the referral map prints taller when the notes are short (it was 5.2 cm beside
+    about 2 cm of blank at the page's foot), the shortest of its heights with a note at the
+    length limit, and three pages either way; the run-on 'Where you reach each spot' paragraph
+    is gone (the key says it, entry by entry)."""
+    notes = ("Work the front corner first, then the back. " * 40)[: params.MAX_NOTES]
+    drawn = {}
+    for n in ("", notes):
+        v = _values(client="Ann Lee", notes=n, side="right", surface="hardwood")
+        pdf = page.render_pdf(v)
+        assert page.page_count(pdf) == page.PAGES[False]
+        assert "Where you reach" not in " ".join(page.page_texts(pdf))
+        drawn[n] = page.referral_heights(v)[page.layout_values(v)["referral-drawing"]]
+    assert drawn[""] > drawn[notes] == page.referral_heights(v)[0] > 5.2, drawn
 
 
 @pytest.mark.parametrize("surface,bed", [("bed", True), ("hardwood", False), ("wall", False)])

@@ -38,8 +38,9 @@ def _values(side: str, paper: str, large: bool, spots) -> dict:
 
 
 def displacements(side: str, paper: str, large: bool, spots, height_cm: float | None = None):
-    """(largest cm of body, largest mm on paper) of any X on the map drawn for these values
-    (``height_cm``: at this height, else the shortest the page draws)."""
+    """(the map's height as drawn in cm, largest cm of body, largest mm on paper) of any X on the
+    map drawn for these values (``height_cm``: at this height, else the shortest the page draws;
+    a key too long for it makes the map taller)."""
     size = page.referral_size(_values(side, paper, large, spots))
     if height_cm is not None:
         size["height_cm"] = height_cm
@@ -53,7 +54,7 @@ def displacements(side: str, paper: str, large: bool, spots, height_cm: float | 
             body = max(body, float(np.hypot(*(at - true))))
             pts = (ax.transData.transform(at) - ax.transData.transform(true)) * 72 / fig.dpi
             paper_mm = max(paper_mm, float(np.hypot(*pts)) * 25.4 / 72)
-    return body, paper_mm
+    return fig.get_figheight() * 2.54, body, paper_mm
 
 
 def printed_height(side: str, paper: str, large: bool, spots) -> float:
@@ -68,12 +69,10 @@ def main(argv) -> int:
     for side, paper, large, name in itertools.product(("right", "left", "both"), ("letter", "a4"),
                                                       (False, True), SETS):
         spots = SETS[name]
-        row = [side, paper, "large" if large else "normal", name,
-               page.referral_heights(_values(side, paper, large, spots))[0],
-               *displacements(side, paper, large, spots)]
+        row = [side, paper, "large" if large else "normal", name, *displacements(side, paper, large, spots)]
         if "--printed" in argv:
             h = printed_height(side, paper, large, spots)
-            row += [h, *displacements(side, paper, large, spots, h)]
+            row += [*displacements(side, paper, large, spots, h)]
         rows.append(row)
     if "--worst" in argv:
         w = max(rows, key=lambda r: r[5])

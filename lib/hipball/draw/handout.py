@@ -58,7 +58,7 @@ def trp_styles(trigger_points) -> dict:
 @lru_cache(maxsize=64)
 def referral_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 18.6, height_cm: float = 5.2,
                  font_pt: float = 7.5, min_key_pt: float = 7.0, zone_key: bool = True, chart_w: float = 0.2,
-                 chosen: bool = True, surface: str = "bed", mark_pt: float = 7.5) -> str:
+                 chosen: bool = True, surface: str = "bed", mark_pt: float = 7.5, mirror_note: bool = True) -> str:
     """Where the client's trigger points send pain: back and side views, the key beside them.
 
     Drawn at its printed size (``width_cm`` x ``height_cm``, placed at 100 % by the page), so
@@ -68,24 +68,27 @@ def referral_svg(side: str, trigger_points: tuple[str, ...], width_cm: float = 1
     each body chart's slot, a share of the width (at most; the key takes the rest). ``chosen``:
     the spots are the client's (else the routine's common ones: ``spots_words``). ``surface``:
     the key says after each spot where the body is to reach it there (``key_words``).
-    ``mark_pt``: the X's marker size on paper (``MAP_MARK_PT``)."""
+    ``mark_pt``: the X's marker size on paper (``MAP_MARK_PT``). ``mirror_note`` False: both
+    hips' line (``MIRROR_NOTE``) is left to the page (large print: its caption, full width; over
+    the key it took three lines of large type and the last page's room)."""
     fig, _ = referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w,
-                             chosen, surface, mark_pt)
+                             chosen, surface, mark_pt, mirror_note)
     return _to_svg(fig, tight=False)
 
 
 def referral_figure(side: str, trigger_points: tuple[str, ...], width_cm: float = 18.6, height_cm: float = 5.2,
                     font_pt: float = 7.5, min_key_pt: float = 7.0, zone_key: bool = True,
-                    chart_w: float = 0.2, chosen: bool = True, surface: str = "bed", mark_pt: float = 7.5):
+                    chart_w: float = 0.2, chosen: bool = True, surface: str = "bed", mark_pt: float = 7.5,
+                    mirror_note: bool = True):
     """``referral_svg``'s figure and {view: the ReferralArtists of its chart}. A key that does
     not fit ``height_cm`` at ``min_key_pt`` makes the figure taller (0.5 cm at a time), never
     smaller type or a key cut off (a long list of spots; large print's type). The height is
     found on the key alone (``_key_height_cm``), and the figure drawn once: redrawing it for
     each 0.5 cm took up to 65 draws and 13 s for a long list of spots in large print."""
     height_cm = _key_height_cm(trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w, chosen,
-                               surface, side)
+                               surface, side if mirror_note else pictured_side(side))
     return _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w,
-                            chosen, surface, mark_pt)
+                            chosen, surface, mark_pt, mirror_note)
 
 
 MAX_REFERRAL_CM = 40.0  # the referral map grows for its key up to about this height, no further
@@ -183,14 +186,14 @@ def _key_width_cm(width_cm: float, height_cm: float, chart_w: float = 0.2) -> fl
 
 
 def _referral_figure(side, trigger_points, width_cm, height_cm, font_pt, min_key_pt, zone_key, chart_w, chosen,
-                     surface="bed", mark_pt=7.5):
+                     surface="bed", mark_pt=7.5, mirror_note=True):
     fig = _figure(width_cm * CM, height_cm * CM)
     charts = {}
     s = pictured_side(side)  # both hips: the right one, and the line over the map says so
     chart_w = _chart_share(chart_w, width_cm, height_cm)
     titles = {view: _wrapped(VIEW_PHRASES[view], chart_w * width_cm, font_pt, bold=True)
               for view in ("posterior", "lateral")}
-    top = _note_share(side, width_cm, height_cm, font_pt)
+    top = _note_share(side, width_cm, height_cm, font_pt) if mirror_note else 0.0
     note = _wrapped(MIRROR_NOTE, _key_width_cm(width_cm, height_cm), font_pt) if top else ""
     lines = max(t.count("\n") + 1 for t in titles.values())
     title_h = _lines_share(lines, font_pt, height_cm, pad=0.4)  # room for the view titles

@@ -136,7 +136,8 @@ def referral_size(values: dict[str, Any]) -> dict[str, Any]:
     font = figure_type(large)["font_pt"]
     return {"width_cm": text_width_cm(values["paper"], large), "height_cm": referral_heights(values)[0],
             "font_pt": font, "min_key_pt": font if large else MIN_KEY_PT, "zone_key": not large,
-            "chart_w": 0.16 if large else 0.2, "surface": values.get("surface", "bed"), "mark_pt": MAP_MARK_PT[large]}
+            "chart_w": 0.16 if large else 0.2, "surface": values.get("surface", "bed"), "mark_pt": MAP_MARK_PT[large],
+            "mirror_note": not large}  # (large print: both hips' line in the caption, ``referral_caption``)
 
 
 # Normal print, page 3: the notes' column to the outline's (1), 10 pt apart; the outline's box
@@ -233,11 +234,7 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "evidence": content.evidence(),
         "notes_check": content.notes_check(v["notes"], v["ball"], v["surface"]),
         "notes_rule": content.notes_rule("" if anonymous else v["notes"], anonymous),
-        # (normal print: filled and dotted are in the map's key, right above, not said twice; large
-        # print's key leaves them to these words)
-        "referral_caption": f"Each of {spots_words(chosen)} (X) can send pain some distance away, to the "
-                            "area in its colour." + (" Filled in: felt by nearly everyone with that spot; dotted: felt by "
-                                             "some." if v["large_print"] else ""),
+        "referral_caption": referral_caption(chosen, bool(v["large_print"]), both),
         "aftercare": content.aftercare(),
         # before the routine, in a box of its own (large print: under the routine heading)
         "stop_first": content.stop_first(),
@@ -252,6 +249,21 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "no_contact": "Ask your therapist to write their contact here.",
         "sources": content.sources(trps, v["level"]),
     }
+
+
+def referral_caption(chosen: bool, large: bool, both: bool) -> str:
+    """The line under the referral map. Normal print: filled and dotted are in the map's key,
+    right above, not said twice; large print's key leaves them to these words, and (both hips)
+    the line that the map shows the right hip (``MIRROR_NOTE``: over the key it took three lines
+    of large type, and the last page's room)."""
+    from hipball.draw.handout import MIRROR_NOTE
+
+    words = f"Each of {spots_words(chosen)} (X) can send pain some distance away, to the area in its colour."
+    if large:
+        words += " Filled in: felt by nearly everyone with that spot; dotted: felt by some."
+        if both:
+            words = f"{MIRROR_NOTE} {words}"
+    return words
 
 
 def render_pdf(values: dict[str, Any], *, workdir: Path | None = None) -> bytes:
