@@ -1108,11 +1108,11 @@ def test_stop_signs_come_before_the_steps():
     pages = [re.sub(r"\s+", " ", t) for t in page.page_texts(pdf)]
     nerve = next(c["text"] for c in content.local_cautions() if "nerve" in c["text"])
     first = pages[0]
-    pointer = first.find("read 'STOP and see a doctor' on page")
+    pointer = first.find("read 'STOP and see a doctor' (page")
     assert 0 <= pointer < first.find("The routine") < first.find("Lie on your back")
-    assert first.count("STOP and see a doctor' on page") == 1  # one pointer, not the box's and the routine's
+    assert first.count("STOP and see a doctor' (page") == 1  # one pointer, not the box's and the routine's
     assert re.sub(r"\s", "", nerve) in re.sub(r"\s", "", first[:first.find("The routine")])
-    named = int(re.search(r"read 'STOP and see a doctor' on page (\d)", first).group(1))
+    named = int(re.search(r"read 'STOP and see a doctor' \(page (\d)\)", first).group(1))
     assert "STOP and see a doctor" in pages[named - 1]
 
 
@@ -1436,7 +1436,7 @@ def test_large_print_spoke_panels_are_large(side, least_cm, paper):
 
     tw = page.text_width_cm(paper, True)
     fig, views = spokes_figure(side, params.standard_trigger_points(), chosen=False, short_key=True,
-                               **figures.spokes_size(side, True, False, paper, tw), **page.figure_type(True))
+                               **figures.spokes_size(side, True, 2, paper, tw, grey=True), **page.figure_type(True))
     for key, (ax, _) in views.items():
         ax.apply_aspect()
         assert ax.get_position().height * fig.get_figheight() * 2.54 >= least_cm, key
