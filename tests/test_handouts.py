@@ -1364,8 +1364,9 @@ def test_front_corner_panels_show_the_front_hip_bone_where_the_atlas_has_it(side
         assert svg.count('id="landmark:asis"') == svg.count('id="landmark-label:asis"') == n
     # large print: the triangle named at the large size, over the bone if there is room (one hip,
     # since the key takes a line per entry), else in the spoke picture's key (both hips)
-    svg = spokes_svg(side, tuple(STANDARD_SET), width_cm=9.21, height_cm=7.0, font_pt=12.825, small_pt=12.825,
-                     short_key=True)
+    # (at the handout's size: a line of the key taller for its grey X's entry, ``figures.spokes_size``)
+    svg = spokes_svg(side, tuple(STANDARD_SET), font_pt=12.825, small_pt=12.825, short_key=True,
+                     **figures.spokes_size(side, True, 2, "letter", page.text_width_cm("letter", True), grey=True))
     in_panel = svg.count('id="landmark-label:asis"')
     assert svg.count('id="landmark:asis"') == len(front)
     assert in_panel == len(front) if side != "both" else "<!-- front hip bone -->" in svg and not in_panel
