@@ -557,7 +557,7 @@ def test_item5_both_hips_start_with_the_right_in_the_logs_order(pages):
 
 def test_items6_and_9_page_references_and_coming_off_the_ball(pages):
     for (side, ball, surface, level, paper), d in pages.items():
-        assert d["routine_intro"] == f"Before you start, read 'STOP and see a doctor' on page {{page:{content.STOP_BOX}}}."
+        assert d["routine_intro"] == f"Before you start, read 'STOP and see a doctor' (page {{page:{content.STOP_BOX}}})."
         assert f"'The spots and the spokes' (page {{page:{content.SPOTS_PICTURE}}})" in d["steps"][1]
         steps = " ".join(d["steps"])
         if surface == "wall":
@@ -588,7 +588,7 @@ def test_item8_the_routine_says_how_far_how_slowly_and_how_many_spokes(pages):
         drawn = [sp for v in ("posterior", "lateral", "anterolateral")
                  for sp in spoke_pattern(side=pictured_side(side), view=v, length_cm=SPOKE_LENGTH_CM).spokes]
         step3 = d["steps"][2]
-        assert f"up to {round(max(sp.length_cm for sp in drawn))} cm" in step3 and "short of bone" in step3
+        assert f"up to {round(max(sp.length_cm for sp in drawn))} cm" in step3 and "not onto bone" in step3
         assert "counting slowly to three on the way out and three on the way back" in step3  # not 3 rolls
         dose = dosage(level)
         plan = content.spoke_plan(side, content.dose(level))

@@ -1183,11 +1183,11 @@ def test_stop_signs_come_before_the_steps():
     pages = [re.sub(r"\s+", " ", t) for t in page.page_texts(pdf)]
     nerve = next(c["text"] for c in content.local_cautions() if "nerve" in c["text"])
     first = pages[0]
-    pointer = first.find("read 'STOP and see a doctor' on page")
+    pointer = first.find("read 'STOP and see a doctor' (page")
     assert 0 <= pointer < first.find("The routine") < first.find("Lie on your back")
-    assert first.count("STOP and see a doctor' on page") == 1  # one pointer, not the box's and the routine's
+    assert first.count("STOP and see a doctor' (page") == 1  # one pointer, not the box's and the routine's
     assert re.sub(r"\s", "", nerve) in re.sub(r"\s", "", first[:first.find("The routine")])
-    named = int(re.search(r"read 'STOP and see a doctor' on page (\d)", first).group(1))
+    named = int(re.search(r"read 'STOP and see a doctor' \(page (\d)\)", first).group(1))
     assert "STOP and see a doctor" in pages[named - 1]
 
 
@@ -1461,8 +1461,9 @@ def test_front_corner_panels_show_the_front_hip_bone_where_the_atlas_has_it(side
         assert svg.count('id="landmark:asis"') == svg.count('id="landmark-label:asis"') == n
     # large print: the triangle named at the large size, over the bone if there is room (one hip,
     # since the key takes a line per entry), else in the spoke picture's key (both hips)
-    svg = spokes_svg(side, tuple(STANDARD_SET), width_cm=9.21, height_cm=7.0, font_pt=12.825, small_pt=12.825,
-                     short_key=True)
+    # (at the handout's size: a line of the key taller for its grey X's entry, ``figures.spokes_size``)
+    svg = spokes_svg(side, tuple(STANDARD_SET), font_pt=12.825, small_pt=12.825, short_key=True,
+                     **figures.spokes_size(side, True, 2, "letter", page.text_width_cm("letter", True), grey=True))
     in_panel = svg.count('id="landmark-label:asis"')
     assert svg.count('id="landmark:asis"') == len(front)
     assert in_panel == len(front) if side != "both" else "<!-- front hip bone -->" in svg and not in_panel
@@ -1533,7 +1534,7 @@ def test_large_print_spoke_panels_are_large(side, least_cm, paper):
 
     tw = page.text_width_cm(paper, True)
     fig, views = spokes_figure(side, params.standard_trigger_points(), chosen=False, short_key=True,
-                               **figures.spokes_size(side, True, False, paper, tw), **page.figure_type(True))
+                               **figures.spokes_size(side, True, 2, paper, tw, grey=True), **page.figure_type(True))
     for key, (ax, _) in views.items():
         ax.apply_aspect()
         assert ax.get_position().height * fig.get_figheight() * 2.54 >= least_cm, key

@@ -51,6 +51,11 @@ from hipball.frame import VIEWS as TRP_VIEWS  # views a trigger point may be pla
 VIEWS = bodychart.VIEWS  # the body-chart views: posterior, lateral
 ZONE_KINDS = ("essential", "spillover")
 TREATMENT_POSITIONS = ("supine", "side_lying", "three_quarter_prone", "seated")  # a trigger point's `position`
+# The view that shows the body in each position, as the handout's routine pairs them: on the back
+# it works the spokes drawn from behind, on the side those from the side, three-quarters toward
+# face down the front corner's (against a wall: back to it, side-on, three-quarters round). A spot
+# reached sitting (the ball under the thigh on a firm chair) has no view of its own.
+POSITION_VIEWS = {"supine": "posterior", "side_lying": "lateral", "three_quarter_prone": "anterolateral"}
 SPILLOVER_WEIGHT = 0.5
 SPECIFICITY_WEIGHT = 0.15
 POINT_RADIUS_CM = 2.0
@@ -207,6 +212,13 @@ def spots_words(chosen: bool = True, *, one: bool = False) -> str:
 
 def trigger_point(trp_id: str) -> TriggerPoint:
     return _trigger_points()[check_choice("trigger point", trp_id, trp_ids())]
+
+
+def position_view(trp_id: str) -> str | None:
+    """The view showing the position a spot is reached in (``POSITION_VIEWS``, from its
+    ``position`` in trigger_points.csv: the same column the handout's 'Where you reach each spot'
+    words come from); None for a spot reached sitting."""
+    return POSITION_VIEWS.get(trigger_point(trp_id).position)
 
 
 # ---------------------------------------------------------------------- landmarks

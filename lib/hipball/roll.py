@@ -359,8 +359,11 @@ POSITION_WORDS = {
 
 
 def posture_of(surface: str) -> str:
-    """'standing' at a wall, else 'lying' (a bed or a floor): the keys of ``POSITION_WORDS``."""
-    return "standing" if surface == "wall" else "lying"
+    """'standing' at a wall, else 'lying' (a bed or a floor): the surface's posture in
+    surfaces.csv (``hipball.pressure.surfaces``), the keys of ``POSITION_WORDS`` and of the ladders."""
+    from hipball.pressure import surfaces
+
+    return surfaces()[surface].posture
 
 
 def reach_words(trp_id: str, surface: str) -> str:
@@ -383,6 +386,31 @@ def marked_views(trp_id: str, side: str = "right") -> tuple[str, ...]:
     front = reach_view(trp_id, side) == "anterolateral"
     return tuple(v for v in VIEWS if trigger_point_xy(trp_id, v, side) is not None
                  and not (front and v == "posterior"))
+
+
+@lru_cache(maxsize=256)
+def past_the_spokes(trp_id: str, side: str, length_cm: float) -> bool:
+    """True when rolling out along the spokes does not bring the ball to a spot: in the view of
+    the position that reaches it (``referral.position_view``; a spot reached sitting: every view
+    that marks it, ``marked_views``) it lies farther than ``REACH_CM`` (the ball's reach from its
+    contact point) from every spoke the spoke picture draws there (``spokes.spoke_pattern``: the
+    default hub, spokes ``length_cm`` long). The low buttock, the outer thigh, the back of the
+    thigh and the low back lie past them: there the spokes stop at the length or short of the
+    sitting bone, the sciatic nerve or the hip bone's crest, which rolling on would cross."""
+    from shapely.geometry import LineString, Point
+
+    from hipball.referral import position_view, trigger_point_xy
+    from hipball.spokes import spoke_pattern
+
+    check_side(side)
+    own = position_view(trp_id)
+    views = (own,) if own is not None else marked_views(trp_id, side)
+    for view in views:
+        spot = Point(trigger_point_xy(trp_id, view, side))
+        drawn = spoke_pattern(side=side, view=view, length_cm=length_cm).spokes
+        if min(LineString([sp.start, sp.end]).distance(spot) for sp in drawn) <= REACH_CM:
+            return False
+    return True
 
 
 def marked_spots(view: str, side: str, trp_ids) -> dict[str, tuple[float, float]]:

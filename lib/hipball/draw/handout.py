@@ -670,7 +670,8 @@ def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rec
         for ss in sides:  # every view, the front corner too (its hub is where you roll for it)
             _plain_spokes(ax, spoke_pattern(side=ss, view=view, length_cm=SPOKE_LENGTH_CM),
                           min(font_pt, per_cm * 4.0), inside=skin)
-        out[key] = (ax, _mark_spots(ax, spots, min(font_pt, per_cm * 2.5), side == BOTH, inside=skin))
+        out[key] = (ax, _mark_spots(ax, spots, min(font_pt, per_cm * 2.5), side == BOTH, inside=skin,
+                                    grey={t for t, _ in spots if not reached_here(t, view)}))
     return out
 
 
@@ -690,12 +691,35 @@ def _grown_crop(crops: dict, view: str, spots: dict) -> dict:
     return dict(crops, **{view: ((cx0, cx1), (min([cy0, *(y - 4 for y in ys)]), max([cy1, *(y + 4 for y in ys)])))})
 
 
-def spot_mark_style(size_pt: float) -> dict:
+# A spot's X on a panel of the spoke picture that does not show the position it is reached in
+# (``referral.position_view``): grey, where the X of a panel that does is black. A client read
+# X's in 'From behind' for spots the steps and page 3 reach on the side as a contradiction.
+SEEN_GREY = "#9a9a9a"
+
+
+def spot_mark_style(size_pt: float, reached: bool = True) -> dict:
     """How a spot's X is drawn on the spoke picture, its key and the outline: two thin black
     strokes over the spokes, no fill and no halo. (A filled X with a white edge sat on the hub
     and hid the spokes, a client read of issue 11; a thin one leaves the red showing around its
-    strokes, even along a spoke that runs under one of them.)"""
-    return dict(marker="x", ls="none", ms=size_pt * 1.1, mec="black", mew=0.85)
+    strokes, even along a spoke that runs under one of them.) ``reached`` False: the spot as
+    seen from a panel whose position does not reach it, in grey (``SEEN_GREY``)."""
+    return dict(marker="x", ls="none", ms=size_pt * 1.1, mec="black" if reached else SEEN_GREY, mew=0.85)
+
+
+def reached_here(trp_id: str, view: str) -> bool:
+    """Whether the spoke picture's ``view`` panel shows the position that reaches a spot (its X
+    black there, else grey): the one rule, ``referral.position_view``."""
+    from hipball.referral import position_view
+
+    return position_view(trp_id) == view
+
+
+def any_seen_only(side: str, trigger_points) -> bool:
+    """Whether the spoke picture draws a grey X anywhere (its key then says what one is)."""
+    from hipball.roll import marked_views
+
+    return any(not reached_here(t, v) for s in expand_side(side) for t in trigger_points
+               for v in marked_views(t, s))
 
 
 # One landmark a client finds on their own body, drawn where the atlas has it on the front-corner
@@ -767,13 +791,13 @@ def mark_width_pt(mark) -> float:
     return mark.get_markersize() + mark.get_markeredgewidth()
 
 
-def _mark_spots(ax, spots: dict, font_pt: float, both: bool, inside=None) -> dict:
-    """An X at each spot of ``_panel_spots`` (``spot_mark_style``), kept ``MARK_GAP_PT`` of clear
-    paper apart (``_spread_marks``) and on the body (``inside``: the outline's Path); returns
-    {trp_id (both hips: trp_id:side): marker}."""
+def _mark_spots(ax, spots: dict, font_pt: float, both: bool, inside=None, grey=frozenset()) -> dict:
+    """An X at each spot of ``_panel_spots`` (``spot_mark_style``; the spots in ``grey`` in grey,
+    under the black ones), kept ``MARK_GAP_PT`` of clear paper apart (``_spread_marks``) and on
+    the body (``inside``: the outline's Path); returns {trp_id (both hips: trp_id:side): marker}."""
     marks = {}
     for (t, ss), xy in spots.items():
-        (m,) = ax.plot(*xy, zorder=40, **spot_mark_style(font_pt))
+        (m,) = ax.plot(*xy, zorder=39 if t in grey else 40, **spot_mark_style(font_pt, t not in grey))
         m.set_gid(f"spot:{t}:{ss}")
         marks[f"{t}:{ss}" if both else t] = m
     if marks:
@@ -914,12 +938,16 @@ def spokes_figure(side: str, trigger_points: tuple[str, ...], width_cm: float = 
             return fig, views
 
 
-# the spoke picture's key: (the spokes, the X's), in full and (``short_key``) in fewer words.
-# Large print: the short ones, each one line of large type at the picture's width, so the panels
-# keep the room ('roll out along each line, and back' and '...: linger on them' took two lines
-# each and left large print's panels about 1.7 cm tall, both hips' under 0.5 cm)
-KEY_WORDS = {False: ("roll out along each line, and back", "{spots} (X): linger on them"),
-             True: ("roll along each line and back", "{spots} (X): linger there")}
+# the spoke picture's key: (the spokes, the X's, a grey X), in full and (``short_key``) in fewer
+# words. Large print: the short ones, each one line of large type at the picture's width, so the
+# panels keep the room ('roll out along each line, and back' and '...: linger on them' took two
+# lines each and left large print's panels about 1.7 cm tall, both hips' under 0.5 cm). The grey
+# X's line only when the picture has one (``any_seen_only``): a black X is where the panel's
+# position reaches the spot (the steps name each panel's position).
+KEY_WORDS = {False: ("roll out along each line, and back", "{spots} (X): linger on them",
+                     "grey X: the same spot, reached in another position"),
+             True: ("roll along each line and back", "{spots} (X): linger there",
+                    "grey X: in another position")}
 
 
 def _spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt, chosen, named, short_key=False):
@@ -941,9 +969,10 @@ def _spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt,
     # there in four lines (in large print it does not)
     from hipball.referral import spots_words
 
-    spokes, spots = KEY_WORDS[short_key]
+    spokes, spots, grey = KEY_WORDS[short_key]
     spots = spots.format(spots=spots_words(chosen).removeprefix("the ") if short_key else spots_words(chosen))
-    words = (spokes, spots, *(() if named else (LANDMARK[1],)))
+    grey = (grey,) if any_seen_only(side, trigger_points) else ()
+    words = (spokes, spots, *grey, *(() if named else (LANDMARK[1],)))
     labels = [_wrapped(t, width_cm / 3 - 2.4 * small * PT_CM, small) for t in words]
     corner = both and sum(t.count("\n") + 1 for t in labels) <= 4
     if not corner:
@@ -959,8 +988,10 @@ def _spokes_figure(side, trigger_points, width_cm, height_cm, font_pt, small_pt,
                      fontsize=title_pt, fontweight="bold", linespacing=1.1)
         handles = [Line2D([], [], color="#D0021B", lw=2.4, label=labels[0]),
                    Line2D([], [], label=labels[1], **spot_mark_style(font_pt))]
+        if grey:
+            handles.append(Line2D([], [], label=labels[2], **spot_mark_style(font_pt, reached=False)))
         if not named:
-            handles.append(Line2D([], [], label=labels[2], **_landmark_style(small)))
+            handles.append(Line2D([], [], label=labels[-1], **_landmark_style(small)))
         where = dict(loc="center", bbox_to_anchor=(1 / 6, 0.25)) if corner else dict(loc="lower center")
         fig.legend(handles=handles, ncol=1, frameon=False, fontsize=small,
                    handlelength=1.6, columnspacing=1.0, borderaxespad=0.1, **where)

@@ -9,6 +9,7 @@ from typing import Any
 import hipball.dosage as _dosage
 import hipball.pressure as _pressure
 import hipball.referral as _referral
+import hipball.roll as _roll
 from hipball.frame import SIDE_WORDS, VIEWS, expand_side
 from hipball.referral import spots_words
 from hipball.sources import load_sources
@@ -79,11 +80,12 @@ def keep_off() -> list[str]:
 
 def stop_first() -> list[str]:
     """The stop signs before the steps (a client met the STOP box only after the routine, on
-    the next page), after ``routine_intro`` (where the full list is): what to do if any of it
-    applies, then the one sign a session itself can bring on, in its own words (red_flags.csv
-    ``sciatic_nerve``)."""
+    the next page), after ``routine_intro`` (where the full list is): what to do if a sign in it
+    applies (called a stop sign, as the box's title does: 'it' read as the therapist's notes when
+    the intro names them too), then the one sign a session itself can bring on, in its own words
+    (red_flags.csv ``sciatic_nerve``)."""
     nerve = next(c["text"] for c in local_cautions() if c["flag_id"] == NERVE_FLAG)
-    return ["If anything in it applies to you, see a doctor before you use the ball.", nerve]
+    return ["If a stop sign applies, see a doctor first.", nerve]
 
 
 def aftercare() -> list[str]:
@@ -105,12 +107,8 @@ def _move_name(m, own_surface: str) -> str:
     own words ('a racquetball on a bed')."""
     if m.step is None:
         return _pressure.setup_words(m.ball, m.surface)
-    b, s = _pressure.LADDERS[_ladder_of(m.surface)][m.step - 1]
+    b, s = _pressure.LADDERS[_roll.posture_of(m.surface)][m.step - 1]
     return f"step {m.step}, {_pressure.step_words(b, s, own_surface)}"
-
-
-def _ladder_of(surface: str) -> str:
-    return "standing" if _pressure.surfaces()[surface].posture == "standing" else "lying"
 
 
 # Why 'go back' from a set-up between steps names a gentler ball on the client's own surface,
@@ -243,11 +241,17 @@ def notes_conflicts(notes: str, ball: str, surface: str) -> list[str]:
 NOTES_RULE = "Your therapist's advice: follow it and ask; the STOP box always applies."
 
 
+def has_notes(notes: str, anonymous: bool = False) -> bool:
+    """Whether the handout has the therapist's notes: their words, or (anonymized) blank lines
+    to write them on by hand (which may hold safety advice all the same)."""
+    return bool(notes.strip()) or anonymous
+
+
 def notes_rule(notes: str, anonymous: bool = False) -> str:
     """The line beside the therapist's notes (a client could not tell which to follow when the
     note said 'once a day' and the dose 'twice a day'): printed whenever there are notes, or
     lines to write them on by hand."""
-    return NOTES_RULE if notes.strip() or anonymous else ""
+    return NOTES_RULE if has_notes(notes, anonymous) else ""
 
 
 def notes_check(notes: str, ball: str, surface: str) -> str:
@@ -345,6 +349,7 @@ NOT_THE_GROIN = "never in the groin crease"
 # (a Typst query), so "page 2" stays true wherever the layout puts the part, in every print size.
 SPOTS_PICTURE = "spots-picture"   # the heading "Your spots and the spokes" (``spots_heading``)
 STOP_BOX = "stop-box"             # the red-flag box "STOP and see a doctor ..."
+NOTES_BOX = "notes-box"           # the box "Notes from your therapist"
 MARKS_BOX = "marks-box"           # the outline box "Your spots", to mark them by hand
 PAGE_REF = r"\{page:([a-z-]+)\}"
 
@@ -360,13 +365,43 @@ def spots_heading(chosen: bool = True) -> str:
     return ("Your" if chosen else "The") + " spots and the spokes"
 
 
-def spots_note(chosen: bool = True) -> str:
-    """Under the spoke picture when no spots were chosen: whose the X's are, and where the
-    client's own can be marked (the outline box, by its page). Chosen spots: nothing (the X is
-    'your spots', and the outline box says it repeats them)."""
-    if chosen:
-        return ""
-    return f"No spots were chosen for you: your therapist can mark your own on 'Your spots' (page {page_ref(MARKS_BOX)})."
+# Chosen spots past the ends of the spokes (``roll.past_the_spokes``: the low buttock, the outer
+# thigh, the back of the thigh, the low back): rolling on along a spoke would cross what stopped
+# it (the sitting bone, the sciatic nerve, the hip bone's crest), so the ball is moved there by
+# hand, then loaded as step 2 loads the hub (its words: ``SINK``). Teaching defaults
+# (hipball_routine_practice). A spot reached sitting (``seated``, trigger_points.md: the ball
+# under the thigh on a firm chair) has no panel, so no black X (``draw.handout.reached_here``).
+PAST_THE_SPOKES = "Spots past the ends of the spokes: move the ball there by hand, then {sink}."
+SINK = {"lying": "let your weight sink in slowly", "standing": "lean into the ball slowly"}
+NO_BLACK_X = "A spot with no black X: {sitting}, the ball under it on a firm chair."
+
+
+def past_the_spokes(side: str, trigger_points) -> tuple[str, ...]:
+    """The spots of ``trigger_points`` that lie past the ends of the spokes the picture draws
+    (``roll.past_the_spokes``, at the picture's spoke length)."""
+    from hipball.draw.handout import SPOKE_LENGTH_CM
+    from hipball.frame import pictured_side
+    from hipball.roll import past_the_spokes as past
+
+    return tuple(t for t in trigger_points if past(t, pictured_side(side), SPOKE_LENGTH_CM))
+
+
+def spots_note(chosen: bool = True, trigger_points=(), side: str = "right", surface: str = "bed") -> str:
+    """Under the spoke picture (large print: under the dose box beside it). No spots chosen:
+    whose the X's are, and where the client's own can be marked (the outline box, by its page).
+    Chosen spots: how to reach those past the ends of the spokes (``PAST_THE_SPOKES``) and one
+    reached sitting (``NO_BLACK_X``), only when there are some; else nothing (the X is 'your
+    spots', and the outline box says it repeats them)."""
+    if not chosen:
+        return f"No spots were chosen for you: your therapist can mark your own on 'Your spots' (page {page_ref(MARKS_BOX)})."
+    posture = _roll.posture_of(surface)
+    past = past_the_spokes(side, trigger_points)
+    out = []
+    if any(_referral.position_view(t) for t in past):
+        out.append(PAST_THE_SPOKES.format(sink=SINK[posture]))
+    if any(_referral.position_view(t) is None for t in trigger_points):
+        out.append(NO_BLACK_X.format(sitting=_roll.POSITION_WORDS[posture]["seated"]))
+    return " ".join(out)
 
 
 def marks_title(chosen: bool = True) -> str:
@@ -396,8 +431,12 @@ HUB = hub_line()
 # and the greater trochanter, the bony bump at the side of the hip (where the thigh meets it: that
 # clause, and 'of your hip', made step 1 a line longer, and large print's page 1 has no room).
 SPOT = "just below the top of the hip bone, behind the bony bump at the side"
-# Safety first: the routine's first line points to the stop signs, wherever they print.
-BEFORE_YOU_START = f"Before you start, read 'STOP and see a doctor' on page {page_ref(STOP_BOX)}."
+# Safety first: the routine's first line points to the stop signs, wherever they print, and to
+# the therapist's notes when there are some (they may hold safety advice: a client read found
+# page 1 never pointed to them). Pages in brackets: 'on page 2 and ... on page 3' made the stop
+# signs' box a line longer on A4 (normal and large print), and page 1 has no line to spare.
+BEFORE_YOU_START = f"Before you start, read 'STOP and see a doctor' (page {page_ref(STOP_BOX)})"
+AND_THE_NOTES = f" and your therapist's notes (page {page_ref(NOTES_BOX)})"
 
 # How far and how slowly along a spoke: teaching defaults (hipball_routine_practice; the routine
 # says "slowly", no trial sets a speed). A slow count of three out and three back is about
@@ -453,9 +492,10 @@ def _spokes_line(plan: dict[str, Any], view: str) -> str:
     return f"{plan['per_view'][view]} spokes drawn {VIEW_PHRASES[view]}"
 
 
-def routine_intro() -> str:
-    """The line above the numbered steps: read the stop signs first (their page by reference)."""
-    return BEFORE_YOU_START
+def routine_intro(notes: bool = False) -> str:
+    """The line above the numbered steps: read the stop signs first, then (``notes``: the
+    handout has some, ``has_notes``) the therapist's notes, each by its page (a reference)."""
+    return BEFORE_YOU_START + (AND_THE_NOTES if notes else "") + "."
 
 
 def hip_order(side: str) -> tuple[str, ...]:
@@ -490,7 +530,7 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed", chosen:
     else:
         minutes = f"Stop after about {dose['session_min']:g} minutes ({budget})."
         whose = f"the {first}"
-    along = (f"up to {plan['length_cm']} cm ({plan['length_in']} inches), short of bone, and back: "
+    along = (f"up to {plan['length_cm']} cm ({plan['length_in']} inches) but not onto bone, and back: "
              f"{SPOKE_COUNT}")
     # (the nerve sign is in the stop signs right above step 1, in every print size)
     rounds = f"Work all {_spokes_line(plan, 'posterior')}."
@@ -505,7 +545,7 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed", chosen:
         steps = [
             f"Stand with your back to a wall {at('wall')}, feet about a foot (30 cm) out, the ball behind {whose}: "
             f"{SPOT}.",
-            f"{hub_line(chosen)} Lean into the ball slowly. To press less, step your feet closer to the wall.",
+            f"{hub_line(chosen)} {_cap(SINK['standing'])}. To press less, step your feet closer to the wall.",
             f"Bend your knees or shift your hips to move the ball slowly out along one spoke, {along}. {rounds}",
             f"Then turn slowly side-on to the wall {at('wall_side')} and work {side_spokes}. For "
             f"{FRONT_CORNER}, turn further, to three-quarters facing the wall "
@@ -517,7 +557,7 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed", chosen:
         on = "the bed" if surface == "bed" else "the floor"
         steps = [
             f"Lie on your back on {on}, knees bent {at('back')}, the ball under {whose}: {SPOT}.",
-            f"{hub_line(chosen)} Let your weight sink in slowly. To press less, take some weight on your hands, forearms "
+            f"{hub_line(chosen)} {_cap(SINK['lying'])}. To press less, take some weight on your hands, forearms "
             "or feet.",
             f"Roll slowly out along a spoke {at('spoke')}, {along}. {rounds}",
             f"Then roll slowly, half turned first, onto your side {at('half', 'side')} and work {side_spokes}. "

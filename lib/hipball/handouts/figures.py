@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from hipball.handouts.page import outline_size, referral_heights
+from hipball.handouts import params
+from hipball.handouts.page import figure_type, outline_size, referral_heights
 
 from hipball.draw.handout import (  # noqa: F401 (the names the handouts and their tests use)
     clear_cache,
@@ -75,22 +76,50 @@ def referral_keys(files: dict[str, Any]) -> list[str]:
 def spokes_kwargs(values: dict[str, Any], text_width_cm: float, type_pt: dict[str, float]) -> dict[str, Any]:
     """``spokes_svg``'s keywords past the side and the spots for one handout's values: whose
     spots the X marks, the key's words, the printed size and the type (``page.figure_type``)."""
+    from hipball.draw.handout import any_seen_only
+    from hipball.handouts import content
+
     large, chosen = bool(values["large_print"]), bool(values["trigger_points"])
+    trps = tuple(values["trigger_points"]) or params.standard_trigger_points()
+    note = content.spots_note(chosen, trps, values["side"], values.get("surface", "bed"))
     return dict(chosen=chosen, short_key=large,
-                **spokes_size(values["side"], large, chosen, values["paper"], text_width_cm), **type_pt)
+                **spokes_size(values["side"], large, note_lines(note, text_width_cm), values["paper"], text_width_cm,
+                              grey=any_seen_only(values["side"], trps)), **type_pt)
 
 
-def spokes_size(side: str, large: bool, chosen: bool, paper: str, text_width_cm: float) -> dict[str, float]:
-    """The spoke picture's size as drawn (cm; the page may print it wider: ``widest``)."""
+NOTE_PT = 8.5  # the note under the spoke picture (normal print; the template's ``spots-note``)
+
+
+def note_lines(note: str, text_width_cm: float) -> int:
+    """About how many lines the note under the spoke picture takes in normal print, in its
+    column (the template's: 1.05 : 1 with the routine, 14 pt apart), at ``NOTE_PT`` (DejaVu
+    Sans, about half an em a character)."""
+    import textwrap
+
+    column_cm = (text_width_cm - 14 * 2.54 / 72) / 2.05
+    return len(textwrap.wrap(note, int(column_cm / (0.5 * NOTE_PT * 2.54 / 72)))) if note else 0
+
+
+LINE_CM = 0.4  # a line of the note under the spoke picture (``NOTE_PT``, the page's leading)
+
+
+def spokes_size(side: str, large: bool, note_lines: int, paper: str, text_width_cm: float,
+                grey: bool = False) -> dict[str, float]:
+    """The spoke picture's size as drawn (cm; the page may print it wider: ``widest``).
+    ``note_lines``: the lines of the note under it (``content.spots_note``) in normal print;
+    ``grey``: its key has the grey X's line (``draw.handout.any_seen_only``)."""
     a4 = 0.8 if paper == "a4" else 0.0
     # large print: as tall as the dose box beside it (both hips: two rows of panels and the key
-    # under them, in the room page 2 has)
+    # under them, in the room page 2 has), and a line of the key's large type taller when the
+    # key has the grey X's line (else the panels gave it their room)
     # (normal print, both hips: taller, its two rows of panels were squeezed while page 1 had
     # room under the dose box)
-    # (normal print, both hips, no spots chosen: less tall by the two lines under it that say
-    # so, content.spots_note)
-    height = ((8.6 if side == "both" else 7.0) if large
-              else (7.4 - (0.0 if chosen else 0.8) if side == "both" else 5.6))
+    # (normal print: less tall by the lines under it past two, both hips by every line: the
+    # note that no spots were chosen, or how to reach chosen spots past the spokes, took them:
+    # content.spots_note)
+    key_line = 1.775 * figure_type(True)["small_pt"] * 2.54 / 72 if grey else 0.0
+    height = ((8.6 if side == "both" else 7.0) + key_line if large
+              else (7.4 - LINE_CM * note_lines if side == "both" else 5.6 - LINE_CM * max(0, note_lines - 2)))
     return {"width_cm": round(text_width_cm * 0.48, 2), "height_cm": height + a4}
 
 

@@ -216,10 +216,11 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "clinic": v["clinic"],
         "therapist": v["therapist"],
         "logo": logo.print_name(v["logo"]) if v["logo"] else "",
-        "routine_intro": content.routine_intro(),
+        # (the notes by their page when there are some, or blank lines for them: ``content.has_notes``)
+        "routine_intro": content.routine_intro(content.has_notes("" if anonymous else v["notes"], anonymous)),
         "steps": content.routine_steps(v["side"], dose, v["surface"], chosen),
         "spots_heading": content.spots_heading(chosen),
-        "spots_note": content.spots_note(chosen),
+        "spots_note": content.spots_note(chosen, trps, v["side"], v["surface"]),
         "marks_title": content.marks_title(chosen),
         "marks_note": content.marks_note(chosen),
         "rolling_caption": content.rolling_caption(v["surface"], v["side"]),
