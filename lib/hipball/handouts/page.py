@@ -222,7 +222,7 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
                             "area in its colour." + (" Filled in: felt by nearly everyone with that spot; dotted: felt by "
                                              "some." if v["large_print"] else ""),
         "trigger_points": [content.trigger_point_label(t, v["surface"]) for t in trps],
-        "aftercare": content.aftercare(),
+        "aftercare": content.aftercare(v["ball"], v["surface"]),
         # before the routine, in a box of its own (large print: under the routine heading)
         "stop_first": content.stop_first(),
         "red_flags": content.red_flags(),
