@@ -33,7 +33,7 @@ the contact and the outline for marking spots, the referral map (full width), lo
 x1.35, narrower margins; every word a client reads at the large body size but the footer, the
 sources line and the log's headers; the pictures' words too, ``figure_type``) is five:
 positions, stop signs, routine | spots and spokes, dose, ball and ladder (after the routine's last
-lines when they carry over) | red flags, research | aftercare, spots outline at the full width
+lines when they carry over) | red flags (spaced to fill the page), research | aftercare, spots outline at the full width
 (``outline_size``, taller into the room short notes leave: ``LARGE_OUTLINE_GROW_CM``), notes,
 contact | referral map, log, sources. Notes near the length limit
 (``params.MAX_NOTES``) carry on over one more page in large print. Large print's spoke picture
