@@ -596,3 +596,14 @@ def test_every_frame_sent_to_the_browser_is_whole(whole):
         step(app)
     assert len(modes) == 6, modes
     assert set(modes) == {"full"}, modes
+
+
+def test_the_apps_name_the_bony_bump_as_the_handout_does():
+    """The handout says 'bony bump' (a client could not find 'the bony point'); the Rolling
+    app's 'under the ball' line and the Spoke designer's hub choice said 'bony point'."""
+    app = RollExplorer(render="canvas")
+    under = app.under.value
+    hubs = [label for label, _ in SpokeDesigner._hub_options("posterior", "right")]
+    assert "bony bump" in under and "bony point" not in under, under
+    assert hubs[0] == "Default: above and behind the bony bump", hubs
+    assert not any("bony point" in h for h in hubs)

@@ -149,8 +149,11 @@ def test_aftercare_gives_the_routine_advice():
     items = aftercare()
     assert items and all(isinstance(i, AftercareItem) for i in items)
     text = " ".join(i.client_text for i in items).lower()
-    for words in ("hot shower", "massage", "ice", "stretch", "two days", "softer", "therapist"):
+    for words in ("hot shower", "massage", "ice", "stretch", "two days", "too much"):
         assert words in text, words
+    # what to do next is the handout's to fill, for the client's set-up (content.what_next)
+    too_much = {i.aftercare_id: i for i in items}["too_much"].client_text
+    assert too_much.count("{what_next}") == 1 and "{" not in text.replace("{what_next}", "")
 
 
 # ---------------------------------------------------------------- red flags

@@ -158,7 +158,9 @@ def test_large_print_pictures_print_their_words_at_the_body_size(kw, monkeypatch
 
     def spy(root, *args, **kws):
         files = real(root, *args, **kws)
-        written.update({key: (root / name).read_text(encoding="utf-8") for key, name in files.items()})
+        for key, names in files.items():  # (large print: the outline drawn taller too, a list)
+            for i, name in enumerate([names] if isinstance(names, str) else names):
+                written[key if isinstance(names, str) else f"{key}[{i}]"] = (root / name).read_text(encoding="utf-8")
         return files
 
     monkeypatch.setattr(figures, "write_page_figures", spy)
@@ -167,7 +169,9 @@ def test_large_print_pictures_print_their_words_at_the_body_size(kw, monkeypatch
         pdf = page.render_pdf(_values(client="Lu", large_print=large, **kw))
         assert page.page_count(pdf) == page.PAGES[large]
         body = _body_pt(pdf)
-        assert set(written) == {"fig_positions", "fig_spokes", "fig_outline", "fig_referral",
+        taller = {f"{figures.TALLER_OUTLINES}[{i}]"
+                  for i in range(len(page.LARGE_OUTLINE_GROW_CM[kw["side"] == "both"]) if large else 0)}
+        assert set(written) == {"fig_positions", "fig_spokes", "fig_outline", "fig_referral", *taller,
                                 *(f"fig_referral_{i}" for i in range(2, len(page.REFERRAL_HEIGHTS_CM[large]) + 1))}
         floor = body - 0.01 if large else 6.75 - 0.01
         for key, svg in written.items():
@@ -1173,6 +1177,47 @@ def test_large_print_page_two_gives_its_blank_to_the_spoke_picture():
     assert len(pngs) == page.PAGES[True]
     empty = [round(_empty_foot(png, 40, large=True), 3) for png in pngs[:2]]
     assert empty[0] <= MAX_EMPTY_FOOT and empty[1] <= MAX_EMPTY_FOOT_LARGE, empty
+
+
+@pytest.mark.parametrize("side", ["right", "both"])
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_large_print_pages_three_and_four_give_their_blank_to_the_signs_and_the_outlines(side, paper):
+    """Large print left page 3 up to 2.4 cm blank under the research (A4) and page 4 7 to 10 cm
+    blank under the notes and the contact when the notes are short. Page 3's signs now stand as
+    far apart as the page allows; page 4's 'Your spots' outline is drawn taller, its body outlines
+    easier to mark by hand (one hip's from 5.7 cm to 7 to 9 cm, both hips' from 3.7 to 7 cm) while
+    the notes and the contact stay on page 4. Read from the page (its blank) and the template's
+    choices. A note at the length limit keeps the outline as drawn and adds no page."""
+    v = _values(client="Ref", side=side, paper=paper, large_print=True, therapist="Sam Rivera, LMT (NMT)")
+    pngs = page.render_png(v, ppi=40)
+    assert len(pngs) == page.PAGES[True]
+    chosen = page.layout_values(v)
+    steps = page.LARGE_OUTLINE_GROW_CM[side == "both"]
+    assert chosen["stop-spacing"] > 0.45 if paper == "a4" else chosen["stop-spacing"] >= 0.45
+    empty = [round(_empty_foot(png, 40, large=True), 3) for png in pngs]
+    assert empty[2] <= MAX_EMPTY_FOOT_LARGE, empty  # page 3 (was 0.1 on A4)
+    # page 4 (was 0.3 to 0.4): one hip's outlines grow to their width, both hips' to the page's foot
+    text_cm = {"letter": 27.94, "a4": 29.7}[paper] - 1.1 - 2.0  # _empty_foot's text area
+    assert chosen["outline-taller"] >= 1, chosen
+    if chosen["outline-taller"] < len(steps):  # the tallest that fits: less than a step's room left
+        assert empty[3] * text_cm < steps[0] + 0.6, (empty, chosen)  # (0.4 cm kept off the footer)
+    assert empty[3] <= (0.26 if side != "both" else 0.06), empty
+    size = page.outline_size(paper, side, True)
+    grown = dict(size, height_cm=size["height_cm"] + steps[-1])
+    before = _outline_panels_cm(side, size, page.figure_type(True))
+    after = _outline_panels_cm(side, grown, page.figure_type(True))
+    assert min(after) >= min(before) + (1.2 if side != "both" else 3.3), (before, after)
+    text = page.page_texts(page.render_pdf(v))
+    assert "Notes from your therapist" in text[3] and "Sam Rivera" in text[3]
+
+
+def test_large_print_a_note_at_the_limit_keeps_the_outline_as_drawn_and_its_pages():
+    """A note at the length limit carried on onto a sixth page before the outline could grow: it
+    still does, no further (the outline stays as drawn)."""
+    notes = (("Keep to the tennis ball for two weeks. Stop if your back aches. ") * 30)[: params.MAX_NOTES]
+    v = _values(client="Ref", side="right", paper="letter", large_print=True, notes=notes)
+    assert page.layout_values(v)["outline-taller"] == 0
+    assert page.page_count(page.render_pdf(v)) == page.PAGES[True] + 1
 
 
 def test_stop_signs_come_before_the_steps():

@@ -382,6 +382,36 @@ def rates_gentler(a: tuple[str, str], b: tuple[str, str], body_mass_kg: float = 
     return _gentler(contact_pressure(*a, body_mass_kg), contact_pressure(*b, body_mass_kg))
 
 
+def ranking_reason(firmer: tuple[str, str], gentler: tuple[str, str],
+                   body_mass_kg: float = REFERENCE_MASS_KG) -> str:
+    """Why the model ranks set-up ``firmer`` (ball, surface) above ``gentler`` when that order
+    could surprise a client, in plain words from the model's two pressures; '' when it would
+    not surprise (or the model does not rank it so).
+
+    It could surprise when the firmer-ranked set-up lies on the softer surface (a racquetball
+    on a bed above a tennis ball on the floor: a bed feels softer). The ladder ranks by the skin
+    (mean contact) pressure (``_gentler``), so the words always say it presses more sharply;
+    the pressure at depth (``depth_mm``) says whether it also presses more deeply or less."""
+    a, b = (contact_pressure(*x, body_mass_kg) for x in (firmer, gentler))
+    softer_surface = surfaces()[firmer[1]].stiffness_n_per_mm < surfaces()[gentler[1]].stiffness_n_per_mm
+    if not (softer_surface and _gentler(b, a)):
+        return ""
+    deep = "though less deeply" if a.depth_pressure_kpa < b.depth_pressure_kpa else "and more deeply"
+    return f"it presses more sharply, {deep}"
+
+
+def firmer_than_words(f: "Firmness") -> str:
+    """'firmer than step 2 (it presses more sharply, though less deeply)': the step just under
+    a set-up off the ladder, with the model's reason when the order could surprise
+    (``ranking_reason``); '' for a set-up on the ladder, under step 1 or the golf ball. The
+    handout's ladder line and the Ball & surface app print these same words."""
+    if f.point_tool or f.step is not None or f.below_step == 1:
+        return ""
+    at = len(f.steps) if f.below_step is None else f.below_step - 1
+    why = ranking_reason((f.ball, f.surface), f.steps[at - 1], f.body_mass_kg)
+    return f"firmer than step {at}" + (f" ({why})" if why else "")
+
+
 def _same(a: ContactPressure, b: ContactPressure) -> bool:
     return (abs(a.mean_pressure_kpa - b.mean_pressure_kpa) <= 0.01 * b.mean_pressure_kpa
             and abs(a.depth_pressure_kpa - b.depth_pressure_kpa) <= 0.01 * b.depth_pressure_kpa)

@@ -15,7 +15,8 @@ import matplotlib as mpl
 from hipball._choices import check_choice, check_range
 from hipball.apps.base import App, esc, fit_layout
 from hipball.draw.pressure import draw_ball_surface_chart, update_ball_surface_chart
-from hipball.pressure import (BALLS, KPA_PER_KG_CM2, SURFACES, balls, contact_pressure, firmness, ladder_place,
+from hipball.pressure import (BALLS, KPA_PER_KG_CM2, SURFACES, balls, contact_pressure, firmer_than_words, firmness,
+                              ladder_place,
                               pain_threshold_band_kpa, pressure_table, setup_words, step_words, surfaces)
 
 MASS_RANGE = (40, 150)
@@ -34,6 +35,7 @@ def advice_html(ball: str, surface: str, mass: float) -> str:
     f = firmness(ball, surface, mass)
     steps = "; ".join(f"{i} {step_words(*st, surface)}" for i, st in enumerate(f.steps, start=1))  # as the handout prints it
     ladder = "standing against a wall" if f.ladder == "standing" else "lying"
+    firmer = firmer_than_words(f)  # the handout's words for the step under it, with the model's reason
     return (f"<p><b>{esc(setup_words(ball, surface)).capitalize()}, {mass:g} kg: {esc(f.word)}.</b> "
             f"{esc(f.instructor_text)}</p>"
             f"<p style='font-size:90%'>Model: the ball carries {r.force_n:.0f} N ({r.load_share:.0%} of the hip's "
@@ -41,7 +43,7 @@ def advice_html(ball: str, surface: str, mass: float) -> str:
             f"({r.mean_pressure_kpa / KPA_PER_KG_CM2:.1f} kg/cm²), peak {r.peak_pressure_kpa:.0f} kPa, "
             f"{r.depth_pressure_kpa:.0f} kPa at {r.depth_mm / 10:g} cm deep.</p>"
             f"<p style='font-size:90%'>On the handout's ladder ({ladder}, gentlest to firmest: {esc(steps)}): "
-            f"{esc(ladder_place(f))}. Beginners start with a tennis ball on a bed. The numbers are an "
+            f"{esc(ladder_place(f))}{esc(': ' + firmer) if firmer else ''}. Beginners start with a tennis ball on a bed. The numbers are an "
             "indication from a simple model, not a prescription: the client's own feedback decides.</p>")
 
 

@@ -173,6 +173,6 @@ class RollExplorer(App):
         bone = ", ".join(f"{referral.muscles()[referral.trigger_point(t).muscle_id].display_name} "
                          f"({referral.trigger_point(t).name})" for t in c.on_bone)
         return (f"<b>{c.angle_deg:.0f}°, {esc(c.position)}</b> (slice {c.height_cm:.0f} cm above the floor, "
-                f"just above the bony point of the hip).<br><b>Under the ball:</b> {esc(mus)}.<br>"
+                f"just above the bony bump at the side of the hip).<br><b>Under the ball:</b> {esc(mus)}.<br>"
                 f"<b>Trigger points within reach:</b> {esc(trps)}."
                 + (f"<br><b>On the trochanter:</b> the bone takes the load off {esc(bone)}." if bone else ""))

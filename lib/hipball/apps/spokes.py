@@ -113,7 +113,7 @@ class SpokeDesigner(App):
 
     @staticmethod
     def _hub_options(view: str, side: str) -> list[tuple[str, str]]:
-        opts = [("Default: above and behind the bony point", "default"), ("The point you clicked", POINT)]
+        opts = [("Default: above and behind the bony bump", "default"), ("The point you clicked", POINT)]
         names = referral.muscles()
         for tp in referral.trigger_points():
             if referral.trigger_point_xy(tp.trp_id, view, side) is not None:

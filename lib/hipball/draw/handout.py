@@ -1052,7 +1052,7 @@ def _end_inside(ax, start, end, inside, margin_pt: float) -> tuple[float, float]
     return tuple(float(c) for c in first / scale)
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=32)  # (large print draws it at seven heights: ``page.LARGE_OUTLINE_GROW_CM``)
 def outline_svg(side: str, trigger_points: tuple[str, ...] = (), width_cm: float = 9.0, height_cm: float = 5.2,
                 font_pt: float = 7.5, small_pt: float | None = None) -> str:
     """A body outline in three views (from behind, from the side, front corner) where the

@@ -88,8 +88,11 @@ def stop_first() -> list[str]:
     return ["If a stop sign applies, see a doctor first.", nerve]
 
 
-def aftercare() -> list[str]:
-    return [a.client_text for a in _dosage.aftercare()]
+def aftercare(ball: str, surface: str) -> list[str]:
+    """The aftercare lines (data/aftercare.csv), the "too much" line filled for this set-up
+    (``what_next``: the set-up the ladder's 'Go back' line names)."""
+    return [a.client_text.format(what_next=what_next(ball, surface)) if "{what_next}" in a.client_text
+            else a.client_text for a in _dosage.aftercare()]
 
 
 def setup_line(ball: str, surface: str) -> str:
@@ -101,14 +104,20 @@ def _cap(words: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def _move_name(m, own_surface: str) -> str:
-    """'step 3, a racquetball on a hardwood floor' (a ladder step, in the ladder's words for the
-    client on ``own_surface``: ``hipball.pressure.step_words``); a set-up that is no step by its
-    own words ('a racquetball on a bed')."""
+def _move_words(m, own_surface: str) -> str:
+    """'a racquetball on a hardwood floor' (a ladder step, in the ladder's words for the client
+    on ``own_surface``: ``hipball.pressure.step_words``); a set-up that is no step by its own
+    words ('a racquetball on a bed')."""
     if m.step is None:
         return _pressure.setup_words(m.ball, m.surface)
     b, s = _pressure.LADDERS[_roll.posture_of(m.surface)][m.step - 1]
-    return f"step {m.step}, {_pressure.step_words(b, s, own_surface)}"
+    return _pressure.step_words(b, s, own_surface)
+
+
+def _move_name(m, own_surface: str) -> str:
+    """'step 3, a racquetball on a hardwood floor' (``_move_words`` after its step number)."""
+    words = _move_words(m, own_surface)
+    return words if m.step is None else f"step {m.step}, {words}"
 
 
 # Why 'go back' from a set-up between steps names a gentler ball on the client's own surface,
@@ -122,6 +131,8 @@ _SURFACE_NOUN = {"bed": "bed", "carpet": "floor", "hardwood": "floor", "wall": "
 # another step is the ladder's (its 'Go up to step N ... only when' line), never an instruction on
 # the set-up line.
 START_HERE = "Start with this set-up: your therapist chose it for you."
+BEGINNERS = "Beginners usually start on step 1; your therapist chose this one."
+START_HERE_BEGINNER = "Start with this set-up: your therapist chose it (beginners usually start on step 1)."
 
 
 def ball_advice(ball: str, surface: str, level: str = "beginner",
@@ -134,16 +145,18 @@ def ball_advice(ball: str, surface: str, level: str = "beginner",
     firmer than step 1 is told so, never left to wonder."""
     f = _pressure.firmness(ball, surface, body_mass_kg)
     first = f"{setup_line(ball, surface)} {f.client_text}"
+    beginner_off_step_1 = level == "beginner" and f.step != 1 and not f.point_tool
     if f.word != "too firm" and not f.point_tool:
-        first += f" {START_HERE}"
+        # (a client read 'start with this set-up' then 'beginners usually start on step 1' as
+        # two instructions: which one? One sentence says both; it was a line of its own, and
+        # page 2 needed the room for the ladder's reasons)
+        first += f" {START_HERE_BEGINNER if beginner_off_step_1 else START_HERE}"
     lines = [first]
     if f.point_tool:
         lines.append("A golf ball presses on one small point, sharper than every step below: use it "
                      "only as your therapist showed you.")
-    elif level == "beginner" and f.step != 1:
-        # (a client read 'start with this set-up' then 'beginners usually start on step 1' as
-        # two instructions: which one?)
-        lines.append("Beginners usually start on step 1; your therapist chose this one.")
+    elif beginner_off_step_1 and f.word == "too firm":
+        lines.append(BEGINNERS)
     return lines
 
 
@@ -156,6 +169,25 @@ NOT_SORE = "no session has left you sore the next day for two weeks"
 # and the ladder say it in these words (the ladder said 'on a bad day, go back a step' and 'make
 # the sessions shorter' while aftercare said 'skip the ball').
 SORE_DAY = "on a day you are still sore, skip the ball"
+# After too much on the gentlest set-up (no softer one to go back to), and on the golf ball (on
+# no step): the ladder's 'go back' line and the aftercare's "too much" line say these words.
+LESS = "make the sessions shorter or fewer"
+GOLF_BACK = "stop using the golf ball and ask your therapist which step to use instead"
+
+
+def what_next(ball: str, surface: str) -> str:
+    """What to do after a session that was too much, for the aftercare's "too much" line
+    (data/aftercare.csv ``{what_next}``): go back to the set-up the ladder's 'Go back' line
+    names (``hipball.pressure.ladder_moves``, named by ``_move_words`` as that line names it:
+    'go back to a tennis ball on a bed'), for a shorter session; on the gentlest set-up, shorter
+    or fewer sessions (never a softer one); on the golf ball, the ladder's own words. A client
+    read 'use the softer one your ladder's Go back line names' as a puzzle."""
+    back, _ = _pressure.ladder_moves(ball, surface)
+    if _pressure.firmness(ball, surface).point_tool:
+        return GOLF_BACK
+    if back is None:
+        return f"next time {LESS}, and tell your therapist"
+    return f"next time go back to {_move_words(back, surface)}, for a shorter session, and tell your therapist"
 
 
 def ladder(ball: str, surface: str) -> dict[str, Any]:
@@ -177,23 +209,25 @@ def ladder(ball: str, surface: str) -> dict[str, Any]:
     if f.step is not None or f.point_tool:
         place = ""
     else:  # a set-up off the ladder gets its own line where it sits, marked as the client's
+        # (the step under it with the model's reason when the order could surprise: a client
+        # found a racquetball on a bed above a tennis ball on the floor odd, a bed feels softer)
+        firmer = _pressure.firmer_than_words(f)
         if f.below_step is None:
-            place, at = f"firmer than step {n}, the firmest step", n
+            place, at = f"{firmer}, the firmest step", n
         elif f.below_step == 1:
             place, at = "gentler than step 1", 0
         else:
             at = f.below_step - 1
-            place = f"firmer than step {at}, gentler than step {f.below_step}"
+            place = f"{firmer}, gentler than step {f.below_step}"
         steps.insert(at, {"text": f"{_cap(own)}, {place}", "yours": True, "num": ""})
         place = f"Your set-up is {place}."
     # 'no longer feel like a good hurt' read as 'when it starts hurting more' (a client read)
     when_up = (f"only when tender spots feel mild, less than a 'good hurt', {NOT_SORE}, and your therapist "
                "agrees.")
-    when_down = f"if you are {TOO_SORE}, or if you cannot relax on the ball. {_cap(SORE_DAY)}."
+    when_down = f"if you are {TOO_SORE}, or cannot relax on the ball. {_cap(SORE_DAY)}."
     if f.point_tool:
         move_up = "A golf ball is on no step of the ladder: change your set-up only with your therapist."
-        move_down = (f"If you are {TOO_SORE}, or cannot relax on the ball, stop using the golf ball and ask "
-                     f"your therapist which step to use instead. {_cap(SORE_DAY)}.")
+        move_down = f"If you are {TOO_SORE}, or cannot relax on the ball, {GOLF_BACK}. {_cap(SORE_DAY)}."
     else:
         move_up = (f"Go up to {_move_name(up, surface)}, {when_up}" if up else
                    "There is no firmer step: stay with this set-up.")
@@ -201,7 +235,7 @@ def ladder(ball: str, surface: str) -> dict[str, Any]:
         move_down = (f"Go back to {_move_name(back, surface)}{why}, {when_down}"
                      if back else
                      f"You are on the gentlest set-up. If you are {TOO_SORE}, or cannot relax on the ball, "
-                     f"make the sessions shorter and tell your therapist. {_cap(SORE_DAY)}.")
+                     f"{LESS} and tell your therapist. {_cap(SORE_DAY)}.")
     return {
         "title": "Your ladder, gentlest to firmest" + (" (against a wall)" if f.ladder == "standing" else ""),
         "steps": steps,

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from hipball.handouts import params
-from hipball.handouts.page import figure_type, outline_size, referral_heights
+from hipball.handouts.page import LARGE_OUTLINE_GROW_CM, figure_type, outline_size, referral_heights
 
 from hipball.draw.handout import (  # noqa: F401 (the names the handouts and their tests use)
     clear_cache,
@@ -20,6 +20,7 @@ from hipball.draw.handout import (  # noqa: F401 (the names the handouts and the
 
 FILES = {"fig_positions": "positions.svg", "fig_spokes": "spokes.svg", "fig_outline": "outline.svg",
          "fig_referral": "referral.svg"}
+TALLER_OUTLINES = "fig_outline_taller"  # large print: the outline drawn taller (a list of files)
 
 
 def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple[str, ...],
@@ -64,6 +65,15 @@ def write_page_figures(root: Path, values: dict[str, Any], trigger_points: tuple
         svgs[key] = referral_svg(side, tuple(trigger_points), chosen=chosen, **dict(referral, height_cm=h))
     for key, svg in svgs.items():
         (root / files[key]).write_text(svg, encoding="utf-8")
+    if large:  # page 4: the outline taller, for the template to take the tallest that fits
+        files[TALLER_OUTLINES] = []
+        size = outline_size(values["paper"], side, large)
+        for i, grow in enumerate(LARGE_OUTLINE_GROW_CM[side == "both"], start=1):
+            name = f"outline-{i}.svg"
+            (root / name).write_text(outline_svg(side, tuple(trigger_points) if chosen else (),
+                                                 width_cm=size["width_cm"], height_cm=size["height_cm"] + grow,
+                                                 **type_pt), encoding="utf-8")
+            files[TALLER_OUTLINES].append(name)
     return files
 
 

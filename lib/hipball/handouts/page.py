@@ -33,8 +33,9 @@ the contact and the outline for marking spots, the referral map (full width), lo
 x1.35, narrower margins; every word a client reads at the large body size but the footer, the
 sources line and the log's headers; the pictures' words too, ``figure_type``) is five:
 positions, stop signs, routine | spots and spokes, dose, ball and ladder (after the routine's last
-lines when they carry over) | red flags, research | aftercare, spots outline at the full width
-(``outline_size``), notes, contact | referral map, log, sources. Notes near the length limit
+lines when they carry over) | red flags (spaced to fill the page), research | aftercare, spots outline at the full width
+(``outline_size``, taller into the room short notes leave: ``LARGE_OUTLINE_GROW_CM``), notes,
+contact | referral map, log, sources. Notes near the length limit
 (``params.MAX_NOTES``) carry on over one more page in large print. Large print's spoke picture
 (page 2) takes the room its page would leave blank: its column widens as far as the page allows
 (the template's ``widest``) and the picture scales with its column.
@@ -149,6 +150,13 @@ NOTES_SHARE = 1.4
 # Large print, page 4: the outline's height as drawn, by both hips (one hip: one row of three
 # outlines, 5.7 cm tall; both hips: two rows, 3.7 cm), with room left under it for the notes
 LARGE_OUTLINE_CM = {False: 6.5, True: 9.0}
+# ... and taller when page 4 has the room (short notes left 7 to 10 cm blank under them): the
+# outline is drawn this much taller too (cm, by both hips), and the template prints the tallest
+# with which the notes and the contact still end on page 4 (``marks-grown``); a note too long for
+# page 4 keeps it as drawn. One hip's outlines grow to 7 to 9 cm tall (+3.6 cm: past it the one
+# from behind is as wide as its third of the page and only the blank around it grows), both hips'
+# to 7.3 cm (+7.2)
+LARGE_OUTLINE_GROW_CM = {False: (1.2, 2.4, 3.6), True: (1.2, 2.4, 3.6, 4.8, 6.0, 7.2)}
 _PT_CM = 2.54 / 72
 
 
@@ -157,7 +165,8 @@ def outline_size(paper: str, side: str, large: bool) -> dict[str, float]:
     page 3 (placed at 100 %, its type prints at its size) and tall enough for body outlines of
     2.7 to 3.3 cm (both hips: two rows, as tall as page 3 has room for with a note at the length
     limit: 2.2 cm on Letter, 2.4 cm on A4; they were 1.5 and 1.8). Large print: the full width
-    of page 4 (in its box), one hip's outlines 5.7 cm tall, both hips' 3.7 cm (were 0.49)."""
+    of page 4 (in its box), one hip's outlines 5.7 cm tall, both hips' 3.7 cm (were 0.49); the
+    page may print it drawn taller (``LARGE_OUTLINE_GROW_CM``)."""
     tw = text_width_cm(paper, large)
     if large:  # its box the full text width on page 4, the notes under it
         box, height = tw, LARGE_OUTLINE_CM[side == "both"]
@@ -236,7 +245,7 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "notes_check": content.notes_check(v["notes"], v["ball"], v["surface"]),
         "notes_rule": content.notes_rule("" if anonymous else v["notes"], anonymous),
         "referral_caption": referral_caption(chosen, bool(v["large_print"]), both),
-        "aftercare": content.aftercare(),
+        "aftercare": content.aftercare(v["ball"], v["surface"]),
         # before the routine, in a box of its own (large print: under the routine heading)
         "stop_first": content.stop_first(),
         "red_flags": content.red_flags(),
