@@ -1514,6 +1514,44 @@ def test_front_corner_panels_show_the_front_hip_bone_where_the_atlas_has_it(side
     assert in_panel == len(front) if side != "both" else "<!-- front hip bone -->" in svg and not in_panel
 
 
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_outline_front_hip_bone_name_is_not_crossed_by_the_body_edge(side, monkeypatch):
+    """Looked at (Letter, page 3): on the mark-by-hand outline the body's edge ran through the
+    words 'front hip bone'. The name prints on a white box drawn over the edge, so the edge
+    stops at the words; the test first finds an edge that does pass under the name (else it
+    checks nothing)."""
+    from matplotlib.path import Path as MPath
+    from matplotlib.transforms import Bbox
+
+    from hipball.draw import handout
+    caught = []
+    real = handout._to_svg
+    monkeypatch.setattr(handout, "_to_svg", lambda fig, **kw: caught.append(fig) or real(fig, **kw))
+    handout.outline_svg(side, (), width_cm=6.69, height_cm=3.8)
+    (fig,) = caught
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)  # (the box is placed around the words as they draw)
+    (label,) = [t for ax in fig.axes for t in ax.texts if t.get_gid() == "landmark-label:asis"]
+    box = label.get_bbox_patch()
+    assert box is not None and box.get_facecolor()[:3] == (1.0, 1.0, 1.0) and box.get_facecolor()[3] == 1.0
+    words = label.get_window_extent(renderer)
+    ax = label.axes
+    under = []
+    for art in [*ax.patches, *ax.lines]:
+        if art.get_gid() and art.get_gid().startswith("landmark"):
+            continue
+        path = art.get_path() if hasattr(art, "get_path") else None
+        if path is None:
+            continue
+        pts = art.get_transform().transform(path.vertices)
+        if MPath(pts).intersects_bbox(Bbox(words.get_points()), filled=False):
+            under.append(art)
+    assert under, "no body edge passes under the name: the test has nothing to check"
+    assert all(a.get_zorder() < label.get_zorder() for a in under)
+    assert box.get_window_extent(renderer).contains(*words.min) and box.get_window_extent(renderer).contains(*words.max)
+
+
 @pytest.mark.parametrize("kw", [dict(side="both", ball="tennis", surface="hardwood", paper="letter", large_print=True),
                                 dict(side="both", ball="baseball", surface="wall", paper="letter", large_print=True),
                                 dict(side="left", ball="tennis", surface="wall", paper="a4", large_print=True),

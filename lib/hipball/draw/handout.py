@@ -734,11 +734,13 @@ def _landmark_style(size_pt: float) -> dict:
     return dict(marker="^", ls="none", ms=size_pt * 0.7, mfc=LANDMARK_GREY, mec="white", mew=0.6)
 
 
-def _landmark(ax, view: str, side: str, size_pt: float, named: bool = True):
+def _landmark(ax, view: str, side: str, size_pt: float, named: bool = True, ground: str | None = None):
     """The front hip bone (``LANDMARK``, the atlas's ASIS) on a front-corner panel: a small grey
     triangle at its place and its name above it, at the panel's top, joined by a thin line.
     Returns (marker, label); None on other views. No room for the name above the bone (large
-    print), or ``named`` False (the key names it): the triangle alone, label None."""
+    print), or ``named`` False (the key names it): the triangle alone, label None. ``ground``: the
+    name printed on a box of the panel's fill, over the body's edge (on the mark-by-hand outline
+    the edge ran through the words)."""
     from matplotlib import patheffects
 
     from hipball.referral import landmarks
@@ -771,7 +773,8 @@ def _landmark(ax, view: str, side: str, size_pt: float, named: bool = True):
     ax.plot([x, x], [y, bottom], color=LANDMARK_GREY, lw=0.6, zorder=34)
     label = ax.text(x, top, text, ha="center", va="top", fontsize=size_pt, color=LANDMARK_GREY,
                     linespacing=1.05, zorder=36, clip_on=False,
-                    path_effects=[patheffects.withStroke(linewidth=2.0, foreground="white")])
+                    path_effects=[patheffects.withStroke(linewidth=2.0, foreground="white")],
+                    bbox=None if ground is None else dict(boxstyle="square,pad=0.15", fc=ground, ec="none"))
     label.set_gid(f"landmark-label:{lid}")
     return m, label
 
@@ -1076,7 +1079,7 @@ def outline_svg(side: str, trigger_points: tuple[str, ...] = (), width_cm: float
             ax = fig.add_axes((col / 3 + 0.01, y0, 1 / 3 - 0.02, ph))
             spots = _panel_spots(view, expand_side(s), trigger_points)
             skin = _outline(ax, view, pictured_side(s), lw=0.9, crop=_grown_crop(_CROP, view, spots))
-            mark = _landmark(ax, view, pictured_side(s), small_type(font_pt, small_pt))
+            mark = _landmark(ax, view, pictured_side(s), small_type(font_pt, small_pt), ground="white")
             if mark and mark[1] is None:  # no room for its name (no key here): no unexplained triangle
                 mark[0].remove()
             _mark_spots(ax, spots, min(font_pt, _pt_per_cm_body(ax) * 2.5), side == BOTH, inside=skin)
