@@ -1737,3 +1737,40 @@ def test_your_spots_outlines_are_large_enough_to_mark_by_hand(side, large, least
     heights = [h * scale for h in _outline_panels_cm(side, size, page.figure_type(large))]
     assert len(heights) == (5 if side == "both" else 3)
     assert min(heights) >= least_cm, heights
+
+
+
+def _frame_bottoms(png: bytes, share: float) -> tuple[int, int]:
+    """The top ``share`` of a page: where the frames' left edge (the longest vertical dark line
+    in the page's left quarter) and right edge (in its right quarter) end, pixels from the top.
+    (A line between two pixel columns prints grey in both: the columns are taken in pairs.)"""
+    img = np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
+    dark = img[: int(share * img.shape[0])] < 170
+    dark = dark[:, :-1] | dark[:, 1:]
+    runs = {}
+    for x in range(dark.shape[1]):
+        edges = np.flatnonzero(np.diff(np.r_[0, dark[:, x].astype(int), 0]))  # run starts, ends
+        if len(edges):
+            runs[x] = max(zip(edges[::2], edges[1::2]), key=lambda r: r[1] - r[0])
+    quarter = dark.shape[1] // 4
+    def edge(xs):
+        return max((runs[x] for x in xs if x in runs), key=lambda r: r[1] - r[0])[1]
+    return edge(range(quarter)), edge(range(3 * quarter, dark.shape[1]))
+
+
+@pytest.mark.parametrize("kw", [dict(side="right", paper="letter"), dict(side="both", paper="a4", notes="Front corner first.")],
+                         ids=["letter-right", "a4-both-note"])
+def test_notes_box_is_as_tall_as_the_outline_column(kw):
+    """Looked at (page 3, normal print): a short note's box ended some 5 cm above the 'Your spots'
+    box beside it, a ragged blank. The notes' box now ends level with that column (room to
+    write by hand); a note near the length limit still gets a box as tall as it needs (one hip:
+    taller than the column; both hips' column is taller than any note)."""
+    pngs = page.render_png(_values(client="Lu", **kw), ppi=72)
+    assert len(pngs) == 3
+    short, right = _frame_bottoms(pngs[2], 0.4)
+    assert abs(short - right) <= 2, (short, right)
+    long = dict(kw, notes=("Keep it at 5 out of 10. " * 50)[:1150])
+    left, right = _frame_bottoms(page.render_png(_values(client="Lu", **long), ppi=72)[2], 0.6)
+    assert left >= right - 2, (left, right)
+    if kw["side"] != "both":  # one hip: the note is taller than the column, its box runs on past it
+        assert left > right + 5, (left, right)
