@@ -1774,3 +1774,23 @@ def test_notes_box_is_as_tall_as_the_outline_column(kw):
     assert left >= right - 2, (left, right)
     if kw["side"] != "both":  # one hip: the note is taller than the column, its box runs on past it
         assert left > right + 5, (left, right)
+
+
+@pytest.mark.parametrize("side", ["left", "both"])
+def test_outline_marks_each_chosen_spot_once_where_it_is_reached(side):
+    """Client read (large print, 4 spots chosen): page 4's 'Your spots' outline drew an X in
+    every view a spot shows in, all black, 9 X's for 4 spots, while page 2's spoke picture had 4
+    black and 5 grey: 'a client will think they have 9 spots'. The outline marks each chosen
+    spot once per hip, in the panel whose position reaches it (the spoke picture's black X)."""
+    from hipball.draw.handout import outline_svg, reached_here
+    from hipball.roll import marked_views
+
+    chosen = ("gluteus_minimus.anterior", "gluteus_medius.posterior", "vastus_lateralis.middle",
+              "gluteus_maximus.lower")
+    hips = ("left", "right") if side == "both" else (side,)
+    assert sum(len(marked_views(t, h)) for t in chosen for h in hips) > len(chosen) * len(hips)  # (seen in more)
+    svg = outline_svg(side, chosen, width_cm=17.0, height_cm=6.5, font_pt=12.8, small_pt=12.8)
+    ids = re.findall(r'id="spot:([a-z_.]+):(left|right)"', svg)
+    assert sorted(ids) == sorted((t, h) for t in chosen for h in hips)
+    for t in chosen:  # ...and it is reached in the view of one of its panels
+        assert any(reached_here(t, v) for v in marked_views(t, hips[0]))

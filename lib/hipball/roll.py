@@ -376,8 +376,9 @@ def reach_words(trp_id: str, surface: str) -> str:
 
 @lru_cache(maxsize=256)
 def marked_views(trp_id: str, side: str = "right") -> tuple[str, ...]:
-    """The views whose pictures mark a spot with its X (the handout's spoke picture, its outline
-    and its referral map all ask here, so they agree view by view): every view with a place for
+    """The views whose pictures mark a spot with its X (the handout's spoke picture and its
+    referral map ask here, so they agree view by view; the mark-by-hand outline keeps the one of
+    them that reaches the spot, ``draw.handout._outline_marks``): every view with a place for
     the spot (``referral.trigger_point_xy``), except from behind a spot reached at the front
     corner (``reach_view``: three-quarters toward face down; it lies at the front of the hip, at
     the back view's edge, and a client read its X on the back as a spot to lie on)."""

@@ -714,6 +714,18 @@ def reached_here(trp_id: str, view: str) -> bool:
     return position_view(trp_id) == view
 
 
+def _outline_marks(trp_id: str, view: str) -> bool:
+    """Whether the mark-by-hand outline marks a chosen spot on ``view``: only in the panel
+    whose position reaches it (the spoke picture's black X), so each spot is one X there (a
+    client read the X's of every view a spot shows in as that many spots: 9 for 4); a spot no
+    panel's position reaches (sitting) in every view that shows it."""
+    from hipball.referral import position_view
+    from hipball.roll import marked_views
+
+    reach = position_view(trp_id)
+    return view == reach or reach not in {v for s in ("left", "right") for v in marked_views(trp_id, s)}
+
+
 def any_seen_only(side: str, trigger_points) -> bool:
     """Whether the spoke picture draws a grey X anywhere (its key then says what one is)."""
     from hipball.roll import marked_views
@@ -1062,8 +1074,9 @@ def outline_svg(side: str, trigger_points: tuple[str, ...] = (), width_cm: float
     therapist marks the client's spots by hand. Both hips: the panels of the spoke picture
     (``_spot_panels``): from behind shows both, and each hip has its own side and front corner,
     the right hip's row over the left's, so spots on either hip can be marked.
-    ``trigger_points`` (the spots the therapist chose): each marked X as on the spoke picture,
-    so the box repeats them, with room for more by hand; none: blank."""
+    ``trigger_points`` (the spots the therapist chose): each marked with an X once, in the panel
+    whose position reaches it (the spoke picture's black X, ``_outline_marks``), with room for
+    more by hand; none: blank."""
     fig = _figure(width_cm * CM, height_cm * CM)
     size = small_type(font_pt, small_pt) if side == BOTH else font_pt
     panels = _spot_panels(side)
@@ -1077,7 +1090,8 @@ def outline_svg(side: str, trigger_points: tuple[str, ...] = (), width_cm: float
             view = key.split(":")[0]
             y0 = (rows - 1 - row) * (ph + title_h)
             ax = fig.add_axes((col / 3 + 0.01, y0, 1 / 3 - 0.02, ph))
-            spots = _panel_spots(view, expand_side(s), trigger_points)
+            spots = {k: xy for k, xy in _panel_spots(view, expand_side(s), trigger_points).items()
+                     if _outline_marks(k[0], view)}
             skin = _outline(ax, view, pictured_side(s), lw=0.9, crop=_grown_crop(_CROP, view, spots))
             mark = _landmark(ax, view, pictured_side(s), small_type(font_pt, small_pt), ground="white")
             if mark and mark[1] is None:  # no room for its name (no key here): no unexplained triangle
