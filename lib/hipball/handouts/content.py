@@ -358,15 +358,18 @@ def rolling_caption(surface: str, side: str = "right") -> str:
     return f"For the front corner, roll about three-quarters of the way to face down {picture_ref(drawn, 'front')}."
 
 
-def _hold_step(dose: dict[str, Any], chosen: bool = True) -> str:
+def _hold_step(dose: dict[str, Any], chosen: bool = True, holds: int = 1) -> str:
     """Step 5 from the dose box's own hold line: the same seconds and the same 'until it
-    eases' wording (taken from data/dosage.csv), so the two can never disagree. ``chosen``:
-    the X marks the client's spots, else the routine's common ones (``spots_words``)."""
+    eases' wording (taken from data/dosage.csv), so the two can never disagree; on as many of
+    the spots as the session's time allows (``holds``, the number step 6 names: step 5 said 'the
+    most tender' spot, step 6 'the 2 most tender', and a client asked which). ``chosen``: the X
+    marks the client's spots, else the routine's common ones (``spots_words``)."""
     template = _dosage.dose_ranges()[dose["level"], "hold_s"].client_text
     head, sep, tail = template.partition("{value}")
     if not sep:  # a table text without the number: print the dose line itself
         return dose["lines"][_dosage.PARAMETERS.index("hold_s")]
-    return f"On the most tender of {spots_words(chosen)} (X), stay still for about {dose['hold_s']:g}{tail}"
+    which = f"each of the {holds} most tender" if holds > 1 else "the most tender"
+    return f"On {which} of {spots_words(chosen)} (X), stay still for about {dose['hold_s']:g}{tail}"
 
 
 def _intensity_line(dose: dict[str, Any]) -> str:
@@ -602,7 +605,7 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed", chosen:
         end = [f"{minutes} Roll off onto your side and get up slowly: do not jump up. If the ball rolls "
                "away, let it go."]
     # the hold and the intensity in one step: the dose box's own two lines, word for word
-    return steps + [f"{_hold_step(dose, chosen)} {_intensity_line(dose)}"] + end
+    return steps + [f"{_hold_step(dose, chosen, plan['holds'])} {_intensity_line(dose)}"] + end
 
 
 def source_ids(trigger_points, level: str) -> list[str]:
