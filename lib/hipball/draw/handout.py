@@ -661,7 +661,10 @@ def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rec
                         fill=SKIN_FACE)
         # (the landmark first: it may raise the panel's top, which prints the body smaller, and
         # the spokes' ends are kept inside the outline at the final printed size)
-        _landmark(ax, view, pictured_side(s), small_type(font_pt, label_pt), named=named)
+        bone = _landmark(ax, view, pictured_side(s), small_type(font_pt, label_pt), named=named)
+        # (the spokes end clear of the bone's triangle: in large print it sat on a spoke's end and a
+        # client counted 7 spokes where step 4 says 8)
+        clear = [] if bone is None else [(bone[0].get_xydata()[0], bone[0].get_markersize() / 2 + bone[0].get_markeredgewidth())]
         # the hub and the spokes' end dots drawn for type at most as large as 4 cm of body (both
         # hips' large-print panels: dots of the large type left no room for a spoke between the
         # hub and the outline), the X at most as large as 2.5 cm of body (in large print's small
@@ -669,7 +672,7 @@ def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rec
         per_cm = _pt_per_cm_body(ax)
         for ss in sides:  # every view, the front corner too (its hub is where you roll for it)
             _plain_spokes(ax, spoke_pattern(side=ss, view=view, length_cm=SPOKE_LENGTH_CM),
-                          min(font_pt, per_cm * 4.0), inside=skin)
+                          min(font_pt, per_cm * 4.0), inside=skin, clear_of=clear)
         out[key] = (ax, _mark_spots(ax, spots, min(font_pt, per_cm * 2.5), side == BOTH, inside=skin,
                                     grey={t for t, _ in spots if not reached_here(t, view)}))
     return out
@@ -1023,13 +1026,14 @@ def spoke_end_pt(font_pt: float) -> float:
     return max(font_pt * 0.45 / 2, SPOKE_CASING_LW / 2)
 
 
-def _plain_spokes(ax, pattern, font_pt: float, inside=None, outline_lw: float = 1.0) -> None:
+def _plain_spokes(ax, pattern, font_pt: float, inside=None, outline_lw: float = 1.0, clear_of=()) -> None:
     """Spokes for print at a small size: thick red lines with a white casing and a round
     end, a white hub ringed in red (arrowheads would merge into a blob at this size).
     ``inside`` (the body outline's Path, data coordinates): a spoke whose drawn end (its dot and
     casing, ``spoke_end_pt``) would reach within ``SPOKE_GAP_PT`` of the outline's stroke at the
     printed size is drawn shorter (``_end_inside``): the model keeps 0.8 cm of body short of
-    the skin, which on a small panel is under the dot's own radius."""
+    the skin, which on a small panel is under the dot's own radius. ``clear_of``: marks the
+    spokes' drawn ends keep the same gap from, [((x, y) data, radius pt)] (the bone's triangle)."""
     from matplotlib import patheffects
 
     from hipball.draw.palette import SPOKE_RED
@@ -1037,7 +1041,7 @@ def _plain_spokes(ax, pattern, font_pt: float, inside=None, outline_lw: float = 
     casing = [patheffects.Stroke(linewidth=SPOKE_CASING_LW, foreground="white"), patheffects.Normal()]
     margin = spoke_end_pt(font_pt) + outline_lw / 2 + SPOKE_GAP_PT
     for sp in pattern.spokes:
-        end = sp.end if inside is None else _end_inside(ax, sp.start, sp.end, inside, margin)
+        end = sp.end if inside is None else _end_inside(ax, sp.start, sp.end, inside, margin, clear_of)
         (line,) = ax.plot([sp.start[0], end[0]], [sp.start[1], end[1]], color=SPOKE_RED, lw=SPOKE_LW,
                           solid_capstyle="round", path_effects=casing, zorder=30)
         line.set_gid("spoke")
@@ -1046,22 +1050,25 @@ def _plain_spokes(ax, pattern, font_pt: float, inside=None, outline_lw: float = 
         ax.plot(*hub.xy, "o", ms=font_pt * 0.9, mfc="white", mec=SPOKE_RED, mew=1.8, zorder=32)
 
 
-def _end_inside(ax, start, end, inside, margin_pt: float) -> tuple[float, float]:
+def _end_inside(ax, start, end, inside, margin_pt: float, clear_of=()) -> tuple[float, float]:
     """``end``, or the point of the segment from ``start`` nearest to it that lies at least
-    ``margin_pt`` inside ``inside`` (a Path, data coordinates) on paper, the segment from
-    ``start`` inside all the way (the hub itself when even it is that close to the outline)."""
+    ``margin_pt`` inside ``inside`` (a Path, data coordinates) on paper, and as far outside each
+    disc of ``clear_of`` ([((x, y), radius pt)]), the segment from ``start`` in that room all
+    the way (the hub itself when even it is that close to the outline)."""
     import numpy as np
     from shapely.geometry import LineString, Point, Polygon
 
     scale = _pt_scale(ax)
     room = Polygon(inside.vertices * scale).buffer(0).buffer(-margin_pt)
+    for xy, r_pt in clear_of:
+        room = room.difference(Point(np.asarray(xy, float) * scale).buffer(r_pt + margin_pt))
     a, b = np.asarray(start, float) * scale, np.asarray(end, float) * scale
     seg = LineString([a, b])
     if room.contains(seg):
         return tuple(end)
     if not room.contains(Point(a)):
         return tuple(start)
-    cut = seg.intersection(room.exterior if room.geom_type == "Polygon" else room.boundary)
+    cut = seg.intersection(room.boundary)
     pts = [np.asarray(g.coords[0]) for g in getattr(cut, "geoms", [cut]) if not g.is_empty]
     first = min(pts, key=lambda q: float(np.hypot(*(q - a))))  # where the spoke first leaves the room
     return tuple(float(c) for c in first / scale)
