@@ -993,13 +993,14 @@ def test_the_x_says_whose_spots_it_marks_everywhere(kw, chosen, tmp_path):
     marks_page = _page_of("Your spots (", pages)
     marks = re.findall(r'id="spot:', svg["fig_outline"])
     if chosen:
-        # the outline repeats each chosen X, on each hip and in each view that marks it (as the
-        # spoke picture does: roll.marked_views)
+        # the spoke picture marks each chosen spot in each view that shows it (roll.marked_views);
+        # the outline once per hip, where it is reached (the spoke picture's black X)
         from hipball.roll import marked_views
 
         hips = ("right", "left") if v["side"] == "both" else (v["side"],)
-        assert len(marks) == len(re.findall(r'id="spot:', svg["fig_spokes"])) == \
+        assert len(re.findall(r'id="spot:', svg["fig_spokes"])) == \
             sum(len(marked_views(t, hip)) for t in trps for hip in hips)
+        assert len(marks) == len(trps) * len(hips)
         assert "Your spots (X) (add more by hand)" in text
         assert "No spots were chosen" not in text and "common spot" not in text
     else:

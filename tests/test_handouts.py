@@ -1068,16 +1068,20 @@ def test_referral_map_x_stays_near_the_spot_it_stands_for(side, large):
 def test_referral_map_marks_keep_clear_paper_and_stay_on_the_body(side, large):
     """The 2 pt clear-paper rule of the spoke picture's X's (``MARK_GAP_PT``) on the referral map
     too, at the size the page prints it, with the common and a busy set of spots: between any two
-    X's at least 2 pt of clear paper, and every X on the body."""
-    from hipball.draw.handout import MARK_GAP_PT, referral_figure
+    X's at least 2 pt of clear paper, and every X on the body, all of it (client read, large
+    print: the thigh spot's X from behind printed half off the leg)."""
+    from hipball.draw.handout import MARK_GAP_PT, mark_width_pt, referral_figure
 
     checked = 0
     for spots in (STANDARD_SET_, BUSY_SPOTS, GLUTEAL_SPOTS):
         fig, charts = _referral_at_print_size(side, large, spots)
         for view, art in charts.items():
             ax, skin = art.body.skin.axes, art.body.skin.get_path()
-            for t, m in art.markers.items():
-                assert skin.contains_point(m.get_xydata()[0]), (spots, view, t)
+            per_pt = 1 / (_printed(ax, (1.0, 0.0)) - _printed(ax, (0.0, 0.0)))[0]  # data units per point
+            for t, m in art.markers.items():  # the whole X, not only its centre
+                ring = m.get_xydata()[0] + mark_width_pt(m) / 2 * per_pt * np.c_[
+                    np.cos(np.linspace(0, 2 * np.pi, 24)), np.sin(np.linspace(0, 2 * np.pi, 24))]
+                assert skin.contains_points(ring).all(), (spots, view, t)
             for (ka, a), (kb, b) in itertools.combinations(art.markers.items(), 2):
                 gap = np.hypot(*(_printed(ax, a.get_xydata()[0]) - _printed(ax, b.get_xydata()[0])))
                 need = (a.get_markersize() + a.get_markeredgewidth() + b.get_markersize() + b.get_markeredgewidth()) / 2
@@ -1534,6 +1538,7 @@ def test_outline_front_hip_bone_name_is_not_crossed_by_the_body_edge(side, monke
     caught = []
     real = handout._to_svg
     monkeypatch.setattr(handout, "_to_svg", lambda fig, **kw: caught.append(fig) or real(fig, **kw))
+    handout.outline_svg.cache_clear()  # (drawn again, not taken from the cache)
     handout.outline_svg(side, (), width_cm=6.69, height_cm=3.8)
     (fig,) = caught
     from matplotlib.backends.backend_agg import FigureCanvasAgg

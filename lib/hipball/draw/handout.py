@@ -722,11 +722,12 @@ def _outline_marks(trp_id: str, view: str) -> bool:
     whose position reaches it (the spoke picture's black X), so each spot is one X there (a
     client read the X's of every view a spot shows in as that many spots: 9 for 4); a spot no
     panel's position reaches (sitting) in every view that shows it."""
+    from hipball.frame import SIDES
     from hipball.referral import position_view
     from hipball.roll import marked_views
 
     reach = position_view(trp_id)
-    return view == reach or reach not in {v for s in ("left", "right") for v in marked_views(trp_id, s)}
+    return view == reach or reach not in {v for s in SIDES for v in marked_views(trp_id, s)}
 
 
 def any_seen_only(side: str, trigger_points) -> bool:
@@ -829,16 +830,18 @@ def _spread_marks(ax, marks, size_pt: float, rounds: int = 200, inside=None, set
     between them (two spots at the front corner printed as one blot of crosses): afterwards no
     two centres are closer than ``size_pt`` (the mark and its white edge) at the printed size.
 
-    ``inside`` (a Path in data coordinates, the body's outline): a mark pushed off the body is
-    pulled back inside it after every round (on the small side chart of the referral map, five
-    spots pushed the front-corner X into the white margin).
+    ``inside`` (a Path in data coordinates, the body's outline): a mark pushed off the body, or
+    reaching past its outline, is pulled back so the whole mark is on it (``_pull_inside``),
+    after every round and when there is one mark (on the small side chart of the referral map,
+    five spots pushed the front-corner X into the white margin; a thigh spot's X from behind
+    printed half off the leg).
 
     ``settle``: then each mark moves back toward its spot as far as the others and the outline
     let it (the pushes, pair by pair, can carry a mark further than it needs: on the referral
     map the front corner's X went 6 cm of body off its spot)."""
     import numpy as np
 
-    if len(marks) < 2:
+    if not marks:
         return
     scale = _pt_scale(ax)
     pts = np.array([[m.get_xdata()[0], m.get_ydata()[0]] for m in marks], dtype=float) * scale
@@ -868,10 +871,13 @@ def _spread_marks(ax, marks, size_pt: float, rounds: int = 200, inside=None, set
 
 def _settle(pts, home, size_pt: float, scale, inside=None, rounds: int = 100) -> None:
     """Move each point (points on paper) toward its ``home`` the most of a whole, half, quarter
-    or eighth of the way that keeps it ``size_pt`` from every other and on the body (``inside``),
-    round after round while any moves."""
+    or eighth of the way that keeps it ``size_pt`` from every other and its mark on the body
+    (``inside``: ``size_pt`` / 2 from the outline, as ``_pull_inside`` puts it), round after
+    round while any moves."""
     import numpy as np
+    from shapely.geometry import Point
 
+    fits = None if inside is None else _room(inside, scale, size_pt / 2)[1]
     for _ in range(rounds):
         moved = False
         for k in range(len(pts)):
@@ -882,7 +888,7 @@ def _settle(pts, home, size_pt: float, scale, inside=None, rounds: int = 100) ->
             for frac in (1.0, 0.5, 0.25, 0.125):
                 cand = pts[k] + frac * d
                 if (np.hypot(*(others - cand).T) >= size_pt - 1e-6).all() and \
-                        (inside is None or inside.contains_point(tuple(cand / scale))):
+                        (fits is None or fits.contains(Point(cand))):
                     pts[k] = cand
                     moved = True
                     break
@@ -903,25 +909,44 @@ def _pt_scale(ax):
     return np.array([w_pt / (x1 - x0), h_pt / (y1 - y0)])
 
 
-def _pull_inside(pts, inside, scale, margin_pt: float) -> bool:
-    """Move each point (in points on paper) that lies outside ``inside`` (a Path in data
-    coordinates) to ``margin_pt`` inside the outline's nearest point, toward the outline's
-    centre. True if any point moved."""
-    import numpy as np
+def _room(inside, scale, margin_pt: float):
+    """The body's outline (``inside``, a Path in data coordinates) on paper (points), shrunk by
+    ``margin_pt``: where a mark's centre keeps the whole mark on the body (a shapely geometry,
+    prepared; empty when the body is too narrow)."""
+    from shapely.geometry import Polygon
+    from shapely.prepared import prep
 
+    room = Polygon(inside.vertices * scale).buffer(0).buffer(-margin_pt)
+    return room, prep(room)
+
+
+def _pull_inside(pts, inside, scale, margin_pt: float) -> bool:
+    """Move each point (in points on paper) whose mark (``margin_pt`` around it) would reach
+    past ``inside`` (a Path in data coordinates) to the nearest place that keeps it on the body
+    (a mark whose centre was just inside printed half over the outline: the referral map's
+    thigh spot from behind); a body too narrow for the mark: onto the outline's nearest point,
+    ``margin_pt`` toward its centre. True if any point moved."""
+    import numpy as np
+    from shapely.geometry import Point
+    from shapely.ops import nearest_points
+
+    room, fits = _room(inside, scale, margin_pt)
+    target = room.buffer(-0.05)
     outline = inside.vertices * scale
     seg_a, seg_b = outline[:-1], outline[1:]
     seg = seg_b - seg_a
     centre = outline.mean(axis=0)
     moved = False
     for k, p in enumerate(pts):
-        if inside.contains_point(tuple(p / scale)):
+        if fits.contains(Point(p)):
             continue
-        t = np.clip(((p - seg_a) * seg).sum(1) / np.maximum((seg * seg).sum(1), 1e-12), 0, 1)
-        near = seg_a + seg * t[:, None]
-        q = near[np.argmin(np.hypot(*(near - p).T))]
-        inward = (centre - q) / max(float(np.hypot(*(centre - q))), 1e-9)
-        pts[k] = q + inward * margin_pt
+        if not target.is_empty:
+            pts[k] = np.asarray(nearest_points(target, Point(p))[0].coords[0])
+        else:
+            t = np.clip(((p - seg_a) * seg).sum(1) / np.maximum((seg * seg).sum(1), 1e-12), 0, 1)
+            near = seg_a + seg * t[:, None]
+            q = near[np.argmin(np.hypot(*(near - p).T))]
+            pts[k] = q + (centre - q) / max(float(np.hypot(*(centre - q))), 1e-9) * margin_pt
         moved = True
     return moved
 
