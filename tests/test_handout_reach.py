@@ -32,7 +32,7 @@ def _flat(text: str) -> str:
 def test_each_x_is_black_in_the_panel_whose_position_reaches_it(side, surface):
     """For every spot and every panel that marks it: black exactly when the panel's position (the
     routine's: on the back from behind, on the side from the side, three-quarters at the front
-    corner) is the one page 3's 'Where you reach each spot' names for it; grey otherwise. A spot
+    corner) is the one the referral map's key names for it ('reach it ...'); grey otherwise. A spot
     reached sitting has no black X."""
     from hipball.draw.handout import SEEN_GREY, draw_spot_views
     from hipball.referral import POSITION_VIEWS, trp_ids

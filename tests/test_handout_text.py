@@ -382,7 +382,7 @@ def test_every_combination_compiles_to_its_page_count():
 @pytest.mark.slow
 @pytest.mark.parametrize("large", [False, True])
 def test_chosen_spots_keep_the_page_count(large):
-    """With spots chosen the outline box says it repeats them (a longer line than '(to mark by
+    """With spots chosen the outline box marks them (its note is a longer line than '(to mark by
     hand)', two lines in large print): every side x surface x paper keeps its page count, with a
     contact and a clinic in the header and the most chosen spots the referral key then lists."""
     wrong = []
@@ -670,7 +670,7 @@ def test_read2_item3_the_holds_say_which_spots(pages):
         stop = next(st for st in d["steps"] if st.startswith("Stop after"))
         h = plan["holds"]
         said = {0: "one round of the spokes, or one hold)", 1: "one round of the spokes, then one hold)"}.get(
-            h, f"one round of the spokes, then hold still on the {h} most tender of the common spots")
+            h, f"one round of the spokes, then hold still on each of the {h} most tender of the common spots")
         assert said in stop, stop
         assert not re.search(r"about \d+ holds?\)", stop), stop
         # the hold step says where a hold goes
@@ -967,8 +967,8 @@ def _svg_words(svg: str) -> list[str]:
 
 @pytest.mark.parametrize("kw, chosen", WHOSE)
 def test_the_x_says_whose_spots_it_marks_everywhere(kw, chosen, tmp_path):
-    """Chosen spots are 'your spots' in every text and picture key, and the outline box repeats
-    their X's (room for more by hand). None chosen: every text and key says 'the common spots'
+    """Chosen spots are 'your spots' in every text and picture key, and the outline box marks
+    each with an X (room for more by hand). None chosen: every text and key says 'the common spots'
     (never 'your spot' for an X), a note by the spoke picture says so and where the client's
     own can be marked (the outline, by its page), and the outline is blank. Read from the PDF's
     text and the pictures it embeds."""
@@ -1296,3 +1296,25 @@ def test_read7_heat_for_soreness_is_not_for_a_swollen_or_warm_spot(pages):
     for d in pages.values():
         warm = [t for t in d["aftercare"] if "hot shower" in t]
         assert warm and all("not swollen or warm" in t for t in warm), d["aftercare"]
+
+
+def test_the_holds_never_name_more_spots_than_there_are():
+    """Review: the holds came from the time alone, so one chosen spot at the experienced level
+    read 'On each of the 2 most tender of your spots', and short holds over a 5-minute session
+    named 16 of the 5 common spots. Steps 5 and 6 name at most the spots there are, in the same
+    words; the rendered page says it too."""
+    exp = content.dose("experienced")
+    assert content.spoke_plan("right", exp)["holds"] == 2
+    one = content.routine_steps("right", exp, "bed", True, 1)
+    assert one[4].startswith("On your spot (X), stay still") and "hold still on your spot)" in one[5], one[4:6]
+    short = dict(exp, hold_s=10)
+    assert content.spoke_plan("right", short)["holds"] > 5
+    many = content.routine_steps("right", short, "bed", False, 5)
+    assert many[4].startswith("On each of the common spots (X)") and "hold still on each of the common spots)" in many[5]
+    for n in range(1, 6):  # never a number of spots above n
+        for st in content.routine_steps("both", short, "wall", True, n)[4:6]:
+            said = [int(x) for x in re.findall(r"the (\d+) most tender", st)]
+            assert all(x < n for x in said), (n, st)
+    pdf = page.render_pdf(_values(client="Sam", side="right", level="experienced",
+                                  trigger_points="gluteus_minimus.anterior"))
+    assert _flat("On your spot (X), stay still") in _flat(" ".join(page.page_texts(pdf)))

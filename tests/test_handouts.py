@@ -884,9 +884,11 @@ def _same_body_place(side: str, spots, sets: bool = False) -> None:
     five common spots lie within 6 cm of one another on the side chart: kept clear, they spread
     over about two widths; measured 1.6 on both hips' map): ``sets``."""
     from hipball.bodychart import skin_outline
+    from hipball.draw.handout import mark_reach_pt
     from hipball.referral import STANDARD_SET, landmarks, trigger_point_xy
 
     hips = ("right", "left") if side == "both" else (side,)
+    same = 0
     for t in spots:
         _, views = _spokes_at_print_size(side, False, (t,))
         fig, charts = _referral_at_print_size(side, False, (t,))
@@ -900,14 +902,25 @@ def _same_body_place(side: str, spots, sets: bool = False) -> None:
                     continue
                 outline = skin_outline(view, hip)
                 assert np.allclose(_body_outline(ax).get_path().vertices[:len(outline)], outline)
+                map_hip = "right" if side == "both" else hip
+                # (a spot nearer the outline than its X's arms: the X moves in to keep all of it on
+                # the body, at most that reach and a point of paper, in each picture on its own scale)
+                moved = []
+                for a, m, h in ((ax, marks[t], hip), (drawn[t].axes, drawn[t], map_hip)):
+                    off = float(np.hypot(*(_printed(a, m.get_xydata()[0]) - _printed(a, trigger_point_xy(t, view, h)))))
+                    assert off <= mark_reach_pt(m) + 1.0 + 0.1, (t, view, hip, off)
+                    moved.append(off > 1e-6)
+                if any(moved):
+                    continue
                 lm = np.array(landmarks(view, hip)["greater_trochanter"])
                 spoke_rel = marks[t].get_xydata()[0] - lm
-                ref_rel = drawn[t].get_xydata()[0] - np.array(landmarks(view, "right" if side == "both" else hip)
-                                                              ["greater_trochanter"])
+                ref_rel = drawn[t].get_xydata()[0] - np.array(landmarks(view, map_hip)["greater_trochanter"])
                 if hip == "left" and side == "both":  # the map shows the right hip: the left is its mirror
                     ref_rel = ref_rel * [-1, 1]
                 assert spoke_rel == pytest.approx(ref_rel, abs=0.01), (t, view, hip)
+                same += 1
         plt.close(fig)
+    assert same  # (most spots lie well inside: the two pictures agree on them to 0.01 cm)
     for spots in (tuple(STANDARD_SET), CHOSEN_SPOTS) if sets else ():
         for large in (False, True):
             _, views = _spokes_at_print_size(side, large, spots)
@@ -960,7 +973,9 @@ def test_every_spoke_ends_inside_the_body_outline(side, large, paper):
     drawn end (the end dot's or the white casing's radius, whichever is larger) and the
     outline's own stroke clear of the outline: a ring of that radius around the end, all inside.
     Client read (large print): the front hip bone's triangle sat on a spoke's end, and a client
-    counted 7 spokes where step 4 says 8: each drawn end keeps clear of the triangle too."""
+    counted 7 spokes where step 4 says 8: each drawn end keeps ``SPOKE_GAP_PT`` of paper clear of
+    the triangle's corners too."""
+    from hipball.draw.handout import SPOKE_GAP_PT, mark_reach_pt
     from hipball.referral import STANDARD_SET, trp_ids
 
     ends = bones = 0
@@ -983,8 +998,8 @@ def test_every_spoke_ends_inside_the_body_outline(side, large, paper):
                 ends += 1
                 for bone in [b for b in ax.lines if b.get_gid() == "landmark:asis"]:  # and off the bone's mark
                     gap = np.hypot(*(_printed(ax, end) - _printed(ax, bone.get_xydata()[0])))
-                    need = max(dots[end] / 2, casing / 2) + bone.get_markersize() / 2 + bone.get_markeredgewidth()
-                    assert gap >= need, (key, "the front hip bone's triangle covers a spoke's end", gap, need)
+                    need = max(dots[end] / 2, casing / 2) + mark_reach_pt(bone) + SPOKE_GAP_PT
+                    assert gap >= need - 1e-6, (key, "the front hip bone's triangle covers a spoke's end", gap, need)
                     bones += 1
     assert ends and bones
 
@@ -1068,9 +1083,9 @@ def test_referral_map_x_stays_near_the_spot_it_stands_for(side, large):
 def test_referral_map_marks_keep_clear_paper_and_stay_on_the_body(side, large):
     """The 2 pt clear-paper rule of the spoke picture's X's (``MARK_GAP_PT``) on the referral map
     too, at the size the page prints it, with the common and a busy set of spots: between any two
-    X's at least 2 pt of clear paper, and every X on the body, all of it (client read, large
-    print: the thigh spot's X from behind printed half off the leg)."""
-    from hipball.draw.handout import MARK_GAP_PT, mark_width_pt, referral_figure
+    X's at least 2 pt of clear paper, and every X on the body, all of it to its arms' tips
+    (client read, large print: the thigh spot's X from behind printed half off the leg)."""
+    from hipball.draw.handout import MARK_GAP_PT, mark_reach_pt, referral_figure
 
     checked = 0
     for spots in (STANDARD_SET_, BUSY_SPOTS, GLUTEAL_SPOTS):
@@ -1079,7 +1094,7 @@ def test_referral_map_marks_keep_clear_paper_and_stay_on_the_body(side, large):
             ax, skin = art.body.skin.axes, art.body.skin.get_path()
             per_pt = 1 / (_printed(ax, (1.0, 0.0)) - _printed(ax, (0.0, 0.0)))[0]  # data units per point
             for t, m in art.markers.items():  # the whole X, not only its centre
-                ring = m.get_xydata()[0] + mark_width_pt(m) / 2 * per_pt * np.c_[
+                ring = m.get_xydata()[0] + mark_reach_pt(m) * per_pt * np.c_[
                     np.cos(np.linspace(0, 2 * np.pi, 24)), np.sin(np.linspace(0, 2 * np.pi, 24))]
                 assert skin.contains_points(ring).all(), (spots, view, t)
             for (ka, a), (kb, b) in itertools.combinations(art.markers.items(), 2):
@@ -1793,16 +1808,18 @@ def test_outline_marks_each_chosen_spot_once_where_it_is_reached(side):
     """Client read (large print, 4 spots chosen): page 4's 'Your spots' outline drew an X in
     every view a spot shows in, all black, 9 X's for 4 spots, while page 2's spoke picture had 4
     black and 5 grey: 'a client will think they have 9 spots'. The outline marks each chosen
-    spot once per hip, in the panel whose position reaches it (the spoke picture's black X)."""
+    spot once per hip, in the panel whose position reaches it (the spoke picture's black X; a
+    spot reached sitting, from behind)."""
     from hipball.draw.handout import outline_svg, reached_here
     from hipball.roll import marked_views
 
     chosen = ("gluteus_minimus.anterior", "gluteus_medius.posterior", "vastus_lateralis.middle",
-              "gluteus_maximus.lower")
+              "gluteus_maximus.lower", "biceps_femoris.mid")  # (the last reached sitting: no panel's position)
     hips = ("left", "right") if side == "both" else (side,)
     assert sum(len(marked_views(t, h)) for t in chosen for h in hips) > len(chosen) * len(hips)  # (seen in more)
     svg = outline_svg(side, chosen, width_cm=17.0, height_cm=6.5, font_pt=12.8, small_pt=12.8)
     ids = re.findall(r'id="spot:([a-z_.]+):(left|right)"', svg)
     assert sorted(ids) == sorted((t, h) for t in chosen for h in hips)
-    for t in chosen:  # ...and it is reached in the view of one of its panels
+    for t in chosen[:-1]:  # ...and each but the sitting one is reached in the view of one of its panels
         assert any(reached_here(t, v) for v in marked_views(t, hips[0]))
+    assert not any(reached_here(chosen[-1], v) for v in marked_views(chosen[-1], hips[0]))

@@ -216,7 +216,7 @@ def trigger_point(trp_id: str) -> TriggerPoint:
 
 def position_view(trp_id: str) -> str | None:
     """The view showing the position a spot is reached in (``POSITION_VIEWS``, from its
-    ``position`` in trigger_points.csv: the same column the handout's 'Where you reach each spot'
+    ``position`` in trigger_points.csv: the same column the referral map key's 'reach it ...'
     words come from); None for a spot reached sitting."""
     return POSITION_VIEWS.get(trigger_point(trp_id).position)
 

@@ -664,7 +664,7 @@ def draw_spot_views(fig, side: str, trigger_points, *, font_pt: float = 7.5, rec
         bone = _landmark(ax, view, pictured_side(s), small_type(font_pt, label_pt), named=named)
         # (the spokes end clear of the bone's triangle: in large print it sat on a spoke's end and a
         # client counted 7 spokes where step 4 says 8)
-        clear = [] if bone is None else [(bone[0].get_xydata()[0], bone[0].get_markersize() / 2 + bone[0].get_markeredgewidth())]
+        clear = [] if bone is None else [(bone[0].get_xydata()[0], mark_reach_pt(bone[0]))]
         # the hub and the spokes' end dots drawn for type at most as large as 4 cm of body (both
         # hips' large-print panels: dots of the large type left no room for a spoke between the
         # hub and the outline), the X at most as large as 2.5 cm of body (in large print's small
@@ -719,15 +719,18 @@ def reached_here(trp_id: str, view: str) -> bool:
 
 def _outline_marks(trp_id: str, view: str) -> bool:
     """Whether the mark-by-hand outline marks a chosen spot on ``view``: only in the panel
-    whose position reaches it (the spoke picture's black X), so each spot is one X there (a
-    client read the X's of every view a spot shows in as that many spots: 9 for 4); a spot no
-    panel's position reaches (sitting) in every view that shows it."""
+    whose position reaches it (the spoke picture's black X), so each spot is one X (a client
+    read the X's of every view a spot shows in as that many spots: 9 for 4); a spot no panel's
+    position reaches (sitting: the back of the thigh) in one view, from behind if it shows there."""
     from hipball.frame import SIDES
     from hipball.referral import position_view
-    from hipball.roll import marked_views
+    from hipball.roll import VIEWS, marked_views
 
+    shown = {v for s in SIDES for v in marked_views(trp_id, s)}
     reach = position_view(trp_id)
-    return view == reach or reach not in {v for s in SIDES for v in marked_views(trp_id, s)}
+    if reach in shown:
+        return view == reach
+    return view == ("posterior" if "posterior" in shown else next(v for v in VIEWS if v in shown))
 
 
 def any_seen_only(side: str, trigger_points) -> bool:
@@ -810,6 +813,18 @@ def mark_width_pt(mark) -> float:
     return mark.get_markersize() + mark.get_markeredgewidth()
 
 
+def mark_reach_pt(mark) -> float:
+    """How far a marker's drawing reaches from its centre on paper (pt): its path's farthest
+    corner and half its stroke (an X's arm tips and a triangle's corners reach 0.71 of the
+    marker size, not the half a circle of its width assumes)."""
+    import numpy as np
+    from matplotlib.markers import MarkerStyle
+
+    style = MarkerStyle(mark.get_marker())
+    corners = style.get_transform().transform(style.get_path().vertices)
+    return float(np.hypot(*corners.T).max()) * mark.get_markersize() + mark.get_markeredgewidth() / 2
+
+
 def _mark_spots(ax, spots: dict, font_pt: float, both: bool, inside=None, grey=frozenset()) -> dict:
     """An X at each spot of ``_panel_spots`` (``spot_mark_style``; the spots in ``grey`` in grey,
     under the black ones), kept ``MARK_GAP_PT`` of clear paper apart (``_spread_marks``) and on
@@ -846,6 +861,8 @@ def _spread_marks(ax, marks, size_pt: float, rounds: int = 200, inside=None, set
     scale = _pt_scale(ax)
     pts = np.array([[m.get_xdata()[0], m.get_ydata()[0]] for m in marks], dtype=float) * scale
     home = pts.copy()
+    # the whole mark on the body, its corners a point of paper inside the outline's line
+    room = None if inside is None else _room(inside, scale, max(map(mark_reach_pt, marks)) + 1.0)
     for _ in range(rounds):
         moved = False
         for i in range(len(pts)):
@@ -859,25 +876,25 @@ def _spread_marks(ax, marks, size_pt: float, rounds: int = 200, inside=None, set
                 pts[i] -= u * push
                 pts[j] += u * push
                 moved = True
-        if inside is not None:
-            moved |= _pull_inside(pts, inside, scale, size_pt / 2)
+        if room is not None:
+            moved |= _pull_inside(pts, room, inside, scale)
         if not moved:
             break
     if settle:
-        _settle(pts, home, size_pt, scale, inside)
+        _settle(pts, home, size_pt, room)
     for m, (x, y) in zip(marks, pts / scale):
         m.set_data([x], [y])
 
 
-def _settle(pts, home, size_pt: float, scale, inside=None, rounds: int = 100) -> None:
+def _settle(pts, home, size_pt: float, room=None, rounds: int = 100) -> None:
     """Move each point (points on paper) toward its ``home`` the most of a whole, half, quarter
     or eighth of the way that keeps it ``size_pt`` from every other and its mark on the body
-    (``inside``: ``size_pt`` / 2 from the outline, as ``_pull_inside`` puts it), round after
-    round while any moves."""
+    (``room``: ``_room``'s answer, where ``_pull_inside`` puts the marks), round after round
+    while any moves."""
     import numpy as np
     from shapely.geometry import Point
 
-    fits = None if inside is None else _room(inside, scale, size_pt / 2)[1]
+    fits = None if room is None or room[0].is_empty else room[1]
     for _ in range(rounds):
         moved = False
         for k in range(len(pts)):
@@ -888,7 +905,7 @@ def _settle(pts, home, size_pt: float, scale, inside=None, rounds: int = 100) ->
             for frac in (1.0, 0.5, 0.25, 0.125):
                 cand = pts[k] + frac * d
                 if (np.hypot(*(others - cand).T) >= size_pt - 1e-6).all() and \
-                        (fits is None or fits.contains(Point(cand))):
+                        (fits is None or fits.covers(Point(cand))):
                     pts[k] = cand
                     moved = True
                     break
@@ -911,8 +928,8 @@ def _pt_scale(ax):
 
 def _room(inside, scale, margin_pt: float):
     """The body's outline (``inside``, a Path in data coordinates) on paper (points), shrunk by
-    ``margin_pt``: where a mark's centre keeps the whole mark on the body (a shapely geometry,
-    prepared; empty when the body is too narrow)."""
+    ``margin_pt``: where a mark's centre keeps the whole mark on the body. (geometry, prepared
+    geometry); the geometry is empty when the body is too narrow."""
     from shapely.geometry import Polygon
     from shapely.prepared import prep
 
@@ -920,33 +937,36 @@ def _room(inside, scale, margin_pt: float):
     return room, prep(room)
 
 
-def _pull_inside(pts, inside, scale, margin_pt: float) -> bool:
-    """Move each point (in points on paper) whose mark (``margin_pt`` around it) would reach
-    past ``inside`` (a Path in data coordinates) to the nearest place that keeps it on the body
-    (a mark whose centre was just inside printed half over the outline: the referral map's
-    thigh spot from behind); a body too narrow for the mark: onto the outline's nearest point,
-    ``margin_pt`` toward its centre. True if any point moved."""
+def _pull_inside(pts, room, inside, scale) -> bool:
+    """Move each point (in points on paper) outside ``room`` (``_room``'s answer: where the
+    whole mark is on the body) to the nearest place in it (a mark whose centre was just inside
+    the outline printed half over it: the referral map's thigh spot from behind). A body too
+    narrow for the mark (``room`` empty): a point off the body (``inside``, a Path in data
+    coordinates) onto the outline's nearest point, a little toward its centre. True if any
+    point moved."""
     import numpy as np
     from shapely.geometry import Point
     from shapely.ops import nearest_points
 
-    room, fits = _room(inside, scale, margin_pt)
-    target = room.buffer(-0.05)
+    area, fits = room
+    target = area.buffer(-0.05)
+    target = area if target.is_empty else target  # (a sliver of room: its own edge)
     outline = inside.vertices * scale
-    seg_a, seg_b = outline[:-1], outline[1:]
-    seg = seg_b - seg_a
-    centre = outline.mean(axis=0)
     moved = False
     for k, p in enumerate(pts):
-        if fits.contains(Point(p)):
-            continue
-        if not target.is_empty:
+        if not area.is_empty:
+            if fits.covers(Point(p)):
+                continue
             pts[k] = np.asarray(nearest_points(target, Point(p))[0].coords[0])
         else:
+            if inside.contains_point(tuple(p / scale)):
+                continue
+            seg_a, seg = outline[:-1], outline[1:] - outline[:-1]
             t = np.clip(((p - seg_a) * seg).sum(1) / np.maximum((seg * seg).sum(1), 1e-12), 0, 1)
             near = seg_a + seg * t[:, None]
             q = near[np.argmin(np.hypot(*(near - p).T))]
-            pts[k] = q + (centre - q) / max(float(np.hypot(*(centre - q))), 1e-9) * margin_pt
+            centre = outline.mean(axis=0)
+            pts[k] = q + (centre - q) / max(float(np.hypot(*(centre - q))), 1e-9) * 1.0
         moved = True
     return moved
 
@@ -1081,10 +1101,10 @@ def _end_inside(ax, start, end, inside, margin_pt: float, clear_of=()) -> tuple[
     disc of ``clear_of`` ([((x, y), radius pt)]), the segment from ``start`` in that room all
     the way (the hub itself when even it is that close to the outline)."""
     import numpy as np
-    from shapely.geometry import LineString, Point, Polygon
+    from shapely.geometry import LineString, Point
 
     scale = _pt_scale(ax)
-    room = Polygon(inside.vertices * scale).buffer(0).buffer(-margin_pt)
+    room = _room(inside, scale, margin_pt)[0]
     for xy, r_pt in clear_of:
         room = room.difference(Point(np.asarray(xy, float) * scale).buffer(r_pt + margin_pt))
     a, b = np.asarray(start, float) * scale, np.asarray(end, float) * scale

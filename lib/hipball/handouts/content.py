@@ -358,18 +358,31 @@ def rolling_caption(surface: str, side: str = "right") -> str:
     return f"For the front corner, roll about three-quarters of the way to face down {picture_ref(drawn, 'front')}."
 
 
-def _hold_step(dose: dict[str, Any], chosen: bool = True, holds: int = 1) -> str:
+def _hold_step(dose: dict[str, Any], chosen: bool = True, holds: int = 1, spots: int = 5) -> str:
     """Step 5 from the dose box's own hold line: the same seconds and the same 'until it
     eases' wording (taken from data/dosage.csv), so the two can never disagree; on as many of
-    the spots as the session's time allows (``holds``, the number step 6 names: step 5 said 'the
-    most tender' spot, step 6 'the 2 most tender', and a client asked which). ``chosen``: the X
-    marks the client's spots, else the routine's common ones (``spots_words``)."""
+    the spots as step 6 names (``_holds_on``: step 5 said 'the most tender' spot, step 6 'the 2
+    most tender', and a client asked which). ``chosen``: the X marks the client's spots, else
+    the routine's common ones (``spots_words``); ``spots``: how many there are (per hip)."""
     template = _dosage.dose_ranges()[dose["level"], "hold_s"].client_text
     head, sep, tail = template.partition("{value}")
     if not sep:  # a table text without the number: print the dose line itself
         return dose["lines"][_dosage.PARAMETERS.index("hold_s")]
-    which = f"each of the {holds} most tender" if holds > 1 else "the most tender"
-    return f"On {which} of {spots_words(chosen)} (X), stay still for about {dose['hold_s']:g}{tail}"
+    return f"On {_holds_on(holds, spots, chosen)} (X), stay still for about {dose['hold_s']:g}{tail}"
+
+
+def _holds_on(holds: int, spots: int, chosen: bool) -> str:
+    """Which spots the holds go on, never more than there are (the time allowed 2 holds beside
+    one chosen spot, or 16 with short holds beside the 5 common spots): 'the most tender of your
+    spots', 'each of the 2 most tender of your spots', 'each of your spots', 'your spot'."""
+    h = min(holds, spots)
+    if spots == 1:
+        return spots_words(chosen, one=True) if chosen else f"the one of {spots_words(chosen)}"
+    if h == spots:
+        return f"each of {spots_words(chosen)}"
+    if h > 1:
+        return f"each of the {h} most tender of {spots_words(chosen)}"
+    return f"the most tender of {spots_words(chosen)}"
 
 
 def _intensity_line(dose: dict[str, Any]) -> str:
@@ -428,7 +441,7 @@ def spots_note(chosen: bool = True, trigger_points=(), side: str = "right", surf
     whose the X's are, and where the client's own can be marked (the outline box, by its page).
     Chosen spots: how to reach those past the ends of the spokes (``PAST_THE_SPOKES``) and one
     reached sitting (``NO_BLACK_X``), only when there are some; else nothing (the X is 'your
-    spots', and the outline box says it repeats them)."""
+    spots', and the outline box marks them again)."""
     if not chosen:
         return f"No spots were chosen for you: your therapist can mark your own on 'Your spots' (page {page_ref(MARKS_BOX)})."
     posture = _roll.posture_of(surface)
@@ -443,7 +456,7 @@ def spots_note(chosen: bool = True, trigger_points=(), side: str = "right", surf
 
 def marks_title(chosen: bool = True) -> str:
     """The outline box's title: with chosen spots 'Your spots (X)', the spoke picture's words
-    for them (the box repeats their X's); with none, 'Your spots' (blank, for the client's own)."""
+    for them (the box marks each with an X); with none, 'Your spots' (blank, for the client's own)."""
     return "Your spots (X)" if chosen else "Your spots"
 
 
@@ -510,15 +523,15 @@ def spoke_plan(side: str, dose: dict[str, Any]) -> dict[str, Any]:
 
 
 
-def _time_budget(plan: dict[str, Any], chosen: bool = True) -> str:
+def _time_budget(plan: dict[str, Any], chosen: bool = True, spots: int = 5) -> str:
     """'one round of the spokes, then hold still on the 3 most tender of your spots' (step 5 says
-    where a hold goes: on the most tender of your spots; 'about 3 in the time' read unclear)."""
-    h = plan["holds"]
+    where a hold goes, in the same words: ``_holds_on``; 'about 3 in the time' read unclear)."""
+    h = min(plan["holds"], spots)
     if h == 0:
         return "one round of the spokes, or one hold"
-    if h == 1:
+    if h == 1 and spots > 1:
         return "one round of the spokes, then one hold"
-    return f"one round of the spokes, then hold still on the {h} most tender of {spots_words(chosen)}"
+    return f"one round of the spokes, then hold still on {_holds_on(h, spots, chosen)}"
 
 
 def _spokes_line(plan: dict[str, Any], view: str) -> str:
@@ -543,7 +556,8 @@ def hip_order(side: str) -> tuple[str, ...]:
     return tuple(s for s in SIDES if s in expand_side(side))
 
 
-def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed", chosen: bool = True) -> list[str]:
+def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed", chosen: bool = True,
+                  spots: int = 5) -> list[str]:
     """The numbered routine: lying on a bed or the floor, or standing against a wall. Every
     number and the wording of the hold and the intensity come from ``dose`` (``content.dose``),
     the same values the dose box prints; how far, how slowly and how many spokes from
@@ -554,12 +568,13 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed", chosen:
     A step that takes a position names its picture(s) on page 1 by number (``picture_ref``:
     '(picture 1)', '(pictures 3 and 4)'): every picture drawn is named by some step.
     "{page:...}" marks a page reference the template fills in. ``chosen``: the X marks the
-    client's spots, else the routine's common ones (``spots_words``)."""
+    client's spots, else the routine's common ones (``spots_words``); ``spots``: how many (per
+    hip: the holds go on no more than there are)."""
     order = hip_order(side)
     both = len(order) > 1
     first = SIDE_WORDS[order[0]]
     plan = spoke_plan(side, dose)
-    budget = _time_budget(plan, chosen)
+    budget = _time_budget(plan, chosen, spots)
     if both:
         minutes = (f"Stop after about {dose['session_min']:g} minutes on the {first} ({budget}), then do "
                    f"the {SIDE_WORDS[order[1]].split()[0]} hip.")
@@ -605,7 +620,7 @@ def routine_steps(side: str, dose: dict[str, Any], surface: str = "bed", chosen:
         end = [f"{minutes} Roll off onto your side and get up slowly: do not jump up. If the ball rolls "
                "away, let it go."]
     # the hold and the intensity in one step: the dose box's own two lines, word for word
-    return steps + [f"{_hold_step(dose, chosen, plan['holds'])} {_intensity_line(dose)}"] + end
+    return steps + [f"{_hold_step(dose, chosen, plan['holds'], spots)} {_intensity_line(dose)}"] + end
 
 
 def source_ids(trigger_points, level: str) -> list[str]:

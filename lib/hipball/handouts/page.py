@@ -227,7 +227,7 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         "logo": logo.print_name(v["logo"]) if v["logo"] else "",
         # (the notes by their page when there are some, or blank lines for them: ``content.has_notes``)
         "routine_intro": content.routine_intro(content.has_notes("" if anonymous else v["notes"], anonymous)),
-        "steps": content.routine_steps(v["side"], dose, v["surface"], chosen),
+        "steps": content.routine_steps(v["side"], dose, v["surface"], chosen, len(trps)),
         "spots_heading": content.spots_heading(chosen),
         "spots_note": content.spots_note(chosen, trps, v["side"], v["surface"]),
         "marks_title": content.marks_title(chosen),
