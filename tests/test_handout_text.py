@@ -541,6 +541,9 @@ def test_item4_the_log_fits_the_dose(pages):
         assert d["log_hint"].startswith("One line a day")
         assert ("up to twice" in d["log_hint"]) == (n == 2) and "per session" not in d["log_hint"].split(":")[0]
         assert ("per hip" in d["log_hint"]) == (side == "both")
+        # (the dose box too: 'Spend about 3 minutes per hip' read oddly on a one-hip handout)
+        assert any("minutes per hip" in ln for ln in d["dose_lines"]) == (side == "both"), d["dose_lines"]
+        assert any(re.match(r"Spend about [\d.]+ minutes", ln) for ln in d["dose_lines"])
     v = page.page_data(_values(client="C", level="experienced", sessions_per_day=3))
     assert v["log_sessions"] == 3 and "up to 3 times)" in v["log_hint"]
 

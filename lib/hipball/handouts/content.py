@@ -298,6 +298,16 @@ def notes_check(notes: str, ball: str, surface: str) -> str:
             f"{_pressure.setup_words(ball, surface)}.")
 
 
+def dose_lines(dose: dict[str, Any], side: str) -> list[str]:
+    """The dose box's lines (``dose``'s, from data/dosage.csv). One hip: the session line without
+    'per hip' (a client read 'Spend about 3 minutes per hip' as odd beside one hip; the box's
+    heading names the hip)."""
+    lines = list(dose.get("lines") or [])
+    if len(expand_side(side)) > 1:
+        return lines
+    return [ln.replace(" minutes per hip", " minutes") for ln in lines]
+
+
 def log_hint(dose: dict[str, Any], side: str) -> str:
     """The words over the two-week log: one line per day, a box to tick for each session of the
     dose (a client read 'one line per session' over one line a day while the dose said up to

@@ -198,7 +198,7 @@ def page_data(values: dict[str, Any]) -> dict[str, Any]:
         ["How often", f"{per_day} session{'s' if per_day != 1 else ''} a day" + ("" if per_day == 1 else ", a few hours apart")],
         ["Level", level_word],
     ]
-    dose_lines = dose.get("lines") or []
+    dose_lines = content.dose_lines(dose, v["side"])
     if anonymous:  # no name anywhere: a line to write it on by hand
         title, subheading, footer = "Hip ball routine", side_word, "Hip ball routine"
     elif client:
