@@ -723,13 +723,11 @@ def _outline_marks(trp_id: str, view: str) -> bool:
     read the X's of every view a spot shows in as that many spots: 9 for 4); a spot no panel's
     position reaches (sitting: the back of the thigh) in one view, from behind if it shows there."""
     from hipball.frame import SIDES
-    from hipball.referral import position_view
     from hipball.roll import VIEWS, marked_views
 
     shown = {v for s in SIDES for v in marked_views(trp_id, s)}
-    reach = position_view(trp_id)
-    if reach in shown:
-        return view == reach
+    if any(reached_here(trp_id, v) for v in shown):
+        return reached_here(trp_id, view)
     return view == ("posterior" if "posterior" in shown else next(v for v in VIEWS if v in shown))
 
 
@@ -948,10 +946,13 @@ def _pull_inside(pts, room, inside, scale) -> bool:
     from shapely.geometry import Point
     from shapely.ops import nearest_points
 
+    from shapely.geometry import Polygon
+
     area, fits = room
     target = area.buffer(-0.05)
     target = area if target.is_empty else target  # (a sliver of room: its own edge)
     outline = inside.vertices * scale
+    edge, centre = Polygon(outline).exterior, outline.mean(axis=0)
     moved = False
     for k, p in enumerate(pts):
         if not area.is_empty:
@@ -961,11 +962,7 @@ def _pull_inside(pts, room, inside, scale) -> bool:
         else:
             if inside.contains_point(tuple(p / scale)):
                 continue
-            seg_a, seg = outline[:-1], outline[1:] - outline[:-1]
-            t = np.clip(((p - seg_a) * seg).sum(1) / np.maximum((seg * seg).sum(1), 1e-12), 0, 1)
-            near = seg_a + seg * t[:, None]
-            q = near[np.argmin(np.hypot(*(near - p).T))]
-            centre = outline.mean(axis=0)
+            q = np.asarray(nearest_points(edge, Point(p))[0].coords[0])
             pts[k] = q + (centre - q) / max(float(np.hypot(*(centre - q))), 1e-9) * 1.0
         moved = True
     return moved
@@ -1084,9 +1081,10 @@ def _plain_spokes(ax, pattern, font_pt: float, inside=None, outline_lw: float = 
     from hipball.draw.palette import SPOKE_RED
 
     casing = [patheffects.Stroke(linewidth=SPOKE_CASING_LW, foreground="white"), patheffects.Normal()]
-    margin = spoke_end_pt(font_pt) + outline_lw / 2 + SPOKE_GAP_PT
+    room = None if inside is None else _spoke_room(ax, inside, spoke_end_pt(font_pt) + outline_lw / 2 + SPOKE_GAP_PT,
+                                                   clear_of)
     for sp in pattern.spokes:
-        end = sp.end if inside is None else _end_inside(ax, sp.start, sp.end, inside, margin, clear_of)
+        end = sp.end if room is None else _end_inside(ax, sp.start, sp.end, room)
         (line,) = ax.plot([sp.start[0], end[0]], [sp.start[1], end[1]], color=SPOKE_RED, lw=SPOKE_LW,
                           solid_capstyle="round", path_effects=casing, zorder=30)
         line.set_gid("spoke")
@@ -1095,18 +1093,28 @@ def _plain_spokes(ax, pattern, font_pt: float, inside=None, outline_lw: float = 
         ax.plot(*hub.xy, "o", ms=font_pt * 0.9, mfc="white", mec=SPOKE_RED, mew=1.8, zorder=32)
 
 
-def _end_inside(ax, start, end, inside, margin_pt: float, clear_of=()) -> tuple[float, float]:
-    """``end``, or the point of the segment from ``start`` nearest to it that lies at least
-    ``margin_pt`` inside ``inside`` (a Path, data coordinates) on paper, and as far outside each
-    disc of ``clear_of`` ([((x, y), radius pt)]), the segment from ``start`` in that room all
-    the way (the hub itself when even it is that close to the outline)."""
+def _spoke_room(ax, inside, margin_pt: float, clear_of=()):
+    """Where a spoke's drawn end may lie on paper (points; once per panel): at least
+    ``margin_pt`` inside ``inside`` (a Path, data coordinates) and as far outside each disc of
+    ``clear_of`` ([((x, y), radius pt)])."""
     import numpy as np
-    from shapely.geometry import LineString, Point
+    from shapely.geometry import Point
 
     scale = _pt_scale(ax)
     room = _room(inside, scale, margin_pt)[0]
     for xy, r_pt in clear_of:
         room = room.difference(Point(np.asarray(xy, float) * scale).buffer(r_pt + margin_pt))
+    return room
+
+
+def _end_inside(ax, start, end, room) -> tuple[float, float]:
+    """``end``, or the point of the segment from ``start`` nearest to it that lies in ``room``
+    (``_spoke_room``), the segment from ``start`` in that room all the way (the hub itself
+    when even it is outside)."""
+    import numpy as np
+    from shapely.geometry import LineString, Point
+
+    scale = _pt_scale(ax)
     a, b = np.asarray(start, float) * scale, np.asarray(end, float) * scale
     seg = LineString([a, b])
     if room.contains(seg):
